@@ -1,0 +1,1 @@
+//! Federation tests: several real Buurt instances on loopback federating with each other.

@@ -1,0 +1,120 @@
+# English: complete, second to Dutch.
+
+language-name = English
+language-switch = Choose a language
+skip-to-content = Skip to content
+back-home = Back to the home page
+footer-powered = Made with Buurt, free software that connects with the fediverse
+
+nav-label = Main menu
+nav-home = Home
+nav-login = Sign in
+nav-logout = Sign out
+nav-register = Create account
+nav-settings = Settings
+nav-admin = Registrations
+nav-invites = Invitations
+
+home-title = Home
+home-welcome-back = Welcome back, { $name }.
+home-about-heading = About this neighbourhood
+home-about = Here you find what is going on in the neighbourhood: groups, events, initiatives and news. Take part from this website or from your own fediverse app.
+home-members = { $count ->
+    [one] { $count } resident has joined.
+   *[other] { $count } residents have joined.
+}
+
+field-optional = optional
+field-username = Username
+field-username-hint = 2 to 30 characters: letters, digits and _. Others see this name.
+field-display-name = Name
+field-display-name-hint = What you want to be called. May stay empty.
+field-email = Email address
+field-password = Password
+field-password-hint = At least 8 characters. Pick something hard to guess, for example a few unrelated words.
+field-password-confirm = Password again
+field-current-password = Current password
+field-new-password = New password
+field-reason = Why do you want to join?
+field-reason-hint = An admin reads this and approves your registration.
+field-invite = Invitation code
+field-login = Username or email address
+field-language = Language
+field-invite-max-uses = How many times it can be used
+field-invite-days = Valid for this many days
+
+form-has-errors = Something is wrong. Please check the fields below.
+
+register-title = Create account
+register-intro-open = Create an account to take part in the neighbourhood.
+register-intro-approval = Apply for an account. An admin reviews your application; then you can sign in.
+register-intro-invite = You need an invitation code to create an account.
+register-submit = Create account
+register-have-account = Already have an account? Sign in.
+registration-closed = You cannot create an account here at the moment.
+registration-pending-title = Thank you for applying
+registration-pending-for = Your application as { $name } has been received. An admin will review it; then you can sign in.
+
+login-title = Sign in
+login-submit = Sign in
+login-no-account = No account yet? Create one.
+
+settings-title = Settings
+settings-submit = Save
+settings-saved = Your settings have been saved.
+settings-language-browser = Same as my browser
+settings-account-line = You are signed in as { $name } ({ $email }).
+
+password-title = Change password
+password-intro = After the change you are signed out on your other devices.
+password-submit = Change password
+password-changed = Your password has been changed.
+
+admin-registrations-title = Registrations
+admin-registrations-none = No registrations are waiting.
+admin-registered-at = Applied on
+admin-approve = Approve
+admin-reject = Reject
+admin-approved = The registration was approved.
+admin-rejected = The registration was rejected.
+admin-invites-title = Invitations
+admin-invites-list = Invitations made
+admin-invites-none = There are no invitations yet.
+admin-invites-mode-note = Note: invite-only registration is not switched on. A code is only needed when it is.
+admin-invite-create = Create invitation
+admin-invite-link = Link
+admin-invite-uses = Used
+admin-invite-expires = Valid until
+
+error-required = Please fill in this field.
+error-too-long = This is too long.
+error-control-chars = This contains characters that are not allowed.
+error-username-length = A username has 2 to 30 characters.
+error-username-chars = Use only letters, digits and _.
+error-username-reserved = This name is not available.
+error-username-taken = This username is already taken.
+error-email-invalid = This is not a valid email address.
+error-email-taken = There already is an account with this email address.
+error-password-short = Your password needs at least 8 characters.
+error-password-weak = This password is too easy to guess. Make it longer or use a few unrelated words.
+error-password-mismatch = The passwords are not the same.
+error-password-wrong = This password is not correct.
+error-invite-invalid = This invitation code does not work (any more).
+error-number-range = Please enter a number in the allowed range.
+error-choice-invalid = Please choose one of the options.
+error-login-missing = Please fill in your username or email address and your password.
+error-login-wrong = This combination of name and password is not correct.
+error-login-pending = Your registration has not been approved yet. You will hear when you can sign in.
+error-login-suspended = This account is suspended.
+error-invalid = What you sent is not valid.
+error-csrf = This form has expired. Go back, reload the page and try again.
+error-content-type = This form was sent in the wrong way.
+error-form-malformed = This form arrived damaged. Please try again.
+error-body-too-large = What you sent is too large.
+error-title-not-found = Page not found
+error-title-forbidden = No access
+error-title-internal = Something went wrong
+error-title-request = That did not work
+error-page-not-found = This page does not exist (any more). Please check the address.
+error-page-forbidden = You may not view this page.
+error-page-internal = Something went wrong on our side. Please try again later.

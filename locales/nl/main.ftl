@@ -1,0 +1,120 @@
+# Nederlands: de standaardtaal van Buurt. Schrijf op B1-niveau: korte zinnen, gewone woorden.
+
+language-name = Nederlands
+language-switch = Kies een taal
+skip-to-content = Naar de inhoud
+back-home = Terug naar de voorpagina
+footer-powered = Gemaakt met Buurt, vrije software die verbindt met het fediverse
+
+nav-label = Hoofdmenu
+nav-home = Voorpagina
+nav-login = Inloggen
+nav-logout = Uitloggen
+nav-register = Account maken
+nav-settings = Instellingen
+nav-admin = Aanmeldingen
+nav-invites = Uitnodigingen
+
+home-title = Voorpagina
+home-welcome-back = Welkom terug, { $name }.
+home-about-heading = Over deze buurt
+home-about = Hier vind je wat er in de buurt gebeurt: groepen, activiteiten, initiatieven en nieuws. Je kunt meedoen vanaf deze website of vanuit je eigen fediverse-app.
+home-members = { $count ->
+    [one] Er is { $count } bewoner aangemeld.
+   *[other] Er zijn { $count } bewoners aangemeld.
+}
+
+field-optional = niet verplicht
+field-username = Gebruikersnaam
+field-username-hint = 2 tot 30 tekens: letters, cijfers en _. Anderen zien deze naam.
+field-display-name = Naam
+field-display-name-hint = Hoe je genoemd wilt worden. Mag leeg blijven.
+field-email = E-mailadres
+field-password = Wachtwoord
+field-password-hint = Minstens 8 tekens. Kies iets dat moeilijk te raden is, bijvoorbeeld een paar losse woorden.
+field-password-confirm = Wachtwoord nog een keer
+field-current-password = Huidig wachtwoord
+field-new-password = Nieuw wachtwoord
+field-reason = Waarom wil je meedoen?
+field-reason-hint = Een beheerder leest dit en keurt je aanmelding goed.
+field-invite = Uitnodigingscode
+field-login = Gebruikersnaam of e-mailadres
+field-language = Taal
+field-invite-max-uses = Hoe vaak te gebruiken
+field-invite-days = Geldig voor aantal dagen
+
+form-has-errors = Er gaat iets mis. Kijk bij de velden hieronder.
+
+register-title = Account maken
+register-intro-open = Maak een account om mee te doen in de buurt.
+register-intro-approval = Meld je aan. Een beheerder kijkt je aanmelding na. Daarna kun je inloggen.
+register-intro-invite = Je hebt een uitnodigingscode nodig om een account te maken.
+register-submit = Account maken
+register-have-account = Heb je al een account? Log in.
+registration-closed = Je kunt hier nu geen account maken.
+registration-pending-title = Bedankt voor je aanmelding
+registration-pending-for = Je aanmelding als { $name } is ontvangen. Een beheerder kijkt ernaar. Daarna kun je inloggen.
+
+login-title = Inloggen
+login-submit = Inloggen
+login-no-account = Nog geen account? Maak er een.
+
+settings-title = Instellingen
+settings-submit = Opslaan
+settings-saved = Je instellingen zijn opgeslagen.
+settings-language-browser = Zoals mijn browser
+settings-account-line = Je bent ingelogd als { $name } ({ $email }).
+
+password-title = Wachtwoord wijzigen
+password-intro = Na het wijzigen word je op je andere apparaten uitgelogd.
+password-submit = Wachtwoord wijzigen
+password-changed = Je wachtwoord is gewijzigd.
+
+admin-registrations-title = Aanmeldingen
+admin-registrations-none = Er wachten geen aanmeldingen.
+admin-registered-at = Aangemeld op
+admin-approve = Goedkeuren
+admin-reject = Afwijzen
+admin-approved = De aanmelding is goedgekeurd.
+admin-rejected = De aanmelding is afgewezen.
+admin-invites-title = Uitnodigingen
+admin-invites-list = Gemaakte uitnodigingen
+admin-invites-none = Er zijn nog geen uitnodigingen.
+admin-invites-mode-note = Let op: aanmelden met alleen een uitnodiging staat nu niet aan. Een code is alleen nodig als dat wel zo is.
+admin-invite-create = Uitnodiging maken
+admin-invite-link = Link
+admin-invite-uses = Gebruikt
+admin-invite-expires = Geldig tot
+
+error-required = Vul dit veld in.
+error-too-long = Dit is te lang.
+error-control-chars = Hier staan tekens in die niet mogen.
+error-username-length = Een gebruikersnaam heeft 2 tot 30 tekens.
+error-username-chars = Gebruik alleen letters, cijfers en _.
+error-username-reserved = Deze naam is niet beschikbaar.
+error-username-taken = Deze gebruikersnaam is al bezet.
+error-email-invalid = Dit is geen geldig e-mailadres.
+error-email-taken = Er is al een account met dit e-mailadres.
+error-password-short = Je wachtwoord moet minstens 8 tekens hebben.
+error-password-weak = Dit wachtwoord is te makkelijk te raden. Maak het langer of gebruik een paar losse woorden.
+error-password-mismatch = De wachtwoorden zijn niet hetzelfde.
+error-password-wrong = Dit wachtwoord klopt niet.
+error-invite-invalid = Deze uitnodigingscode werkt niet (meer).
+error-number-range = Vul een getal in dat past.
+error-choice-invalid = Kies een van de mogelijkheden.
+error-login-missing = Vul je gebruikersnaam of e-mailadres en je wachtwoord in.
+error-login-wrong = Deze combinatie van naam en wachtwoord klopt niet.
+error-login-pending = Je aanmelding is nog niet goedgekeurd. Je krijgt bericht als je kunt inloggen.
+error-login-suspended = Dit account is geblokkeerd.
+error-invalid = Wat je stuurde klopt niet.
+error-csrf = Dit formulier is verlopen. Ga terug, laad de pagina opnieuw en probeer het nog een keer.
+error-content-type = Dit formulier is op een verkeerde manier verstuurd.
+error-form-malformed = Dit formulier is beschadigd aangekomen. Probeer het opnieuw.
+error-body-too-large = Wat je stuurde is te groot.
+error-title-not-found = Pagina niet gevonden
+error-title-forbidden = Geen toegang
+error-title-internal = Er ging iets mis
+error-title-request = Dat lukte niet
+error-page-not-found = Deze pagina bestaat niet (meer). Controleer het adres.
+error-page-forbidden = Je mag deze pagina niet bekijken.
+error-page-internal = Er ging bij ons iets mis. Probeer het later nog eens.

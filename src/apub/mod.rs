@@ -1,0 +1,1 @@
+//! ActivityPub: protocol types, actors, inbox and discovery (issue "Federation core").

@@ -1,0 +1,183 @@
+//! The command line: `buurt serve | migrate | admin … | config check`.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::config::{LogFormat, Settings};
+use crate::db::models::local_user::Role;
+use crate::domain::DomainError;
+use crate::domain::accounts::{self, Registration};
+
+#[derive(Debug, Parser)]
+#[command(name = "buurt", version, about = "Buurt: the neighbourhood's one online place, federated")]
+pub struct Cli {
+    /// Configuration file (default: config/buurt.toml when it exists). Every key can also be
+    /// set as BUURT_<SECTION>__<KEY>, e.g. BUURT_DATABASE__URL.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an active account. The password is read from standard input when it is not a
+    /// terminal, otherwise prompted for.
+    CreateUser {
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// Make the account an admin.
+        #[arg(long, conflicts_with = "moderator")]
+        admin: bool,
+        /// Make the account a moderator (buurtverbinder).
+        #[arg(long)]
+        moderator: bool,
+    },
+    /// Set a new password (read like create-user's) and end the account's sessions.
+    SetPassword { name: String },
+    /// Set the role of an account: member, moderator or admin.
+    SetRole { name: String, role: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check the configuration and print it as it will be used.
+    Check,
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_logging(&settings);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings))
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let listener = crate::server::bind(&settings).await?;
+            let state = crate::server::prepare(settings).await?;
+            crate::server::serve(state, listener, crate::server::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            let applied = crate::db::migrate::run(&settings.database.url).await?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Check) => {
+            print!("{}", toml::to_string_pretty(&settings)?);
+            eprintln!("configuration is valid");
+            Ok(())
+        }
+        Command::Admin(admin) => {
+            let state = crate::server::prepare(settings).await?;
+            let result = run_admin(admin, &state).await;
+            state.pool.close();
+            result
+        }
+    }
+}
+
+async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::CreateUser { name, email, admin, moderator } => {
+            let password = read_password(true)?;
+            let role = if admin {
+                Role::Admin
+            } else if moderator {
+                Role::Moderator
+            } else {
+                Role::Member
+            };
+            let form = Registration {
+                username: name.clone(),
+                email,
+                password_confirm: password.clone(),
+                password,
+                ..Default::default()
+            };
+            accounts::create_by_admin(&state.pool, &state.settings, &form, role)
+                .await
+                .map_err(explain)?;
+            println!("created {} {name}", role.as_str());
+        }
+        AdminCommand::SetPassword { name } => {
+            let password = read_password(true)?;
+            accounts::set_password(&state.pool, &name, &password).await.map_err(explain)?;
+            println!("password of {name} changed; all its sessions ended");
+        }
+        AdminCommand::SetRole { name, role } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!("unknown role {role:?}: use member, moderator or admin");
+            };
+            accounts::set_role(&state.pool, &name, role).await.map_err(explain)?;
+            println!("{name} is now {}", role.as_str());
+        }
+    }
+    Ok(())
+}
+
+/// Turns a domain error into a message for the terminal (English; field messages by key).
+fn explain(e: DomainError) -> anyhow::Error {
+    match e {
+        DomainError::Invalid(errors) => {
+            let lines: Vec<String> = errors
+                .0
+                .iter()
+                .map(|fe| format!("{}: {}", fe.field, crate::web::i18n::Lang::En.t(fe.message)))
+                .collect();
+            anyhow::anyhow!("{}", lines.join("\n"))
+        }
+        DomainError::NotFound => anyhow::anyhow!("no such account"),
+        other => other.into(),
+    }
+}
+
+fn read_password(confirm: bool) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        if confirm && rpassword::prompt_password("Again: ")? != first {
+            bail!("the passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        if password.is_empty() {
+            bail!("no password on standard input");
+        }
+        Ok(password)
+    }
+}
+
+fn init_logging(settings: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match settings.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

@@ -1,0 +1,326 @@
+//! Typed settings: built-in defaults, then `config/buurt.toml` (or `--config FILE`), then
+//! `BUURT_<SECTION>__<KEY>` environment variables. Unknown keys are an error.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The configuration file read when `--config` is not given and the file exists.
+pub const DEFAULT_CONFIG_PATH: &str = "config/buurt.toml";
+
+/// Every setting of a Buurt process.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub instance: InstanceSettings,
+    pub database: DatabaseSettings,
+    pub federation: FederationSettings,
+    pub log: LogSettings,
+}
+
+/// The HTTP listener.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address and port to listen on. Port 0 picks a free port (tests use it).
+    pub bind: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// A request that takes longer than this many seconds is answered with 408.
+    pub request_timeout_secs: u64,
+    /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 20,
+        }
+    }
+}
+
+/// Who registration is open to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationMode {
+    /// Anyone can register and sign in at once.
+    Open,
+    /// Anyone can apply; an admin approves before the account can sign in.
+    Approval,
+    /// Only with an invitation code from an admin or moderator.
+    Invite,
+    /// Nobody can register; admins create accounts with `buurt admin create-user`.
+    Closed,
+}
+
+/// How the instance's own URLs start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// `http` when the domain is localhost or a loopback address, `https` otherwise.
+    Auto,
+    Https,
+    Http,
+}
+
+/// What the instance is called and where it lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InstanceSettings {
+    /// Host name, with a port when it is not the default, used in every URL and handle.
+    pub domain: String,
+    /// `auto`, `https` or `http`: the scheme of the instance's own URLs.
+    pub scheme: Scheme,
+    /// Name shown in the page header and to other servers.
+    pub name: String,
+    /// One line about the instance, shown on the home page.
+    pub description: String,
+    /// Languages offered, the first is the default. Supported: "nl", "en".
+    pub languages: Vec<String>,
+    /// Time zone in which dates and times are shown.
+    pub timezone: String,
+    /// `open`, `approval`, `invite` or `closed`.
+    pub registration: RegistrationMode,
+}
+
+impl Default for InstanceSettings {
+    fn default() -> Self {
+        Self {
+            domain: "localhost:8080".into(),
+            scheme: Scheme::Auto,
+            name: "Buurt".into(),
+            description: "Alles van de buurt op één plek".into(),
+            languages: vec!["nl".into(), "en".into()],
+            timezone: "Europe/Amsterdam".into(),
+            registration: RegistrationMode::Approval,
+        }
+    }
+}
+
+/// The database: SQLite file or PostgreSQL server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/to/file.sqlite` (relative to the working directory) or `postgres://…`.
+    pub url: String,
+    /// Connections kept open at most.
+    pub pool_size: usize,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/buurt.sqlite".into(),
+            pool_size: 8,
+        }
+    }
+}
+
+/// Talking to other servers.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FederationSettings {
+    /// Accept and fetch plain-http URLs of other servers. Only for tests and local development.
+    pub allow_http: bool,
+    /// Fetch from and deliver to loopback and private-range addresses. Only for tests.
+    pub allow_private_addresses: bool,
+}
+
+/// Log output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// `text` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `buurt=debug,tower_http=info`. `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            level: "info".into(),
+        }
+    }
+}
+
+/// Why the settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(String),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads defaults, then the file (`path`, or the default path if it exists), then the
+    /// environment.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match path {
+            Some(p) if !p.exists() => return Err(ConfigError::MissingFile(p.display().to_string())),
+            Some(p) => figment = figment.merge(Toml::file_exact(p)),
+            None if Path::new(DEFAULT_CONFIG_PATH).exists() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_PATH))
+            }
+            None => {}
+        }
+        Self::from_figment(figment.merge(Env::prefixed("BUURT_").split("__")))
+    }
+
+    /// Parses settings from TOML text alone, on top of the defaults (used by tests and `config check`).
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        Self::from_figment(Figment::from(Serialized::defaults(Settings::default())).merge(Toml::string(text)))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment.extract().map_err(|e| {
+            let messages: Vec<String> = e.into_iter().map(describe_figment_error).collect();
+            ConfigError::Invalid(messages.join("; "))
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.server.bind.parse::<SocketAddr>().is_err() {
+            return invalid(format!("server.bind {:?} is not an address like 127.0.0.1:8080", self.server.bind));
+        }
+        if url::Url::parse(&format!("http://{}/", self.instance.domain))
+            .ok()
+            .and_then(|u| u.host_str().map(|h| !h.is_empty()))
+            != Some(true)
+            || self.instance.domain.contains('/')
+        {
+            return invalid(format!("instance.domain {:?} is not a host name with an optional port", self.instance.domain));
+        }
+        if self.instance.languages.is_empty() {
+            return invalid("instance.languages must name at least one language".into());
+        }
+        for lang in &self.instance.languages {
+            if !crate::web::i18n::SUPPORTED.contains(&lang.as_str()) {
+                return invalid(format!(
+                    "instance.languages: {lang:?} is not supported (supported: {})",
+                    crate::web::i18n::SUPPORTED.join(", ")
+                ));
+            }
+        }
+        if self.instance.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return invalid(format!("instance.timezone {:?} is not a time zone such as Europe/Amsterdam", self.instance.timezone));
+        }
+        if !(self.database.url.starts_with("sqlite:")
+            || self.database.url.starts_with("postgres://")
+            || self.database.url.starts_with("postgresql://"))
+        {
+            return invalid("database.url must start with sqlite:// or postgres://".into());
+        }
+        if self.database.pool_size == 0 {
+            return invalid("database.pool_size must be at least 1".into());
+        }
+        if let Err(e) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
+            return invalid(format!("log.level {:?}: {e}", self.log.level));
+        }
+        Ok(())
+    }
+
+    /// `http` or `https`, as the instance's own URLs start.
+    pub fn scheme(&self) -> &'static str {
+        match self.instance.scheme {
+            Scheme::Https => "https",
+            Scheme::Http => "http",
+            Scheme::Auto => {
+                let host = self.instance.domain.rsplit_once(':').map_or(self.instance.domain.as_str(), |(h, _)| h);
+                let host = host.trim_start_matches('[').trim_end_matches(']');
+                let loopback = host == "localhost"
+                    || host.ends_with(".localhost")
+                    || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+                if loopback { "http" } else { "https" }
+            }
+        }
+    }
+
+    /// The instance's base URL without a trailing slash, e.g. `https://buurt.example`.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme(), self.instance.domain)
+    }
+
+    /// The default language: the first configured.
+    pub fn default_language(&self) -> &str {
+        self.instance.languages.first().map_or("nl", String::as_str)
+    }
+}
+
+fn describe_figment_error(e: figment::error::Error) -> String {
+    use figment::error::Kind;
+    let path = e.path.join(".");
+    let at = |p: &str, field: &str| if p.is_empty() { field.to_string() } else { format!("{p}.{field}") };
+    let source = e
+        .metadata
+        .as_ref()
+        .map(|m| format!(" (from {})", m.source.as_ref().map_or(m.name.to_string(), |s| s.to_string())))
+        .unwrap_or_default();
+    match &e.kind {
+        Kind::UnknownField(field, _) => format!("unknown key `{}`{source}", at(&path, field)),
+        Kind::InvalidType(actual, expected) => {
+            format!("key `{path}` has the wrong type: found {actual}, expected {expected}{source}")
+        }
+        Kind::UnknownVariant(v, allowed) => {
+            format!("key `{path}`: unknown value {v:?}, expected one of {}{source}", allowed.join(", "))
+        }
+        _ => format!("{e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_auto_is_http_only_for_loopback() {
+        let mut s = Settings::default();
+        assert_eq!(s.scheme(), "http");
+        s.instance.domain = "127.0.0.3:8080".into();
+        assert_eq!(s.scheme(), "http");
+        s.instance.domain = "buurt.example".into();
+        assert_eq!(s.scheme(), "https");
+        assert_eq!(s.base_url(), "https://buurt.example");
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Settings::from_toml("[server]\nbnid = \"1.2.3.4:5\"\n").unwrap_err().to_string();
+        assert!(err.contains("server.bnid"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for bad in [
+            "[server]\nbind = \"nonsense\"",
+            "[instance]\ndomain = \"a/b\"",
+            "[instance]\nlanguages = [\"fr\"]",
+            "[instance]\ntimezone = \"Mars/Olympus\"",
+            "[instance]\nregistration = \"sometimes\"",
+            "[database]\nurl = \"mysql://x\"",
+        ] {
+            assert!(Settings::from_toml(bad).is_err(), "{bad}");
+        }
+    }
+}

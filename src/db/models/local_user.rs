@@ -1,0 +1,217 @@
+//! Local accounts: sign-in data, role and status of a person registered here.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use diesel_derive_newtype::DieselNewType;
+
+use super::person::{Person, PersonId};
+use crate::db::schema::{local_user, person};
+use crate::db::{DbConn, DbResult};
+use crate::dispatch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DieselNewType, serde::Serialize, serde::Deserialize)]
+pub struct LocalUserId(pub i64);
+
+/// What an account may do on this instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Member,
+    /// Buurtverbinder: moderates and welcomes.
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "member" => Some(Role::Member),
+            "moderator" => Some(Role::Moderator),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// Where an account stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    /// Registered in approval mode, waiting for an admin.
+    Pending,
+    Suspended,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Pending => "pending",
+            Status::Suspended => "suspended",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "active" => Some(Status::Active),
+            "pending" => Some(Status::Pending),
+            "suspended" => Some(Status::Suspended),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = local_user)]
+pub struct LocalUser {
+    pub id: LocalUserId,
+    pub person_id: PersonId,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub status: String,
+    pub language: Option<String>,
+    pub registration_reason: Option<String>,
+    pub invite_id: Option<i64>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    pub last_login_at: Option<chrono::NaiveDateTime>,
+}
+
+impl LocalUser {
+    /// Unknown text in the column (never written by this code) counts as the least privilege.
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Member)
+    }
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Suspended)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = local_user)]
+pub struct LocalUserInsert<'a> {
+    pub person_id: PersonId,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub status: &'a str,
+    pub language: Option<&'a str>,
+    pub registration_reason: Option<&'a str>,
+    pub invite_id: Option<i64>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// `Option<Option<T>>`: outer `None` leaves the column alone, `Some(None)` sets NULL.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = local_user)]
+pub struct LocalUserUpdate<'a> {
+    pub password_hash: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub language: Option<Option<&'a str>>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub last_login_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+/// An account with its person.
+#[derive(Debug, Clone, Queryable, Selectable)]
+pub struct Account {
+    #[diesel(embed)]
+    pub user: LocalUser,
+    #[diesel(embed)]
+    pub person: Person,
+}
+
+impl LocalUser {
+    pub async fn insert(conn: &mut DbConn, form: &LocalUserInsert<'_>) -> DbResult<LocalUser> {
+        dispatch!(conn, c => diesel::insert_into(local_user::table).values(form).returning(LocalUser::as_returning()).get_result(c).await)
+            .map_err(Into::into)
+    }
+
+    pub async fn update(conn: &mut DbConn, id: LocalUserId, form: &LocalUserUpdate<'_>) -> DbResult<()> {
+        dispatch!(conn, c => diesel::update(local_user::table.find(id)).set(form).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn delete(conn: &mut DbConn, id: LocalUserId) -> DbResult<()> {
+        dispatch!(conn, c => diesel::delete(local_user::table.find(id)).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn email_taken(conn: &mut DbConn, email_lower: &str) -> DbResult<bool> {
+        let n: i64 = dispatch!(conn, c => local_user::table.filter(local_user::email.eq(email_lower)).count().get_result(c).await)?;
+        Ok(n > 0)
+    }
+
+    pub async fn count(conn: &mut DbConn) -> DbResult<i64> {
+        dispatch!(conn, c => local_user::table.count().get_result(c).await).map_err(Into::into)
+    }
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends for the ASCII that usernames are made of.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+fn lower_username() -> lower<person::username> {
+    lower(person::username)
+}
+
+impl Account {
+    pub async fn by_id(conn: &mut DbConn, id: LocalUserId) -> DbResult<Option<Account>> {
+        dispatch!(conn, c => local_user::table
+            .inner_join(person::table)
+            .filter(local_user::id.eq(id))
+            .select(Account::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    /// Finds an account by username (any case) or e-mail address (stored lowercase).
+    pub async fn by_login(conn: &mut DbConn, login: &str) -> DbResult<Option<Account>> {
+        let lower = login.trim().to_lowercase();
+        let by_email = lower.contains('@');
+        dispatch!(conn, c => {
+            let query = local_user::table
+                .inner_join(person::table)
+                .filter(person::local.eq(true))
+                .select(Account::as_select())
+                .into_boxed();
+            let query = if by_email {
+                query.filter(local_user::email.eq(&lower))
+            } else {
+                query.filter(lower_username().eq(&lower))
+            };
+            query.first(c).await.optional()
+        })
+        .map_err(Into::into)
+    }
+
+    pub async fn by_username(conn: &mut DbConn, name: &str) -> DbResult<Option<Account>> {
+        match Self::by_login(conn, name).await? {
+            Some(a) if a.person.username.eq_ignore_ascii_case(name.trim()) => Ok(Some(a)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Accounts waiting for approval, oldest first.
+    pub async fn pending(conn: &mut DbConn) -> DbResult<Vec<Account>> {
+        dispatch!(conn, c => local_user::table
+            .inner_join(person::table)
+            .filter(local_user::status.eq(Status::Pending.as_str()))
+            .order(local_user::id.asc())
+            .select(Account::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+}

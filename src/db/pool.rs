@@ -1,0 +1,214 @@
+//! Connection pools for both backends and an explicit transaction handle.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, SqliteConnection};
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
+use futures_util::FutureExt;
+
+use super::{DbError, DbResult};
+
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The file path in a `sqlite://path`, `sqlite:path` URL (`:memory:` stays as it is).
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+/// Pragmas every SQLite connection gets. `busy_timeout` comes first so that switching the
+/// journal mode waits for other connections instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+    PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+/// Opens a plain SQLite connection with the pragmas set, creating the file's folder first.
+pub fn open_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
+    if path != ":memory:" {
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Connection(format!("cannot create {}: {e}", dir.display())))?;
+        }
+    }
+    let mut conn = SqliteConnection::establish(path).map_err(|e| DbError::Connection(format!("{path}: {e}")))?;
+    conn.batch_execute(SQLITE_PRAGMAS)?;
+    Ok(conn)
+}
+
+/// A pool of connections to one database.
+#[derive(Clone)]
+pub enum DbPool {
+    Pg(Pool<AsyncPgConnection>),
+    Sqlite(Pool<SqliteConn>),
+}
+
+impl std::fmt::Debug for DbPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DbPool::Pg(_) => "DbPool::Pg",
+            DbPool::Sqlite(_) => "DbPool::Sqlite",
+        })
+    }
+}
+
+impl DbPool {
+    /// Builds a pool for `url`. For SQLite the file's folder is created if needed.
+    /// No connection is opened until the first use.
+    pub fn new(url: &str, size: usize) -> DbResult<DbPool> {
+        let timeouts = deadpool::managed::Timeouts {
+            wait: Some(Duration::from_secs(30)),
+            create: Some(Duration::from_secs(10)),
+            recycle: Some(Duration::from_secs(10)),
+        };
+        match Backend::of_url(url) {
+            Backend::Postgres => {
+                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+                let pool = Pool::builder(manager)
+                    .max_size(size)
+                    .timeouts(timeouts)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .map_err(|e| DbError::Pool(e.to_string()))?;
+                Ok(DbPool::Pg(pool))
+            }
+            Backend::Sqlite => {
+                let path = sqlite_path(url).to_string();
+                let mut config = ManagerConfig::<SqliteConn>::default();
+                config.custom_setup = Box::new(|url| {
+                    let url = url.to_string();
+                    async move {
+                        let conn = tokio::task::spawn_blocking(move || open_sqlite(&url))
+                            .await
+                            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?
+                            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                        Ok(SyncConnectionWrapper::new(conn))
+                    }
+                    .boxed()
+                });
+                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
+                let pool = Pool::builder(manager)
+                    .max_size(size)
+                    .timeouts(timeouts)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .map_err(|e| DbError::Pool(e.to_string()))?;
+                Ok(DbPool::Sqlite(pool))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbPool::Pg(_) => Backend::Postgres,
+            DbPool::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// A connection for reads and single statements.
+    pub async fn get(&self) -> DbResult<DbConn> {
+        Ok(match self {
+            DbPool::Pg(p) => DbConn::Pg(p.get().await.map_err(|e| DbError::Pool(e.to_string()))?),
+            DbPool::Sqlite(p) => DbConn::Sqlite(p.get().await.map_err(|e| DbError::Pool(e.to_string()))?),
+        })
+    }
+
+    /// Starts a transaction. On SQLite it is `BEGIN IMMEDIATE`, so two writers queue up on the
+    /// busy timeout instead of failing when a read lock is upgraded.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        let mut conn = self.get().await?;
+        match &mut conn {
+            DbConn::Pg(c) => {
+                <AsyncPgConnection as AsyncConnection>::TransactionManager::begin_transaction(&mut **c).await?
+            }
+            DbConn::Sqlite(c) => {
+                c.spawn_blocking(|inner| {
+                    diesel::connection::AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")
+                })
+                .await?
+            }
+        }
+        Ok(Tx { conn: Some(conn) })
+    }
+
+    /// Closes every idle connection and refuses new ones.
+    pub fn close(&self) {
+        match self {
+            DbPool::Pg(p) => p.close(),
+            DbPool::Sqlite(p) => p.close(),
+        }
+    }
+}
+
+/// One pooled connection of either backend.
+pub enum DbConn {
+    Pg(Object<AsyncPgConnection>),
+    Sqlite(Object<SqliteConn>),
+}
+
+/// An open transaction. [`Tx::commit`] ends it; dropping it without a commit throws the
+/// connection away, so the database rolls the transaction back.
+pub struct Tx {
+    conn: Option<DbConn>,
+}
+
+impl Tx {
+    pub async fn commit(mut self) -> DbResult<()> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        match &mut conn {
+            DbConn::Pg(c) => {
+                <AsyncPgConnection as AsyncConnection>::TransactionManager::commit_transaction(&mut **c).await?
+            }
+            DbConn::Sqlite(c) => {
+                <SqliteConn as AsyncConnection>::TransactionManager::commit_transaction(&mut **c).await?
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        // `conn` is only taken by `commit`, which consumes the Tx.
+        self.conn.as_ref().unwrap_or_else(|| unreachable!("transaction used after commit"))
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        self.conn.as_mut().unwrap_or_else(|| unreachable!("transaction used after commit"))
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // Detach from the pool: the connection closes and the open transaction is rolled back.
+            match conn {
+                DbConn::Pg(c) => drop(Object::take(c)),
+                DbConn::Sqlite(c) => drop(Object::take(c)),
+            }
+        }
+    }
+}

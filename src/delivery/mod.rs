@@ -1,0 +1,1 @@
+//! The persistent outgoing delivery queue and its workers (issue "Federation core").

@@ -1,0 +1,396 @@
+//! Accounts: registration in each mode, sign-in, sessions, passwords, approval and invites.
+
+use chrono::TimeDelta;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use super::validate::{self, FieldErrors};
+use super::{DomainError, DomainResult, password};
+use crate::config::{RegistrationMode, Settings};
+use crate::db::models::invite::{Invite, InviteInsert};
+use crate::db::models::local_name;
+use crate::db::models::local_user::{Account, LocalUser, LocalUserId, LocalUserInsert, LocalUserUpdate, Role, Status};
+use crate::db::models::person::{Person, PersonInsert, PersonUpdate};
+use crate::db::models::session::{self, SessionInsert};
+use crate::db::{DbConn, DbError, DbPool, now};
+
+/// How long a sign-in lasts.
+pub const SESSION_DAYS: i64 = 30;
+
+/// What a person fills in to register.
+#[derive(Debug, Default, Clone)]
+pub struct Registration {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+    pub password_confirm: String,
+    /// Why they want to join (approval mode).
+    pub reason: String,
+    /// Invitation code (invite mode).
+    pub invite: String,
+}
+
+/// Registers a person as the configured mode allows. In approval mode the account is pending
+/// until an admin approves it.
+pub async fn register(pool: &DbPool, settings: &Settings, form: &Registration) -> DomainResult<Account> {
+    let mode = settings.instance.registration;
+    if mode == RegistrationMode::Closed {
+        return Err(DomainError::Forbidden);
+    }
+    let mut errors = check_new_account(form);
+    match mode {
+        RegistrationMode::Approval if form.reason.trim().is_empty() => errors.add("reason", "error-required"),
+        RegistrationMode::Invite if form.invite.trim().is_empty() => errors.add("invite", "error-required"),
+        _ => {}
+    }
+    validate::max_len("reason", &form.reason, validate::REASON_MAX, &mut errors);
+    validate::max_len("invite", &form.invite, 64, &mut errors);
+    let status = if mode == RegistrationMode::Approval { Status::Pending } else { Status::Active };
+    let reason = (mode == RegistrationMode::Approval).then(|| form.reason.trim());
+    let invite = (mode == RegistrationMode::Invite).then(|| form.invite.trim());
+    create(pool, settings, form, errors, Role::Member, status, reason, invite).await
+}
+
+/// Creates an active account without looking at the registration mode (`buurt admin create-user`).
+pub async fn create_by_admin(pool: &DbPool, settings: &Settings, form: &Registration, role: Role) -> DomainResult<Account> {
+    let errors = check_new_account(form);
+    create(pool, settings, form, errors, role, Status::Active, None, None).await
+}
+
+fn check_new_account(form: &Registration) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    validate::username(&form.username, &mut errors);
+    validate::display_name(&form.display_name, &mut errors);
+    validate::email(form.email.trim(), &mut errors);
+    let inputs = [form.username.as_str(), form.email.as_str(), form.display_name.as_str(), "buurt"];
+    validate::new_password(&form.password, &form.password_confirm, &inputs, &mut errors);
+    errors
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn create(
+    pool: &DbPool,
+    settings: &Settings,
+    form: &Registration,
+    mut errors: FieldErrors,
+    role: Role,
+    status: Status,
+    reason: Option<&str>,
+    invite_code: Option<&str>,
+) -> DomainResult<Account> {
+    let email = form.email.trim().to_lowercase();
+    // Checked before the transaction so that all problems are reported at once; the unique
+    // constraints below still decide when two registrations race.
+    {
+        let mut conn = pool.get().await?;
+        if !errors.has("username") && local_name::is_taken(&mut conn, &form.username).await? {
+            errors.add("username", "error-username-taken");
+        }
+        if !errors.has("email") && LocalUser::email_taken(&mut conn, &email).await? {
+            errors.add("email", "error-email-taken");
+        }
+    }
+    errors.into_result()?;
+    let hash = password::hash(&form.password).await?;
+
+    let mut tx = pool.begin().await?;
+    let invite_id = match invite_code {
+        Some(code) => match Invite::consume(&mut tx, code, now()).await? {
+            Some(id) => Some(id),
+            None => return Err(DomainError::Invalid(FieldErrors::one("invite", "error-invite-invalid"))),
+        },
+        None => None,
+    };
+    let username = form.username.as_str();
+    local_name::reserve(&mut tx, username, "person")
+        .await
+        .map_err(|e| conflict_as(e, "username", "error-username-taken"))?;
+    let t = now();
+    let display_name = form.display_name.trim();
+    let ap_id = format!("{}/u/{}", settings.base_url(), username.to_lowercase());
+    let person = Person::insert(
+        &mut tx,
+        &PersonInsert {
+            username,
+            display_name: if display_name.is_empty() { username } else { display_name },
+            summary: "",
+            ap_id: &ap_id,
+            local: true,
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await?;
+    let user = LocalUser::insert(
+        &mut tx,
+        &LocalUserInsert {
+            person_id: person.id,
+            email: &email,
+            password_hash: &hash,
+            role: role.as_str(),
+            status: status.as_str(),
+            language: None,
+            registration_reason: reason,
+            invite_id,
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await
+    .map_err(|e| conflict_as(e, "email", "error-email-taken"))?;
+    tx.commit().await?;
+    tracing::info!(username, role = role.as_str(), status = status.as_str(), "account created");
+    Ok(Account { user, person })
+}
+
+fn conflict_as(e: DbError, field: &'static str, message: &'static str) -> DomainError {
+    match e {
+        DbError::Conflict(_) => DomainError::Invalid(FieldErrors::one(field, message)),
+        other => DomainError::Db(other),
+    }
+}
+
+/// Why a sign-in failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginError {
+    /// Unknown login or wrong password: deliberately the same answer.
+    WrongCredentials,
+    Pending,
+    Suspended,
+}
+
+/// Checks a login (username or e-mail) and password.
+pub async fn authenticate(pool: &DbPool, login: &str, password: &str) -> DomainResult<Result<Account, LoginError>> {
+    if login.len() > validate::EMAIL_MAX || password.len() > validate::PASSWORD_MAX * 4 {
+        return Ok(Err(LoginError::WrongCredentials));
+    }
+    let account = {
+        let mut conn = pool.get().await?;
+        Account::by_login(&mut conn, login).await?
+    };
+    let stored = account.as_ref().map(|a| a.user.password_hash.clone());
+    if !password::verify(stored, password).await {
+        return Ok(Err(LoginError::WrongCredentials));
+    }
+    let Some(account) = account else {
+        return Ok(Err(LoginError::WrongCredentials));
+    };
+    Ok(match account.user.status() {
+        Status::Active => Ok(account),
+        Status::Pending => Err(LoginError::Pending),
+        Status::Suspended => Err(LoginError::Suspended),
+    })
+}
+
+/// Hash under which a session token is stored.
+pub fn token_hash(token: &str) -> String {
+    super::site::hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session and returns the token for the cookie.
+pub async fn start_session(pool: &DbPool, user: LocalUserId, user_agent: &str) -> DomainResult<String> {
+    let token = random_token(32);
+    let t = now();
+    let mut conn = pool.get().await?;
+    session::insert(
+        &mut conn,
+        &SessionInsert {
+            token_hash: &token_hash(&token),
+            local_user_id: user,
+            user_agent: &user_agent.chars().take(300).collect::<String>(),
+            created_at: t,
+            expires_at: t + TimeDelta::days(SESSION_DAYS),
+        },
+    )
+    .await?;
+    LocalUser::update(&mut conn, user, &LocalUserUpdate { last_login_at: Some(Some(t)), ..Default::default() }).await?;
+    Ok(token)
+}
+
+/// The account signed in with `token`, if the session is valid and the account active.
+pub async fn session_account(pool: &DbPool, token: &str) -> DomainResult<Option<Account>> {
+    if token.len() > 100 {
+        return Ok(None);
+    }
+    let mut conn = pool.get().await?;
+    let account = session::account(&mut conn, &token_hash(token), now()).await?;
+    Ok(account.filter(|a| a.user.status() == Status::Active))
+}
+
+pub async fn end_session(pool: &DbPool, token: &str) -> DomainResult<()> {
+    let mut conn = pool.get().await?;
+    session::delete(&mut conn, &token_hash(token)).await?;
+    Ok(())
+}
+
+/// Changes the password after checking the current one; ends every other session.
+pub async fn change_password(
+    pool: &DbPool,
+    account: &Account,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    session_token: Option<&str>,
+) -> DomainResult<()> {
+    let mut errors = FieldErrors::default();
+    if !password::verify(Some(account.user.password_hash.clone()), current).await {
+        errors.add("current_password", "error-password-wrong");
+    }
+    let inputs = [account.person.username.as_str(), account.user.email.as_str(), account.person.display_name.as_str()];
+    validate::new_password(new, confirm, &inputs, &mut errors);
+    errors.into_result()?;
+    let hash = password::hash(new).await?;
+    let keep = session_token.map(token_hash);
+    let mut tx = pool.begin().await?;
+    store_password(&mut tx, account.user.id, &hash).await?;
+    session::delete_others(&mut tx, account.user.id, keep.as_deref()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a password without knowing the old one (`buurt admin set-password`); ends all sessions.
+pub async fn set_password(pool: &DbPool, username: &str, new: &str) -> DomainResult<()> {
+    let account = {
+        let mut conn = pool.get().await?;
+        Account::by_username(&mut conn, username).await?.ok_or(DomainError::NotFound)?
+    };
+    let mut errors = FieldErrors::default();
+    validate::new_password(new, new, &[account.person.username.as_str(), account.user.email.as_str()], &mut errors);
+    errors.into_result()?;
+    let hash = password::hash(new).await?;
+    let mut tx = pool.begin().await?;
+    store_password(&mut tx, account.user.id, &hash).await?;
+    session::delete_others(&mut tx, account.user.id, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn store_password(conn: &mut DbConn, user: LocalUserId, hash: &str) -> DomainResult<()> {
+    let form = LocalUserUpdate { password_hash: Some(hash), updated_at: Some(now()), ..Default::default() };
+    Ok(LocalUser::update(conn, user, &form).await?)
+}
+
+/// What a person can change in their account settings.
+#[derive(Debug, Default, Clone)]
+pub struct AccountSettings {
+    pub display_name: String,
+    /// "" follows the browser; otherwise one of the instance's languages.
+    pub language: String,
+}
+
+pub async fn update_settings(pool: &DbPool, settings: &Settings, account: &Account, form: &AccountSettings) -> DomainResult<()> {
+    let mut errors = FieldErrors::default();
+    let display_name = form.display_name.trim();
+    validate::display_name(display_name, &mut errors);
+    if !form.language.is_empty() && !settings.instance.languages.iter().any(|l| *l == form.language) {
+        errors.add("language", "error-choice-invalid");
+    }
+    errors.into_result()?;
+    let t = now();
+    let mut tx = pool.begin().await?;
+    let display_name = if display_name.is_empty() { account.person.username.as_str() } else { display_name };
+    Person::update(&mut tx, account.person.id, &PersonUpdate { display_name: Some(display_name), updated_at: Some(t), ..Default::default() }).await?;
+    let language = (!form.language.is_empty()).then_some(form.language.as_str());
+    LocalUser::update(&mut tx, account.user.id, &LocalUserUpdate { language: Some(language), updated_at: Some(t), ..Default::default() }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn require(account: &Account, role: Role) -> DomainResult<()> {
+    if account.user.status() == Status::Active && account.user.role() >= role { Ok(()) } else { Err(DomainError::Forbidden) }
+}
+
+pub async fn pending_registrations(pool: &DbPool, admin: &Account) -> DomainResult<Vec<Account>> {
+    require(admin, Role::Admin)?;
+    let mut conn = pool.get().await?;
+    Ok(Account::pending(&mut conn).await?)
+}
+
+/// An admin approves (`true`) or rejects (`false`) a pending registration. A rejected
+/// application is deleted, so its name and address can be used again.
+pub async fn decide_registration(pool: &DbPool, admin: &Account, user: LocalUserId, approve: bool) -> DomainResult<Account> {
+    require(admin, Role::Admin)?;
+    let mut tx = pool.begin().await?;
+    let account = Account::by_id(&mut tx, user).await?.ok_or(DomainError::NotFound)?;
+    if account.user.status() != Status::Pending {
+        return Err(DomainError::NotFound);
+    }
+    if approve {
+        let form = LocalUserUpdate { status: Some(Status::Active.as_str()), updated_at: Some(now()), ..Default::default() };
+        LocalUser::update(&mut tx, user, &form).await?;
+    } else {
+        LocalUser::delete(&mut tx, user).await?;
+        crate::db::models::person::Person::delete(&mut tx, account.person.id).await?;
+        local_name::release(&mut tx, &account.person.username).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(username = account.person.username, approve, by = admin.person.username, "registration decided");
+    Ok(account)
+}
+
+/// Sets the role of an account (`buurt admin set-role`).
+pub async fn set_role(pool: &DbPool, username: &str, role: Role) -> DomainResult<()> {
+    let mut tx = pool.begin().await?;
+    let account = Account::by_username(&mut tx, username).await?.ok_or(DomainError::NotFound)?;
+    LocalUser::update(&mut tx, account.user.id, &LocalUserUpdate { role: Some(role.as_str()), updated_at: Some(now()), ..Default::default() }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What an admin or moderator fills in to invite people.
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    pub max_uses: String,
+    pub expires_days: String,
+}
+
+pub const INVITE_MAX_USES: i32 = 100;
+pub const INVITE_MAX_DAYS: i64 = 365;
+
+pub async fn create_invite(pool: &DbPool, by: &Account, form: &NewInvite) -> DomainResult<Invite> {
+    require(by, Role::Moderator)?;
+    let mut errors = FieldErrors::default();
+    let max_uses = form.max_uses.trim().parse::<i32>().ok().filter(|n| (1..=INVITE_MAX_USES).contains(n));
+    if max_uses.is_none() {
+        errors.add("max_uses", "error-number-range");
+    }
+    let days = form.expires_days.trim().parse::<i64>().ok().filter(|n| (1..=INVITE_MAX_DAYS).contains(n));
+    if days.is_none() {
+        errors.add("expires_days", "error-number-range");
+    }
+    errors.into_result()?;
+    let (Some(max_uses), Some(days)) = (max_uses, days) else {
+        return Err(DomainError::Internal("validated invite form lost its values".into()));
+    };
+    let t = now();
+    let code = random_code(10);
+    let mut conn = pool.get().await?;
+    let invite = Invite::insert(
+        &mut conn,
+        &InviteInsert { code: &code, created_by: by.user.id, max_uses, uses: 0, expires_at: Some(t + TimeDelta::days(days)), created_at: t },
+    )
+    .await?;
+    Ok(invite)
+}
+
+pub async fn list_invites(pool: &DbPool, by: &Account) -> DomainResult<Vec<Invite>> {
+    require(by, Role::Moderator)?;
+    let mut conn = pool.get().await?;
+    Ok(Invite::list(&mut conn, 100).await?)
+}
+
+/// A URL-safe random token of `bytes` random bytes.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill(&mut buf[..]);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A code people can type: no 0/O or 1/l/I.
+fn random_code(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}

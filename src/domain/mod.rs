@@ -1,0 +1,28 @@
+//! The business operations, one module per area. These are the only writers: web pages, the
+//! client API, the inbox and the command line all call them.
+
+pub mod accounts;
+pub mod password;
+pub mod site;
+pub mod validate;
+
+use crate::db::DbError;
+
+/// What a domain operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// The input is wrong; each entry names a form field and a message key.
+    #[error("invalid input: {0:?}")]
+    Invalid(validate::FieldErrors),
+    /// The caller may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,46 @@
+//! Password hashing with argon2id, off the async threads.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+
+use super::{DomainError, DomainResult};
+
+pub async fn hash(password: &str) -> DomainResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?
+}
+
+fn hash_blocking(password: &str) -> DomainResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| DomainError::Internal(format!("hashing password: {e}")))
+}
+
+/// Checks `password` against a stored hash. With `None` it checks against a throw-away hash,
+/// so that an unknown login takes as long as a wrong password.
+pub async fn verify(stored: Option<String>, password: &str) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let stored = match stored {
+            Some(s) => s,
+            None => dummy_hash().to_string(),
+        };
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking("not a real password, only for timing").unwrap_or_default())
+}

@@ -1,0 +1,11 @@
+//! Buurt: a federated community server for neighbourhoods, organisations and municipalities.
+
+pub mod apub;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod delivery;
+pub mod domain;
+pub mod server;
+pub mod state;
+pub mod web;

@@ -1,0 +1,91 @@
+//! Start-up (database, migrations, keys) and the HTTP server with graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::db::{DbPool, migrate};
+use crate::state::AppState;
+
+/// Opens the database, applies migrations and makes the instance's keys on the first start.
+pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    let applied = migrate::run(&settings.database.url)
+        .await
+        .with_context(|| format!("migrating {}", redact(&settings.database.url)))?;
+    for name in &applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    let pool = DbPool::new(&settings.database.url, settings.database.pool_size)?;
+    let site = crate::domain::site::ensure(&pool).await?;
+    Ok(AppState::new(settings, pool, site))
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish within the grace time.
+pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
+    let addr = listener.local_addr()?;
+    tracing::info!(address = %addr, url = %state.base_url, "Buurt is listening on http://{addr}");
+    let pool = state.pool.clone();
+    let app = crate::web::routes::router(state);
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stopping_tx.send(());
+    });
+    let server = tokio::spawn(async move { server.await });
+    let mut server = server;
+    tokio::select! {
+        result = &mut server => { result??; }
+        _ = async { let _ = stopping_rx.await; tokio::time::sleep(grace).await; } => {
+            tracing::warn!("grace time over: stopping with requests still running");
+            server.abort();
+        }
+    }
+    pool.close();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Binds the configured address (before the database work, so a taken port fails fast).
+pub async fn bind(settings: &Settings) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(&settings.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,43 @@
+//! Static files embedded into the binary, served under a content hash with a long cache life.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::error::WebError;
+
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+}
+
+const ASSETS: &[Asset] = &[Asset { name: "buurt.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../static/buurt.css") }];
+
+/// `name` → `name-<hash>.ext`, computed once.
+static HASHED: LazyLock<Vec<(String, &'static Asset)>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| {
+            let hash = crate::domain::site::hex(&Sha256::digest(a.body)[..6]);
+            let (stem, ext) = a.name.rsplit_once('.').unwrap_or((a.name, ""));
+            (format!("{stem}-{hash}.{ext}"), a)
+        })
+        .collect()
+});
+
+/// The URL under which an asset is served, e.g. `/static/buurt-1a2b3c4d5e6f.css`.
+pub fn url(name: &str) -> String {
+    HASHED
+        .iter()
+        .find(|(_, a)| a.name == name)
+        .map_or_else(|| format!("/static/{name}"), |(hashed, _)| format!("/static/{hashed}"))
+}
+
+pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
+    let (_, asset) = HASHED.iter().find(|(hashed, _)| *hashed == file).ok_or(WebError::NotFound)?;
+    Ok(([(CONTENT_TYPE, asset.content_type), (CACHE_CONTROL, "public, max-age=31536000, immutable")], asset.body).into_response())
+}

@@ -1,0 +1,237 @@
+//! The request context of a page: language, signed-in account, CSRF token; and the middleware
+//! that prepares it and renders error pages.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{ACCEPT_LANGUAGE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::error::{ErrorPage, WebError};
+use super::i18n::Lang;
+use crate::db::models::local_user::{Account, Role};
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "buurt_session";
+pub const ANON_COOKIE: &str = "buurt_anon";
+pub const LANG_COOKIE: &str = "buurt_lang";
+
+/// Everything a page handler needs to know about who asks and in which language.
+#[derive(Clone)]
+pub struct Ctx {
+    pub state: AppState,
+    pub lang: Lang,
+    pub account: Option<Account>,
+    pub session_token: Option<String>,
+    /// The token every form of this page must send back.
+    pub csrf: String,
+    /// Path and query of the request, for the language switcher's way back.
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.lang.t_args(key, args)
+    }
+
+    /// The text for `key` with one named argument (templates use this).
+    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    pub fn site_name(&self) -> &str {
+        &self.state.settings.instance.name
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.account.as_ref().is_some_and(|a| a.user.role() == Role::Admin)
+    }
+
+    pub fn is_moderator(&self) -> bool {
+        self.account.as_ref().is_some_and(|a| a.user.role() >= Role::Moderator)
+    }
+
+    /// The languages offered, for the switcher: (code, name in that language, current?).
+    pub fn languages(&self) -> Vec<(&'static str, String, bool)> {
+        offered(&self.state)
+            .into_iter()
+            .map(|l| (l.code(), l.t("language-name"), l == self.lang))
+            .collect()
+    }
+
+    /// The signed-in account, or an error that sends the person to the login page.
+    pub fn require_account(&self) -> Result<&Account, WebError> {
+        self.account.as_ref().ok_or_else(|| WebError::SignInRequired(self.path.clone()))
+    }
+
+    pub fn css_url(&self) -> String {
+        super::assets::url("buurt.css")
+    }
+
+    /// A stored UTC time in the instance's time zone, in the page language's format.
+    pub fn datetime(&self, utc: chrono::NaiveDateTime) -> String {
+        let tz: chrono_tz::Tz = self.state.settings.instance.timezone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+        let local = utc.and_utc().with_timezone(&tz);
+        match self.lang {
+            Lang::Nl => local.format("%d-%m-%Y %H:%M").to_string(),
+            Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
+        }
+    }
+}
+
+/// The languages of the instance, in configured order.
+pub fn offered(state: &AppState) -> Vec<Lang> {
+    state.settings.instance.languages.iter().filter_map(|c| Lang::parse(c)).collect()
+}
+
+/// The anonymous visitor's random id, to which their CSRF token is bound until they sign in.
+#[derive(Clone)]
+struct AnonId(String);
+
+/// Language from cookie, then Accept-Language, then the instance default.
+fn request_lang(state: &AppState, headers: &HeaderMap, jar: &CookieJar) -> Lang {
+    let offered = offered(state);
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .filter(|l| offered.contains(l))
+        .or_else(|| {
+            headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|h| Lang::negotiate(h, &offered))
+        })
+        .or_else(|| offered.first().copied())
+        .unwrap_or(Lang::Nl)
+}
+
+/// HMAC of the session (or anonymous id) under the instance secret.
+pub fn csrf_token(secret: &str, binding: &str) -> String {
+    use base64::Engine;
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(b"csrf:");
+    mac.update(binding.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+        let account = match &session_token {
+            Some(token) => crate::domain::accounts::session_account(&state.pool, token).await?,
+            None => None,
+        };
+        let session_token = session_token.filter(|_| account.is_some());
+        let binding = match (&session_token, parts.extensions.get::<AnonId>()) {
+            (Some(token), _) => format!("s:{token}"),
+            (None, Some(anon)) => format!("a:{}", anon.0),
+            (None, None) => String::new(),
+        };
+        let lang = account
+            .as_ref()
+            .and_then(|a| a.user.language.as_deref())
+            .and_then(Lang::parse)
+            .filter(|l| offered(state).contains(l))
+            .unwrap_or_else(|| request_lang(state, &parts.headers, &jar));
+        let ctx = Ctx {
+            state: state.clone(),
+            lang,
+            account,
+            session_token,
+            csrf: csrf_token(&state.site.secret, &binding),
+            path: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
+        };
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
+    }
+}
+
+/// Builds a cookie with the instance's security attributes.
+pub fn cookie(state: &AppState, name: &'static str, value: String, max_age_days: i64) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.scheme() == "https")
+        .same_site(SameSite::Lax)
+        .max_age(time_duration_days(max_age_days))
+        .build()
+}
+
+fn time_duration_days(days: i64) -> cookie::time::Duration {
+    cookie::time::Duration::days(days)
+}
+
+/// Middleware for every page: gives anonymous visitors an id for CSRF tokens, renders error
+/// pages in the visitor's language, and sets security headers.
+pub async fn page_middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(request.headers());
+    let lang = request_lang(&state, request.headers(), &jar);
+    let new_anon = match jar.get(ANON_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() <= 64) {
+        Some(existing) => {
+            request.extensions_mut().insert(AnonId(existing));
+            None
+        }
+        None => {
+            let fresh = crate::domain::accounts::random_token(18);
+            request.extensions_mut().insert(AnonId(fresh.clone()));
+            Some(fresh)
+        }
+    };
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions().get::<ErrorPage>().copied() {
+        let status = response.status();
+        let mut page = super::pages::error::render(&state, lang, status, error.message);
+        // Keep cookies a handler set (e.g. a cleared session) on the error page.
+        for value in response.headers().get_all(SET_COOKIE) {
+            page.headers_mut().append(SET_COOKIE, value.clone());
+        }
+        response = page;
+    }
+    if let Some(anon) = new_anon {
+        let c = cookie(&state, ANON_COOKIE, anon, 365);
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    let headers = response.headers_mut();
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data: https:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"),
+    );
+    if !headers.contains_key("cache-control") {
+        headers.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Percent-encodes a value for a query string.
+pub fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Accepts only a local path as a place to return to, so `next=` cannot send people away.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && next.len() < 1000 {
+        next
+    } else {
+        "/"
+    }
+}

@@ -1,0 +1,10 @@
+//! Server-rendered pages: routes, request context, forms, templates and static assets.
+
+pub mod assets;
+pub mod context;
+pub mod error;
+pub mod form;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+pub mod templates;

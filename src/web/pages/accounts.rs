@@ -1,0 +1,203 @@
+//! Registration, sign-in and sign-out.
+
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::config::RegistrationMode;
+use crate::domain::accounts::{self, LoginError, Registration};
+use crate::domain::validate::FieldErrors;
+use crate::domain::DomainError;
+use crate::web::context::{Ctx, SESSION_COOKIE, cookie, safe_next};
+use crate::web::error::{WebError, WebResult};
+use crate::web::form::CsrfForm;
+use crate::web::templates::{Field, FieldKind, Form, FormPage, MessagePage, page};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    username: String,
+    display_name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+    reason: String,
+    invite: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterQuery {
+    code: String,
+}
+
+pub async fn register_page(ctx: Ctx, Query(query): Query<RegisterQuery>) -> WebResult<Response> {
+    if ctx.state.settings.instance.registration == RegistrationMode::Closed {
+        return Ok(closed_page(&ctx, StatusCode::OK));
+    }
+    let form = RegisterForm { invite: query.code, ..Default::default() };
+    Ok(register_form(&ctx, &form, &FieldErrors::default(), StatusCode::OK))
+}
+
+pub async fn register(headers: HeaderMap, CsrfForm { ctx, form }: CsrfForm<RegisterForm>) -> WebResult<Response> {
+    let settings = &ctx.state.settings;
+    if settings.instance.registration == RegistrationMode::Closed {
+        return Ok(closed_page(&ctx, StatusCode::FORBIDDEN));
+    }
+    let registration = Registration {
+        username: form.username.trim().to_string(),
+        display_name: form.display_name.clone(),
+        email: form.email.clone(),
+        password: form.password.clone(),
+        password_confirm: form.password_confirm.clone(),
+        reason: form.reason.clone(),
+        invite: form.invite.clone(),
+    };
+    match accounts::register(&ctx.state.pool, settings, &registration).await {
+        Ok(account) if account.user.status() == crate::db::models::local_user::Status::Active => {
+            sign_in(&ctx, account.user.id, &headers, "/").await
+        }
+        Ok(account) => Ok(page(
+            StatusCode::OK,
+            &MessagePage {
+                ctx: &ctx,
+                title: ctx.t("registration-pending-title"),
+                paragraphs: vec![ctx.t_args("registration-pending-for", &[("name", account.person.username)])],
+            },
+        )),
+        Err(DomainError::Invalid(errors)) => Ok(register_form(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(DomainError::Forbidden) => Ok(closed_page(&ctx, StatusCode::FORBIDDEN)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn closed_page(ctx: &Ctx, status: StatusCode) -> Response {
+    page(status, &MessagePage { ctx, title: ctx.t("register-title"), paragraphs: vec![ctx.t("registration-closed")] })
+}
+
+fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: StatusCode) -> Response {
+    let mode = ctx.state.settings.instance.registration;
+    let mut fields = vec![
+        Field::new(ctx, FieldKind::Text, "username", "field-username", &form.username)
+            .hint(ctx, "field-username-hint")
+            .autocomplete("username")
+            .required(),
+        Field::new(ctx, FieldKind::Text, "display_name", "field-display-name", &form.display_name)
+            .hint(ctx, "field-display-name-hint")
+            .autocomplete("name"),
+        Field::new(ctx, FieldKind::Email, "email", "field-email", &form.email).autocomplete("email").required(),
+        Field::new(ctx, FieldKind::Password, "password", "field-password", "")
+            .hint(ctx, "field-password-hint")
+            .autocomplete("new-password")
+            .required(),
+        Field::new(ctx, FieldKind::Password, "password_confirm", "field-password-confirm", "")
+            .autocomplete("new-password")
+            .required(),
+    ];
+    let intro_key = match mode {
+        RegistrationMode::Approval => {
+            fields.push(Field::new(ctx, FieldKind::TextArea, "reason", "field-reason", &form.reason).hint(ctx, "field-reason-hint").required());
+            "register-intro-approval"
+        }
+        RegistrationMode::Invite => {
+            fields.push(Field::new(ctx, FieldKind::Text, "invite", "field-invite", &form.invite).required());
+            "register-intro-invite"
+        }
+        _ => "register-intro-open",
+    };
+    let form = Form::new(ctx, "/registreren", "register-submit", fields).with_errors(ctx, errors);
+    page(
+        status,
+        &FormPage {
+            ctx,
+            title: ctx.t("register-title"),
+            intro: vec![ctx.t(intro_key)],
+            notice: None,
+            form,
+            links: vec![("/inloggen".into(), ctx.t("register-have-account"))],
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+pub async fn login_page(ctx: Ctx, Query(query): Query<NextQuery>) -> WebResult<Response> {
+    if ctx.account.is_some() {
+        return Ok(Redirect::to(safe_next(&query.next)).into_response());
+    }
+    let form = LoginForm { next: query.next, ..Default::default() };
+    Ok(login_form(&ctx, &form, None, StatusCode::OK))
+}
+
+pub async fn login(headers: HeaderMap, CsrfForm { ctx, form }: CsrfForm<LoginForm>) -> WebResult<Response> {
+    if form.login.trim().is_empty() || form.password.is_empty() {
+        return Ok(login_form(&ctx, &form, Some("error-login-missing"), StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    match accounts::authenticate(&ctx.state.pool, &form.login, &form.password).await? {
+        Ok(account) => sign_in(&ctx, account.user.id, &headers, safe_next(&form.next)).await,
+        Err(LoginError::WrongCredentials) => {
+            Ok(login_form(&ctx, &form, Some("error-login-wrong"), StatusCode::UNAUTHORIZED))
+        }
+        Err(LoginError::Pending) => Ok(login_form(&ctx, &form, Some("error-login-pending"), StatusCode::FORBIDDEN)),
+        Err(LoginError::Suspended) => Ok(login_form(&ctx, &form, Some("error-login-suspended"), StatusCode::FORBIDDEN)),
+    }
+}
+
+fn login_form(ctx: &Ctx, form: &LoginForm, error: Option<&'static str>, status: StatusCode) -> Response {
+    let fields = vec![
+        Field::new(ctx, FieldKind::Text, "login", "field-login", &form.login).autocomplete("username").required(),
+        Field::new(ctx, FieldKind::Password, "password", "field-password", "").autocomplete("current-password").required(),
+    ];
+    let mut f = Form::new(ctx, "/inloggen", "login-submit", fields).hidden("next", safe_next(&form.next));
+    if let Some(key) = error {
+        f.error_summary = Some(ctx.t(key));
+    }
+    let mut links = vec![];
+    if ctx.state.settings.instance.registration != RegistrationMode::Closed {
+        links.push(("/registreren".to_string(), ctx.t("login-no-account")));
+    }
+    page(status, &FormPage { ctx, title: ctx.t("login-title"), intro: vec![], notice: None, form: f, links })
+}
+
+/// Starts a session, sets its cookie and sends the person on.
+async fn sign_in(ctx: &Ctx, user: crate::db::models::local_user::LocalUserId, headers: &HeaderMap, next: &str) -> WebResult<Response> {
+    let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = accounts::start_session(&ctx.state.pool, user, user_agent).await?;
+    let c = cookie(&ctx.state, SESSION_COOKIE, token, accounts::SESSION_DAYS);
+    let mut response = Redirect::to(next).into_response();
+    let value = HeaderValue::from_str(&c.to_string()).map_err(|e| WebError::Internal(e.to_string()))?;
+    response.headers_mut().append(SET_COOKIE, value);
+    Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(CsrfForm { ctx, .. }: CsrfForm<Empty>) -> WebResult<Response> {
+    if let Some(token) = &ctx.session_token {
+        accounts::end_session(&ctx.state.pool, token).await?;
+    }
+    let mut c = cookie(&ctx.state, SESSION_COOKIE, String::new(), 0);
+    c.make_removal();
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
+}
+

@@ -1,0 +1,8 @@
+//! Page handlers, one file per group of pages.
+
+pub mod accounts;
+pub mod admin;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod settings;

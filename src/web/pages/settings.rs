@@ -1,0 +1,152 @@
+//! Account settings, password change and the language switch.
+
+use axum::extract::Query;
+use axum::http::HeaderValue;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::domain::DomainError;
+use crate::domain::accounts::{self, AccountSettings};
+use crate::domain::validate::FieldErrors;
+use crate::web::context::{Ctx, LANG_COOKIE, cookie, safe_next};
+use crate::web::error::WebResult;
+use crate::web::form::CsrfForm;
+use crate::web::i18n::Lang;
+use crate::web::templates::{Field, FieldKind, Form, FormPage, page};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    display_name: String,
+    language: String,
+}
+
+pub async fn settings_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let form = SettingsForm {
+        display_name: account.person.display_name.clone(),
+        language: account.user.language.clone().unwrap_or_default(),
+    };
+    let notice = (!q.saved.is_empty()).then(|| ctx.t("settings-saved"));
+    Ok(settings_form(&ctx, &form, &FieldErrors::default(), notice, StatusCode::OK))
+}
+
+pub async fn save_settings(CsrfForm { ctx, form }: CsrfForm<SettingsForm>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let input = AccountSettings { display_name: form.display_name.clone(), language: form.language.clone() };
+    match accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await {
+        Ok(()) => Ok(Redirect::to("/instellingen?saved=1").into_response()),
+        Err(DomainError::Invalid(errors)) => Ok(settings_form(&ctx, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn settings_form(ctx: &Ctx, form: &SettingsForm, errors: &FieldErrors, notice: Option<String>, status: StatusCode) -> Response {
+    let mut languages = vec![(String::new(), ctx.t("settings-language-browser"))];
+    for (code, name, _) in ctx.languages() {
+        languages.push((code.to_string(), name));
+    }
+    let fields = vec![
+        Field::new(ctx, FieldKind::Text, "display_name", "field-display-name", &form.display_name)
+            .hint(ctx, "field-display-name-hint")
+            .autocomplete("name"),
+        Field::new(ctx, FieldKind::Select, "language", "field-language", &form.language).options(languages),
+    ];
+    let f = Form::new(ctx, "/instellingen", "settings-submit", fields).with_errors(ctx, errors);
+    let account_line = ctx
+        .account
+        .as_ref()
+        .map(|a| ctx.t_args("settings-account-line", &[("name", a.person.username.clone()), ("email", a.user.email.clone())]));
+    page(
+        status,
+        &FormPage {
+            ctx,
+            title: ctx.t("settings-title"),
+            intro: account_line.into_iter().collect(),
+            notice,
+            form: f,
+            links: vec![("/instellingen/wachtwoord".into(), ctx.t("password-title"))],
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn password_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<Response> {
+    ctx.require_account()?;
+    let notice = (!q.saved.is_empty()).then(|| ctx.t("password-changed"));
+    Ok(password_form(&ctx, &FieldErrors::default(), notice, StatusCode::OK))
+}
+
+pub async fn change_password(CsrfForm { ctx, form }: CsrfForm<PasswordForm>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let result = accounts::change_password(
+        &ctx.state.pool,
+        account,
+        &form.current_password,
+        &form.password,
+        &form.password_confirm,
+        ctx.session_token.as_deref(),
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/instellingen/wachtwoord?saved=1").into_response()),
+        Err(DomainError::Invalid(errors)) => Ok(password_form(&ctx, &errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn password_form(ctx: &Ctx, errors: &FieldErrors, notice: Option<String>, status: StatusCode) -> Response {
+    let fields = vec![
+        Field::new(ctx, FieldKind::Password, "current_password", "field-current-password", "")
+            .autocomplete("current-password")
+            .required(),
+        Field::new(ctx, FieldKind::Password, "password", "field-new-password", "")
+            .hint(ctx, "field-password-hint")
+            .autocomplete("new-password")
+            .required(),
+        Field::new(ctx, FieldKind::Password, "password_confirm", "field-password-confirm", "")
+            .autocomplete("new-password")
+            .required(),
+    ];
+    let f = Form::new(ctx, "/instellingen/wachtwoord", "password-submit", fields).with_errors(ctx, errors);
+    page(status, &FormPage { ctx, title: ctx.t("password-title"), intro: vec![ctx.t("password-intro")], notice, form: f, links: vec![] })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LanguageForm {
+    language: String,
+    next: String,
+}
+
+/// Switches the page language: remembered in a cookie, and in the account when signed in.
+pub async fn switch_language(CsrfForm { ctx, form }: CsrfForm<LanguageForm>) -> WebResult<Response> {
+    let Some(lang) = Lang::parse(&form.language).filter(|l| crate::web::context::offered(&ctx.state).contains(l)) else {
+        return Err(crate::web::error::WebError::BadRequest("error-choice-invalid"));
+    };
+    if let Some(account) = &ctx.account {
+        let input = AccountSettings { display_name: account.person.display_name.clone(), language: lang.code().to_string() };
+        accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await?;
+    }
+    let mut response = Redirect::to(safe_next(&form.next)).into_response();
+    let c = cookie(&ctx.state, LANG_COOKIE, lang.code().to_string(), 365);
+    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
+}

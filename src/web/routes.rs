@@ -1,0 +1,47 @@
+//! Every page route of the server in one place.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use super::pages::{accounts, admin, error, health, home, settings};
+use crate::state::AppState;
+
+/// Form posts of pages are small; uploads (later) get their own limit.
+const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let server = &state.settings.server;
+    let pages = Router::new()
+        .route("/", get(home::show))
+        .route("/registreren", get(accounts::register_page).post(accounts::register))
+        .route("/inloggen", get(accounts::login_page).post(accounts::login))
+        .route("/uitloggen", post(accounts::logout))
+        .route("/instellingen", get(settings::settings_page).post(settings::save_settings))
+        .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
+        .route("/taal", post(settings::switch_language))
+        .route("/beheer/aanmeldingen", get(admin::registrations))
+        .route("/beheer/aanmeldingen/{id}", post(admin::decide))
+        .route("/beheer/uitnodigingen", get(admin::invites).post(admin::create_invite))
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))
+        .layer(middleware::from_fn_with_state(state.clone(), super::context::page_middleware));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{file}", get(super::assets::serve))
+        .merge(pages)
+        .layer(DefaultBodyLimit::max(server.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(server.request_timeout_secs)))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

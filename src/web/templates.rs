@@ -1,0 +1,214 @@
+//! Template data: the structs askama renders. Forms are data (a list of fields) so every form
+//! gets labels, hints and errors tied to its fields the same way.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::context::Ctx;
+use crate::domain::validate::FieldErrors;
+
+/// Renders a template into a page response, or a 500 when the template fails.
+pub fn page(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Email,
+    Password,
+    Number,
+    TextArea,
+    Select,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: FieldKind,
+    pub value: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub autocomplete: &'static str,
+    pub required: bool,
+    /// (value, label) for selects.
+    pub options: Vec<(String, String)>,
+}
+
+impl Field {
+    pub fn new(ctx: &Ctx, kind: FieldKind, name: &'static str, label_key: &str, value: &str) -> Field {
+        Field {
+            name,
+            label: ctx.t(label_key),
+            kind,
+            value: if kind == FieldKind::Password { String::new() } else { value.to_string() },
+            hint: None,
+            error: None,
+            autocomplete: "off",
+            required: false,
+            options: Vec::new(),
+        }
+    }
+    pub fn hint(mut self, ctx: &Ctx, key: &str) -> Field {
+        self.hint = Some(ctx.t(key));
+        self
+    }
+    pub fn autocomplete(mut self, value: &'static str) -> Field {
+        self.autocomplete = value;
+        self
+    }
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+    pub fn options(mut self, options: Vec<(String, String)>) -> Field {
+        self.options = options;
+        self
+    }
+    pub fn type_attr(&self) -> &'static str {
+        match self.kind {
+            FieldKind::Email => "email",
+            FieldKind::Password => "password",
+            FieldKind::Number => "number",
+            _ => "text",
+        }
+    }
+    pub fn is_textarea(&self) -> bool {
+        self.kind == FieldKind::TextArea
+    }
+    pub fn is_select(&self) -> bool {
+        self.kind == FieldKind::Select
+    }
+    /// Ids of the hint and error, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub action: String,
+    pub submit: String,
+    pub fields: Vec<Field>,
+    pub hidden: Vec<(&'static str, String)>,
+    /// Shown above the fields when the form has errors.
+    pub error_summary: Option<String>,
+}
+
+impl Form {
+    pub fn new(ctx: &Ctx, action: &str, submit_key: &str, fields: Vec<Field>) -> Form {
+        Form { action: action.to_string(), submit: ctx.t(submit_key), fields, hidden: Vec::new(), error_summary: None }
+    }
+    pub fn hidden(mut self, name: &'static str, value: &str) -> Form {
+        self.hidden.push((name, value.to_string()));
+        self
+    }
+    /// Ties each error to its field and adds a summary; an error for a field the form does not
+    /// show goes in the summary.
+    pub fn with_errors(mut self, ctx: &Ctx, errors: &FieldErrors) -> Form {
+        if errors.is_empty() {
+            return self;
+        }
+        let mut unplaced = Vec::new();
+        for e in &errors.0 {
+            match self.fields.iter_mut().find(|f| f.name == e.field) {
+                Some(f) => f.error = Some(ctx.t(e.message)),
+                None => unplaced.push(ctx.t(e.message)),
+            }
+        }
+        let mut summary = ctx.t("form-has-errors");
+        for u in unplaced {
+            summary.push(' ');
+            summary.push_str(&u);
+        }
+        self.error_summary = Some(summary);
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form_page.html")]
+pub struct FormPage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    pub intro: Vec<String>,
+    /// A message above the form (e.g. "your password was changed").
+    pub notice: Option<String>,
+    pub form: Form,
+    /// Links below the form: (href, text).
+    pub links: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage<'a> {
+    pub ctx: &'a Ctx,
+    pub description: String,
+    pub members: i64,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate<'a> {
+    pub ctx: &'a Ctx,
+    pub status: u16,
+    pub title: String,
+    pub message: String,
+}
+
+/// A pending registration as the admin page shows it.
+pub struct PendingRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub reason: String,
+    pub registered: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_registrations.html")]
+pub struct RegistrationsPage<'a> {
+    pub ctx: &'a Ctx,
+    pub rows: Vec<PendingRow>,
+    pub notice: Option<String>,
+}
+
+pub struct InviteRow {
+    pub code: String,
+    pub link: String,
+    pub uses: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_invites.html")]
+pub struct InvitesPage<'a> {
+    pub ctx: &'a Ctx,
+    pub form: Form,
+    pub rows: Vec<InviteRow>,
+    pub mode_note: Option<String>,
+}
