@@ -116,9 +116,7 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
                 password,
                 ..Default::default()
             };
-            accounts::create_by_admin(&state.pool, &state.settings, &form, role)
-                .await
-                .map_err(explain)?;
+            accounts::create_by_admin(&state.pool, &state.settings, &form, role).await.map_err(explain)?;
             println!("created {} {name}", role.as_str());
         }
         AdminCommand::SetPassword { name } => {
@@ -175,7 +173,10 @@ fn read_password(confirm: bool) -> anyhow::Result<String> {
 fn init_logging(settings: &Settings) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log.level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let _ = match settings.log.format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),

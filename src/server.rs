@@ -25,18 +25,25 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish within the grace time.
-pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
     let addr = listener.local_addr()?;
     tracing::info!(address = %addr, url = %state.base_url, "Buurt is listening on http://{addr}");
     let pool = state.pool.clone();
+    let maintenance = tokio::spawn(maintenance(pool.clone()));
     let app = crate::web::routes::router(state);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing requests in flight");
-        let _ = stopping_tx.send(());
-    });
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stopping_tx.send(());
+        },
+    );
     let server = tokio::spawn(async move { server.await });
     let mut server = server;
     tokio::select! {
@@ -46,16 +53,33 @@ pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl Future
             server.abort();
         }
     }
+    maintenance.abort();
     pool.close();
     tracing::info!("stopped");
     Ok(())
 }
 
+/// Hourly housekeeping: removes expired sessions. An error is logged and retried next hour.
+async fn maintenance(pool: DbPool) {
+    let mut interval = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        interval.tick().await;
+        let result = async {
+            let mut conn = pool.get().await?;
+            crate::db::models::session::delete_expired(&mut conn, crate::db::now()).await
+        }
+        .await;
+        match result {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "removed expired sessions"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}
+
 /// Binds the configured address (before the database work, so a taken port fails fast).
 pub async fn bind(settings: &Settings) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(&settings.server.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.server.bind))
+    TcpListener::bind(&settings.server.bind).await.with_context(|| format!("cannot listen on {}", settings.server.bind))
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -117,10 +117,7 @@ pub struct DatabaseSettings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self {
-            url: "sqlite://data/buurt.sqlite".into(),
-            pool_size: 8,
-        }
+        Self { url: "sqlite://data/buurt.sqlite".into(), pool_size: 8 }
     }
 }
 
@@ -153,10 +150,7 @@ pub enum LogFormat {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self {
-            format: LogFormat::Text,
-            level: "info".into(),
-        }
+        Self { format: LogFormat::Text, level: "info".into() }
     }
 }
 
@@ -210,7 +204,10 @@ impl Settings {
             != Some(true)
             || self.instance.domain.contains('/')
         {
-            return invalid(format!("instance.domain {:?} is not a host name with an optional port", self.instance.domain));
+            return invalid(format!(
+                "instance.domain {:?} is not a host name with an optional port",
+                self.instance.domain
+            ));
         }
         if self.instance.languages.is_empty() {
             return invalid("instance.languages must name at least one language".into());
@@ -224,7 +221,10 @@ impl Settings {
             }
         }
         if self.instance.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return invalid(format!("instance.timezone {:?} is not a time zone such as Europe/Amsterdam", self.instance.timezone));
+            return invalid(format!(
+                "instance.timezone {:?} is not a time zone such as Europe/Amsterdam",
+                self.instance.timezone
+            ));
         }
         if !(self.database.url.starts_with("sqlite:")
             || self.database.url.starts_with("postgres://")
@@ -271,7 +271,16 @@ impl Settings {
 fn describe_figment_error(e: figment::error::Error) -> String {
     use figment::error::Kind;
     let path = e.path.join(".");
-    let at = |p: &str, field: &str| if p.is_empty() { field.to_string() } else { format!("{p}.{field}") };
+    // Figment's path already ends with an unknown field's name; other errors' paths may not.
+    let at = |p: &str, field: &str| {
+        if p.is_empty() {
+            field.to_string()
+        } else if p == field || p.ends_with(&format!(".{field}")) {
+            p.to_string()
+        } else {
+            format!("{p}.{field}")
+        }
+    };
     let source = e
         .metadata
         .as_ref()

@@ -22,30 +22,22 @@ pub async fn run(url: &str) -> DbResult<Vec<String>> {
             let path = sqlite_path(url).to_string();
             tokio::task::spawn_blocking(move || {
                 let mut conn = open_sqlite(&path)?;
-                let applied = conn
-                    .run_pending_migrations(SQLITE)
-                    .map_err(|e| DbError::Migration(e.to_string()))?;
+                let applied = conn.run_pending_migrations(SQLITE).map_err(|e| DbError::Migration(e.to_string()))?;
                 Ok(applied.iter().map(ToString::to_string).collect())
             })
             .await
             .map_err(|e| DbError::Migration(e.to_string()))?
         }
         Backend::Postgres => {
-            let mut conn = AsyncPgConnection::establish(url)
-                .await
-                .map_err(|e| DbError::Connection(e.to_string()))?;
-            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
-                .execute(&mut conn)
-                .await?;
+            let mut conn = AsyncPgConnection::establish(url).await.map_err(|e| DbError::Connection(e.to_string()))?;
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(&mut conn).await?;
             let mut harness = AsyncMigrationHarness::new(conn);
             let result = harness
                 .run_pending_migrations(POSTGRES)
                 .map(|applied| applied.iter().map(ToString::to_string).collect())
                 .map_err(|e| DbError::Migration(e.to_string()));
             let mut conn = harness.into_inner();
-            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
-                .execute(&mut conn)
-                .await?;
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(&mut conn).await?;
             result
         }
     }

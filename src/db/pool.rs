@@ -44,10 +44,11 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode =
 
 /// Opens a plain SQLite connection with the pragmas set, creating the file's folder first.
 pub fn open_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
-    if path != ":memory:" {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-            std::fs::create_dir_all(dir).map_err(|e| DbError::Connection(format!("cannot create {}: {e}", dir.display())))?;
-        }
+    if path != ":memory:"
+        && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbError::Connection(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut conn = SqliteConnection::establish(path).map_err(|e| DbError::Connection(format!("{path}: {e}")))?;
     conn.batch_execute(SQLITE_PRAGMAS)?;
@@ -126,7 +127,7 @@ impl DbPool {
     /// A connection for reads and single statements.
     pub async fn get(&self) -> DbResult<DbConn> {
         Ok(match self {
-            DbPool::Pg(p) => DbConn::Pg(p.get().await.map_err(|e| DbError::Pool(e.to_string()))?),
+            DbPool::Pg(p) => DbConn::Pg(Box::new(p.get().await.map_err(|e| DbError::Pool(e.to_string()))?)),
             DbPool::Sqlite(p) => DbConn::Sqlite(p.get().await.map_err(|e| DbError::Pool(e.to_string()))?),
         })
     }
@@ -137,7 +138,7 @@ impl DbPool {
         let mut conn = self.get().await?;
         match &mut conn {
             DbConn::Pg(c) => {
-                <AsyncPgConnection as AsyncConnection>::TransactionManager::begin_transaction(&mut **c).await?
+                <AsyncPgConnection as AsyncConnection>::TransactionManager::begin_transaction(&mut ***c).await?
             }
             DbConn::Sqlite(c) => {
                 c.spawn_blocking(|inner| {
@@ -160,7 +161,8 @@ impl DbPool {
 
 /// One pooled connection of either backend.
 pub enum DbConn {
-    Pg(Object<AsyncPgConnection>),
+    /// Boxed: the PostgreSQL connection is several times larger than SQLite's.
+    Pg(Box<Object<AsyncPgConnection>>),
     Sqlite(Object<SqliteConn>),
 }
 
@@ -177,7 +179,7 @@ impl Tx {
         };
         match &mut conn {
             DbConn::Pg(c) => {
-                <AsyncPgConnection as AsyncConnection>::TransactionManager::commit_transaction(&mut **c).await?
+                <AsyncPgConnection as AsyncConnection>::TransactionManager::commit_transaction(&mut ***c).await?
             }
             DbConn::Sqlite(c) => {
                 <SqliteConn as AsyncConnection>::TransactionManager::commit_transaction(&mut **c).await?
@@ -206,7 +208,7 @@ impl Drop for Tx {
         if let Some(conn) = self.conn.take() {
             // Detach from the pool: the connection closes and the open transaction is rolled back.
             match conn {
-                DbConn::Pg(c) => drop(Object::take(c)),
+                DbConn::Pg(c) => drop(Object::take(*c)),
                 DbConn::Sqlite(c) => drop(Object::take(c)),
             }
         }

@@ -53,7 +53,12 @@ pub async fn register(pool: &DbPool, settings: &Settings, form: &Registration) -
 }
 
 /// Creates an active account without looking at the registration mode (`buurt admin create-user`).
-pub async fn create_by_admin(pool: &DbPool, settings: &Settings, form: &Registration, role: Role) -> DomainResult<Account> {
+pub async fn create_by_admin(
+    pool: &DbPool,
+    settings: &Settings,
+    form: &Registration,
+    role: Role,
+) -> DomainResult<Account> {
     let errors = check_new_account(form);
     create(pool, settings, form, errors, role, Status::Active, None, None).await
 }
@@ -279,26 +284,45 @@ pub struct AccountSettings {
     pub language: String,
 }
 
-pub async fn update_settings(pool: &DbPool, settings: &Settings, account: &Account, form: &AccountSettings) -> DomainResult<()> {
+pub async fn update_settings(
+    pool: &DbPool,
+    settings: &Settings,
+    account: &Account,
+    form: &AccountSettings,
+) -> DomainResult<()> {
     let mut errors = FieldErrors::default();
     let display_name = form.display_name.trim();
     validate::display_name(display_name, &mut errors);
-    if !form.language.is_empty() && !settings.instance.languages.iter().any(|l| *l == form.language) {
+    if !form.language.is_empty() && !settings.instance.languages.contains(&form.language) {
         errors.add("language", "error-choice-invalid");
     }
     errors.into_result()?;
     let t = now();
     let mut tx = pool.begin().await?;
     let display_name = if display_name.is_empty() { account.person.username.as_str() } else { display_name };
-    Person::update(&mut tx, account.person.id, &PersonUpdate { display_name: Some(display_name), updated_at: Some(t), ..Default::default() }).await?;
+    Person::update(
+        &mut tx,
+        account.person.id,
+        &PersonUpdate { display_name: Some(display_name), updated_at: Some(t), ..Default::default() },
+    )
+    .await?;
     let language = (!form.language.is_empty()).then_some(form.language.as_str());
-    LocalUser::update(&mut tx, account.user.id, &LocalUserUpdate { language: Some(language), updated_at: Some(t), ..Default::default() }).await?;
+    LocalUser::update(
+        &mut tx,
+        account.user.id,
+        &LocalUserUpdate { language: Some(language), updated_at: Some(t), ..Default::default() },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 fn require(account: &Account, role: Role) -> DomainResult<()> {
-    if account.user.status() == Status::Active && account.user.role() >= role { Ok(()) } else { Err(DomainError::Forbidden) }
+    if account.user.status() == Status::Active && account.user.role() >= role {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
 }
 
 pub async fn pending_registrations(pool: &DbPool, admin: &Account) -> DomainResult<Vec<Account>> {
@@ -309,7 +333,12 @@ pub async fn pending_registrations(pool: &DbPool, admin: &Account) -> DomainResu
 
 /// An admin approves (`true`) or rejects (`false`) a pending registration. A rejected
 /// application is deleted, so its name and address can be used again.
-pub async fn decide_registration(pool: &DbPool, admin: &Account, user: LocalUserId, approve: bool) -> DomainResult<Account> {
+pub async fn decide_registration(
+    pool: &DbPool,
+    admin: &Account,
+    user: LocalUserId,
+    approve: bool,
+) -> DomainResult<Account> {
     require(admin, Role::Admin)?;
     let mut tx = pool.begin().await?;
     let account = Account::by_id(&mut tx, user).await?.ok_or(DomainError::NotFound)?;
@@ -317,7 +346,8 @@ pub async fn decide_registration(pool: &DbPool, admin: &Account, user: LocalUser
         return Err(DomainError::NotFound);
     }
     if approve {
-        let form = LocalUserUpdate { status: Some(Status::Active.as_str()), updated_at: Some(now()), ..Default::default() };
+        let form =
+            LocalUserUpdate { status: Some(Status::Active.as_str()), updated_at: Some(now()), ..Default::default() };
         LocalUser::update(&mut tx, user, &form).await?;
     } else {
         LocalUser::delete(&mut tx, user).await?;
@@ -333,7 +363,12 @@ pub async fn decide_registration(pool: &DbPool, admin: &Account, user: LocalUser
 pub async fn set_role(pool: &DbPool, username: &str, role: Role) -> DomainResult<()> {
     let mut tx = pool.begin().await?;
     let account = Account::by_username(&mut tx, username).await?.ok_or(DomainError::NotFound)?;
-    LocalUser::update(&mut tx, account.user.id, &LocalUserUpdate { role: Some(role.as_str()), updated_at: Some(now()), ..Default::default() }).await?;
+    LocalUser::update(
+        &mut tx,
+        account.user.id,
+        &LocalUserUpdate { role: Some(role.as_str()), updated_at: Some(now()), ..Default::default() },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -368,7 +403,14 @@ pub async fn create_invite(pool: &DbPool, by: &Account, form: &NewInvite) -> Dom
     let mut conn = pool.get().await?;
     let invite = Invite::insert(
         &mut conn,
-        &InviteInsert { code: &code, created_by: by.user.id, max_uses, uses: 0, expires_at: Some(t + TimeDelta::days(days)), created_at: t },
+        &InviteInsert {
+            code: &code,
+            created_by: by.user.id,
+            max_uses,
+            uses: 0,
+            expires_at: Some(t + TimeDelta::days(days)),
+            created_at: t,
+        },
     )
     .await?;
     Ok(invite)

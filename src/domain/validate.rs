@@ -46,16 +46,42 @@ pub const REASON_MAX: usize = 1000;
 
 /// Names that would be confusing or collide with paths and well-known accounts.
 const RESERVED_NAMES: &[&str] = &[
-    "admin", "administrator", "root", "buurt", "instance", "system", "support", "help", "moderator",
-    "moderators", "beheer", "beheerder", "www", "api", "static", "media", "inbox", "outbox", "nodeinfo",
-    "well-known", "about", "u", "g", "actor", "relay", "noreply", "postmaster", "abuse", "security",
+    "admin",
+    "administrator",
+    "root",
+    "buurt",
+    "instance",
+    "system",
+    "support",
+    "help",
+    "moderator",
+    "moderators",
+    "beheer",
+    "beheerder",
+    "www",
+    "api",
+    "static",
+    "media",
+    "inbox",
+    "outbox",
+    "nodeinfo",
+    "well-known",
+    "about",
+    "u",
+    "g",
+    "actor",
+    "relay",
+    "noreply",
+    "postmaster",
+    "abuse",
+    "security",
 ];
 
 pub fn username(value: &str, errors: &mut FieldErrors) {
     let chars = value.chars().count();
     if value.is_empty() {
         errors.add("username", "error-required");
-    } else if chars < 2 || chars > USERNAME_MAX {
+    } else if !(2..=USERNAME_MAX).contains(&chars) {
         errors.add("username", "error-username-length");
     } else if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         errors.add("username", "error-username-chars");

@@ -15,7 +15,11 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: &[Asset] = &[Asset { name: "buurt.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../static/buurt.css") }];
+const ASSETS: &[Asset] = &[Asset {
+    name: "buurt.css",
+    content_type: "text/css; charset=utf-8",
+    body: include_bytes!("../../static/buurt.css"),
+}];
 
 /// `name` → `name-<hash>.ext`, computed once.
 static HASHED: LazyLock<Vec<(String, &'static Asset)>> = LazyLock::new(|| {
@@ -39,5 +43,6 @@ pub fn url(name: &str) -> String {
 
 pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
     let (_, asset) = HASHED.iter().find(|(hashed, _)| *hashed == file).ok_or(WebError::NotFound)?;
-    Ok(([(CONTENT_TYPE, asset.content_type), (CACHE_CONTROL, "public, max-age=31536000, immutable")], asset.body).into_response())
+    Ok(([(CONTENT_TYPE, asset.content_type), (CACHE_CONTROL, "public, max-age=31536000, immutable")], asset.body)
+        .into_response())
 }

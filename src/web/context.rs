@@ -61,10 +61,7 @@ impl Ctx {
 
     /// The languages offered, for the switcher: (code, name in that language, current?).
     pub fn languages(&self) -> Vec<(&'static str, String, bool)> {
-        offered(&self.state)
-            .into_iter()
-            .map(|l| (l.code(), l.t("language-name"), l == self.lang))
-            .collect()
+        offered(&self.state).into_iter().map(|l| (l.code(), l.t("language-name"), l == self.lang)).collect()
     }
 
     /// The signed-in account, or an error that sends the person to the login page.
@@ -103,10 +100,7 @@ fn request_lang(state: &AppState, headers: &HeaderMap, jar: &CookieJar) -> Lang 
         .and_then(|c| Lang::parse(c.value()))
         .filter(|l| offered.contains(l))
         .or_else(|| {
-            headers
-                .get(ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|h| Lang::negotiate(h, &offered))
+            headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(|h| Lang::negotiate(h, &offered))
         })
         .or_else(|| offered.first().copied())
         .unwrap_or(Lang::Nl)

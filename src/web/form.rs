@@ -42,7 +42,8 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| WebError::PayloadTooLarge)?;
-        let token: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
+        let token: CsrfField =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
         if ctx.csrf.is_empty() || !constant_time_eq(token.csrf.as_bytes(), ctx.csrf.as_bytes()) {
             return Err(WebError::Csrf);
         }

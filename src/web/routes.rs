@@ -40,7 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(super::assets::serve))
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(server.request_timeout_secs)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(server.request_timeout_secs),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,1 +1,13 @@
+//! The one integration-test binary: every test starts the real router on a fresh database, and
+//! every database test runs on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+mod accounts;
+mod admin;
+mod config;
+mod pages;
+mod schema;
+mod startup;

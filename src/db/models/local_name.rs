@@ -10,18 +10,15 @@ use crate::dispatch;
 /// Claims `name` (any case) for a local actor of `kind`. Fails with `DbError::Conflict` when
 /// the name is taken in any case.
 pub async fn reserve(conn: &mut DbConn, name: &str, kind: &str) -> DbResult<()> {
-    let row = (
-        local_name::name.eq(name.to_lowercase()),
-        local_name::kind.eq(kind),
-        local_name::created_at.eq(now()),
-    );
+    let row = (local_name::name.eq(name.to_lowercase()), local_name::kind.eq(kind), local_name::created_at.eq(now()));
     dispatch!(conn, c => diesel::insert_into(local_name::table).values(row).execute(c).await)?;
     Ok(())
 }
 
 pub async fn is_taken(conn: &mut DbConn, name: &str) -> DbResult<bool> {
     let lower = name.to_lowercase();
-    let count: i64 = dispatch!(conn, c => local_name::table.filter(local_name::name.eq(&lower)).count().get_result(c).await)?;
+    let count: i64 =
+        dispatch!(conn, c => local_name::table.filter(local_name::name.eq(&lower)).count().get_result(c).await)?;
     Ok(count > 0)
 }
 

@@ -58,7 +58,8 @@ impl Person {
     }
 
     pub async fn count_local(conn: &mut DbConn) -> DbResult<i64> {
-        dispatch!(conn, c => person::table.filter(person::local.eq(true)).count().get_result(c).await).map_err(Into::into)
+        dispatch!(conn, c => person::table.filter(person::local.eq(true)).count().get_result(c).await)
+            .map_err(Into::into)
     }
 }
 

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::config::RegistrationMode;
+use crate::domain::DomainError;
 use crate::domain::accounts::{self, LoginError, Registration};
 use crate::domain::validate::FieldErrors;
-use crate::domain::DomainError;
 use crate::web::context::{Ctx, SESSION_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
@@ -99,7 +99,11 @@ fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: S
     ];
     let intro_key = match mode {
         RegistrationMode::Approval => {
-            fields.push(Field::new(ctx, FieldKind::TextArea, "reason", "field-reason", &form.reason).hint(ctx, "field-reason-hint").required());
+            fields.push(
+                Field::new(ctx, FieldKind::TextArea, "reason", "field-reason", &form.reason)
+                    .hint(ctx, "field-reason-hint")
+                    .required(),
+            );
             "register-intro-approval"
         }
         RegistrationMode::Invite => {
@@ -161,7 +165,9 @@ pub async fn login(headers: HeaderMap, CsrfForm { ctx, form }: CsrfForm<LoginFor
 fn login_form(ctx: &Ctx, form: &LoginForm, error: Option<&'static str>, status: StatusCode) -> Response {
     let fields = vec![
         Field::new(ctx, FieldKind::Text, "login", "field-login", &form.login).autocomplete("username").required(),
-        Field::new(ctx, FieldKind::Password, "password", "field-password", "").autocomplete("current-password").required(),
+        Field::new(ctx, FieldKind::Password, "password", "field-password", "")
+            .autocomplete("current-password")
+            .required(),
     ];
     let mut f = Form::new(ctx, "/inloggen", "login-submit", fields).hidden("next", safe_next(&form.next));
     if let Some(key) = error {
@@ -175,7 +181,12 @@ fn login_form(ctx: &Ctx, form: &LoginForm, error: Option<&'static str>, status: 
 }
 
 /// Starts a session, sets its cookie and sends the person on.
-async fn sign_in(ctx: &Ctx, user: crate::db::models::local_user::LocalUserId, headers: &HeaderMap, next: &str) -> WebResult<Response> {
+async fn sign_in(
+    ctx: &Ctx,
+    user: crate::db::models::local_user::LocalUserId,
+    headers: &HeaderMap,
+    next: &str,
+) -> WebResult<Response> {
     let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = accounts::start_session(&ctx.state.pool, user, user_agent).await?;
     let c = cookie(&ctx.state, SESSION_COOKIE, token, accounts::SESSION_DAYS);
@@ -200,4 +211,3 @@ pub async fn logout(CsrfForm { ctx, .. }: CsrfForm<Empty>) -> WebResult<Response
     }
     Ok(response)
 }
-

@@ -106,6 +106,7 @@ async fn invites_page(ctx: &Ctx, form: &InviteForm, errors: &FieldErrors, status
         Field::new(ctx, FieldKind::Number, "expires_days", "field-invite-days", &form.expires_days).required(),
     ];
     let f = Form::new(ctx, "/beheer/uitnodigingen", "admin-invite-create", fields).with_errors(ctx, errors);
-    let mode_note = (ctx.state.settings.instance.registration != RegistrationMode::Invite).then(|| ctx.t("admin-invites-mode-note"));
+    let mode_note = (ctx.state.settings.instance.registration != RegistrationMode::Invite)
+        .then(|| ctx.t("admin-invites-mode-note"));
     Ok(page(status, &InvitesPage { ctx, form: f, rows, mode_note }))
 }

@@ -11,14 +11,18 @@ use crate::web::templates::{ErrorTemplate, page};
 /// Renders the page for an error status. The context is a plain anonymous one: the error may
 /// have come before the session was read.
 pub fn render(state: &AppState, lang: Lang, status: StatusCode, message: &str) -> Response {
-    let ctx = Ctx { state: state.clone(), lang, account: None, session_token: None, csrf: String::new(), path: "/".into() };
+    let ctx =
+        Ctx { state: state.clone(), lang, account: None, session_token: None, csrf: String::new(), path: "/".into() };
     let title_key = match status.as_u16() {
         404 => "error-title-not-found",
         403 => "error-title-forbidden",
         500..=599 => "error-title-internal",
         _ => "error-title-request",
     };
-    page(status, &ErrorTemplate { ctx: &ctx, status: status.as_u16(), title: ctx.t(title_key), message: ctx.t(message) })
+    page(
+        status,
+        &ErrorTemplate { ctx: &ctx, status: status.as_u16(), title: ctx.t(title_key), message: ctx.t(message) },
+    )
 }
 
 pub async fn not_found() -> crate::web::error::WebError {

@@ -44,12 +44,20 @@ pub async fn save_settings(CsrfForm { ctx, form }: CsrfForm<SettingsForm>) -> We
     let input = AccountSettings { display_name: form.display_name.clone(), language: form.language.clone() };
     match accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await {
         Ok(()) => Ok(Redirect::to("/instellingen?saved=1").into_response()),
-        Err(DomainError::Invalid(errors)) => Ok(settings_form(&ctx, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(DomainError::Invalid(errors)) => {
+            Ok(settings_form(&ctx, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-fn settings_form(ctx: &Ctx, form: &SettingsForm, errors: &FieldErrors, notice: Option<String>, status: StatusCode) -> Response {
+fn settings_form(
+    ctx: &Ctx,
+    form: &SettingsForm,
+    errors: &FieldErrors,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
     let mut languages = vec![(String::new(), ctx.t("settings-language-browser"))];
     for (code, name, _) in ctx.languages() {
         languages.push((code.to_string(), name));
@@ -61,10 +69,9 @@ fn settings_form(ctx: &Ctx, form: &SettingsForm, errors: &FieldErrors, notice: O
         Field::new(ctx, FieldKind::Select, "language", "field-language", &form.language).options(languages),
     ];
     let f = Form::new(ctx, "/instellingen", "settings-submit", fields).with_errors(ctx, errors);
-    let account_line = ctx
-        .account
-        .as_ref()
-        .map(|a| ctx.t_args("settings-account-line", &[("name", a.person.username.clone()), ("email", a.user.email.clone())]));
+    let account_line = ctx.account.as_ref().map(|a| {
+        ctx.t_args("settings-account-line", &[("name", a.person.username.clone()), ("email", a.user.email.clone())])
+    });
     page(
         status,
         &FormPage {
@@ -124,7 +131,17 @@ fn password_form(ctx: &Ctx, errors: &FieldErrors, notice: Option<String>, status
             .required(),
     ];
     let f = Form::new(ctx, "/instellingen/wachtwoord", "password-submit", fields).with_errors(ctx, errors);
-    page(status, &FormPage { ctx, title: ctx.t("password-title"), intro: vec![ctx.t("password-intro")], notice, form: f, links: vec![] })
+    page(
+        status,
+        &FormPage {
+            ctx,
+            title: ctx.t("password-title"),
+            intro: vec![ctx.t("password-intro")],
+            notice,
+            form: f,
+            links: vec![],
+        },
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,11 +153,13 @@ pub struct LanguageForm {
 
 /// Switches the page language: remembered in a cookie, and in the account when signed in.
 pub async fn switch_language(CsrfForm { ctx, form }: CsrfForm<LanguageForm>) -> WebResult<Response> {
-    let Some(lang) = Lang::parse(&form.language).filter(|l| crate::web::context::offered(&ctx.state).contains(l)) else {
+    let Some(lang) = Lang::parse(&form.language).filter(|l| crate::web::context::offered(&ctx.state).contains(l))
+    else {
         return Err(crate::web::error::WebError::BadRequest("error-choice-invalid"));
     };
     if let Some(account) = &ctx.account {
-        let input = AccountSettings { display_name: account.person.display_name.clone(), language: lang.code().to_string() };
+        let input =
+            AccountSettings { display_name: account.person.display_name.clone(), language: lang.code().to_string() };
         accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await?;
     }
     let mut response = Redirect::to(safe_next(&form.next)).into_response();

@@ -1,0 +1,149 @@
+//! Pages every visitor sees: language choice, error pages, assets, headers, translations.
+
+use std::collections::BTreeSet;
+
+use buurt::db::models::local_user::Role;
+
+use crate::both;
+use crate::util::*;
+
+both!(
+    dutch_by_default_english_by_accept_language_and_by_switch,
+    unknown_pages_get_a_friendly_404_in_the_visitors_language,
+    pages_carry_security_headers_and_assets_are_cached_for_long,
+);
+
+async fn dutch_by_default_english_by_accept_language_and_by_switch(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let browser = app.browser();
+    let page = browser.get_html("/inloggen").await;
+    assert_eq!(text_of(&page, "h1").as_deref(), Some("Inloggen"));
+    assert!(page.html().contains("<html lang=\"nl\">"));
+
+    let english = reqwest::Client::new()
+        .get(app.url("/inloggen"))
+        .header("accept-language", "en-US,en;q=0.8,nl;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    let page = html(english).await;
+    assert_eq!(text_of(&page, "h1").as_deref(), Some("Sign in"));
+    assert!(page.html().contains("<html lang=\"en\">"));
+
+    // The switcher remembers the choice and goes back where the person was.
+    let response = browser.submit("/inloggen", "/taal", &[("language", "en"), ("next", "/inloggen")]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/inloggen");
+    assert_eq!(text_of(&browser.get_html("/inloggen").await, "h1").as_deref(), Some("Sign in"));
+    let response = browser.submit("/inloggen", "/taal", &[("language", "de"), ("next", "/")]).await;
+    assert_eq!(response.status(), 400);
+
+    // Signed in, the switch is stored in the account.
+    let member = app.signed_in("sanne", Role::Member).await;
+    member.submit("/", "/taal", &[("language", "en"), ("next", "/")]).await;
+    assert_eq!(app.account("sanne").await.unwrap().user.language.as_deref(), Some("en"));
+}
+
+async fn unknown_pages_get_a_friendly_404_in_the_visitors_language(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let response = reqwest::get(app.url("/bestaat/niet")).await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = html(response).await;
+    assert_eq!(text_of(&page, "h1").as_deref(), Some("Pagina niet gevonden"));
+    assert!(page.html().contains("href=\"/\""), "a way back");
+
+    let response = reqwest::Client::new().get(app.url("/nope")).header("accept-language", "en").send().await.unwrap();
+    assert_eq!(text_of(&html(response).await, "h1").as_deref(), Some("Page not found"));
+
+    // A non-numeric id in an admin path is a 4xx, not a crash.
+    let admin = app.signed_in("tom", Role::Admin).await;
+    let response = admin.submit("/beheer/aanmeldingen", "/beheer/aanmeldingen/abc", &[("decision", "approve")]).await;
+    assert!(response.status().is_client_error());
+}
+
+async fn pages_carry_security_headers_and_assets_are_cached_for_long(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let response = reqwest::get(app.url("/")).await.unwrap();
+    let headers = response.headers().clone();
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    let page = html(response).await;
+    let css = scraper::Selector::parse("link[rel=stylesheet]").unwrap();
+    let href = page.select(&css).next().unwrap().value().attr("href").unwrap().to_string();
+    assert!(href.starts_with("/static/buurt-") && href.ends_with(".css"), "{href}");
+    let asset = reqwest::get(app.url(&href)).await.unwrap();
+    assert_eq!(asset.status(), 200);
+    assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(asset.text().await.unwrap().contains("--nl-document-color"));
+    assert_eq!(reqwest::get(app.url("/static/buurt-000000000000.css")).await.unwrap().status(), 404);
+    // The skip link leads to the main content.
+    assert!(page.html().contains("href=\"#main\"") && page.html().contains("id=\"main\""));
+}
+
+fn catalogue_keys(lang: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+/// Every message key written in the code or templates, found by the prefixes keys use.
+fn keys_used() -> BTreeSet<String> {
+    const PREFIXES: &[&str] = &[
+        "error-",
+        "field-",
+        "nav-",
+        "home-",
+        "register-",
+        "registration-",
+        "login-",
+        "settings-",
+        "password-",
+        "admin-",
+        "form-",
+        "language-",
+        "skip-",
+        "back-",
+        "footer-",
+    ];
+    let mut used = BTreeSet::new();
+    let mut files = Vec::new();
+    for dir in ["src", "templates"] {
+        let mut stack = vec![std::path::PathBuf::from(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR")))];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for piece in text.split('"').skip(1).step_by(2) {
+            let is_key = piece.len() > 3
+                && PREFIXES.iter().any(|p| piece.starts_with(p))
+                && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if is_key {
+                used.insert(piece.to_string());
+            }
+        }
+    }
+    // Class names and ids in templates share the prefixes; they are not messages.
+    for not_a_key in ["error-summary", "form-links", "language-switch", "skip-link", "field--invalid"] {
+        used.remove(not_a_key);
+    }
+    used
+}
+
+#[test]
+fn dutch_and_english_catalogues_are_complete() {
+    let nl = catalogue_keys("nl");
+    let en = catalogue_keys("en");
+    assert_eq!(nl, en, "nl and en catalogues have different keys");
+    let missing: Vec<_> = keys_used().difference(&nl).cloned().collect();
+    assert!(missing.is_empty(), "keys used but not translated: {missing:?}");
+}

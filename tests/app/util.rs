@@ -1,0 +1,352 @@
+//! The test harness: a real router on a fresh database (SQLite file or PostgreSQL database) per
+//! test, HTTP clients with their own cookies, and helpers to read pages.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use buurt::config::{RegistrationMode, Settings};
+use buurt::db::DbPool;
+use buurt::db::models::local_user::{Account, Role};
+use buurt::db::models::site::{SITE_ID, Site};
+use buurt::domain::accounts::{self, Registration};
+use buurt::state::AppState;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use reqwest::redirect::Policy;
+use scraper::{Html, Selector};
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "fiets-molen-Kanaal-93";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per backend for an `async fn(Backend)`.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::util::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::util::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A fresh, empty database that is removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("buurt.sqlite").display());
+                TestDb { url, pg_name: None, _dir: Some(dir) }
+            }
+            Backend::Postgres => {
+                let name = format!(
+                    "buurt_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    rand_suffix()
+                );
+                let mut conn = AsyncPgConnection::establish(&format!("{}/postgres", postgres_admin_url()))
+                    .await
+                    .expect("PostgreSQL must run on 127.0.0.1:5432 (see README)");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+                TestDb { url: format!("{}/{name}", postgres_admin_url()), pg_name: Some(name), _dir: None }
+            }
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // A separate thread with its own runtime: Drop cannot await.
+            let admin = format!("{}/postgres", postgres_admin_url());
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                rt.block_on(async {
+                    if let Ok(mut conn) = AsyncPgConnection::establish(&admin).await {
+                        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The site row tests use: a key pair made once, since a fresh key proves nothing here.
+pub fn test_site() -> Site {
+    Site {
+        id: SITE_ID,
+        secret: "test-secret-0123456789abcdef".into(),
+        public_key: include_str!("../fixtures/test_public_key.pem").into(),
+        private_key: include_str!("../fixtures/test_private_key.pem").into(),
+        created_at: buurt::db::now(),
+    }
+}
+
+/// A running Buurt instance on a loopback port with its own database.
+pub struct TestApp {
+    pub state: AppState,
+    pub base: String,
+    pub backend: Backend,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Dropped last: the database goes after the server stopped.
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = TestDb::new(backend).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut settings = Settings::default();
+        settings.server.bind = addr.to_string();
+        settings.instance.domain = addr.to_string();
+        settings.instance.registration = RegistrationMode::Open;
+        settings.database.url = db.url.clone();
+        settings.database.pool_size = 4;
+        configure(&mut settings);
+
+        buurt::db::migrate::run(&settings.database.url).await.expect("migrate");
+        {
+            let pool = DbPool::new(&settings.database.url, 1).expect("pool");
+            let mut conn = pool.get().await.expect("conn");
+            Site::insert_or_get(&mut conn, &test_site()).await.expect("site");
+            drop(conn);
+            pool.close();
+        }
+        let state = buurt::server::prepare(settings).await.expect("prepare");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            let _ = buurt::server::serve(server_state, listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        TestApp { base: format!("http://{addr}"), state, backend, stop: Some(stop), server: Some(server), db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A new browser: its own cookies, redirects not followed (tests look at them).
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client");
+        Browser { client, base: self.base.clone() }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.state.settings
+    }
+
+    /// Creates an active account directly through the domain layer.
+    pub async fn create_user(&self, name: &str, role: Role) -> Account {
+        let form = Registration {
+            username: name.into(),
+            email: format!("{}@buurt.example", name.to_lowercase()),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            ..Default::default()
+        };
+        accounts::create_by_admin(&self.state.pool, &self.state.settings, &form, role).await.expect("create user")
+    }
+
+    /// A browser signed in as a new account with `role`.
+    pub async fn signed_in(&self, name: &str, role: Role) -> Browser {
+        self.create_user(name, role).await;
+        let browser = self.browser();
+        let response = browser.login(name, PASSWORD).await;
+        assert_eq!(response.status(), 303, "login of {name} should redirect");
+        browser
+    }
+
+    pub async fn count_users(&self) -> i64 {
+        let mut conn = self.state.pool.get().await.expect("conn");
+        buurt::db::models::local_user::LocalUser::count(&mut conn).await.expect("count")
+    }
+
+    pub async fn account(&self, name: &str) -> Option<Account> {
+        let mut conn = self.state.pool.get().await.expect("conn");
+        Account::by_username(&mut conn, name).await.expect("query")
+    }
+
+    pub async fn stop(mut self) {
+        self.shutdown().await;
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.state.pool.close();
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        self.state.pool.close();
+    }
+}
+
+/// An HTTP client with a cookie jar, like one browser.
+#[derive(Clone)]
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("GET")
+    }
+
+    pub async fn get_html(&self, path: &str) -> Html {
+        let response = self.get(path).await;
+        Html::parse_document(&response.text().await.expect("body"))
+    }
+
+    /// The CSRF token of the form on `path`.
+    pub async fn csrf(&self, path: &str) -> String {
+        csrf_of(&self.get_html(path).await)
+    }
+
+    /// Posts a form the way a browser does: with the token from the page it was on.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf(page).await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf", &token));
+        self.client.post(format!("{}{action}", self.base)).form(&body).send().await.expect("POST")
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> reqwest::Response {
+        self.submit("/inloggen", "/inloggen", &[("login", login), ("password", password)]).await
+    }
+
+    pub async fn register(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.submit("/registreren", "/registreren", fields).await
+    }
+}
+
+pub fn csrf_of(html: &Html) -> String {
+    let selector = Selector::parse("input[name=csrf]").expect("selector");
+    html.select(&selector).next().and_then(|e| e.value().attr("value")).expect("page has a csrf field").to_string()
+}
+
+/// Text of the first element matching `selector`, whitespace collapsed.
+pub fn text_of(html: &Html, selector: &str) -> Option<String> {
+    let s = Selector::parse(selector).expect("selector");
+    html.select(&s)
+        .next()
+        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The error message shown next to the field `name`.
+pub fn field_error(html: &Html, name: &str) -> Option<String> {
+    text_of(html, &format!("#{name}-error"))
+}
+
+pub async fn html(response: reqwest::Response) -> Html {
+    Html::parse_document(&response.text().await.expect("body"))
+}
+
+/// A form of a registration with good values, to change one field at a time.
+pub fn registration(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("username", name.to_string()),
+        ("display_name", format!("{name} de Vries")),
+        ("email", format!("{}@buurt.example", name.to_lowercase())),
+        ("password", PASSWORD.to_string()),
+        ("password_confirm", PASSWORD.to_string()),
+    ]
+}
+
+pub fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Replaces or adds a field.
+pub fn with(mut fields: Vec<(&'static str, String)>, key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+    fields.retain(|(k, _)| *k != key);
+    fields.push((key, value.to_string()));
+    fields
+}
+
+/// The `buurt` binary, run where no config/buurt.toml is found and without BUURT_ variables
+/// from outside the test.
+pub fn buurt_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_buurt"));
+    cmd.current_dir(std::env::temp_dir());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("BUURT_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Runs `buurt` with `args` against a database, writing `stdin`; returns (success, stdout, stderr).
+pub fn run_buurt(db_url: &str, domain: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = buurt_command()
+        .env("BUURT_DATABASE__URL", db_url)
+        .env("BUURT_INSTANCE__DOMAIN", domain)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn buurt");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
