@@ -55,6 +55,13 @@ pub enum AdminCommand {
     SetPassword { name: String },
     /// Set the role of an account: member, moderator or admin.
     SetRole { name: String, role: String },
+    /// Create a group (its name shares the namespace of usernames).
+    CreateGroup {
+        name: String,
+        /// The name people see; defaults to NAME.
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +137,12 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
             };
             accounts::set_role(&state.pool, &name, role).await.map_err(explain)?;
             println!("{name} is now {}", role.as_str());
+        }
+        AdminCommand::CreateGroup { name, display_name } => {
+            let group = crate::domain::actors::create_group(&state.pool, &state.settings, &name, &display_name)
+                .await
+                .map_err(explain)?;
+            println!("created group {} at {}", group.username, group.ap_id);
         }
     }
     Ok(())

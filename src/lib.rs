@@ -9,3 +9,8 @@ pub mod domain;
 pub mod server;
 pub mod state;
 pub mod web;
+
+/// Chooses the TLS crypto provider (ring) for every HTTP client; safe to call more than once.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

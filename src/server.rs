@@ -13,6 +13,7 @@ use crate::state::AppState;
 
 /// Opens the database, applies migrations and makes the instance's keys on the first start.
 pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    crate::install_crypto();
     let applied = migrate::run(&settings.database.url)
         .await
         .with_context(|| format!("migrating {}", redact(&settings.database.url)))?;
@@ -21,7 +22,8 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     }
     let pool = DbPool::new(&settings.database.url, settings.database.pool_size)?;
     let site = crate::domain::site::ensure(&pool).await?;
-    Ok(AppState::new(settings, pool, site))
+    let instance_actor = crate::domain::actors::ensure_instance_actor(&pool, &settings, &site).await?;
+    AppState::new(settings, pool, site, instance_actor).await
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish within the grace time.

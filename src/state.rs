@@ -1,9 +1,12 @@
 //! What every request handler can reach.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use activitypub_federation::config::FederationConfig;
 
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::db::models::actor::Actor;
 use crate::db::models::site::Site;
 
 #[derive(Clone)]
@@ -11,13 +14,38 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub site: Arc<Site>,
+    /// The instance's own `Application` actor, which signs fetches.
+    pub instance_actor: Arc<Actor>,
     /// Cached `settings.base_url()`.
     pub base_url: Arc<str>,
+    /// The federation library's configuration. It holds a copy of this state, so it is set
+    /// once right after the state is made.
+    federation: Arc<OnceLock<FederationConfig<AppState>>>,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, pool: DbPool, site: Site) -> AppState {
+    pub async fn new(settings: Settings, pool: DbPool, site: Site, instance_actor: Actor) -> anyhow::Result<AppState> {
         let base_url = settings.base_url().into();
-        AppState { settings: Arc::new(settings), pool, site: Arc::new(site), base_url }
+        let state = AppState {
+            settings: Arc::new(settings),
+            pool,
+            site: Arc::new(site),
+            instance_actor: Arc::new(instance_actor),
+            base_url,
+            federation: Arc::new(OnceLock::new()),
+        };
+        let config = crate::apub::config(state.clone()).await?;
+        let _ = state.federation.set(config);
+        Ok(state)
+    }
+
+    /// The federation library's configuration.
+    pub fn federation(&self) -> anyhow::Result<&FederationConfig<AppState>> {
+        self.federation.get().ok_or_else(|| anyhow::anyhow!("federation configuration missing"))
+    }
+
+    /// Request data for federation calls made outside an HTTP request (workers, the web pages).
+    pub fn data(&self) -> anyhow::Result<crate::apub::Data> {
+        Ok(self.federation()?.to_request_data())
     }
 }

@@ -118,3 +118,9 @@ error-title-request = That did not work
 error-page-not-found = This page does not exist (any more). Please check the address.
 error-page-forbidden = You may not view this page.
 error-page-internal = Something went wrong on our side. Please try again later.
+
+profile-person = Resident
+profile-group = Group
+profile-follow-heading = Follow
+profile-follow-from-app = Follow this account from your own fediverse app (such as Mastodon): search for this address there.
+profile-handle = Fediverse address

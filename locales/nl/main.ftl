@@ -118,3 +118,9 @@ error-title-request = Dat lukte niet
 error-page-not-found = Deze pagina bestaat niet (meer). Controleer het adres.
 error-page-forbidden = Je mag deze pagina niet bekijken.
 error-page-internal = Er ging bij ons iets mis. Probeer het later nog eens.
+
+profile-person = Bewoner
+profile-group = Groep
+profile-follow-heading = Volgen
+profile-follow-from-app = Volg dit account vanuit je eigen fediverse-app (zoals Mastodon): zoek daar op dit adres.
+profile-handle = Adres in het fediverse

@@ -19,24 +19,49 @@ diesel::table! {
 }
 
 diesel::table! {
-    person (id) {
+    instance (id) {
         id -> BigInt,
-        username -> Text,
-        display_name -> Text,
-        summary -> Text,
-        ap_id -> Text,
-        local -> Bool,
-        public_key -> Nullable<Text>,
-        private_key -> Nullable<Text>,
+        domain -> Text,
+        software -> Nullable<Text>,
+        version -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
 
 diesel::table! {
+    actor (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        kind -> Text,
+        username -> Text,
+        name_key -> Text,
+        domain -> Text,
+        display_name -> Text,
+        summary -> Text,
+        url -> Nullable<Text>,
+        icon_url -> Nullable<Text>,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        outbox_url -> Nullable<Text>,
+        followers_url -> Nullable<Text>,
+        public_key -> Nullable<Text>,
+        private_key -> Nullable<Text>,
+        manually_approves_followers -> Bool,
+        discoverable -> Bool,
+        local -> Bool,
+        deleted -> Bool,
+        instance_id -> Nullable<BigInt>,
+        published -> Timestamp,
+        updated_at -> Timestamp,
+        last_fetched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     local_user (id) {
         id -> BigInt,
-        person_id -> BigInt,
+        actor_id -> BigInt,
         email -> Text,
         password_hash -> Text,
         role -> Text,
@@ -73,8 +98,9 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(local_user -> person (person_id));
+diesel::joinable!(local_user -> actor (actor_id));
+diesel::joinable!(actor -> instance (instance_id));
 diesel::joinable!(session -> local_user (local_user_id));
 diesel::joinable!(invite -> local_user (created_by));
 
-diesel::allow_tables_to_appear_in_same_query!(site, local_name, person, local_user, session, invite);
+diesel::allow_tables_to_appear_in_same_query!(site, local_name, instance, actor, local_user, session, invite);

@@ -7,10 +7,10 @@ use sha2::{Digest, Sha256};
 use super::validate::{self, FieldErrors};
 use super::{DomainError, DomainResult, password};
 use crate::config::{RegistrationMode, Settings};
+use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
 use crate::db::models::invite::{Invite, InviteInsert};
 use crate::db::models::local_name;
 use crate::db::models::local_user::{Account, LocalUser, LocalUserId, LocalUserInsert, LocalUserUpdate, Role, Status};
-use crate::db::models::person::{Person, PersonInsert, PersonUpdate};
 use crate::db::models::session::{self, SessionInsert};
 use crate::db::{DbConn, DbError, DbPool, now};
 
@@ -113,24 +113,13 @@ async fn create(
         .map_err(|e| conflict_as(e, "username", "error-username-taken"))?;
     let t = now();
     let display_name = form.display_name.trim();
-    let ap_id = format!("{}/u/{}", settings.base_url(), username.to_lowercase());
-    let person = Person::insert(
-        &mut tx,
-        &PersonInsert {
-            username,
-            display_name: if display_name.is_empty() { username } else { display_name },
-            summary: "",
-            ap_id: &ap_id,
-            local: true,
-            created_at: t,
-            updated_at: t,
-        },
-    )
-    .await?;
+    let display_name = if display_name.is_empty() { username } else { display_name };
+    let actor =
+        Actor::insert(&mut tx, &super::actors::local_form(settings, ActorKind::Person, username, display_name)).await?;
     let user = LocalUser::insert(
         &mut tx,
         &LocalUserInsert {
-            person_id: person.id,
+            actor_id: actor.id,
             email: &email,
             password_hash: &hash,
             role: role.as_str(),
@@ -146,7 +135,7 @@ async fn create(
     .map_err(|e| conflict_as(e, "email", "error-email-taken"))?;
     tx.commit().await?;
     tracing::info!(username, role = role.as_str(), status = status.as_str(), "account created");
-    Ok(Account { user, person })
+    Ok(Account { user, actor })
 }
 
 fn conflict_as(e: DbError, field: &'static str, message: &'static str) -> DomainError {
@@ -242,7 +231,7 @@ pub async fn change_password(
     if !password::verify(Some(account.user.password_hash.clone()), current).await {
         errors.add("current_password", "error-password-wrong");
     }
-    let inputs = [account.person.username.as_str(), account.user.email.as_str(), account.person.display_name.as_str()];
+    let inputs = [account.actor.username.as_str(), account.user.email.as_str(), account.actor.display_name.as_str()];
     validate::new_password(new, confirm, &inputs, &mut errors);
     errors.into_result()?;
     let hash = password::hash(new).await?;
@@ -261,7 +250,7 @@ pub async fn set_password(pool: &DbPool, username: &str, new: &str) -> DomainRes
         Account::by_username(&mut conn, username).await?.ok_or(DomainError::NotFound)?
     };
     let mut errors = FieldErrors::default();
-    validate::new_password(new, new, &[account.person.username.as_str(), account.user.email.as_str()], &mut errors);
+    validate::new_password(new, new, &[account.actor.username.as_str(), account.user.email.as_str()], &mut errors);
     errors.into_result()?;
     let hash = password::hash(new).await?;
     let mut tx = pool.begin().await?;
@@ -299,11 +288,11 @@ pub async fn update_settings(
     errors.into_result()?;
     let t = now();
     let mut tx = pool.begin().await?;
-    let display_name = if display_name.is_empty() { account.person.username.as_str() } else { display_name };
-    Person::update(
+    let display_name = if display_name.is_empty() { account.actor.username.as_str() } else { display_name };
+    Actor::update(
         &mut tx,
-        account.person.id,
-        &PersonUpdate { display_name: Some(display_name), updated_at: Some(t), ..Default::default() },
+        account.actor.id,
+        &ActorUpdate { display_name: Some(display_name), updated_at: Some(t), ..Default::default() },
     )
     .await?;
     let language = (!form.language.is_empty()).then_some(form.language.as_str());
@@ -351,11 +340,11 @@ pub async fn decide_registration(
         LocalUser::update(&mut tx, user, &form).await?;
     } else {
         LocalUser::delete(&mut tx, user).await?;
-        crate::db::models::person::Person::delete(&mut tx, account.person.id).await?;
-        local_name::release(&mut tx, &account.person.username).await?;
+        Actor::delete(&mut tx, account.actor.id).await?;
+        local_name::release(&mut tx, &account.actor.username).await?;
     }
     tx.commit().await?;
-    tracing::info!(username = account.person.username, approve, by = admin.person.username, "registration decided");
+    tracing::info!(username = account.actor.username, approve, by = admin.actor.username, "registration decided");
     Ok(account)
 }
 

@@ -2,8 +2,11 @@
 //! client API, the inbox and the command line all call them.
 
 pub mod accounts;
+pub mod actors;
+pub mod html;
 pub mod password;
 pub mod site;
+pub mod stats;
 pub mod validate;
 
 use crate::db::DbError;

@@ -196,6 +196,15 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
         }
         response = page;
     }
+    let is_html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        // JSON served from a page URL (an actor document) gets no page cookies or headers.
+        return response;
+    }
     if let Some(anon) = new_anon {
         let c = cookie(&state, ANON_COOKIE, anon, 365);
         if let Ok(v) = HeaderValue::from_str(&c.to_string()) {

@@ -11,7 +11,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::pages::{accounts, admin, error, health, home, settings};
+use super::pages::{accounts, admin, error, health, home, profile, settings};
 use crate::state::AppState;
 
 /// Form posts of pages are small; uploads (later) get their own limit.
@@ -21,6 +21,8 @@ pub fn router(state: AppState) -> Router {
     let server = &state.settings.server;
     let pages = Router::new()
         .route("/", get(home::show))
+        .route("/u/{name}", get(profile::person))
+        .route("/g/{name}", get(profile::group))
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(super::assets::serve))
+        .merge(crate::apub::routes::router())
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(

@@ -212,3 +212,12 @@ pub struct InvitesPage<'a> {
     pub rows: Vec<InviteRow>,
     pub mode_note: Option<String>,
 }
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage<'a> {
+    pub ctx: &'a Ctx,
+    pub actor: crate::db::models::actor::Actor,
+    pub handle: String,
+    pub is_group: bool,
+}

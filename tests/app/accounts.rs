@@ -37,8 +37,8 @@ async fn open_registration_creates_an_active_account_and_signs_in(b: Backend) {
     let home = browser.get_html("/").await;
     assert_eq!(text_of(&home, ".hero p:nth-of-type(2)").as_deref(), Some("Welkom terug, Anna de Vries."));
     let account = app.account("anna").await.expect("stored");
-    assert_eq!(account.person.username, "Anna");
-    assert_eq!(account.person.ap_id, format!("{}/u/anna", app.base));
+    assert_eq!(account.actor.username, "Anna");
+    assert_eq!(account.actor.ap_id, format!("{}/u/anna", app.base));
     assert_eq!(account.user.email, "anna@buurt.example");
     assert_eq!(account.user.status(), Status::Active);
     assert_eq!(account.user.role(), Role::Member);
@@ -432,7 +432,7 @@ async fn settings_change_display_name_and_language(b: Backend) {
     assert_eq!(response.status(), 303);
     let page = browser.get_html("/instellingen").await;
     assert_eq!(text_of(&page, "h1").as_deref(), Some("Settings"), "the account's language wins over the browser's");
-    assert_eq!(app.account("quinten").await.unwrap().person.display_name, "Quinten Q.");
+    assert_eq!(app.account("quinten").await.unwrap().actor.display_name, "Quinten Q.");
 
     let page =
         html(browser.submit("/instellingen", "/instellingen", &[("display_name", "Q"), ("language", "fr")]).await)

@@ -8,6 +8,7 @@ mod util;
 mod accounts;
 mod admin;
 mod config;
+mod discovery;
 mod pages;
 mod schema;
 mod startup;

@@ -90,6 +90,7 @@ async fn site_key(url: &str) -> String {
 both!(fresh_start_creates_the_database_and_a_second_start_reuses_it);
 
 async fn fresh_start_creates_the_database_and_a_second_start_reuses_it(b: Backend) {
+    buurt::install_crypto();
     let cwd = tempfile::tempdir().unwrap();
     let pg = match b {
         Backend::Postgres => Some(TestDb::new(b).await),

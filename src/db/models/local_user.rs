@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use diesel_derive_newtype::DieselNewType;
 
-use super::person::{Person, PersonId};
-use crate::db::schema::{local_user, person};
+use super::actor::{Actor, ActorId};
+use crate::db::schema::{actor, local_user};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
@@ -70,7 +70,7 @@ impl Status {
 #[diesel(table_name = local_user)]
 pub struct LocalUser {
     pub id: LocalUserId,
-    pub person_id: PersonId,
+    pub actor_id: ActorId,
     pub email: String,
     pub password_hash: String,
     pub role: String,
@@ -96,7 +96,7 @@ impl LocalUser {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = local_user)]
 pub struct LocalUserInsert<'a> {
-    pub person_id: PersonId,
+    pub actor_id: ActorId,
     pub email: &'a str,
     pub password_hash: &'a str,
     pub role: &'a str,
@@ -120,13 +120,13 @@ pub struct LocalUserUpdate<'a> {
     pub last_login_at: Option<Option<chrono::NaiveDateTime>>,
 }
 
-/// An account with its person.
+/// An account with its actor.
 #[derive(Debug, Clone, Queryable, Selectable)]
 pub struct Account {
     #[diesel(embed)]
     pub user: LocalUser,
     #[diesel(embed)]
-    pub person: Person,
+    pub actor: Actor,
 }
 
 impl LocalUser {
@@ -150,24 +150,27 @@ impl LocalUser {
         Ok(n > 0)
     }
 
+    /// Active accounts, optionally only those that signed in since `since`.
+    pub async fn count_active_since(conn: &mut DbConn, since: Option<chrono::NaiveDateTime>) -> DbResult<i64> {
+        dispatch!(conn, c => {
+            let mut q = local_user::table.filter(local_user::status.eq(Status::Active.as_str())).into_boxed();
+            if let Some(since) = since {
+                q = q.filter(local_user::last_login_at.ge(since));
+            }
+            q.count().get_result(c).await
+        })
+        .map_err(Into::into)
+    }
+
     pub async fn count(conn: &mut DbConn) -> DbResult<i64> {
         dispatch!(conn, c => local_user::table.count().get_result(c).await).map_err(Into::into)
     }
 }
 
-diesel::define_sql_function! {
-    /// SQL `lower()`, the same on both backends for the ASCII that usernames are made of.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-fn lower_username() -> lower<person::username> {
-    lower(person::username)
-}
-
 impl Account {
     pub async fn by_id(conn: &mut DbConn, id: LocalUserId) -> DbResult<Option<Account>> {
         dispatch!(conn, c => local_user::table
-            .inner_join(person::table)
+            .inner_join(actor::table)
             .filter(local_user::id.eq(id))
             .select(Account::as_select())
             .first(c)
@@ -182,14 +185,14 @@ impl Account {
         let by_email = lower.contains('@');
         dispatch!(conn, c => {
             let query = local_user::table
-                .inner_join(person::table)
-                .filter(person::local.eq(true))
+                .inner_join(actor::table)
+                .filter(actor::local.eq(true))
                 .select(Account::as_select())
                 .into_boxed();
             let query = if by_email {
                 query.filter(local_user::email.eq(&lower))
             } else {
-                query.filter(lower_username().eq(&lower))
+                query.filter(actor::name_key.eq(&lower))
             };
             query.first(c).await.optional()
         })
@@ -198,7 +201,7 @@ impl Account {
 
     pub async fn by_username(conn: &mut DbConn, name: &str) -> DbResult<Option<Account>> {
         match Self::by_login(conn, name).await? {
-            Some(a) if a.person.username.eq_ignore_ascii_case(name.trim()) => Ok(Some(a)),
+            Some(a) if a.actor.username.eq_ignore_ascii_case(name.trim()) => Ok(Some(a)),
             _ => Ok(None),
         }
     }
@@ -206,7 +209,7 @@ impl Account {
     /// Accounts waiting for approval, oldest first.
     pub async fn pending(conn: &mut DbConn) -> DbResult<Vec<Account>> {
         dispatch!(conn, c => local_user::table
-            .inner_join(person::table)
+            .inner_join(actor::table)
             .filter(local_user::status.eq(Status::Pending.as_str()))
             .order(local_user::id.asc())
             .select(Account::as_select())

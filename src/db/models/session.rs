@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::local_user::{Account, LocalUserId};
-use crate::db::schema::{local_user, person, session};
+use crate::db::schema::{actor, local_user, session};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
@@ -26,7 +26,7 @@ pub async fn insert(conn: &mut DbConn, form: &SessionInsert<'_>) -> DbResult<()>
 /// The account of an unexpired session.
 pub async fn account(conn: &mut DbConn, token_hash: &str, now: chrono::NaiveDateTime) -> DbResult<Option<Account>> {
     dispatch!(conn, c => session::table
-        .inner_join(local_user::table.inner_join(person::table))
+        .inner_join(local_user::table.inner_join(actor::table))
         .filter(session::token_hash.eq(token_hash))
         .filter(session::expires_at.gt(now))
         .select(Account::as_select())

@@ -65,7 +65,7 @@ pub async fn register(headers: HeaderMap, CsrfForm { ctx, form }: CsrfForm<Regis
             &MessagePage {
                 ctx: &ctx,
                 title: ctx.t("registration-pending-title"),
-                paragraphs: vec![ctx.t_args("registration-pending-for", &[("name", account.person.username)])],
+                paragraphs: vec![ctx.t_args("registration-pending-for", &[("name", account.actor.username)])],
             },
         )),
         Err(DomainError::Invalid(errors)) => Ok(register_form(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)),

@@ -29,8 +29,8 @@ pub async fn registrations(ctx: Ctx, Query(q): Query<DoneQuery>) -> WebResult<Re
         .map(|a| PendingRow {
             id: a.user.id.0,
             registered: ctx.datetime(a.user.created_at),
-            username: a.person.username,
-            display_name: a.person.display_name,
+            username: a.actor.username,
+            display_name: a.actor.display_name,
             email: a.user.email,
             reason: a.user.registration_reason.unwrap_or_default(),
         })

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::db::models::person::Person;
+use crate::db::models::actor::{Actor, ActorKind};
 use crate::web::context::Ctx;
 use crate::web::error::WebResult;
 use crate::web::templates::{HomePage, page};
@@ -11,7 +11,7 @@ use crate::web::templates::{HomePage, page};
 pub async fn show(ctx: Ctx) -> WebResult<Response> {
     let members = {
         let mut conn = ctx.state.pool.get().await?;
-        Person::count_local(&mut conn).await?
+        Actor::count_local(&mut conn, ActorKind::Person).await?
     };
     let description = ctx.state.settings.instance.description.clone();
     Ok(page(StatusCode::OK, &HomePage { ctx: &ctx, description, members }))

@@ -5,4 +5,5 @@ pub mod admin;
 pub mod error;
 pub mod health;
 pub mod home;
+pub mod profile;
 pub mod settings;

@@ -32,7 +32,7 @@ pub struct SettingsForm {
 pub async fn settings_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<Response> {
     let account = ctx.require_account()?;
     let form = SettingsForm {
-        display_name: account.person.display_name.clone(),
+        display_name: account.actor.display_name.clone(),
         language: account.user.language.clone().unwrap_or_default(),
     };
     let notice = (!q.saved.is_empty()).then(|| ctx.t("settings-saved"));
@@ -70,7 +70,7 @@ fn settings_form(
     ];
     let f = Form::new(ctx, "/instellingen", "settings-submit", fields).with_errors(ctx, errors);
     let account_line = ctx.account.as_ref().map(|a| {
-        ctx.t_args("settings-account-line", &[("name", a.person.username.clone()), ("email", a.user.email.clone())])
+        ctx.t_args("settings-account-line", &[("name", a.actor.username.clone()), ("email", a.user.email.clone())])
     });
     page(
         status,
@@ -159,7 +159,7 @@ pub async fn switch_language(CsrfForm { ctx, form }: CsrfForm<LanguageForm>) -> 
     };
     if let Some(account) = &ctx.account {
         let input =
-            AccountSettings { display_name: account.person.display_name.clone(), language: lang.code().to_string() };
+            AccountSettings { display_name: account.actor.display_name.clone(), language: lang.code().to_string() };
         accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await?;
     }
     let mut response = Redirect::to(safe_next(&form.next)).into_response();

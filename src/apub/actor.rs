@@ -1,0 +1,180 @@
+//! Actors in federation: our rows wrapped for the activitypub_federation traits.
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::{Actor as ApActor, Object};
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::protocol::{ActorJson, Endpoints};
+use super::{ApubError, Data};
+use crate::db::models::actor::{Actor, ActorInsert, ActorKind};
+use crate::db::models::instance::Instance;
+use crate::domain::html;
+
+/// An actor row with federation behaviour, and its id parsed.
+#[derive(Debug, Clone)]
+pub struct DbActor {
+    pub actor: Actor,
+    id: Url,
+}
+
+impl DbActor {
+    pub fn new(actor: Actor) -> Result<DbActor, ApubError> {
+        let id = Url::parse(&actor.ap_id)?;
+        Ok(DbActor { actor, id })
+    }
+}
+
+/// `host[:port]` of a URL: the key of an instance.
+pub fn domain_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn parse_opt(url: &Option<String>) -> Option<Url> {
+    url.as_deref().and_then(|u| Url::parse(u).ok())
+}
+
+#[async_trait::async_trait]
+impl Object for DbActor {
+    type DataType = crate::state::AppState;
+    type Kind = ActorJson;
+    type Error = ApubError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        if self.actor.local {
+            None
+        } else {
+            Some(self.actor.last_fetched_at.unwrap_or(self.actor.updated_at).and_utc())
+        }
+    }
+
+    async fn read_from_id(object_id: Url, data: &Data) -> Result<Option<Self>, ApubError> {
+        let mut conn = data.pool.get().await?;
+        Actor::by_ap_id(&mut conn, object_id.as_str()).await?.filter(|a| !a.deleted).map(DbActor::new).transpose()
+    }
+
+    async fn into_json(self, data: &Data) -> Result<ActorJson, ApubError> {
+        let a = self.actor;
+        let id: Url = Url::parse(&a.ap_id)?;
+        let is_app = a.kind() == ActorKind::Application;
+        let public_key = activitypub_federation::protocol::public_key::PublicKey {
+            id: format!("{}#main-key", a.ap_id),
+            owner: id.clone(),
+            public_key_pem: a.public_key.clone().unwrap_or_default(),
+        };
+        Ok(ActorJson {
+            kind: a.kind().ap_type().into(),
+            id: id.clone().into(),
+            preferred_username: a.username.clone(),
+            name: Some(a.display_name.clone()),
+            summary: Some(a.summary.clone()),
+            url: a.url.clone().map(serde_json::Value::String),
+            icon: a.icon_url.clone().map(|u| serde_json::json!({"type": "Image", "url": u})),
+            inbox: Url::parse(&a.inbox_url)?,
+            outbox: parse_opt(&a.outbox_url),
+            followers: parse_opt(&a.followers_url),
+            following: (!is_app).then(|| Url::parse(&format!("{}/following", a.ap_id))).transpose()?,
+            featured: (!is_app).then(|| Url::parse(&format!("{}/featured", a.ap_id))).transpose()?,
+            endpoints: Some(Endpoints { shared_inbox: parse_opt(&a.shared_inbox_url) }),
+            shared_inbox: None,
+            public_key,
+            discoverable: Some(a.discoverable),
+            indexable: Some(a.discoverable),
+            manually_approves_followers: Some(a.manually_approves_followers),
+            webfinger: Some(format!("acct:{}@{}", a.username, data.domain())),
+            published: Some(a.published.and_utc()),
+            updated: Some(a.updated_at.and_utc()),
+        })
+    }
+
+    async fn verify(json: &ActorJson, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {
+        verify_domains_match(json.id.inner(), expected_domain)?;
+        verify_domains_match(json.id.inner(), &json.inbox)?;
+        if json.public_key.owner != *json.id.inner() {
+            return Err(ApubError::BadRequest("publicKey.owner is not the actor".into()));
+        }
+        if ActorKind::from_ap_type(&json.kind).is_none() {
+            return Err(ApubError::BadRequest(format!("{} is not an actor type", json.kind)));
+        }
+        if json.preferred_username.is_empty() || json.preferred_username.len() > 200 {
+            return Err(ApubError::BadRequest("preferredUsername missing or too long".into()));
+        }
+        Ok(())
+    }
+
+    async fn from_json(json: ActorJson, data: &Data) -> Result<Self, ApubError> {
+        let id = json.id.inner().clone();
+        if data.domain() == domain_of(&id) {
+            return Err(ApubError::Forbidden("a remote copy of a local actor".into()));
+        }
+        let kind = ActorKind::from_ap_type(&json.kind).ok_or_else(|| ApubError::BadRequest("not an actor".into()))?;
+        let domain = domain_of(&id);
+        let mut conn = data.pool.get().await?;
+        let instance = Instance::get_or_create(&mut conn, &domain).await?;
+        let t = crate::db::now();
+        let display_name = json
+            .name
+            .as_deref()
+            .map(html::plain_text)
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| json.preferred_username.clone());
+        let form = ActorInsert {
+            ap_id: id.to_string(),
+            kind: kind.as_str().into(),
+            username: html::truncate(&json.preferred_username, 200),
+            name_key: json.preferred_username.to_lowercase(),
+            domain,
+            display_name: html::truncate(display_name.trim(), 200),
+            summary: html::truncate(&html::sanitize(json.summary.as_deref().unwrap_or("")), 10_000),
+            url: json.profile_url(),
+            icon_url: json.icon_url(),
+            inbox_url: json.inbox.to_string(),
+            shared_inbox_url: json.shared_inbox().map(Url::to_string),
+            outbox_url: json.outbox.as_ref().map(Url::to_string),
+            followers_url: json.followers.as_ref().map(Url::to_string),
+            public_key: Some(json.public_key.public_key_pem.clone()),
+            manually_approves_followers: json.manually_approves_followers.unwrap_or(false),
+            discoverable: json.discoverable.unwrap_or(false),
+            local: false,
+            deleted: false,
+            instance_id: Some(instance.id),
+            published: json.published.map_or(t, |p| p.naive_utc()),
+            updated_at: t,
+            last_fetched_at: Some(t),
+        };
+        DbActor::new(Actor::upsert(&mut conn, &form).await?)
+    }
+}
+
+impl ApActor for DbActor {
+    fn public_key_pem(&self) -> &str {
+        self.actor.public_key.as_deref().unwrap_or("")
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        self.actor.private_key.clone()
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.actor.inbox_url).unwrap_or_else(|_| self.id().clone())
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        parse_opt(&self.actor.shared_inbox_url)
+    }
+}
+
+/// Fetches (or reads the stored copy of) the actor with this id.
+pub async fn resolve(id: &str, data: &Data) -> Result<DbActor, ApubError> {
+    let id: ObjectId<DbActor> = ObjectId::parse(id)?;
+    id.dereference(data).await
+}

@@ -1,0 +1,203 @@
+//! Actors: local and remote persons, groups, the instance itself and other remote actors.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use diesel_derive_newtype::DieselNewType;
+
+use crate::db::schema::actor;
+use crate::db::{DbConn, DbResult};
+use crate::dispatch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DieselNewType, serde::Serialize, serde::Deserialize)]
+pub struct ActorId(pub i64);
+
+/// What kind of actor a row is (the `kind` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Person,
+    Group,
+    /// The instance actor of a server (ours or another).
+    Application,
+    Organization,
+    Service,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::Group => "group",
+            ActorKind::Application => "application",
+            ActorKind::Organization => "organization",
+            ActorKind::Service => "service",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ActorKind> {
+        match s {
+            "person" => Some(ActorKind::Person),
+            "group" => Some(ActorKind::Group),
+            "application" => Some(ActorKind::Application),
+            "organization" => Some(ActorKind::Organization),
+            "service" => Some(ActorKind::Service),
+            _ => None,
+        }
+    }
+    /// The ActivityStreams type name.
+    pub fn ap_type(self) -> &'static str {
+        match self {
+            ActorKind::Person => "Person",
+            ActorKind::Group => "Group",
+            ActorKind::Application => "Application",
+            ActorKind::Organization => "Organization",
+            ActorKind::Service => "Service",
+        }
+    }
+    pub fn from_ap_type(s: &str) -> Option<ActorKind> {
+        match s {
+            "Person" => Some(ActorKind::Person),
+            "Group" => Some(ActorKind::Group),
+            "Application" => Some(ActorKind::Application),
+            "Organization" => Some(ActorKind::Organization),
+            "Service" => Some(ActorKind::Service),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = actor)]
+pub struct Actor {
+    pub id: ActorId,
+    pub ap_id: String,
+    pub kind: String,
+    pub username: String,
+    pub name_key: String,
+    pub domain: String,
+    pub display_name: String,
+    pub summary: String,
+    pub url: Option<String>,
+    pub icon_url: Option<String>,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub public_key: Option<String>,
+    pub private_key: Option<String>,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub local: bool,
+    pub deleted: bool,
+    pub instance_id: Option<i64>,
+    pub published: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    pub last_fetched_at: Option<chrono::NaiveDateTime>,
+}
+
+impl Actor {
+    /// Unknown text (never written by this code) reads as a person.
+    pub fn kind(&self) -> ActorKind {
+        ActorKind::parse(&self.kind).unwrap_or(ActorKind::Person)
+    }
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = actor)]
+pub struct ActorInsert {
+    pub ap_id: String,
+    pub kind: String,
+    pub username: String,
+    pub name_key: String,
+    pub domain: String,
+    pub display_name: String,
+    pub summary: String,
+    pub url: Option<String>,
+    pub icon_url: Option<String>,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub public_key: Option<String>,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub local: bool,
+    pub deleted: bool,
+    pub instance_id: Option<i64>,
+    pub published: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    pub last_fetched_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = actor)]
+pub struct ActorUpdate<'a> {
+    pub display_name: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub private_key: Option<Option<&'a str>>,
+    pub public_key: Option<Option<&'a str>>,
+    pub deleted: Option<bool>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+impl Actor {
+    pub async fn insert(conn: &mut DbConn, form: &ActorInsert) -> DbResult<Actor> {
+        dispatch!(conn, c => diesel::insert_into(actor::table).values(form).returning(Actor::as_returning()).get_result(c).await)
+            .map_err(Into::into)
+    }
+
+    /// Inserts a remote actor or refreshes the stored copy, by `ap_id`.
+    pub async fn upsert(conn: &mut DbConn, form: &ActorInsert) -> DbResult<Actor> {
+        dispatch!(conn, c => diesel::insert_into(actor::table)
+            .values(form)
+            .on_conflict(actor::ap_id)
+            .do_update()
+            .set(form)
+            .returning(Actor::as_returning())
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    pub async fn update(conn: &mut DbConn, id: ActorId, form: &ActorUpdate<'_>) -> DbResult<()> {
+        dispatch!(conn, c => diesel::update(actor::table.find(id)).set(form).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn delete(conn: &mut DbConn, id: ActorId) -> DbResult<()> {
+        dispatch!(conn, c => diesel::delete(actor::table.find(id)).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn by_id(conn: &mut DbConn, id: ActorId) -> DbResult<Option<Actor>> {
+        dispatch!(conn, c => actor::table.find(id).select(Actor::as_select()).first(c).await.optional())
+            .map_err(Into::into)
+    }
+
+    pub async fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> DbResult<Option<Actor>> {
+        dispatch!(conn, c => actor::table.filter(actor::ap_id.eq(ap_id)).select(Actor::as_select()).first(c).await.optional())
+            .map_err(Into::into)
+    }
+
+    /// The actor `@name@domain`, any case of name.
+    pub async fn by_name(conn: &mut DbConn, name: &str, domain: &str) -> DbResult<Option<Actor>> {
+        let key = name.to_lowercase();
+        dispatch!(conn, c => actor::table
+            .filter(actor::name_key.eq(&key))
+            .filter(actor::domain.eq(domain))
+            .select(Actor::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    pub async fn count_local(conn: &mut DbConn, kind: ActorKind) -> DbResult<i64> {
+        dispatch!(conn, c => actor::table
+            .filter(actor::local.eq(true))
+            .filter(actor::deleted.eq(false))
+            .filter(actor::kind.eq(kind.as_str()))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+}

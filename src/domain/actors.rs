@@ -1,0 +1,134 @@
+//! Local actors: their URLs, lazily made key pairs, groups and the instance actor.
+
+use super::{DomainError, DomainResult, validate};
+use crate::config::Settings;
+use crate::db::models::actor::{Actor, ActorId, ActorInsert, ActorKind, ActorUpdate};
+use crate::db::models::local_name;
+use crate::db::{DbConn, DbPool, now};
+
+/// The path segment under which actors of a kind live: `/u/anna`, `/g/oosterpark`.
+pub fn path_prefix(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::Group => "g",
+        _ => "u",
+    }
+}
+
+/// The row of a new local actor, with every URL derived from the instance's base URL.
+pub fn local_form(settings: &Settings, kind: ActorKind, username: &str, display_name: &str) -> ActorInsert {
+    let base = settings.base_url();
+    let ap_id = if kind == ActorKind::Application {
+        format!("{base}/actor")
+    } else {
+        format!("{base}/{}/{}", path_prefix(kind), username.to_lowercase())
+    };
+    let t = now();
+    ActorInsert {
+        inbox_url: format!("{ap_id}/inbox"),
+        outbox_url: Some(format!("{ap_id}/outbox")),
+        followers_url: Some(format!("{ap_id}/followers")),
+        shared_inbox_url: Some(format!("{base}/inbox")),
+        url: Some(ap_id.clone()),
+        ap_id,
+        kind: kind.as_str().into(),
+        username: username.into(),
+        name_key: username.to_lowercase(),
+        domain: settings.instance.domain.clone(),
+        display_name: display_name.into(),
+        summary: String::new(),
+        icon_url: None,
+        public_key: None,
+        manually_approves_followers: false,
+        discoverable: true,
+        local: true,
+        deleted: false,
+        instance_id: None,
+        published: t,
+        updated_at: t,
+        last_fetched_at: None,
+    }
+}
+
+/// Makes sure a local actor has a key pair, generating one the first time it is needed
+/// (RSA-2048 takes a noticeable moment, so not at registration). Returns the actor as stored.
+pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> DomainResult<Actor> {
+    if !actor.local || (actor.private_key.is_some() && actor.public_key.is_some()) {
+        return Ok(actor);
+    }
+    let keys = tokio::task::spawn_blocking(activitypub_federation::http_signatures::generate_actor_keypair)
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?
+        .map_err(|e| DomainError::Internal(format!("generating keys: {e}")))?;
+    let set = ActorUpdate {
+        public_key: Some(Some(&keys.public_key)),
+        private_key: Some(Some(&keys.private_key)),
+        ..Default::default()
+    };
+    // Two requests may race here; the one that writes last wins and both read it back.
+    Actor::update(conn, actor.id, &set).await?;
+    Actor::by_id(conn, actor.id).await?.ok_or(DomainError::NotFound)
+}
+
+/// The instance's own `Application` actor, made at first start with the site's keys.
+pub async fn ensure_instance_actor(
+    pool: &DbPool,
+    settings: &Settings,
+    site: &crate::db::models::site::Site,
+) -> DomainResult<Actor> {
+    let mut conn = pool.get().await?;
+    let ap_id = format!("{}/actor", settings.base_url());
+    if let Some(existing) = Actor::by_ap_id(&mut conn, &ap_id).await? {
+        return Ok(existing);
+    }
+    let domain_name = settings.instance.domain.split(':').next().unwrap_or("buurt").to_string();
+    // Keep people and groups from taking the instance actor's name.
+    match local_name::reserve(&mut conn, &domain_name, "application").await {
+        Ok(()) | Err(crate::db::DbError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let mut form = local_form(settings, ActorKind::Application, &domain_name, &settings.instance.name);
+    form.public_key = Some(site.public_key.clone());
+    form.discoverable = false;
+    form.manually_approves_followers = true;
+    form.outbox_url = Some(format!("{}/outbox", form.ap_id));
+    let inserted = match Actor::insert(&mut conn, &form).await {
+        Ok(actor) => actor,
+        // Another process made it at the same moment.
+        Err(crate::db::DbError::Conflict(_)) => {
+            Actor::by_ap_id(&mut conn, &ap_id).await?.ok_or(DomainError::NotFound)?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let set = ActorUpdate { private_key: Some(Some(&site.private_key)), ..Default::default() };
+    Actor::update(&mut conn, inserted.id, &set).await?;
+    Actor::by_id(&mut conn, inserted.id).await?.ok_or(DomainError::NotFound)
+}
+
+/// Creates a local group (`buurt admin create-group NAME`).
+pub async fn create_group(pool: &DbPool, settings: &Settings, name: &str, display_name: &str) -> DomainResult<Actor> {
+    let mut errors = validate::FieldErrors::default();
+    validate::username(name, &mut errors);
+    validate::display_name(display_name, &mut errors);
+    errors.into_result()?;
+    let mut tx = pool.begin().await?;
+    local_name::reserve(&mut tx, name, "group").await.map_err(|e| match e {
+        crate::db::DbError::Conflict(_) => {
+            DomainError::Invalid(validate::FieldErrors::one("username", "error-username-taken"))
+        }
+        other => other.into(),
+    })?;
+    let display_name = if display_name.trim().is_empty() { name } else { display_name.trim() };
+    let group = Actor::insert(&mut tx, &local_form(settings, ActorKind::Group, name, display_name)).await?;
+    tx.commit().await?;
+    tracing::info!(name, "group created");
+    Ok(group)
+}
+
+/// A local actor by name (persons and groups share the namespace).
+pub async fn local_by_name(conn: &mut DbConn, settings: &Settings, name: &str) -> DomainResult<Option<Actor>> {
+    Ok(Actor::by_name(conn, name, &settings.instance.domain).await?.filter(|a| a.local && !a.deleted))
+}
+
+pub async fn by_id(conn: &mut DbConn, id: ActorId) -> DomainResult<Actor> {
+    Actor::by_id(conn, id).await?.ok_or(DomainError::NotFound)
+}
