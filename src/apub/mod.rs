@@ -7,6 +7,7 @@ pub mod error;
 pub mod http;
 pub mod protocol;
 pub mod routes;
+pub mod signatures;
 
 use std::time::Duration;
 

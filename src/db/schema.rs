@@ -103,4 +103,166 @@ diesel::joinable!(actor -> instance (instance_id));
 diesel::joinable!(session -> local_user (local_user_id));
 diesel::joinable!(invite -> local_user (created_by));
 
-diesel::allow_tables_to_appear_in_same_query!(site, local_name, instance, actor, local_user, session, invite);
+
+diesel::table! {
+    follow (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        follower_id -> BigInt,
+        target_id -> BigInt,
+        accepted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        author_id -> BigInt,
+        kind -> Text,
+        name -> Nullable<Text>,
+        content -> Text,
+        summary -> Nullable<Text>,
+        sensitive -> Bool,
+        language -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        url -> Nullable<Text>,
+        visibility -> Text,
+        local -> Bool,
+        deleted -> Bool,
+        published -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_like (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    announce (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_activity (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        to_followers -> Bool,
+        to_actors -> Text,
+        fanned_out -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        instance_id -> BigInt,
+        inbox_url -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery_target (instance_id) {
+        instance_id -> BigInt,
+        state -> Text,
+        next_attempt_at -> Timestamp,
+        fail_count -> Integer,
+        first_failure_at -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    received_activity (ap_id) {
+        ap_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_app (id) {
+        id -> BigInt,
+        client_id -> Text,
+        client_secret -> Text,
+        name -> Text,
+        website -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_token (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        app_id -> Nullable<BigInt>,
+        local_user_id -> Nullable<BigInt>,
+        name -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_code (code_hash) {
+        code_hash -> Text,
+        app_id -> BigInt,
+        local_user_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(post -> actor (author_id));
+diesel::joinable!(post_like -> post (post_id));
+diesel::joinable!(announce -> post (post_id));
+diesel::joinable!(delivery -> outbox_activity (activity_id));
+diesel::joinable!(delivery -> instance (instance_id));
+diesel::joinable!(oauth_token -> local_user (local_user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    site,
+    local_name,
+    instance,
+    actor,
+    local_user,
+    session,
+    invite,
+    follow,
+    post,
+    post_like,
+    announce,
+    outbox_activity,
+    delivery,
+    delivery_target,
+    received_activity,
+    oauth_app,
+    oauth_token,
+    oauth_code,
+);

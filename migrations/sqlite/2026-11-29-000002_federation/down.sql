@@ -1,0 +1,11 @@
+DROP TABLE oauth_code;
+DROP TABLE oauth_token;
+DROP TABLE oauth_app;
+DROP TABLE received_activity;
+DROP TABLE delivery_target;
+DROP TABLE delivery;
+DROP TABLE outbox_activity;
+DROP TABLE announce;
+DROP TABLE post_like;
+DROP TABLE post;
+DROP TABLE follow;
