@@ -1,9 +1,13 @@
 //! One file per table: the row, its insert form, and every query on it.
 
 pub mod actor;
+pub mod delivery;
+pub mod follow;
 pub mod instance;
 pub mod invite;
 pub mod local_name;
 pub mod local_user;
+pub mod oauth;
+pub mod post;
 pub mod session;
 pub mod site;

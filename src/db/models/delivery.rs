@@ -1,0 +1,398 @@
+//! The transactional outbox and the delivery queue: outgoing activities, one row per inbox
+//! still to deliver, and per-instance state (backoff, liveness, lease).
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::actor::ActorId;
+use crate::db::schema::{delivery, delivery_target, outbox_activity, received_activity};
+use crate::db::{DbConn, DbResult};
+use crate::dispatch;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox_activity)]
+pub struct OutboxActivity {
+    pub id: i64,
+    pub ap_id: String,
+    pub actor_id: ActorId,
+    pub kind: String,
+    pub payload: String,
+    pub to_followers: bool,
+    /// JSON array of actor ids.
+    pub to_actors: String,
+    pub fanned_out: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl OutboxActivity {
+    /// Stores an activity to send; call it inside the transaction of the change it announces.
+    pub async fn enqueue(
+        conn: &mut DbConn,
+        ap_id: &str,
+        actor_id: ActorId,
+        kind: &str,
+        payload: &str,
+        to_followers: bool,
+        to_actors: &[ActorId],
+        now: chrono::NaiveDateTime,
+    ) -> DbResult<i64> {
+        let targets = serde_json::to_string(&to_actors.iter().map(|a| a.0).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+        let row = (
+            outbox_activity::ap_id.eq(ap_id),
+            outbox_activity::actor_id.eq(actor_id),
+            outbox_activity::kind.eq(kind),
+            outbox_activity::payload.eq(payload),
+            outbox_activity::to_followers.eq(to_followers),
+            outbox_activity::to_actors.eq(targets),
+            outbox_activity::fanned_out.eq(false),
+            outbox_activity::created_at.eq(now),
+        );
+        dispatch!(conn, c => diesel::insert_into(outbox_activity::table).values(row).returning(outbox_activity::id).get_result(c).await)
+            .map_err(Into::into)
+    }
+
+    pub fn target_actors(&self) -> Vec<ActorId> {
+        serde_json::from_str::<Vec<i64>>(&self.to_actors).unwrap_or_default().into_iter().map(ActorId).collect()
+    }
+
+    pub async fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> DbResult<Option<OutboxActivity>> {
+        dispatch!(conn, c => outbox_activity::table
+            .filter(outbox_activity::ap_id.eq(ap_id))
+            .select(OutboxActivity::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    /// Activities not yet expanded into deliveries, oldest first.
+    pub async fn unfanned(conn: &mut DbConn, limit: i64) -> DbResult<Vec<OutboxActivity>> {
+        dispatch!(conn, c => outbox_activity::table
+            .filter(outbox_activity::fanned_out.eq(false))
+            .order(outbox_activity::id.asc())
+            .limit(limit)
+            .select(OutboxActivity::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    pub async fn mark_fanned_out(conn: &mut DbConn, id: i64) -> DbResult<()> {
+        dispatch!(conn, c => diesel::update(outbox_activity::table.find(id)).set(outbox_activity::fanned_out.eq(true)).execute(c).await)?;
+        Ok(())
+    }
+
+    /// A page of an actor's public activities (the outbox), newest first.
+    pub async fn outbox_page(
+        conn: &mut DbConn,
+        actor_id: ActorId,
+        kinds: &[&str],
+        before: Option<i64>,
+        limit: i64,
+    ) -> DbResult<Vec<OutboxActivity>> {
+        let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+        dispatch!(conn, c => {
+            let mut q = outbox_activity::table
+                .filter(outbox_activity::actor_id.eq(actor_id))
+                .filter(outbox_activity::kind.eq_any(kinds.clone()))
+                .order(outbox_activity::id.desc())
+                .limit(limit)
+                .select(OutboxActivity::as_select())
+                .into_boxed();
+            if let Some(before) = before {
+                q = q.filter(outbox_activity::id.lt(before));
+            }
+            q.load(c).await
+        })
+        .map_err(Into::into)
+    }
+
+    pub async fn count_for(conn: &mut DbConn, actor_id: ActorId, kinds: &[&str]) -> DbResult<i64> {
+        let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+        dispatch!(conn, c => outbox_activity::table
+            .filter(outbox_activity::actor_id.eq(actor_id))
+            .filter(outbox_activity::kind.eq_any(kinds.clone()))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+}
+
+/// One delivery still to make.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = delivery)]
+pub struct Delivery {
+    pub id: i64,
+    pub activity_id: i64,
+    pub instance_id: i64,
+    pub inbox_url: String,
+    pub attempts: i32,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// A delivery with what is needed to send it.
+#[derive(Debug, Clone)]
+pub struct PendingDelivery {
+    pub delivery: Delivery,
+    pub activity_ap_id: String,
+    pub actor_id: ActorId,
+    pub payload: String,
+}
+
+/// Inserts rows, skipping those that conflict. PostgreSQL takes them in one statement; diesel's
+/// SQLite backend cannot combine a multi-row insert with ON CONFLICT, so SQLite gets one
+/// statement per row (inside the caller's transaction that is cheap).
+macro_rules! insert_ignoring_conflicts {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            crate::db::DbConn::Pg(c) => {
+                let c: &mut diesel_async::AsyncPgConnection = c;
+                diesel::insert_into($table).values(&$rows).on_conflict_do_nothing().execute(c).await?;
+            }
+            crate::db::DbConn::Sqlite(c) => {
+                let c: &mut crate::db::pool::SqliteConn = c;
+                for row in $rows {
+                    diesel::insert_into($table).values(row).on_conflict_do_nothing().execute(c).await?;
+                }
+            }
+        }
+    };
+}
+
+/// Records deliveries (each inbox once per activity, so a replay changes nothing) and makes sure
+/// each instance has a target row.
+pub async fn add_deliveries(conn: &mut DbConn, activity_id: i64, inboxes: &[(String, i64)], now: chrono::NaiveDateTime) -> DbResult<()> {
+    for chunk in inboxes.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(inbox, instance)| {
+                (
+                    delivery::activity_id.eq(activity_id),
+                    delivery::instance_id.eq(*instance),
+                    delivery::inbox_url.eq(inbox.clone()),
+                    delivery::attempts.eq(0),
+                    delivery::created_at.eq(now),
+                )
+            })
+            .collect();
+        insert_ignoring_conflicts!(conn, delivery::table, rows);
+        let mut instances: Vec<i64> = chunk.iter().map(|(_, i)| *i).collect();
+        instances.sort_unstable();
+        instances.dedup();
+        let targets: Vec<_> = instances
+            .iter()
+            .map(|i| {
+                (
+                    delivery_target::instance_id.eq(*i),
+                    delivery_target::state.eq(TargetState::Active.as_str()),
+                    delivery_target::next_attempt_at.eq(now),
+                    delivery_target::fail_count.eq(0),
+                )
+            })
+            .collect();
+        insert_ignoring_conflicts!(conn, delivery_target::table, targets);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetState {
+    Active,
+    /// Failing for days: nothing is sent until it shows life again.
+    Dead,
+}
+
+impl TargetState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetState::Active => "active",
+            TargetState::Dead => "dead",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = delivery_target)]
+pub struct DeliveryTarget {
+    pub instance_id: i64,
+    pub state: String,
+    pub next_attempt_at: chrono::NaiveDateTime,
+    pub fail_count: i32,
+    pub first_failure_at: Option<chrono::NaiveDateTime>,
+    pub last_success_at: Option<chrono::NaiveDateTime>,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<chrono::NaiveDateTime>,
+}
+
+/// Claims up to `limit` instances that are due and have deliveries, by setting a lease. Run in
+/// a transaction: on PostgreSQL the candidate rows are locked with SKIP LOCKED, so processes
+/// never claim the same instance; on SQLite the transaction is `BEGIN IMMEDIATE`.
+pub async fn claim_targets(
+    conn: &mut DbConn,
+    owner: &str,
+    now: chrono::NaiveDateTime,
+    lease_until: chrono::NaiveDateTime,
+    limit: i64,
+) -> DbResult<Vec<i64>> {
+    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)));
+    let due = delivery_target::table
+        .filter(delivery_target::state.eq(TargetState::Active.as_str()))
+        .filter(delivery_target::next_attempt_at.le(now))
+        .filter(delivery_target::lease_until.is_null().or(delivery_target::lease_until.lt(now)))
+        .filter(has_work)
+        .order(delivery_target::next_attempt_at.asc())
+        .limit(limit)
+        .select(delivery_target::instance_id);
+    let ids: Vec<i64> = match conn {
+        crate::db::DbConn::Pg(c) => {
+            let c: &mut diesel_async::AsyncPgConnection = c;
+            due.for_update().skip_locked().load(c).await?
+        }
+        crate::db::DbConn::Sqlite(c) => {
+            let c: &mut crate::db::pool::SqliteConn = c;
+            due.load(c).await?
+        }
+    };
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq_any(ids.clone())))
+        .set((delivery_target::lease_owner.eq(owner), delivery_target::lease_until.eq(lease_until)))
+        .execute(c)
+        .await)?;
+    Ok(ids)
+}
+
+/// Extends a lease this worker holds; false when it was lost (expired and taken).
+pub async fn renew_lease(conn: &mut DbConn, instance_id: i64, owner: &str, until: chrono::NaiveDateTime) -> DbResult<bool> {
+    let n = dispatch!(conn, c => diesel::update(
+        delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)).filter(delivery_target::lease_owner.eq(owner)),
+    )
+    .set(delivery_target::lease_until.eq(until))
+    .execute(c)
+    .await)?;
+    Ok(n > 0)
+}
+
+/// The oldest deliveries for an instance, in the order they were made.
+pub async fn pending_for(conn: &mut DbConn, instance_id: i64, limit: i64) -> DbResult<Vec<PendingDelivery>> {
+    let rows: Vec<(Delivery, String, ActorId, String)> = dispatch!(conn, c => delivery::table
+        .inner_join(outbox_activity::table)
+        .filter(delivery::instance_id.eq(instance_id))
+        .order(delivery::id.asc())
+        .limit(limit)
+        .select((Delivery::as_select(), outbox_activity::ap_id, outbox_activity::actor_id, outbox_activity::payload))
+        .load(c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(delivery, activity_ap_id, actor_id, payload)| PendingDelivery { delivery, activity_ap_id, actor_id, payload })
+        .collect())
+}
+
+pub async fn delete_delivery(conn: &mut DbConn, id: i64) -> DbResult<()> {
+    dispatch!(conn, c => diesel::delete(delivery::table.find(id)).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn count_pending(conn: &mut DbConn) -> DbResult<i64> {
+    dispatch!(conn, c => delivery::table.count().get_result(c).await).map_err(Into::into)
+}
+
+pub async fn count_unfanned(conn: &mut DbConn) -> DbResult<i64> {
+    dispatch!(conn, c => outbox_activity::table.filter(outbox_activity::fanned_out.eq(false)).count().get_result(c).await)
+        .map_err(Into::into)
+}
+
+/// After a batch went through: reset the failure state and release the lease.
+pub async fn record_success(conn: &mut DbConn, instance_id: i64, owner: &str, now: chrono::NaiveDateTime) -> DbResult<()> {
+    dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)))
+        .set((
+            delivery_target::fail_count.eq(0),
+            delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
+            delivery_target::last_success_at.eq(now),
+            delivery_target::next_attempt_at.eq(now),
+        ))
+        .execute(c)
+        .await)?;
+    release(conn, instance_id, owner).await
+}
+
+/// After a failed attempt: count it, wait until `next_attempt`, release the lease.
+pub async fn record_failure(
+    conn: &mut DbConn,
+    target: &DeliveryTarget,
+    owner: &str,
+    now: chrono::NaiveDateTime,
+    next_attempt: chrono::NaiveDateTime,
+) -> DbResult<()> {
+    dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(target.instance_id)))
+        .set((
+            delivery_target::fail_count.eq(target.fail_count + 1),
+            delivery_target::first_failure_at.eq(target.first_failure_at.unwrap_or(now)),
+            delivery_target::next_attempt_at.eq(next_attempt),
+        ))
+        .execute(c)
+        .await)?;
+    release(conn, target.instance_id, owner).await
+}
+
+pub async fn release(conn: &mut DbConn, instance_id: i64, owner: &str) -> DbResult<()> {
+    dispatch!(conn, c => diesel::update(
+        delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)).filter(delivery_target::lease_owner.eq(owner)),
+    )
+    .set((delivery_target::lease_owner.eq(None::<String>), delivery_target::lease_until.eq(None::<chrono::NaiveDateTime>)))
+    .execute(c)
+    .await)?;
+    Ok(())
+}
+
+pub async fn target(conn: &mut DbConn, instance_id: i64) -> DbResult<Option<DeliveryTarget>> {
+    dispatch!(conn, c => delivery_target::table.find(instance_id).select(DeliveryTarget::as_select()).first(c).await.optional())
+        .map_err(Into::into)
+}
+
+/// Marks an instance dead and drops what was waiting for it; returns how many deliveries.
+pub async fn mark_dead(conn: &mut DbConn, instance_id: i64) -> DbResult<usize> {
+    dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)))
+        .set(delivery_target::state.eq(TargetState::Dead.as_str()))
+        .execute(c)
+        .await)?;
+    dispatch!(conn, c => diesel::delete(delivery::table.filter(delivery::instance_id.eq(instance_id))).execute(c).await)
+        .map_err(Into::into)
+}
+
+/// A sign of life (a valid activity from the instance): deliver to it again.
+pub async fn revive(conn: &mut DbConn, instance_id: i64, now: chrono::NaiveDateTime) -> DbResult<bool> {
+    let n = dispatch!(conn, c => diesel::update(
+        delivery_target::table
+            .filter(delivery_target::instance_id.eq(instance_id))
+            .filter(delivery_target::state.eq(TargetState::Dead.as_str())),
+    )
+    .set((
+        delivery_target::state.eq(TargetState::Active.as_str()),
+        delivery_target::fail_count.eq(0),
+        delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
+        delivery_target::next_attempt_at.eq(now),
+    ))
+    .execute(c)
+    .await)?;
+    Ok(n > 0)
+}
+
+/// Records an incoming activity id; false when it was seen before (then nothing is done).
+pub async fn mark_received(conn: &mut DbConn, ap_id: &str, now: chrono::NaiveDateTime) -> DbResult<bool> {
+    let n = dispatch!(conn, c => diesel::insert_into(received_activity::table)
+        .values((received_activity::ap_id.eq(ap_id), received_activity::received_at.eq(now)))
+        .on_conflict_do_nothing()
+        .execute(c)
+        .await)?;
+    Ok(n > 0)
+}
+
+/// Forgets received ids older than `before` (senders do not retry for that long).
+pub async fn prune_received(conn: &mut DbConn, before: chrono::NaiveDateTime) -> DbResult<usize> {
+    dispatch!(conn, c => diesel::delete(received_activity::table.filter(received_activity::received_at.lt(before))).execute(c).await)
+        .map_err(Into::into)
+}

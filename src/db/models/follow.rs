@@ -1,0 +1,174 @@
+//! Follows between actors, local or remote.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::actor::{Actor, ActorId};
+use crate::db::schema::{actor, follow};
+use crate::db::{DbConn, DbResult, now};
+use crate::dispatch;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = follow)]
+pub struct Follow {
+    pub id: i64,
+    pub ap_id: String,
+    pub follower_id: ActorId,
+    pub target_id: ActorId,
+    pub accepted: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl Follow {
+    /// Records a follow (or refreshes its activity id and state when it exists).
+    pub async fn upsert(conn: &mut DbConn, ap_id: &str, follower: ActorId, target: ActorId, accepted: bool) -> DbResult<Follow> {
+        let row = (
+            follow::ap_id.eq(ap_id),
+            follow::follower_id.eq(follower),
+            follow::target_id.eq(target),
+            follow::accepted.eq(accepted),
+            follow::created_at.eq(now()),
+        );
+        dispatch!(conn, c => diesel::insert_into(follow::table)
+            .values(row)
+            .on_conflict((follow::follower_id, follow::target_id))
+            .do_update()
+            .set((follow::ap_id.eq(ap_id), follow::accepted.eq(accepted)))
+            .returning(Follow::as_returning())
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    pub async fn find(conn: &mut DbConn, follower: ActorId, target: ActorId) -> DbResult<Option<Follow>> {
+        dispatch!(conn, c => follow::table
+            .filter(follow::follower_id.eq(follower))
+            .filter(follow::target_id.eq(target))
+            .select(Follow::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    pub async fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> DbResult<Option<Follow>> {
+        dispatch!(conn, c => follow::table.filter(follow::ap_id.eq(ap_id)).select(Follow::as_select()).first(c).await.optional())
+            .map_err(Into::into)
+    }
+
+    pub async fn set_accepted(conn: &mut DbConn, id: i64) -> DbResult<()> {
+        dispatch!(conn, c => diesel::update(follow::table.find(id)).set(follow::accepted.eq(true)).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn delete(conn: &mut DbConn, follower: ActorId, target: ActorId) -> DbResult<usize> {
+        dispatch!(conn, c => diesel::delete(
+            follow::table.filter(follow::follower_id.eq(follower)).filter(follow::target_id.eq(target)),
+        )
+        .execute(c)
+        .await)
+        .map_err(Into::into)
+    }
+
+    /// Accepted followers of `target`.
+    pub async fn count_followers(conn: &mut DbConn, target: ActorId) -> DbResult<i64> {
+        dispatch!(conn, c => follow::table
+            .filter(follow::target_id.eq(target))
+            .filter(follow::accepted.eq(true))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    pub async fn count_following(conn: &mut DbConn, follower: ActorId) -> DbResult<i64> {
+        dispatch!(conn, c => follow::table
+            .filter(follow::follower_id.eq(follower))
+            .filter(follow::accepted.eq(true))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    /// A page of accepted followers (newest follow first), with the follow id as cursor.
+    pub async fn followers_page(conn: &mut DbConn, target: ActorId, before: Option<i64>, limit: i64) -> DbResult<Vec<(i64, Actor)>> {
+        dispatch!(conn, c => {
+            let mut q = follow::table
+                .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
+                .filter(follow::target_id.eq(target))
+                .filter(follow::accepted.eq(true))
+                .select((follow::id, Actor::as_select()))
+                .order(follow::id.desc())
+                .limit(limit)
+                .into_boxed();
+            if let Some(before) = before {
+                q = q.filter(follow::id.lt(before));
+            }
+            q.load(c).await
+        })
+        .map_err(Into::into)
+    }
+
+    /// A page of actors `follower` follows (accepted), newest first.
+    pub async fn following_page(conn: &mut DbConn, follower: ActorId, before: Option<i64>, limit: i64) -> DbResult<Vec<(i64, Actor)>> {
+        dispatch!(conn, c => {
+            let mut q = follow::table
+                .inner_join(actor::table.on(actor::id.eq(follow::target_id)))
+                .filter(follow::follower_id.eq(follower))
+                .filter(follow::accepted.eq(true))
+                .select((follow::id, Actor::as_select()))
+                .order(follow::id.desc())
+                .limit(limit)
+                .into_boxed();
+            if let Some(before) = before {
+                q = q.filter(follow::id.lt(before));
+            }
+            q.load(c).await
+        })
+        .map_err(Into::into)
+    }
+
+    /// Distinct inboxes (shared inbox where known) of remote accepted followers, with the
+    /// follower's instance: the fan-out of one activity.
+    pub async fn remote_follower_inboxes(conn: &mut DbConn, target: ActorId) -> DbResult<Vec<(String, i64)>> {
+        let rows: Vec<(String, Option<String>, Option<i64>)> = dispatch!(conn, c => follow::table
+            .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
+            .filter(follow::target_id.eq(target))
+            .filter(follow::accepted.eq(true))
+            .filter(actor::local.eq(false))
+            .select((actor::inbox_url, actor::shared_inbox_url, actor::instance_id))
+            .load(c)
+            .await)?;
+        let mut out: Vec<(String, i64)> = rows
+            .into_iter()
+            .filter_map(|(inbox, shared, instance)| Some((shared.unwrap_or(inbox), instance?)))
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Whether any local actor follows `target` (a remote actor's posts are then stored).
+    pub async fn has_local_follower(conn: &mut DbConn, target: ActorId) -> DbResult<bool> {
+        let n: i64 = dispatch!(conn, c => follow::table
+            .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
+            .filter(follow::target_id.eq(target))
+            .filter(actor::local.eq(true))
+            .count()
+            .get_result(c)
+            .await)?;
+        Ok(n > 0)
+    }
+
+    /// Ids of actors `follower` follows (accepted), for the home timeline.
+    pub async fn followed_ids(conn: &mut DbConn, follower: ActorId) -> DbResult<Vec<ActorId>> {
+        dispatch!(conn, c => follow::table
+            .filter(follow::follower_id.eq(follower))
+            .filter(follow::accepted.eq(true))
+            .select(follow::target_id)
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+}

@@ -1,0 +1,283 @@
+//! Posts (notes and articles), their likes and announces.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use diesel_derive_newtype::DieselNewType;
+
+use super::actor::{Actor, ActorId};
+use crate::db::schema::{actor, announce, post, post_like};
+use crate::db::{DbConn, DbResult, now};
+use crate::dispatch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DieselNewType, serde::Serialize, serde::Deserialize)]
+pub struct PostId(pub i64);
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = post)]
+pub struct Post {
+    pub id: PostId,
+    pub ap_id: String,
+    pub author_id: ActorId,
+    /// `note` or `article`.
+    pub kind: String,
+    pub name: Option<String>,
+    /// Sanitized HTML.
+    pub content: String,
+    pub summary: Option<String>,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    /// `public`, `unlisted`, `followers` or `direct`.
+    pub visibility: String,
+    pub local: bool,
+    pub deleted: bool,
+    pub published: chrono::NaiveDateTime,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = post)]
+pub struct PostInsert {
+    pub ap_id: String,
+    pub author_id: ActorId,
+    pub kind: String,
+    pub name: Option<String>,
+    pub content: String,
+    pub summary: Option<String>,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    pub visibility: String,
+    pub local: bool,
+    pub deleted: bool,
+    pub published: chrono::NaiveDateTime,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = post)]
+pub struct PostUpdate {
+    pub ap_id: Option<String>,
+    pub name: Option<Option<String>>,
+    pub content: Option<String>,
+    pub summary: Option<Option<String>>,
+    pub sensitive: Option<bool>,
+    pub url: Option<Option<String>>,
+    pub deleted: Option<bool>,
+    pub updated_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+/// A post with its author, as timelines and the API show it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+pub struct PostView {
+    #[diesel(embed)]
+    pub post: Post,
+    #[diesel(embed)]
+    pub author: Actor,
+}
+
+/// Which posts a timeline query returns.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineQuery {
+    /// Only posts by these authors.
+    pub authors: Option<Vec<ActorId>>,
+    pub local_only: bool,
+    /// Only public posts (else also unlisted and followers-only: the caller decides).
+    pub public_only: bool,
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: i64,
+}
+
+impl Post {
+    pub async fn insert(conn: &mut DbConn, form: &PostInsert) -> DbResult<Post> {
+        dispatch!(conn, c => diesel::insert_into(post::table).values(form).returning(Post::as_returning()).get_result(c).await)
+            .map_err(Into::into)
+    }
+
+    /// Inserts a remote post unless it is known; returns the stored row either way.
+    pub async fn insert_or_get(conn: &mut DbConn, form: &PostInsert) -> DbResult<Post> {
+        dispatch!(conn, c => {
+            diesel::insert_into(post::table).values(form).on_conflict(post::ap_id).do_nothing().execute(c).await?;
+            post::table.filter(post::ap_id.eq(&form.ap_id)).select(Post::as_select()).first(c).await
+        })
+        .map_err(Into::into)
+    }
+
+    pub async fn update(conn: &mut DbConn, id: PostId, form: &PostUpdate) -> DbResult<()> {
+        dispatch!(conn, c => diesel::update(post::table.find(id)).set(form).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn by_id(conn: &mut DbConn, id: PostId) -> DbResult<Option<Post>> {
+        dispatch!(conn, c => post::table.find(id).select(Post::as_select()).first(c).await.optional()).map_err(Into::into)
+    }
+
+    pub async fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> DbResult<Option<Post>> {
+        dispatch!(conn, c => post::table.filter(post::ap_id.eq(ap_id)).select(Post::as_select()).first(c).await.optional())
+            .map_err(Into::into)
+    }
+
+    pub async fn count_local(conn: &mut DbConn) -> DbResult<i64> {
+        dispatch!(conn, c => post::table.filter(post::local.eq(true)).filter(post::deleted.eq(false)).count().get_result(c).await)
+            .map_err(Into::into)
+    }
+
+    pub async fn count_by(conn: &mut DbConn, author: ActorId) -> DbResult<i64> {
+        dispatch!(conn, c => post::table
+            .filter(post::author_id.eq(author))
+            .filter(post::deleted.eq(false))
+            .filter(post::visibility.eq_any(["public", "unlisted"]))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+}
+
+impl PostView {
+    pub async fn by_id(conn: &mut DbConn, id: PostId) -> DbResult<Option<PostView>> {
+        dispatch!(conn, c => post::table
+            .inner_join(actor::table)
+            .filter(post::id.eq(id))
+            .select(PostView::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    /// Posts, newest first, by the Mastodon paging rules: `max_id` and `since_id` are
+    /// exclusive bounds; `min_id` returns the posts right after it (still newest first).
+    pub async fn timeline(conn: &mut DbConn, q: &TimelineQuery) -> DbResult<Vec<PostView>> {
+        let ascending = q.min_id.is_some();
+        let mut rows: Vec<PostView> = dispatch!(conn, c => {
+            let mut query = post::table
+                .inner_join(actor::table)
+                .filter(post::deleted.eq(false))
+                .select(PostView::as_select())
+                .limit(q.limit)
+                .into_boxed();
+            if let Some(authors) = &q.authors {
+                query = query.filter(post::author_id.eq_any(authors.clone()));
+            }
+            if q.local_only {
+                query = query.filter(post::local.eq(true));
+            }
+            if q.public_only {
+                query = query.filter(post::visibility.eq("public"));
+            } else {
+                query = query.filter(post::visibility.eq_any(["public", "unlisted", "followers"]));
+            }
+            if let Some(max) = q.max_id {
+                query = query.filter(post::id.lt(max));
+            }
+            if let Some(since) = q.since_id {
+                query = query.filter(post::id.gt(since));
+            }
+            if let Some(min) = q.min_id {
+                query = query.filter(post::id.gt(min));
+            }
+            query = if ascending { query.order(post::id.asc()) } else { query.order(post::id.desc()) };
+            query.load(c).await
+        })?;
+        if ascending {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+}
+
+/// Likes and announces have the same shape; `Reaction` names which table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reaction {
+    Like,
+    Announce,
+}
+
+impl Reaction {
+    /// Records a reaction; returns false when it existed.
+    pub async fn add(self, conn: &mut DbConn, ap_id: &str, actor_id: ActorId, post_id: PostId) -> DbResult<bool> {
+        let t = now();
+        let n = match self {
+            Reaction::Like => dispatch!(conn, c => diesel::insert_into(post_like::table)
+                .values((post_like::ap_id.eq(ap_id), post_like::actor_id.eq(actor_id), post_like::post_id.eq(post_id), post_like::created_at.eq(t)))
+                .on_conflict_do_nothing()
+                .execute(c)
+                .await)?,
+            Reaction::Announce => dispatch!(conn, c => diesel::insert_into(announce::table)
+                .values((announce::ap_id.eq(ap_id), announce::actor_id.eq(actor_id), announce::post_id.eq(post_id), announce::created_at.eq(t)))
+                .on_conflict_do_nothing()
+                .execute(c)
+                .await)?,
+        };
+        Ok(n > 0)
+    }
+
+    /// Removes the reaction of `actor_id` on `post_id`; returns its activity id if there was one.
+    pub async fn remove(self, conn: &mut DbConn, actor_id: ActorId, post_id: PostId) -> DbResult<Option<String>> {
+        let removed: Option<String> = match self {
+            Reaction::Like => dispatch!(conn, c => diesel::delete(
+                post_like::table.filter(post_like::actor_id.eq(actor_id)).filter(post_like::post_id.eq(post_id)),
+            )
+            .returning(post_like::ap_id)
+            .get_result(c)
+            .await
+            .optional())?,
+            Reaction::Announce => dispatch!(conn, c => diesel::delete(
+                announce::table.filter(announce::actor_id.eq(actor_id)).filter(announce::post_id.eq(post_id)),
+            )
+            .returning(announce::ap_id)
+            .get_result(c)
+            .await
+            .optional())?,
+        };
+        Ok(removed)
+    }
+
+    /// Removes a reaction by its activity id (an incoming Undo); returns whether it existed.
+    pub async fn remove_by_ap_id(self, conn: &mut DbConn, ap_id: &str, actor_id: ActorId) -> DbResult<bool> {
+        let n = match self {
+            Reaction::Like => dispatch!(conn, c => diesel::delete(
+                post_like::table.filter(post_like::ap_id.eq(ap_id)).filter(post_like::actor_id.eq(actor_id)),
+            )
+            .execute(c)
+            .await)?,
+            Reaction::Announce => dispatch!(conn, c => diesel::delete(
+                announce::table.filter(announce::ap_id.eq(ap_id)).filter(announce::actor_id.eq(actor_id)),
+            )
+            .execute(c)
+            .await)?,
+        };
+        Ok(n > 0)
+    }
+
+    pub async fn count(self, conn: &mut DbConn, post_id: PostId) -> DbResult<i64> {
+        match self {
+            Reaction::Like => dispatch!(conn, c => post_like::table.filter(post_like::post_id.eq(post_id)).count().get_result(c).await),
+            Reaction::Announce => dispatch!(conn, c => announce::table.filter(announce::post_id.eq(post_id)).count().get_result(c).await),
+        }
+        .map_err(Into::into)
+    }
+
+    pub async fn exists(self, conn: &mut DbConn, actor_id: ActorId, post_id: PostId) -> DbResult<bool> {
+        let n: i64 = match self {
+            Reaction::Like => dispatch!(conn, c => post_like::table
+                .filter(post_like::actor_id.eq(actor_id))
+                .filter(post_like::post_id.eq(post_id))
+                .count()
+                .get_result(c)
+                .await)?,
+            Reaction::Announce => dispatch!(conn, c => announce::table
+                .filter(announce::actor_id.eq(actor_id))
+                .filter(announce::post_id.eq(post_id))
+                .count()
+                .get_result(c)
+                .await)?,
+        };
+        Ok(n > 0)
+    }
+}
