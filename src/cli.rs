@@ -55,6 +55,14 @@ pub enum AdminCommand {
     SetPassword { name: String },
     /// Set the role of an account: member, moderator or admin.
     SetRole { name: String, role: String },
+    /// Make an API access token for an account (scopes read write follow push). The token is
+    /// printed alone on the last line of standard output.
+    CreateToken {
+        name: String,
+        /// What the token is for, shown to the account later.
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
     /// Create a group (its name shares the namespace of usernames).
     CreateGroup {
         name: String,
@@ -137,6 +145,16 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
             };
             accounts::set_role(&state.pool, &name, role).await.map_err(explain)?;
             println!("{name} is now {}", role.as_str());
+        }
+        AdminCommand::CreateToken { name, label } => {
+            let account = {
+                let mut conn = state.pool.get().await?;
+                crate::db::models::local_user::Account::by_username(&mut conn, &name).await?
+            }
+            .ok_or_else(|| anyhow::anyhow!("no such account"))?;
+            let token = crate::domain::oauth::admin_token(&state.pool, &account, &label).await.map_err(explain)?;
+            println!("token for {}:", account.actor.username);
+            println!("{token}");
         }
         AdminCommand::CreateGroup { name, display_name } => {
             let group = crate::domain::actors::create_group(&state.pool, &state.settings, &name, &display_name)

@@ -1,5 +1,6 @@
 //! Buurt: a federated community server for neighbourhoods, organisations and municipalities.
 
+pub mod api;
 pub mod apub;
 pub mod cli;
 pub mod config;

@@ -37,6 +37,8 @@ pub async fn serve(
     tracing::info!(address = %addr, url = %state.base_url, "Buurt is listening on http://{addr}");
     let pool = state.pool.clone();
     let maintenance = tokio::spawn(maintenance(pool.clone()));
+    let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
+    let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop));
     let app = crate::web::routes::router(state);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
@@ -56,6 +58,10 @@ pub async fn serve(
         }
     }
     maintenance.abort();
+    let _ = stop_delivery.send(true);
+    if tokio::time::timeout(grace, delivery).await.is_err() {
+        tracing::warn!("delivery worker did not stop in time; unsent deliveries stay queued");
+    }
     pool.close();
     tracing::info!("stopped");
     Ok(())

@@ -18,6 +18,10 @@ pub struct AppState {
     pub instance_actor: Arc<Actor>,
     /// Cached `settings.base_url()`.
     pub base_url: Arc<str>,
+    /// The HTTP client for everything we send to or fetch from other servers.
+    pub http: reqwest::Client,
+    /// Wakes the delivery workers after a transaction stored outgoing activities.
+    pub delivery_wake: Arc<tokio::sync::Notify>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
     /// once right after the state is made.
     federation: Arc<OnceLock<FederationConfig<AppState>>>,
@@ -25,13 +29,16 @@ pub struct AppState {
 
 impl AppState {
     pub async fn new(settings: Settings, pool: DbPool, site: Site, instance_actor: Actor) -> anyhow::Result<AppState> {
-        let base_url = settings.base_url().into();
+        let base_url: Arc<str> = settings.base_url().into();
+        let http = crate::apub::http_client(&settings, &base_url)?;
         let state = AppState {
+            http,
             settings: Arc::new(settings),
             pool,
             site: Arc::new(site),
             instance_actor: Arc::new(instance_actor),
             base_url,
+            delivery_wake: Arc::new(tokio::sync::Notify::new()),
             federation: Arc::new(OnceLock::new()),
         };
         let config = crate::apub::config(state.clone()).await?;

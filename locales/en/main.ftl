@@ -124,3 +124,4 @@ profile-group = Group
 profile-follow-heading = Follow
 profile-follow-from-app = Follow this account from your own fediverse app (such as Mastodon): search for this address there.
 profile-handle = Fediverse address
+error-follow-self = You cannot follow yourself.

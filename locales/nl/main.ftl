@@ -124,3 +124,4 @@ profile-group = Groep
 profile-follow-heading = Volgen
 profile-follow-from-app = Volg dit account vanuit je eigen fediverse-app (zoals Mastodon): zoek daar op dit adres.
 profile-handle = Adres in het fediverse
+error-follow-self = Je kunt jezelf niet volgen.

@@ -1,13 +1,20 @@
 //! Serving actors and collections as ActivityStreams JSON.
 
 use activitypub_federation::traits::Object;
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_TYPE, VARY};
 use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use url::Url;
 
 use super::actor::DbActor;
-use super::{ApubError, ApubResult, context};
-use crate::db::models::actor::Actor;
+use super::protocol::{OrderedCollection, OrderedCollectionPage};
+use super::{ApubError, ApubResult, activities, context};
+use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::delivery::OutboxActivity;
+use crate::db::models::follow::Follow;
+use crate::db::models::post::{Post, PostId, PostView};
 use crate::state::AppState;
 
 /// A JSON-LD document with our context, as `application/activity+json`.
@@ -39,4 +46,180 @@ pub async fn actor_document(state: &AppState, actor: Actor) -> ApubResult<Respon
 pub async fn instance_actor(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
     let actor = state.instance_actor.as_ref().clone();
     actor_document(&state, actor).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Items per collection page.
+const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    page: Option<String>,
+    before: Option<i64>,
+}
+
+async fn local_actor(state: &AppState, name: &str, kind: ActorKind) -> ApubResult<Actor> {
+    let mut conn = state.pool.get().await?;
+    match crate::domain::actors::local_by_name(&mut conn, &state.settings, name).await? {
+        Some(a) if a.kind() == kind => Ok(a),
+        _ => Err(ApubError::NotFound),
+    }
+}
+
+fn collection_url(base: &str, page: Option<i64>) -> ApubResult<Url> {
+    Ok(match page {
+        Some(before) => Url::parse(&format!("{base}?page=true&before={before}"))?,
+        None => Url::parse(&format!("{base}?page=true"))?,
+    })
+}
+
+/// An `OrderedCollection` whose inline items are its first page, or one page of it.
+fn collection(
+    id: &str,
+    total: i64,
+    page: bool,
+    before: Option<i64>,
+    items: Vec<Value>,
+    next_cursor: Option<i64>,
+) -> ApubResult<Response> {
+    let value = if page {
+        let next = match next_cursor {
+            Some(cursor) => Some(collection_url(id, Some(cursor))?),
+            None => None,
+        };
+        serde_json::to_value(OrderedCollectionPage {
+            kind: "OrderedCollectionPage".into(),
+            id: collection_url(id, before)?,
+            part_of: Url::parse(id)?,
+            total_items: total,
+            next,
+            prev: None,
+            ordered_items: items,
+        })
+    } else {
+        serde_json::to_value(OrderedCollection {
+            kind: "OrderedCollection".into(),
+            id: Url::parse(id)?,
+            total_items: total,
+            first: Some(collection_url(id, None)?),
+            last: None,
+            ordered_items: items,
+        })
+    }
+    .map_err(|e| ApubError::Internal(e.to_string()))?;
+    Ok(activity_json(value))
+}
+
+/// Groups live under `/g/`, persons under `/u/`.
+fn kind_of(uri: &axum::http::Uri) -> ActorKind {
+    if uri.path().starts_with("/g/") { ActorKind::Group } else { ActorKind::Person }
+}
+
+/// `GET /{u|g}/{name}/outbox`: Create activities of public posts, newest first.
+pub async fn outbox(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> ApubResult<Response> {
+    let actor = local_actor(&state, &name, kind_of(&uri)).await?;
+    let mut conn = state.pool.get().await?;
+    let total = Post::count_by(&mut conn, actor.id).await?;
+    let posts = Post::outbox_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
+    let next = (posts.len() as i64 == PAGE_SIZE).then(|| posts.last().map(|p| p.id.0)).flatten();
+    let items = posts
+        .iter()
+        .map(|p| activities::create(&format!("{}/activity", p.ap_id), &actor, activities::post_object(p, &actor)))
+        .collect();
+    let id = actor.outbox_url.clone().unwrap_or_else(|| format!("{}/outbox", actor.ap_id));
+    collection(&id, total, q.page.is_some(), q.before, items, next)
+}
+
+/// `GET /{u|g}/{name}/followers` and `/following`.
+pub async fn followers(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> ApubResult<Response> {
+    let actor = local_actor(&state, &name, kind_of(&uri)).await?;
+    let mut conn = state.pool.get().await?;
+    let total = Follow::count_followers(&mut conn, actor.id).await?;
+    let rows = Follow::followers_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
+    let next = (rows.len() as i64 == PAGE_SIZE).then(|| rows.last().map(|(id, _)| *id)).flatten();
+    let items = rows.into_iter().map(|(_, a)| Value::String(a.ap_id)).collect();
+    collection(&format!("{}/followers", actor.ap_id), total, q.page.is_some(), q.before, items, next)
+}
+
+pub async fn following(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> ApubResult<Response> {
+    let actor = local_actor(&state, &name, kind_of(&uri)).await?;
+    let mut conn = state.pool.get().await?;
+    let total = Follow::count_following(&mut conn, actor.id).await?;
+    let rows = Follow::following_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
+    let next = (rows.len() as i64 == PAGE_SIZE).then(|| rows.last().map(|(id, _)| *id)).flatten();
+    let items = rows.into_iter().map(|(_, a)| Value::String(a.ap_id)).collect();
+    collection(&format!("{}/following", actor.ap_id), total, q.page.is_some(), q.before, items, next)
+}
+
+/// `GET /{u|g}/{name}/featured`: pinned posts (none can be pinned yet, so it is empty).
+pub async fn featured(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    Path(name): Path<String>,
+) -> ApubResult<Response> {
+    let actor = local_actor(&state, &name, kind_of(&uri)).await?;
+    let value = serde_json::json!({"type": "OrderedCollection", "id": format!("{}/featured", actor.ap_id), "totalItems": 0, "orderedItems": []});
+    Ok(activity_json(value))
+}
+
+/// The JSON of a local post, or a Tombstone (410) when it was deleted.
+pub async fn post_document(state: &AppState, id: i64) -> ApubResult<Response> {
+    let mut conn = state.pool.get().await?;
+    let view = PostView::by_id(&mut conn, PostId(id)).await?.filter(|v| v.post.local).ok_or(ApubError::NotFound)?;
+    if view.post.deleted {
+        let former = if view.post.kind == "article" { "Article" } else { "Note" };
+        let mut response =
+            activity_json(serde_json::json!({"id": view.post.ap_id, "type": "Tombstone", "formerType": former}));
+        *response.status_mut() = axum::http::StatusCode::GONE;
+        return Ok(response);
+    }
+    if !matches!(view.post.visibility.as_str(), "public" | "unlisted") {
+        return Err(ApubError::NotFound);
+    }
+    Ok(activity_json(activities::post_object(&view.post, &view.author)))
+}
+
+/// `GET /p/{id}/activity`: the Create of a post.
+pub async fn post_activity(State(state): State<AppState>, Path(id): Path<i64>) -> ApubResult<Response> {
+    let mut conn = state.pool.get().await?;
+    let view = PostView::by_id(&mut conn, PostId(id))
+        .await?
+        .filter(|v| v.post.local && !v.post.deleted)
+        .ok_or(ApubError::NotFound)?;
+    if !matches!(view.post.visibility.as_str(), "public" | "unlisted") {
+        return Err(ApubError::NotFound);
+    }
+    let object = activities::post_object(&view.post, &view.author);
+    Ok(activity_json(activities::create(&format!("{}/activity", view.post.ap_id), &view.author, object)))
+}
+
+/// `GET /activities/{kind}/{token}`: an activity we sent. Creates and Updates carry content,
+/// so only public ones are shown.
+pub async fn activity(State(state): State<AppState>, uri: axum::http::Uri) -> ApubResult<Response> {
+    let ap_id = format!("{}{}", state.base_url, uri.path());
+    let mut conn = state.pool.get().await?;
+    let stored = OutboxActivity::by_ap_id(&mut conn, &ap_id).await?.ok_or(ApubError::NotFound)?;
+    let value: Value = serde_json::from_str(&stored.payload)?;
+    let public = [&value["to"], &value["cc"]]
+        .iter()
+        .any(|list| list.as_array().is_some_and(|l| l.iter().any(|a| a == super::PUBLIC)));
+    if !public && matches!(stored.kind.as_str(), "Create" | "Update" | "Announce") {
+        return Err(ApubError::NotFound);
+    }
+    Ok(activity_json(value))
 }

@@ -1,10 +1,12 @@
 //! ActivityPub: protocol types, actors and objects, discovery (WebFinger, NodeInfo, host-meta),
 //! and the HTTP side of federation. Built on the activitypub_federation crate.
 
+pub mod activities;
 pub mod actor;
 pub mod discovery;
 pub mod error;
 pub mod http;
+pub mod inbox;
 pub mod protocol;
 pub mod routes;
 pub mod signatures;
@@ -60,16 +62,26 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
     })
 }
 
-/// Builds the federation library's configuration for this instance.
-pub async fn config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
-    let federation = &state.settings.federation;
-    let client = reqwest::Client::builder()
+/// The HTTP client for other servers: no redirects followed, short timeouts, and (unless the
+/// configuration allows it) no connections to loopback or private addresses.
+pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow::Result<reqwest::Client> {
+    crate::install_crypto();
+    Ok(reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(10))
-        .user_agent(format!("Buurt/{} (+{})", env!("CARGO_PKG_VERSION"), state.base_url))
-        .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(Vec::new(), !federation.allow_private_addresses)))
-        .build()?;
+        .user_agent(format!("Buurt/{} (+{base_url})", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(
+            Vec::new(),
+            !settings.federation.allow_private_addresses,
+        )))
+        .build()?)
+}
+
+/// Builds the federation library's configuration for this instance.
+pub async fn config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
+    let federation = &state.settings.federation;
+    let client = state.http.clone();
     let instance_actor = actor::DbActor::new(state.instance_actor.as_ref().clone())?;
     let config = FederationConfig::builder()
         .domain(state.settings.instance.domain.clone())

@@ -82,7 +82,8 @@ impl SignatureHeader {
         }
         let key_id = fields.remove("keyid").ok_or(SignatureError::Malformed("keyId missing"))?;
         let signature = fields.remove("signature").ok_or(SignatureError::Malformed("signature missing"))?;
-        let signature = BASE64.decode(signature.trim()).map_err(|_| SignatureError::Malformed("signature not base64"))?;
+        let signature =
+            BASE64.decode(signature.trim()).map_err(|_| SignatureError::Malformed("signature not base64"))?;
         let headers = fields
             .remove("headers")
             .unwrap_or_else(|| "date".into())
@@ -157,11 +158,18 @@ pub fn signing_string(
     let mut lines = Vec::with_capacity(sig.headers.len());
     for name in &sig.headers {
         let line = match name.as_str() {
-            "(request-target)" => format!("(request-target): {} {path_and_query}", method.as_str().to_ascii_lowercase()),
-            "(created)" => format!("(created): {}", sig.created.ok_or(SignatureError::Malformed("(created) without value"))?),
-            "(expires)" => format!("(expires): {}", sig.expires.ok_or(SignatureError::Malformed("(expires) without value"))?),
+            "(request-target)" => {
+                format!("(request-target): {} {path_and_query}", method.as_str().to_ascii_lowercase())
+            }
+            "(created)" => {
+                format!("(created): {}", sig.created.ok_or(SignatureError::Malformed("(created) without value"))?)
+            }
+            "(expires)" => {
+                format!("(expires): {}", sig.expires.ok_or(SignatureError::Malformed("(expires) without value"))?)
+            }
             other => {
-                let value = header_value(headers, other).ok_or(SignatureError::Malformed("a signed header is missing"))?;
+                let value =
+                    header_value(headers, other).ok_or(SignatureError::Malformed("a signed header is missing"))?;
                 format!("{other}: {value}")
             }
         };
@@ -171,7 +179,12 @@ pub fn signing_string(
 }
 
 /// Checks that the signature covers what matters and is recent.
-pub fn check_coverage(sig: &SignatureHeader, method: &Method, headers: &HeaderMap, now: SystemTime) -> Result<(), SignatureError> {
+pub fn check_coverage(
+    sig: &SignatureHeader,
+    method: &Method,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Result<(), SignatureError> {
     let covers = |h: &str| sig.headers.iter().any(|s| s == h);
     if !covers("(request-target)") {
         return Err(SignatureError::HeaderNotSigned("(request-target)"));
@@ -302,9 +315,16 @@ mod tests {
 
     fn signed_request(body: &[u8], now: SystemTime) -> (HeaderMap, SignatureHeader) {
         let url = url::Url::parse("https://beta.example/inbox").unwrap();
-        let headers_out =
-            sign(&Method::POST, &url, Some(body), Some("application/activity+json"), "https://alpha.example/u/anna#main-key", PRIVATE, now)
-                .unwrap();
+        let headers_out = sign(
+            &Method::POST,
+            &url,
+            Some(body),
+            Some("application/activity+json"),
+            "https://alpha.example/u/anna#main-key",
+            PRIVATE,
+            now,
+        )
+        .unwrap();
         let mut headers = HeaderMap::new();
         headers.insert("host", "beta.example".parse().unwrap());
         for (name, value) in headers_out {

@@ -103,7 +103,6 @@ diesel::joinable!(actor -> instance (instance_id));
 diesel::joinable!(session -> local_user (local_user_id));
 diesel::joinable!(invite -> local_user (created_by));
 
-
 diesel::table! {
     follow (id) {
         id -> BigInt,

@@ -1,1 +1,324 @@
-//! The persistent outgoing delivery queue and its workers (issue "Federation core").
+//! The persistent outgoing queue and its workers.
+//!
+//! Activities are stored in `outbox_activity` in the transaction of the change that caused them.
+//! A worker expands each into one `delivery` row per inbox (shared inboxes, so one request per
+//! server, not per follower), claims remote instances with expiring leases, and sends each
+//! instance's deliveries in order. Failures back off per instance with jitter, honour
+//! Retry-After, and after days without success the instance is marked dead until it shows life.
+//! Several processes on one PostgreSQL share the work: a lease keeps two from sending to the
+//! same instance, and a delivery row is deleted only after its inbox accepted it.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use axum::http::Method;
+use chrono::TimeDelta;
+use rand::Rng;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::apub::signatures;
+use crate::db::models::actor::{Actor, ActorId};
+use crate::db::models::delivery::{self as queue, OutboxActivity, PendingDelivery};
+use crate::db::models::follow::Follow;
+use crate::db::{DbPool, now};
+use crate::state::AppState;
+
+/// How long a claimed instance stays ours without renewal.
+const LEASE: TimeDelta = TimeDelta::seconds(60);
+/// Instances sent to at the same time by one process.
+const MAX_PARALLEL_INSTANCES: usize = 32;
+/// Deliveries read per batch for one instance.
+const BATCH: i64 = 16;
+/// Failing this long without a single success makes an instance dead.
+const DEAD_AFTER: TimeDelta = TimeDelta::hours(72);
+/// Backoff cap.
+const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+/// How often the worker looks for work when nobody wakes it.
+const POLL: Duration = Duration::from_millis(500);
+
+/// The backoff after the `n`th failure in a row: 2 s · 2^(n−1), at most 6 h, ± 20 % jitter.
+pub fn backoff(n: i32) -> Duration {
+    let exp = n.clamp(1, 30) - 1;
+    let base = Duration::from_secs(2).saturating_mul(1u32 << exp.min(20)).min(MAX_BACKOFF);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    base.mul_f64(jitter)
+}
+
+/// What an inbox answered.
+#[derive(Debug)]
+enum Outcome {
+    /// 2xx: done.
+    Delivered,
+    /// A 4xx other than 408/429: the peer will never take it; drop it.
+    Refused(u16),
+    /// Network error, 5xx, 408 or 429: try again later (at the earliest after `retry_after`).
+    Retry { reason: String, retry_after: Option<Duration> },
+}
+
+/// Runs workers until `stop` turns true, then waits for sends in flight.
+pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    let owner = format!("{}-{}", std::process::id(), crate::domain::accounts::random_token(6));
+    let mut running: JoinSet<()> = JoinSet::new();
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        if let Err(e) = fan_out(&state).await {
+            tracing::warn!(error = %e, "delivery fan-out failed");
+        }
+        let free = MAX_PARALLEL_INSTANCES.saturating_sub(running.len());
+        if free > 0 {
+            match claim(&state.pool, &owner, free as i64).await {
+                Ok(instances) => {
+                    for instance in instances {
+                        let (state, owner) = (state.clone(), owner.clone());
+                        running.spawn(async move {
+                            if let Err(e) = send_to_instance(&state, instance, &owner).await {
+                                tracing::warn!(instance, error = %e, "delivery batch failed");
+                                let _ = release(&state.pool, instance, &owner).await;
+                            }
+                        });
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "claiming delivery targets failed"),
+            }
+        }
+        tokio::select! {
+            _ = state.delivery_wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            _ = stop.changed() => {}
+        }
+    }
+    // Sends in flight finish; anything not acknowledged stays queued for the next start.
+    while running.join_next().await.is_some() {}
+}
+
+async fn claim(pool: &DbPool, owner: &str, limit: i64) -> anyhow::Result<Vec<i64>> {
+    let t = now();
+    let mut tx = pool.begin().await?;
+    let ids = queue::claim_targets(&mut tx, owner, t, t + LEASE, limit).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+async fn release(pool: &DbPool, instance: i64, owner: &str) -> anyhow::Result<()> {
+    let mut conn = pool.get().await?;
+    queue::release(&mut conn, instance, owner).await?;
+    Ok(())
+}
+
+/// Expands stored activities into deliveries: the actor's remote followers (one row per shared
+/// inbox) plus any explicitly addressed remote actors. Replaying it changes nothing.
+pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
+    let mut done = 0;
+    loop {
+        let mut tx = state.pool.begin().await?;
+        let batch = OutboxActivity::unfanned(&mut tx, 20).await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        for activity in &batch {
+            let mut inboxes: Vec<(String, i64)> = Vec::new();
+            if activity.to_followers {
+                inboxes.extend(Follow::remote_follower_inboxes(&mut tx, activity.actor_id).await?);
+            }
+            for target in activity.target_actors() {
+                if let Some(actor) = Actor::by_id(&mut tx, target).await?
+                    && !actor.local
+                    && let Some(instance) = actor.instance_id
+                {
+                    inboxes.push((actor.shared_inbox_url.clone().unwrap_or(actor.inbox_url.clone()), instance));
+                }
+            }
+            inboxes.sort();
+            inboxes.dedup();
+            queue::add_deliveries(&mut tx, activity.id, &inboxes, now()).await?;
+            OutboxActivity::mark_fanned_out(&mut tx, activity.id).await?;
+        }
+        tx.commit().await?;
+        done += batch.len();
+    }
+}
+
+/// Sends an instance's deliveries in order until none are left or one fails.
+async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyhow::Result<()> {
+    let mut keys: HashMap<ActorId, (String, String)> = HashMap::new();
+    loop {
+        let pending = {
+            let mut conn = state.pool.get().await?;
+            if !queue::renew_lease(&mut conn, instance, owner, now() + LEASE).await? {
+                tracing::warn!(instance, "lease lost; another worker continues");
+                return Ok(());
+            }
+            queue::pending_for(&mut conn, instance, BATCH).await?
+        };
+        if pending.is_empty() {
+            let mut conn = state.pool.get().await?;
+            queue::record_success(&mut conn, instance, owner, now()).await?;
+            return Ok(());
+        }
+        for item in pending {
+            let (key_id, private_key) = match keys.get(&item.actor_id) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = signing_key(state, item.actor_id).await?;
+                    keys.insert(item.actor_id, k.clone());
+                    k
+                }
+            };
+            match send(state, &item, &key_id, &private_key).await {
+                Outcome::Delivered => {
+                    let mut conn = state.pool.get().await?;
+                    queue::delete_delivery(&mut conn, item.delivery.id).await?;
+                }
+                Outcome::Refused(status) => {
+                    tracing::info!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, status, "inbox refused the activity; dropped");
+                    let mut conn = state.pool.get().await?;
+                    queue::delete_delivery(&mut conn, item.delivery.id).await?;
+                }
+                Outcome::Retry { reason, retry_after } => {
+                    return fail(state, instance, owner, &item, &reason, retry_after).await;
+                }
+            }
+        }
+    }
+}
+
+/// Records a failure: back off (or wait as long as the peer asked), or give the instance up
+/// as dead when it has failed for days without a success.
+async fn fail(
+    state: &AppState,
+    instance: i64,
+    owner: &str,
+    item: &PendingDelivery,
+    reason: &str,
+    retry_after: Option<Duration>,
+) -> anyhow::Result<()> {
+    let mut conn = state.pool.get().await?;
+    let Some(target) = queue::target(&mut conn, instance).await? else {
+        return Ok(());
+    };
+    let t = now();
+    if target.first_failure_at.is_some_and(|first| t - first > DEAD_AFTER)
+        && target.last_success_at.is_none_or(|s| t - s > DEAD_AFTER)
+    {
+        let dropped = queue::mark_dead(&mut conn, instance).await?;
+        queue::release(&mut conn, instance, owner).await?;
+        tracing::warn!(instance, inbox = %item.delivery.inbox_url, dropped, "instance failing for 72 hours: marked dead, pending deliveries dropped");
+        return Ok(());
+    }
+    let wait = backoff(target.fail_count + 1).max(retry_after.unwrap_or_default()).min(Duration::from_secs(24 * 3600));
+    let next = t + TimeDelta::from_std(wait).unwrap_or(TimeDelta::hours(6));
+    queue::record_failure(&mut conn, &target, owner, t, next).await?;
+    tracing::info!(inbox = %item.delivery.inbox_url, reason, retry_in_secs = wait.as_secs(), "delivery failed; will retry");
+    Ok(())
+}
+
+/// The key id and private key of a local actor, made if it has none yet.
+async fn signing_key(state: &AppState, actor: ActorId) -> anyhow::Result<(String, String)> {
+    let mut conn = state.pool.get().await?;
+    let actor = Actor::by_id(&mut conn, actor).await?.ok_or_else(|| anyhow::anyhow!("actor {actor:?} is gone"))?;
+    let actor = crate::domain::actors::ensure_keys(&mut conn, actor).await?;
+    let key = actor.private_key.clone().ok_or_else(|| anyhow::anyhow!("actor without private key"))?;
+    Ok((format!("{}#main-key", actor.ap_id), key))
+}
+
+async fn send(state: &AppState, item: &PendingDelivery, key_id: &str, private_key: &str) -> Outcome {
+    let url = match url::Url::parse(&item.delivery.inbox_url) {
+        Ok(u) if u.scheme() == "https" || (u.scheme() == "http" && state.settings.federation.allow_http) => u,
+        _ => return Outcome::Refused(0),
+    };
+    let body = item.payload.clone().into_bytes();
+    let (signing_url, key_id, private_key) = (url.clone(), key_id.to_string(), private_key.to_string());
+    // RSA signing is CPU work: keep it off the async threads.
+    let signed = tokio::task::spawn_blocking(move || {
+        signatures::sign(
+            &Method::POST,
+            &signing_url,
+            Some(&body),
+            Some(crate::apub::ACTIVITY_JSON),
+            &key_id,
+            &private_key,
+            SystemTime::now(),
+        )
+        .map(|headers| (headers, body))
+    })
+    .await;
+    let (headers, body) = match signed {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => return Outcome::Retry { reason: format!("signing: {e}"), retry_after: None },
+        Err(e) => return Outcome::Retry { reason: format!("signing task: {e}"), retry_after: None },
+    };
+    let mut request = state.http.post(url).header("accept", crate::apub::ACTIVITY_JSON).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    match request.send().await {
+        Ok(response) => {
+            let status = response.status();
+            if status.is_success() {
+                Outcome::Delivered
+            } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+                Outcome::Refused(status.as_u16())
+            } else {
+                let retry_after =
+                    response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+                Outcome::Retry { reason: format!("status {status}"), retry_after }
+            }
+        }
+        Err(e) => Outcome::Retry { reason: e.to_string(), retry_after: None },
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    if let Ok(secs) = value.trim().parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value.trim()).ok()?;
+    Some(when.duration_since(SystemTime::now()).unwrap_or_default())
+}
+
+/// Waits until every stored activity is fanned out and every delivery made (tests use this).
+pub async fn wait_idle(pool: &DbPool, timeout: Duration) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let (unfanned, pending) = {
+            let mut conn = pool.get().await?;
+            (queue::count_unfanned(&mut conn).await?, queue::count_pending(&mut conn).await?)
+        };
+        if unfanned == 0 && pending == 0 {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!("delivery queue not empty after {timeout:?}: {unfanned} unfanned, {pending} pending");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let secs = |n| backoff(n).as_secs_f64();
+        assert!((1.6..=2.4).contains(&secs(1)));
+        assert!((3.2..=4.8).contains(&secs(2)));
+        assert!((51.0..=77.0).contains(&secs(6)));
+        assert!(secs(40) <= 6.0 * 3600.0 * 1.2);
+        assert!(secs(40) >= 6.0 * 3600.0 * 0.8);
+    }
+
+    #[test]
+    fn retry_after_in_both_forms() {
+        assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(300));
+        let parsed = parse_retry_after(&later).unwrap();
+        assert!(parsed > Duration::from_secs(290) && parsed <= Duration::from_secs(300));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

@@ -4,8 +4,12 @@
 pub mod accounts;
 pub mod actors;
 pub mod html;
+pub mod inbox;
+pub mod oauth;
 pub mod password;
+pub mod resolve;
 pub mod site;
+pub mod social;
 pub mod stats;
 pub mod validate;
 

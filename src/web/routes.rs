@@ -11,7 +11,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::pages::{accounts, admin, error, health, home, profile, settings};
+use super::pages::{accounts, admin, error, health, home, post, profile, settings};
 use crate::state::AppState;
 
 /// Form posts of pages are small; uploads (later) get their own limit.
@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::show))
         .route("/u/{name}", get(profile::person))
         .route("/g/{name}", get(profile::group))
+        .route("/p/{id}", get(post::show))
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(super::assets::serve))
         .merge(crate::apub::routes::router())
+        .merge(crate::api::routes::router())
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(

@@ -221,3 +221,12 @@ pub struct ProfilePage<'a> {
     pub handle: String,
     pub is_group: bool,
 }
+
+#[derive(Template)]
+#[template(path = "post.html")]
+pub struct PostPage<'a> {
+    pub ctx: &'a Ctx,
+    pub view: crate::db::models::post::PostView,
+    pub published: String,
+    pub handle: String,
+}

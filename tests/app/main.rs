@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod config;
 mod discovery;
+mod federation;
 mod pages;
 mod schema;
 mod startup;

@@ -130,6 +130,17 @@ impl TestApp {
         Self::spawn_with(backend, |_| {}).await
     }
 
+    /// An instance that federates with others on this machine: named `localhost:PORT`, with
+    /// plain http and loopback addresses allowed.
+    pub async fn spawn_federated(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |s| {
+            s.instance.domain = s.instance.domain.replace("127.0.0.1", "localhost");
+            s.federation.allow_http = true;
+            s.federation.allow_private_addresses = true;
+        })
+        .await
+    }
+
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         buurt::install_crypto();
         let db = TestDb::new(backend).await;
@@ -160,7 +171,8 @@ impl TestApp {
             })
             .await;
         });
-        TestApp { base: format!("http://{addr}"), state, backend, stop: Some(stop), server: Some(server), db }
+        let base = state.base_url.to_string();
+        TestApp { base, state, backend, stop: Some(stop), server: Some(server), db }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -350,4 +362,88 @@ pub fn run_buurt(db_url: &str, domain: &str, args: &[&str], stdin: &str) -> (boo
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A client of the Mastodon-style API with a bearer token.
+#[derive(Clone)]
+pub struct Api {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        let response =
+            self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        assert!(status.is_success(), "GET {path}: {status} {body}");
+        serde_json::from_str(&body).expect("JSON")
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert!(status.is_success(), "POST {path}: {status} {text}");
+        serde_json::from_str(&text).expect("JSON")
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+}
+
+impl TestApp {
+    /// An API client for a new account named `name` (token made like `buurt admin create-token`).
+    pub async fn api_user(&self, name: &str) -> Api {
+        let account = self.create_user(name, Role::Member).await;
+        let token = buurt::domain::oauth::admin_token(&self.state.pool, &account, "test").await.expect("token");
+        Api { client: reqwest::Client::new(), base: self.base.clone(), token }
+    }
+
+    /// Waits until every stored activity of this instance is delivered.
+    pub async fn drain(&self) {
+        buurt::delivery::wait_idle(&self.state.pool, std::time::Duration::from_secs(30))
+            .await
+            .expect("deliveries drained");
+    }
+
+    /// `@name@domain` of a local account.
+    pub fn handle(&self, name: &str) -> String {
+        format!("{name}@{}", self.settings().instance.domain)
+    }
+}
+
+/// Waits until `check` returns true (federation is asynchronous), failing after 30 seconds.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

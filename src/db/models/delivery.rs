@@ -24,19 +24,27 @@ pub struct OutboxActivity {
     pub created_at: chrono::NaiveDateTime,
 }
 
+/// An activity to store in the outbox.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOutboxActivity<'a> {
+    pub ap_id: &'a str,
+    pub actor_id: ActorId,
+    pub kind: &'a str,
+    /// The JSON sent, with `@context`.
+    pub payload: &'a str,
+    /// Deliver to the actor's followers.
+    pub to_followers: bool,
+    /// And to these actors (remote ones get it).
+    pub to_actors: &'a [ActorId],
+    pub now: chrono::NaiveDateTime,
+}
+
 impl OutboxActivity {
     /// Stores an activity to send; call it inside the transaction of the change it announces.
-    pub async fn enqueue(
-        conn: &mut DbConn,
-        ap_id: &str,
-        actor_id: ActorId,
-        kind: &str,
-        payload: &str,
-        to_followers: bool,
-        to_actors: &[ActorId],
-        now: chrono::NaiveDateTime,
-    ) -> DbResult<i64> {
-        let targets = serde_json::to_string(&to_actors.iter().map(|a| a.0).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    pub async fn enqueue(conn: &mut DbConn, new: &NewOutboxActivity<'_>) -> DbResult<i64> {
+        let NewOutboxActivity { ap_id, actor_id, kind, payload, to_followers, to_actors, now } = *new;
+        let targets =
+            serde_json::to_string(&to_actors.iter().map(|a| a.0).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
         let row = (
             outbox_activity::ap_id.eq(ap_id),
             outbox_activity::actor_id.eq(actor_id),
@@ -162,7 +170,12 @@ macro_rules! insert_ignoring_conflicts {
 
 /// Records deliveries (each inbox once per activity, so a replay changes nothing) and makes sure
 /// each instance has a target row.
-pub async fn add_deliveries(conn: &mut DbConn, activity_id: i64, inboxes: &[(String, i64)], now: chrono::NaiveDateTime) -> DbResult<()> {
+pub async fn add_deliveries(
+    conn: &mut DbConn,
+    activity_id: i64,
+    inboxes: &[(String, i64)],
+    now: chrono::NaiveDateTime,
+) -> DbResult<()> {
     for chunk in inboxes.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
@@ -265,7 +278,12 @@ pub async fn claim_targets(
 }
 
 /// Extends a lease this worker holds; false when it was lost (expired and taken).
-pub async fn renew_lease(conn: &mut DbConn, instance_id: i64, owner: &str, until: chrono::NaiveDateTime) -> DbResult<bool> {
+pub async fn renew_lease(
+    conn: &mut DbConn,
+    instance_id: i64,
+    owner: &str,
+    until: chrono::NaiveDateTime,
+) -> DbResult<bool> {
     let n = dispatch!(conn, c => diesel::update(
         delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)).filter(delivery_target::lease_owner.eq(owner)),
     )
@@ -287,7 +305,12 @@ pub async fn pending_for(conn: &mut DbConn, instance_id: i64, limit: i64) -> DbR
         .await)?;
     Ok(rows
         .into_iter()
-        .map(|(delivery, activity_ap_id, actor_id, payload)| PendingDelivery { delivery, activity_ap_id, actor_id, payload })
+        .map(|(delivery, activity_ap_id, actor_id, payload)| PendingDelivery {
+            delivery,
+            activity_ap_id,
+            actor_id,
+            payload,
+        })
         .collect())
 }
 
@@ -306,7 +329,12 @@ pub async fn count_unfanned(conn: &mut DbConn) -> DbResult<i64> {
 }
 
 /// After a batch went through: reset the failure state and release the lease.
-pub async fn record_success(conn: &mut DbConn, instance_id: i64, owner: &str, now: chrono::NaiveDateTime) -> DbResult<()> {
+pub async fn record_success(
+    conn: &mut DbConn,
+    instance_id: i64,
+    owner: &str,
+    now: chrono::NaiveDateTime,
+) -> DbResult<()> {
     dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)))
         .set((
             delivery_target::fail_count.eq(0),

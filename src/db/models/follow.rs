@@ -21,7 +21,13 @@ pub struct Follow {
 
 impl Follow {
     /// Records a follow (or refreshes its activity id and state when it exists).
-    pub async fn upsert(conn: &mut DbConn, ap_id: &str, follower: ActorId, target: ActorId, accepted: bool) -> DbResult<Follow> {
+    pub async fn upsert(
+        conn: &mut DbConn,
+        ap_id: &str,
+        follower: ActorId,
+        target: ActorId,
+        accepted: bool,
+    ) -> DbResult<Follow> {
         let row = (
             follow::ap_id.eq(ap_id),
             follow::follower_id.eq(follower),
@@ -70,6 +76,16 @@ impl Follow {
         .map_err(Into::into)
     }
 
+    /// Removes every follow from and to an actor (it was deleted).
+    pub async fn delete_all_of(conn: &mut DbConn, actor_id: ActorId) -> DbResult<usize> {
+        dispatch!(conn, c => diesel::delete(
+            follow::table.filter(follow::follower_id.eq(actor_id).or(follow::target_id.eq(actor_id))),
+        )
+        .execute(c)
+        .await)
+        .map_err(Into::into)
+    }
+
     /// Accepted followers of `target`.
     pub async fn count_followers(conn: &mut DbConn, target: ActorId) -> DbResult<i64> {
         dispatch!(conn, c => follow::table
@@ -92,7 +108,12 @@ impl Follow {
     }
 
     /// A page of accepted followers (newest follow first), with the follow id as cursor.
-    pub async fn followers_page(conn: &mut DbConn, target: ActorId, before: Option<i64>, limit: i64) -> DbResult<Vec<(i64, Actor)>> {
+    pub async fn followers_page(
+        conn: &mut DbConn,
+        target: ActorId,
+        before: Option<i64>,
+        limit: i64,
+    ) -> DbResult<Vec<(i64, Actor)>> {
         dispatch!(conn, c => {
             let mut q = follow::table
                 .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
@@ -111,7 +132,12 @@ impl Follow {
     }
 
     /// A page of actors `follower` follows (accepted), newest first.
-    pub async fn following_page(conn: &mut DbConn, follower: ActorId, before: Option<i64>, limit: i64) -> DbResult<Vec<(i64, Actor)>> {
+    pub async fn following_page(
+        conn: &mut DbConn,
+        follower: ActorId,
+        before: Option<i64>,
+        limit: i64,
+    ) -> DbResult<Vec<(i64, Actor)>> {
         dispatch!(conn, c => {
             let mut q = follow::table
                 .inner_join(actor::table.on(actor::id.eq(follow::target_id)))

@@ -48,7 +48,8 @@ impl OauthApp {
     }
 
     pub async fn by_id(conn: &mut DbConn, id: i64) -> DbResult<Option<OauthApp>> {
-        dispatch!(conn, c => oauth_app::table.find(id).select(OauthApp::as_select()).first(c).await.optional()).map_err(Into::into)
+        dispatch!(conn, c => oauth_app::table.find(id).select(OauthApp::as_select()).first(c).await.optional())
+            .map_err(Into::into)
     }
 }
 

@@ -113,7 +113,8 @@ impl Post {
     }
 
     pub async fn by_id(conn: &mut DbConn, id: PostId) -> DbResult<Option<Post>> {
-        dispatch!(conn, c => post::table.find(id).select(Post::as_select()).first(c).await.optional()).map_err(Into::into)
+        dispatch!(conn, c => post::table.find(id).select(Post::as_select()).first(c).await.optional())
+            .map_err(Into::into)
     }
 
     pub async fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> DbResult<Option<Post>> {
@@ -279,5 +280,78 @@ impl Reaction {
                 .await)?,
         };
         Ok(n > 0)
+    }
+}
+
+impl Post {
+    /// An author's public and unlisted posts, newest first (the outbox), with `id` as cursor.
+    pub async fn outbox_page(
+        conn: &mut DbConn,
+        author: ActorId,
+        before: Option<i64>,
+        limit: i64,
+    ) -> DbResult<Vec<Post>> {
+        dispatch!(conn, c => {
+            let mut q = post::table
+                .filter(post::author_id.eq(author))
+                .filter(post::deleted.eq(false))
+                .filter(post::visibility.eq_any(["public", "unlisted"]))
+                .order(post::id.desc())
+                .limit(limit)
+                .select(Post::as_select())
+                .into_boxed();
+            if let Some(before) = before {
+                q = q.filter(post::id.lt(before));
+            }
+            q.load(c).await
+        })
+        .map_err(Into::into)
+    }
+}
+
+impl Reaction {
+    /// Counts per post, in one query for a page of posts.
+    pub async fn counts(self, conn: &mut DbConn, posts: &[PostId]) -> DbResult<std::collections::HashMap<PostId, i64>> {
+        let ids: Vec<PostId> = posts.to_vec();
+        let rows: Vec<(PostId, i64)> = match self {
+            Reaction::Like => dispatch!(conn, c => post_like::table
+                .filter(post_like::post_id.eq_any(ids.clone()))
+                .group_by(post_like::post_id)
+                .select((post_like::post_id, diesel::dsl::count_star()))
+                .load(c)
+                .await)?,
+            Reaction::Announce => dispatch!(conn, c => announce::table
+                .filter(announce::post_id.eq_any(ids.clone()))
+                .group_by(announce::post_id)
+                .select((announce::post_id, diesel::dsl::count_star()))
+                .load(c)
+                .await)?,
+        };
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Which of `posts` the actor reacted to.
+    pub async fn mine(
+        self,
+        conn: &mut DbConn,
+        actor_id: ActorId,
+        posts: &[PostId],
+    ) -> DbResult<std::collections::HashSet<PostId>> {
+        let ids: Vec<PostId> = posts.to_vec();
+        let rows: Vec<PostId> = match self {
+            Reaction::Like => dispatch!(conn, c => post_like::table
+                .filter(post_like::actor_id.eq(actor_id))
+                .filter(post_like::post_id.eq_any(ids.clone()))
+                .select(post_like::post_id)
+                .load(c)
+                .await)?,
+            Reaction::Announce => dispatch!(conn, c => announce::table
+                .filter(announce::actor_id.eq(actor_id))
+                .filter(announce::post_id.eq_any(ids.clone()))
+                .select(announce::post_id)
+                .load(c)
+                .await)?,
+        };
+        Ok(rows.into_iter().collect())
     }
 }

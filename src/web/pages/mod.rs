@@ -5,5 +5,6 @@ pub mod admin;
 pub mod error;
 pub mod health;
 pub mod home;
+pub mod post;
 pub mod profile;
 pub mod settings;

@@ -1,0 +1,197 @@
+//! Accounts: who am I, lookup, search, follow and unfollow, an account's statuses.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::LINK;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::entities;
+use super::{ApiError, ApiResult, Caller, MaybeCaller, clamp_limit, json, link_header};
+use crate::db::models::actor::{Actor, ActorId};
+use crate::db::models::post::{PostView, TimelineQuery};
+use crate::domain::resolve::{self, Found};
+use crate::state::AppState;
+
+pub async fn verify_credentials(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    let me = caller.user("read:accounts")?;
+    let mut conn = state.pool.get().await?;
+    Ok(json(&entities::credential_account(&state, &mut conn, me).await?))
+}
+
+async fn actor_by_id(state: &AppState, id: &str) -> ApiResult<Actor> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let mut conn = state.pool.get().await?;
+    Actor::by_id(&mut conn, ActorId(id)).await?.filter(|a| !a.deleted).ok_or_else(ApiError::not_found)
+}
+
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let actor = actor_by_id(&state, &id).await?;
+    let mut conn = state.pool.get().await?;
+    Ok(json(&entities::account(&state, &mut conn, &actor).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LookupQuery {
+    acct: String,
+}
+
+/// `GET /api/v1/accounts/lookup?acct=name` or `name@domain`: only what is known here.
+pub async fn lookup(State(state): State<AppState>, Query(q): Query<LookupQuery>) -> ApiResult {
+    let actor = resolve::account(&state, &q.acct, false).await?.ok_or_else(ApiError::not_found)?;
+    let mut conn = state.pool.get().await?;
+    Ok(json(&entities::account(&state, &mut conn, &actor).await?))
+}
+
+pub async fn follow(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let me = caller.user("write:follows")?;
+    let target = actor_by_id(&state, &id).await?;
+    crate::domain::social::follow(&state, me, &target).await?;
+    let mut conn = state.pool.get().await?;
+    Ok(json(&entities::relationship(&mut conn, me, &target).await?))
+}
+
+pub async fn unfollow(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let me = caller.user("write:follows")?;
+    let target = actor_by_id(&state, &id).await?;
+    crate::domain::social::unfollow(&state, me, &target).await?;
+    let mut conn = state.pool.get().await?;
+    Ok(json(&entities::relationship(&mut conn, me, &target).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RelationshipsQuery {
+    #[serde(rename = "id[]", alias = "id")]
+    ids: Vec<String>,
+}
+
+pub async fn relationships(State(state): State<AppState>, caller: Caller, uri: axum::http::Uri) -> ApiResult {
+    let me = caller.user("read:follows")?;
+    let q: RelationshipsQuery = serde_html_form::from_str(uri.query().unwrap_or("")).unwrap_or_default();
+    let mut out = Vec::new();
+    for id in q.ids.iter().take(40) {
+        if let Ok(actor) = actor_by_id(&state, id).await {
+            let mut conn = state.pool.get().await?;
+            out.push(entities::relationship(&mut conn, me, &actor).await?);
+        }
+    }
+    Ok(json(&out))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    pub max_id: Option<String>,
+    pub since_id: Option<String>,
+    pub min_id: Option<String>,
+    pub limit: Option<i64>,
+    pub local: Option<bool>,
+}
+
+impl PageQuery {
+    pub fn timeline(&self) -> TimelineQuery {
+        let id = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
+        TimelineQuery {
+            max_id: id(&self.max_id),
+            since_id: id(&self.since_id),
+            min_id: id(&self.min_id),
+            limit: clamp_limit(self.limit, 20, 40),
+            ..Default::default()
+        }
+    }
+}
+
+/// A page of statuses with its `Link` header.
+pub async fn status_page(
+    state: &AppState,
+    viewer: Option<&crate::db::models::local_user::Account>,
+    q: TimelineQuery,
+    path: &str,
+) -> ApiResult {
+    let mut conn = state.pool.get().await?;
+    let views = PostView::timeline(&mut conn, &q).await?;
+    let statuses = entities::statuses(state, &mut conn, &views, viewer).await?;
+    let ids: Vec<i64> = views.iter().map(|v| v.post.id.0).collect();
+    let mut response = json(&statuses);
+    if let Some(link) = link_header(&state.base_url, path, &ids, &format!("limit={}", q.limit)) {
+        response.headers_mut().insert(LINK, link);
+    }
+    Ok(response)
+}
+
+pub async fn statuses(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult {
+    let actor = actor_by_id(&state, &id).await?;
+    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+    let mut query = q.timeline();
+    query.authors = Some(vec![actor.id]);
+    // Followers-only posts only for the author and (once accepted) followers.
+    let mut can_see_private = viewer.is_some_and(|v| v.actor.id == actor.id);
+    if let Some(v) = viewer
+        && !can_see_private
+    {
+        let mut conn = state.pool.get().await?;
+        can_see_private =
+            crate::db::models::follow::Follow::find(&mut conn, v.actor.id, actor.id).await?.is_some_and(|f| f.accepted);
+    }
+    query.public_only = false;
+    if !can_see_private {
+        query.public_only = true;
+    }
+    status_page(&state, viewer, query, &format!("/api/v1/accounts/{id}/statuses")).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    q: String,
+    resolve: Option<bool>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v2/search`: accounts and statuses by handle or URL; with `resolve=true` (and a
+/// user token) unknown ones are fetched from their server.
+pub async fn search(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult {
+    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+    let fetch = q.resolve.unwrap_or(false) && viewer.is_some();
+    let term = q.q.trim();
+    let limit = clamp_limit(q.limit, 20, 40) as usize;
+    let (mut accounts, mut statuses) = (Vec::new(), Vec::new());
+    let wants = |k: &str| q.kind.as_deref().is_none_or(|t| t == k);
+    if !term.is_empty() && term.len() <= 2000 {
+        if let Some(url) = url::Url::parse(term).ok().filter(|u| matches!(u.scheme(), "http" | "https")) {
+            match resolve::url(&state, &url, fetch).await {
+                Ok(Some(Found::Actor(a))) if wants("accounts") => accounts.push(*a),
+                Ok(Some(Found::Post(p))) if wants("statuses") => statuses.push(*p),
+                Ok(_) => {}
+                Err(e) => tracing::info!(url = %url, error = %e, "search could not resolve a URL"),
+            }
+        } else if term.trim_start_matches('@').contains('@') || wants("accounts") {
+            match resolve::account(&state, term, fetch).await {
+                Ok(Some(a)) if wants("accounts") => accounts.push(a),
+                Ok(_) => {}
+                Err(e) => tracing::info!(handle = term, error = %e, "search could not resolve a handle"),
+            }
+        }
+    }
+    accounts.truncate(limit);
+    statuses.truncate(limit);
+    let mut conn = state.pool.get().await?;
+    let mut account_values = Vec::new();
+    for a in &accounts {
+        account_values.push(entities::account(&state, &mut conn, a).await?);
+    }
+    let status_values = entities::statuses(&state, &mut conn, &statuses, viewer).await?;
+    Ok(json(&json!({"accounts": account_values, "statuses": status_values, "hashtags": []})))
+}

@@ -1,0 +1,187 @@
+//! Mastodon entities: Account, Status, Relationship. Ids are decimal strings, times carry
+//! milliseconds and `Z`, lists are never null.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Value, json};
+
+use crate::db::DbConn;
+use crate::db::models::actor::{Actor, ActorId, ActorKind};
+use crate::db::models::follow::Follow;
+use crate::db::models::local_user::Account;
+use crate::db::models::post::{Post, PostId, PostView, Reaction};
+use crate::state::AppState;
+
+pub fn time(t: chrono::NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// `acct` as Mastodon shows it: `name` here, `name@domain` elsewhere.
+pub fn acct(actor: &Actor) -> String {
+    if actor.local { actor.username.clone() } else { format!("{}@{}", actor.username, actor.domain) }
+}
+
+/// The Account entity.
+pub async fn account(state: &AppState, conn: &mut DbConn, actor: &Actor) -> Result<Value, crate::db::DbError> {
+    let followers = Follow::count_followers(conn, actor.id).await?;
+    let following = Follow::count_following(conn, actor.id).await?;
+    let statuses = Post::count_by(conn, actor.id).await?;
+    let avatar = actor
+        .icon_url
+        .clone()
+        .unwrap_or_else(|| format!("{}{}", state.base_url, crate::web::assets::url("avatar.png")));
+    let header = format!("{}{}", state.base_url, crate::web::assets::url("header.png"));
+    Ok(json!({
+        "id": actor.id.0.to_string(),
+        "username": actor.username,
+        "acct": acct(actor),
+        "display_name": actor.display_name,
+        "locked": actor.manually_approves_followers,
+        "bot": matches!(actor.kind(), ActorKind::Application | ActorKind::Service),
+        "discoverable": actor.discoverable,
+        "group": actor.kind() == ActorKind::Group,
+        "created_at": time(actor.published),
+        "note": actor.summary,
+        "url": actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+        "uri": actor.ap_id,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        "followers_count": followers,
+        "following_count": following,
+        "statuses_count": statuses,
+        "last_status_at": Value::Null,
+        "emojis": [],
+        "fields": [],
+    }))
+}
+
+/// Account plus `source`, for `verify_credentials`.
+pub async fn credential_account(
+    state: &AppState,
+    conn: &mut DbConn,
+    me: &Account,
+) -> Result<Value, crate::db::DbError> {
+    let mut value = account(state, conn, &me.actor).await?;
+    value["source"] = json!({
+        "privacy": "public",
+        "sensitive": false,
+        "language": me.user.language.clone().unwrap_or_default(),
+        "note": crate::domain::html::plain_text(&me.actor.summary),
+        "fields": [],
+        "follow_requests_count": 0,
+    });
+    value["role"] = json!({"id": "0", "name": me.user.role, "permissions": "0", "color": "", "highlighted": false});
+    Ok(value)
+}
+
+/// Mastodon's visibility names.
+pub fn visibility(v: &str) -> &'static str {
+    match v {
+        "public" => "public",
+        "unlisted" => "unlisted",
+        "followers" => "private",
+        _ => "direct",
+    }
+}
+
+/// Statuses for a page of posts, with counts and the viewer's reactions read in a few queries.
+pub async fn statuses(
+    state: &AppState,
+    conn: &mut DbConn,
+    views: &[PostView],
+    viewer: Option<&Account>,
+) -> Result<Vec<Value>, crate::db::DbError> {
+    let ids: Vec<PostId> = views.iter().map(|v| v.post.id).collect();
+    let likes = Reaction::Like.counts(conn, &ids).await?;
+    let boosts = Reaction::Announce.counts(conn, &ids).await?;
+    let (liked, boosted) = match viewer {
+        Some(me) => (
+            Reaction::Like.mine(conn, me.actor.id, &ids).await?,
+            Reaction::Announce.mine(conn, me.actor.id, &ids).await?,
+        ),
+        None => (HashSet::new(), HashSet::new()),
+    };
+    let mut accounts: HashMap<ActorId, Value> = HashMap::new();
+    let mut out = Vec::with_capacity(views.len());
+    for view in views {
+        if let std::collections::hash_map::Entry::Vacant(slot) = accounts.entry(view.author.id) {
+            slot.insert(account(state, conn, &view.author).await?);
+        }
+        let p = &view.post;
+        let in_reply_to = match &p.in_reply_to {
+            Some(parent) => Post::by_ap_id(conn, parent).await?,
+            None => None,
+        };
+        let mut status = json!({
+            "id": p.id.0.to_string(),
+            "uri": p.ap_id,
+            "url": p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
+            "created_at": time(p.published),
+            "edited_at": p.updated_at.map(time),
+            "account": accounts.get(&view.author.id).cloned().unwrap_or(Value::Null),
+            "content": p.content,
+            "visibility": visibility(&p.visibility),
+            "sensitive": p.sensitive,
+            "spoiler_text": p.summary.clone().unwrap_or_default(),
+            "media_attachments": [],
+            "mentions": [],
+            "tags": [],
+            "emojis": [],
+            "reblogs_count": boosts.get(&p.id).copied().unwrap_or(0),
+            "favourites_count": likes.get(&p.id).copied().unwrap_or(0),
+            "replies_count": 0,
+            "in_reply_to_id": in_reply_to.as_ref().map(|r| r.id.0.to_string()),
+            "in_reply_to_account_id": in_reply_to.as_ref().map(|r| r.author_id.0.to_string()),
+            "reblog": Value::Null,
+            "poll": Value::Null,
+            "card": Value::Null,
+            "application": Value::Null,
+            "language": p.language,
+        });
+        if p.kind == "article"
+            && let Some(name) = &p.name
+        {
+            // Apps show only `content`: put an article's title on top of it.
+            status["content"] = json!(format!("<p><strong>{}</strong></p>{}", html_escape(name), p.content));
+        }
+        if viewer.is_some() {
+            status["favourited"] = json!(liked.contains(&p.id));
+            status["reblogged"] = json!(boosted.contains(&p.id));
+            status["bookmarked"] = json!(false);
+            status["muted"] = json!(false);
+            status["pinned"] = json!(false);
+            status["filtered"] = json!([]);
+        }
+        out.push(status);
+    }
+    Ok(out)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The Relationship entity between the viewer and `other`.
+pub async fn relationship(conn: &mut DbConn, me: &Account, other: &Actor) -> Result<Value, crate::db::DbError> {
+    let out = Follow::find(conn, me.actor.id, other.id).await?;
+    let back = Follow::find(conn, other.id, me.actor.id).await?;
+    Ok(json!({
+        "id": other.id.0.to_string(),
+        "following": out.as_ref().is_some_and(|f| f.accepted),
+        "requested": out.as_ref().is_some_and(|f| !f.accepted),
+        "followed_by": back.as_ref().is_some_and(|f| f.accepted),
+        "requested_by": back.as_ref().is_some_and(|f| !f.accepted),
+        "showing_reblogs": true,
+        "notifying": false,
+        "languages": Value::Null,
+        "blocking": false,
+        "blocked_by": false,
+        "muting": false,
+        "muting_notifications": false,
+        "domain_blocking": false,
+        "endorsed": false,
+        "note": "",
+    }))
+}

@@ -1,0 +1,79 @@
+//! `GET /api/v1/instance` and `/api/v2/instance`.
+
+use axum::extract::State;
+use serde_json::json;
+
+use super::{ApiResult, json};
+use crate::config::RegistrationMode;
+use crate::db::models::instance::Instance;
+use crate::state::AppState;
+
+/// The version apps see: Mastodon-compatible first, so version checks pass.
+pub fn version() -> String {
+    format!("4.2.0 (compatible; Buurt {})", env!("CARGO_PKG_VERSION"))
+}
+
+fn configuration() -> serde_json::Value {
+    json!({
+        "urls": {"streaming": serde_json::Value::Null},
+        "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0, "max_profile_fields": 0},
+        "statuses": {"max_characters": crate::domain::social::MAX_POST_CHARS, "max_media_attachments": 0, "characters_reserved_per_url": 23},
+        "media_attachments": {"supported_mime_types": [], "image_size_limit": 0, "image_matrix_limit": 0, "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0, "description_limit": 1500},
+        "polls": {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 300, "max_expiration": 2629746},
+        "translation": {"enabled": false},
+    })
+}
+
+pub async fn v1(State(state): State<AppState>) -> ApiResult {
+    let usage = crate::domain::stats::usage(&state.pool).await?;
+    let domains = {
+        let mut conn = state.pool.get().await?;
+        Instance::count(&mut conn).await?
+    };
+    let s = &state.settings.instance;
+    Ok(json(&json!({
+        "uri": s.domain,
+        "title": s.name,
+        "short_description": s.description,
+        "description": s.description,
+        "email": "",
+        "version": version(),
+        "urls": {"streaming_api": serde_json::Value::Null},
+        "stats": {"user_count": usage.users, "status_count": usage.local_posts, "domain_count": domains},
+        "thumbnail": serde_json::Value::Null,
+        "languages": s.languages,
+        "registrations": matches!(s.registration, RegistrationMode::Open | RegistrationMode::Approval),
+        "approval_required": s.registration == RegistrationMode::Approval,
+        "invites_enabled": s.registration == RegistrationMode::Invite,
+        "configuration": configuration(),
+        "contact_account": serde_json::Value::Null,
+        "rules": [],
+    })))
+}
+
+pub async fn v2(State(state): State<AppState>) -> ApiResult {
+    let usage = crate::domain::stats::usage(&state.pool).await?;
+    let s = &state.settings.instance;
+    let mut config = configuration();
+    config["vapid"] = json!({"public_key": ""});
+    Ok(json(&json!({
+        "domain": s.domain,
+        "title": s.name,
+        "version": version(),
+        "source_url": state.base_url.to_string(),
+        "description": s.description,
+        "usage": {"users": {"active_month": usage.active_month}},
+        "thumbnail": {"url": format!("{}{}", state.base_url, crate::web::assets::url("header.png"))},
+        "languages": s.languages,
+        "configuration": config,
+        "registrations": {
+            "enabled": matches!(s.registration, RegistrationMode::Open | RegistrationMode::Approval),
+            "approval_required": s.registration == RegistrationMode::Approval,
+            "message": serde_json::Value::Null,
+            "url": serde_json::Value::Null,
+        },
+        "api_versions": {"mastodon": 1},
+        "contact": {"email": "", "account": serde_json::Value::Null},
+        "rules": [],
+    })))
+}

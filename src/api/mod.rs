@@ -1,0 +1,219 @@
+//! The client API: Mastodon's paths and JSON shapes where Mastodon has the concept, so fediverse
+//! apps and libraries work against Buurt.
+
+pub mod accounts;
+pub mod entities;
+pub mod instance;
+pub mod oauth;
+pub mod routes;
+pub mod statuses;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::db::models::local_user::{Account, Status};
+use crate::db::models::oauth::OauthToken;
+use crate::domain::DomainError;
+use crate::state::AppState;
+
+/// An API error: Mastodon apps show the `error` text.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into() }
+    }
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "Record not found")
+    }
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
+    }
+    pub fn forbidden() -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "This action is not allowed")
+    }
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+    pub fn unprocessable(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(message = %self.message, "API request failed");
+        }
+        let message = if self.status.is_server_error() { "Internal error".to_string() } else { self.message };
+        let mut response = (self.status, axum::Json(serde_json::json!({"error": message}))).into_response();
+        response.headers_mut().insert("access-control-allow-origin", HeaderValue::from_static("*"));
+        response
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(errors) => {
+                let text: Vec<String> = errors
+                    .0
+                    .iter()
+                    .map(|fe| format!("{}: {}", fe.field, crate::web::i18n::Lang::En.t(fe.message)))
+                    .collect();
+                ApiError::unprocessable(format!("Validation failed: {}", text.join(", ")))
+            }
+            DomainError::Forbidden => ApiError::forbidden(),
+            DomainError::NotFound => ApiError::not_found(),
+            other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+        }
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+impl From<crate::apub::ApubError> for ApiError {
+    fn from(e: crate::apub::ApubError) -> Self {
+        use crate::apub::ApubError as A;
+        match e {
+            A::NotFound | A::Gone => ApiError::not_found(),
+            A::Internal(m) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, other.to_string()),
+        }
+    }
+}
+
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+/// A JSON response that browsers on other origins may read.
+pub fn json<T: serde::Serialize>(value: &T) -> Response {
+    let mut response = axum::Json(value).into_response();
+    response.headers_mut().insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    response
+}
+
+/// The caller of a request with a bearer token.
+#[derive(Clone)]
+pub struct Caller {
+    pub token: OauthToken,
+    /// The account a user token belongs to (none for app-only tokens).
+    pub account: Option<Account>,
+}
+
+impl Caller {
+    pub fn has_scope(&self, wanted: &str) -> bool {
+        self.token.scopes.split_whitespace().any(|s| {
+            s == wanted || (wanted.starts_with(s) && wanted.as_bytes().get(s.len()) == Some(&b':'))
+                // `follow` (deprecated) covers following.
+                || (s == "follow" && wanted == "write:follows")
+        })
+    }
+
+    /// The signed-in account, with the scope the endpoint needs.
+    pub fn user(&self, scope: &str) -> ApiResult<&Account> {
+        let account = self
+            .account
+            .as_ref()
+            .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "This action needs a user token"))?;
+        if !self.has_scope(scope) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!("This action is outside the authorized scopes ({scope})"),
+            ));
+        }
+        Ok(account)
+    }
+}
+
+/// Bearer token from the `Authorization` header (or `access_token` in the query).
+fn bearer(parts: &Parts) -> Option<String> {
+    if let Some(value) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        return value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(|t| t.trim().to_string());
+    }
+    parts.uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned())
+    })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).filter(|t| !t.is_empty() && t.len() < 200).ok_or_else(ApiError::unauthorized)?;
+        let mut conn = state.pool.get().await?;
+        let (token, account) = OauthToken::find(&mut conn, &crate::domain::accounts::token_hash(&token))
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        if account.as_ref().is_some_and(|a| a.user.status() != Status::Active) {
+            return Err(ApiError::unauthorized());
+        }
+        Ok(Caller { token, account })
+    }
+}
+
+/// An optional caller: public endpoints work without a token but know who asks when there is one.
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequestParts<AppState> for MaybeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if bearer(parts).is_none() {
+            return Ok(MaybeCaller(None));
+        }
+        Ok(MaybeCaller(Some(Caller::from_request_parts(parts, state).await?)))
+    }
+}
+
+/// Parameters sent as JSON, as a form, or in the query string: apps use all three.
+pub struct Input<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for Input<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let content_type =
+            request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        let query = request.uri().query().unwrap_or("").to_string();
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"))?;
+        let value = if content_type.starts_with("application/json") {
+            serde_json::from_slice(&body).map_err(|e| ApiError::unprocessable(format!("Invalid JSON: {e}")))?
+        } else if body.is_empty() || content_type.starts_with("application/x-www-form-urlencoded") {
+            let source = if body.is_empty() { query.as_bytes() } else { &body[..] };
+            serde_html_form::from_bytes(source).map_err(|e| ApiError::unprocessable(format!("Invalid form: {e}")))?
+        } else {
+            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON or a form"));
+        };
+        Ok(Input(value))
+    }
+}
+
+/// Limits are clamped, never refused: apps ask for 100 where 40 is the maximum.
+pub fn clamp_limit(limit: Option<i64>, default: i64, max: i64) -> i64 {
+    limit.unwrap_or(default).clamp(1, max)
+}
+
+/// The `Link` header for a page of items with these ids (newest first).
+pub fn link_header(base: &str, path: &str, ids: &[i64], extra: &str) -> Option<HeaderValue> {
+    let (first, last) = (ids.first()?, ids.last()?);
+    let sep = if extra.is_empty() { "" } else { "&" };
+    HeaderValue::from_str(&format!(
+        "<{base}{path}?{extra}{sep}max_id={last}>; rel=\"next\", <{base}{path}?{extra}{sep}min_id={first}>; rel=\"prev\""
+    ))
+    .ok()
+}

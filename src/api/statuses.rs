@@ -1,0 +1,159 @@
+//! Statuses and timelines.
+
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+
+use super::accounts::{PageQuery, status_page};
+use super::entities;
+use super::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
+use crate::db::models::follow::Follow;
+use crate::db::models::local_user::Account;
+use crate::db::models::post::{PostId, PostView, Reaction};
+use crate::domain::social::{self, NewPost};
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    status: String,
+    visibility: String,
+    spoiler_text: String,
+    sensitive: Option<bool>,
+    language: Option<String>,
+    in_reply_to_id: Option<String>,
+}
+
+fn post_id(id: &str) -> ApiResult<PostId> {
+    id.parse::<i64>().map(PostId).map_err(|_| ApiError::not_found())
+}
+
+async fn render(state: &AppState, id: PostId, viewer: Option<&Account>) -> ApiResult {
+    let mut conn = state.pool.get().await?;
+    let view = PostView::by_id(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let mut list = entities::statuses(state, &mut conn, &[view], viewer).await?;
+    Ok(json(&list.pop()))
+}
+
+pub async fn create(State(state): State<AppState>, caller: Caller, Input(form): Input<StatusForm>) -> ApiResult {
+    let me = caller.user("write:statuses")?;
+    let in_reply_to = match form.in_reply_to_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => Some(post_id(id)?),
+        None => None,
+    };
+    let language = form.language.filter(|l| !l.is_empty() && l.len() <= 16);
+    let new = NewPost {
+        text: form.status,
+        visibility: form.visibility,
+        spoiler_text: form.spoiler_text,
+        sensitive: form.sensitive.unwrap_or(false),
+        language,
+        in_reply_to,
+    };
+    let post = social::create_post(&state, me, &new).await?;
+    render(&state, post.id, Some(me)).await
+}
+
+/// Whether `viewer` may see a post.
+async fn visible(state: &AppState, view: &PostView, viewer: Option<&Account>) -> ApiResult<bool> {
+    if view.post.deleted {
+        return Ok(false);
+    }
+    match view.post.visibility.as_str() {
+        "public" | "unlisted" => Ok(true),
+        "followers" => match viewer {
+            Some(v) if v.actor.id == view.author.id => Ok(true),
+            Some(v) => {
+                let mut conn = state.pool.get().await?;
+                Ok(Follow::find(&mut conn, v.actor.id, view.author.id).await?.is_some_and(|f| f.accepted))
+            }
+            None => Ok(false),
+        },
+        _ => Ok(viewer.is_some_and(|v| v.actor.id == view.author.id)),
+    }
+}
+
+pub async fn get(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Path(id): Path<String>) -> ApiResult {
+    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+    let id = post_id(&id)?;
+    let view = {
+        let mut conn = state.pool.get().await?;
+        PostView::by_id(&mut conn, id).await?.ok_or_else(ApiError::not_found)?
+    };
+    if !visible(&state, &view, viewer).await? {
+        return Err(ApiError::not_found());
+    }
+    render(&state, id, viewer).await
+}
+
+pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    let me = caller.user("write:statuses")?;
+    let id = post_id(&id)?;
+    // Mastodon answers with the deleted status (its text, for "delete and redraft").
+    let before = render(&state, id, Some(me)).await?;
+    social::delete_post(&state, me, id).await?;
+    Ok(before)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EditForm {
+    status: String,
+    spoiler_text: String,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Input(form): Input<EditForm>,
+) -> ApiResult {
+    let me = caller.user("write:statuses")?;
+    let post = social::edit_post(&state, me, post_id(&id)?, &form.status, &form.spoiler_text).await?;
+    render(&state, post.id, Some(me)).await
+}
+
+async fn react(state: AppState, caller: Caller, id: String, reaction: Reaction, on: bool) -> ApiResult {
+    let me = caller.user(if reaction == Reaction::Like { "write:favourites" } else { "write:statuses" })?;
+    let id = post_id(&id)?;
+    social::react(&state, me, id, reaction, on).await?;
+    render(&state, id, Some(me)).await
+}
+
+pub async fn favourite(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    react(state, caller, id, Reaction::Like, true).await
+}
+pub async fn unfavourite(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    react(state, caller, id, Reaction::Like, false).await
+}
+pub async fn reblog(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    react(state, caller, id, Reaction::Announce, true).await
+}
+pub async fn unreblog(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
+    react(state, caller, id, Reaction::Announce, false).await
+}
+
+/// `GET /api/v1/timelines/home`: posts of the accounts I follow, and mine.
+pub async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query<PageQuery>) -> ApiResult {
+    let me = caller.user("read:statuses")?;
+    let mut authors = {
+        let mut conn = state.pool.get().await?;
+        Follow::followed_ids(&mut conn, me.actor.id).await?
+    };
+    authors.push(me.actor.id);
+    let mut query = q.timeline();
+    query.authors = Some(authors);
+    status_page(&state, Some(me), query, "/api/v1/timelines/home").await
+}
+
+/// `GET /api/v1/timelines/public` (`local=true` for this instance only): public posts.
+pub async fn public(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(q): Query<PageQuery>,
+) -> ApiResult {
+    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+    let mut query = q.timeline();
+    query.public_only = true;
+    query.local_only = q.local.unwrap_or(false);
+    status_page(&state, viewer, query, "/api/v1/timelines/public").await
+}

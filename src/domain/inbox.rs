@@ -1,0 +1,385 @@
+//! Processing activities from other servers. The signature and actor are verified by the
+//! inbox; here each activity is applied in one transaction together with the record of its id,
+//! so a repeated delivery does nothing and a failed one can be retried by the sender.
+
+use serde_json::Value;
+use url::Url;
+
+use super::social;
+use crate::apub::actor::domain_of;
+use crate::apub::{ApubError, ApubResult, PUBLIC, activities};
+use crate::db::models::actor::{Actor, ActorUpdate};
+use crate::db::models::delivery as queue;
+use crate::db::models::follow::Follow;
+use crate::db::models::post::{Post, PostInsert, PostUpdate, Reaction};
+use crate::db::{DbConn, now};
+use crate::domain::html;
+use crate::state::AppState;
+
+/// Object types stored as posts.
+const POST_TYPES: &[&str] = &["Note", "Article", "Page", "Question"];
+
+fn id_of(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(map) => map.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+fn same_host(a: &str, actor: &Actor) -> bool {
+    match (Url::parse(a), Url::parse(&actor.ap_id)) {
+        (Ok(a), Ok(b)) => domain_of(&a) == domain_of(&b),
+        _ => false,
+    }
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items.iter().filter_map(id_of).map(str::to_string).collect(),
+        Some(Value::Object(_)) => value.and_then(id_of).map(str::to_string).into_iter().collect(),
+        _ => vec![],
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApubError {
+    ApubError::Internal(e.to_string())
+}
+
+/// Applies one verified activity from `actor`.
+pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, activity: Value) -> ApubResult<()> {
+    let mut tx = state.pool.begin().await?;
+    if !queue::mark_received(&mut tx, id.as_str(), now()).await? {
+        tracing::debug!(activity = %id, "already processed");
+        return Ok(());
+    }
+    // A valid activity is proof of life: deliver to its instance again if it was given up.
+    if let Some(instance) = actor.instance_id
+        && queue::revive(&mut tx, instance, now()).await?
+    {
+        tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
+    }
+    let object = activity.get("object").cloned().unwrap_or(Value::Null);
+    match kind {
+        "Follow" => on_follow(state, &mut tx, actor, id, &object).await?,
+        "Accept" => on_answer(&mut tx, actor, &object, true).await?,
+        "Reject" => on_answer(&mut tx, actor, &object, false).await?,
+        "Undo" => on_undo(&mut tx, actor, &object).await?,
+        "Create" => on_create(&mut tx, actor, &object).await?,
+        "Update" => on_update(state, &mut tx, actor, &object).await?,
+        "Delete" => on_delete(&mut tx, actor, &object).await?,
+        "Like" => on_reaction(&mut tx, actor, id, &object, Reaction::Like).await?,
+        "Announce" => on_reaction(&mut tx, actor, id, &object, Reaction::Announce).await?,
+        other => tracing::debug!(kind = other, activity = %id, "ignored activity type"),
+    }
+    tx.commit().await?;
+    state.delivery_wake.notify_waiters();
+    Ok(())
+}
+
+/// A local actor being followed: stored, and accepted at once unless it approves by hand.
+async fn on_follow(state: &AppState, conn: &mut DbConn, actor: &Actor, id: &Url, object: &Value) -> ApubResult<()> {
+    let target_id = id_of(object).ok_or_else(|| ApubError::BadRequest("Follow without object".into()))?;
+    let Some(target) = Actor::by_ap_id(conn, target_id).await?.filter(|t| t.local && !t.deleted) else {
+        return Err(ApubError::NotFound);
+    };
+    let accepted = !target.manually_approves_followers;
+    Follow::upsert(conn, id.as_str(), actor.id, target.id, accepted).await?;
+    if accepted {
+        let accept_id = activities::new_activity_id(&state.base_url, "accept");
+        let accept = activities::answer_follow("Accept", &accept_id, &target, id.as_str(), actor);
+        social::enqueue(conn, &target, accept, false, &[actor.id]).await.map_err(ApubError::from)?;
+    }
+    tracing::info!(follower = %actor.ap_id, target = %target.ap_id, accepted, "followed");
+    Ok(())
+}
+
+/// Accept/Reject of one of our Follows, matched by our Follow's id or by the pair of actors.
+async fn on_answer(conn: &mut DbConn, actor: &Actor, object: &Value, accept: bool) -> ApubResult<()> {
+    let follow = match id_of(object) {
+        Some(follow_id) => Follow::by_ap_id(conn, follow_id).await?,
+        None => None,
+    };
+    let follow = match follow {
+        Some(f) => Some(f),
+        // Some servers send their own id for our Follow: match by who follows whom.
+        None => match object.get("actor").and_then(id_of) {
+            Some(follower) => match Actor::by_ap_id(conn, follower).await? {
+                Some(f) => Follow::find(conn, f.id, actor.id).await?,
+                None => None,
+            },
+            None => None,
+        },
+    };
+    let Some(follow) = follow.filter(|f| f.target_id == actor.id) else {
+        tracing::debug!(actor = %actor.ap_id, "answer to an unknown follow");
+        return Ok(());
+    };
+    if accept {
+        Follow::set_accepted(conn, follow.id).await?;
+    } else {
+        Follow::delete(conn, follow.follower_id, follow.target_id).await?;
+    }
+    Ok(())
+}
+
+async fn on_undo(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+    let inner_kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    let inner_id = id_of(object).unwrap_or("");
+    if let Some(inner_actor) = object.get("actor").and_then(id_of)
+        && inner_actor != actor.ap_id
+    {
+        return Err(ApubError::Forbidden("cannot undo another actor's activity".into()));
+    }
+    match inner_kind {
+        "Follow" => {
+            let target = object.get("object").and_then(id_of);
+            let follow = match Follow::by_ap_id(conn, inner_id).await? {
+                Some(f) => Some(f),
+                None => match target {
+                    Some(t) => match Actor::by_ap_id(conn, t).await? {
+                        Some(t) => Follow::find(conn, actor.id, t.id).await?,
+                        None => None,
+                    },
+                    None => None,
+                },
+            };
+            if let Some(f) = follow.filter(|f| f.follower_id == actor.id) {
+                Follow::delete(conn, f.follower_id, f.target_id).await?;
+            }
+        }
+        "Like" => {
+            Reaction::Like.remove_by_ap_id(conn, inner_id, actor.id).await?;
+        }
+        "Announce" => {
+            Reaction::Announce.remove_by_ap_id(conn, inner_id, actor.id).await?;
+        }
+        _ => {
+            // An Undo that names only an id: try the kinds we keep.
+            if !inner_id.is_empty() && !Reaction::Like.remove_by_ap_id(conn, inner_id, actor.id).await? {
+                Reaction::Announce.remove_by_ap_id(conn, inner_id, actor.id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Visibility of an incoming object from its addressing.
+fn visibility_of(object: &Value, author: &Actor) -> &'static str {
+    let to = strings(object.get("to"));
+    let cc = strings(object.get("cc"));
+    let public = |list: &[String]| list.iter().any(|a| a == PUBLIC || a == "as:Public" || a == "Public");
+    if public(&to) {
+        "public"
+    } else if public(&cc) {
+        "unlisted"
+    } else if author.followers_url.as_ref().is_some_and(|f| to.contains(f) || cc.contains(f)) {
+        "followers"
+    } else {
+        "direct"
+    }
+}
+
+fn first_attributed(object: &Value) -> Option<String> {
+    strings(object.get("attributedTo")).into_iter().next()
+}
+
+/// A post from a remote author: kept when someone here follows the author, or it is addressed
+/// to or replies to someone here.
+async fn on_create(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    if !POST_TYPES.contains(&kind) {
+        tracing::debug!(kind, "ignored Create of an unsupported object type");
+        return Ok(());
+    }
+    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
+    if !same_host(object_id, actor) {
+        return Err(ApubError::Forbidden("object is not on the actor's host".into()));
+    }
+    if first_attributed(object).as_deref() != Some(actor.ap_id.as_str()) {
+        return Err(ApubError::Forbidden("object is attributed to someone else".into()));
+    }
+    let visibility = visibility_of(object, actor);
+    if visibility == "direct" {
+        tracing::debug!(object = object_id, "direct messages are not supported yet; ignored");
+        return Ok(());
+    }
+    let in_reply_to = object.get("inReplyTo").and_then(id_of).map(str::to_string);
+    let mut relevant = Follow::has_local_follower(conn, actor.id).await?;
+    if !relevant {
+        let mut addressed = strings(object.get("to"));
+        addressed.extend(strings(object.get("cc")));
+        if let Some(Value::Array(tags)) = object.get("tag") {
+            addressed.extend(tags.iter().filter_map(|t| t.get("href").and_then(Value::as_str)).map(str::to_string));
+        }
+        for a in &addressed {
+            if Actor::by_ap_id(conn, a).await?.is_some_and(|x| x.local) {
+                relevant = true;
+                break;
+            }
+        }
+    }
+    if !relevant && let Some(parent) = &in_reply_to {
+        relevant = Post::by_ap_id(conn, parent).await?.is_some_and(|p| p.local);
+    }
+    if !relevant {
+        tracing::debug!(object = object_id, "post from an actor nobody here follows; ignored");
+        return Ok(());
+    }
+    let form = post_form(object, actor, object_id, visibility, in_reply_to)?;
+    Post::insert_or_get(conn, &form).await?;
+    Ok(())
+}
+
+/// Stores a public or unlisted post of `author` that was fetched on request (search).
+pub async fn store_post(
+    state: &AppState,
+    author: &Actor,
+    object: &Value,
+) -> ApubResult<crate::db::models::post::PostView> {
+    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
+    let visibility = visibility_of(object, author);
+    if !matches!(visibility, "public" | "unlisted") {
+        return Err(ApubError::NotFound);
+    }
+    let in_reply_to = object.get("inReplyTo").and_then(id_of).map(str::to_string);
+    let form = post_form(object, author, object_id, visibility, in_reply_to)?;
+    let mut conn = state.pool.get().await?;
+    let post = Post::insert_or_get(&mut conn, &form).await?;
+    crate::db::models::post::PostView::by_id(&mut conn, post.id).await?.ok_or(ApubError::NotFound)
+}
+
+fn timestamp(value: Option<&Value>) -> Option<chrono::NaiveDateTime> {
+    value.and_then(Value::as_str).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|d| d.naive_utc())
+}
+
+fn post_form(
+    object: &Value,
+    actor: &Actor,
+    object_id: &str,
+    visibility: &str,
+    in_reply_to: Option<String>,
+) -> ApubResult<PostInsert> {
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or("Note");
+    let content = object.get("content").and_then(Value::as_str).unwrap_or("");
+    let name = object.get("name").and_then(Value::as_str).map(|n| html::truncate(&html::plain_text(n), 500));
+    let summary = object
+        .get("summary")
+        .and_then(Value::as_str)
+        .map(|s| html::truncate(&html::plain_text(s), 2000))
+        .filter(|s| !s.is_empty());
+    let language = object
+        .get("contentMap")
+        .and_then(Value::as_object)
+        .and_then(|m| m.keys().next().cloned())
+        .map(|l| html::truncate(&l, 16));
+    Ok(PostInsert {
+        ap_id: object_id.to_string(),
+        author_id: actor.id,
+        kind: if kind == "Article" || kind == "Page" { "article".into() } else { "note".into() },
+        name,
+        content: html::truncate(&html::sanitize(content), 100_000),
+        summary,
+        sensitive: object.get("sensitive").and_then(Value::as_bool).unwrap_or(false),
+        language,
+        in_reply_to,
+        url: object.get("url").and_then(crate::apub::protocol::first_url),
+        visibility: visibility.into(),
+        local: false,
+        deleted: false,
+        published: timestamp(object.get("published")).unwrap_or_else(now),
+        updated_at: timestamp(object.get("updated")),
+    })
+}
+
+async fn on_update(state: &AppState, conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
+    if crate::db::models::actor::ActorKind::from_ap_type(kind).is_some() {
+        if object_id != actor.ap_id {
+            return Err(ApubError::Forbidden("an actor can only update itself".into()));
+        }
+        // Read the profile again from its origin rather than trusting the embedded copy.
+        let data = state.data().map_err(internal)?;
+        let id: activitypub_federation::fetch::object_id::ObjectId<crate::apub::actor::DbActor> =
+            activitypub_federation::fetch::object_id::ObjectId::parse(object_id)?;
+        if let Err(e) = id.dereference_forced(&data).await {
+            tracing::info!(actor = object_id, error = %e, "refetching an updated actor failed");
+        }
+        return Ok(());
+    }
+    if !POST_TYPES.contains(&kind) {
+        return Ok(());
+    }
+    let Some(post) = Post::by_ap_id(conn, object_id).await? else {
+        return Ok(());
+    };
+    if post.author_id != actor.id {
+        return Err(ApubError::Forbidden("only the author can update a post".into()));
+    }
+    let form = post_form(object, actor, object_id, &post.visibility, post.in_reply_to.clone())?;
+    Post::update(
+        conn,
+        post.id,
+        &PostUpdate {
+            name: Some(form.name),
+            content: Some(form.content),
+            summary: Some(form.summary),
+            sensitive: Some(form.sensitive),
+            updated_at: Some(Some(form.updated_at.unwrap_or_else(now))),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn on_delete(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("Delete without object".into()))?;
+    if object_id == actor.ap_id {
+        Actor::update(
+            conn,
+            actor.id,
+            &ActorUpdate { deleted: Some(true), updated_at: Some(now()), ..Default::default() },
+        )
+        .await?;
+        crate::db::models::follow::Follow::delete_all_of(conn, actor.id).await?;
+        tracing::info!(actor = %actor.ap_id, "remote actor deleted");
+        return Ok(());
+    }
+    if !same_host(object_id, actor) {
+        return Err(ApubError::Forbidden("cannot delete another host's object".into()));
+    }
+    if let Some(post) = Post::by_ap_id(conn, object_id).await? {
+        if post.author_id != actor.id {
+            return Err(ApubError::Forbidden("only the author can delete a post".into()));
+        }
+        Post::update(
+            conn,
+            post.id,
+            &PostUpdate {
+                deleted: Some(true),
+                content: Some(String::new()),
+                updated_at: Some(Some(now())),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A Like or Announce of one of our posts.
+async fn on_reaction(conn: &mut DbConn, actor: &Actor, id: &Url, object: &Value, reaction: Reaction) -> ApubResult<()> {
+    let Some(object_id) = id_of(object) else {
+        return Err(ApubError::BadRequest("reaction without object".into()));
+    };
+    let Some(post) = Post::by_ap_id(conn, object_id).await?.filter(|p| !p.deleted) else {
+        return Ok(());
+    };
+    if post.local {
+        reaction.add(conn, id.as_str(), actor.id, post.id).await?;
+    }
+    Ok(())
+}

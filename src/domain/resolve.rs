@@ -1,0 +1,108 @@
+//! Finding actors and posts of other servers: `@name@domain` through WebFinger, or a URL.
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use serde_json::Value;
+use url::Url;
+
+use crate::apub::actor::{DbActor, domain_of};
+use crate::apub::{ApubError, ApubResult};
+use crate::db::models::actor::Actor;
+use crate::db::models::post::{Post, PostView};
+use crate::state::AppState;
+
+/// What a lookup found.
+pub enum Found {
+    Actor(Box<Actor>),
+    Post(Box<PostView>),
+}
+
+/// `@name@domain` or `name@domain` (ours or remote; remote ones are fetched when `fetch`).
+pub async fn account(state: &AppState, handle: &str, fetch: bool) -> ApubResult<Option<Actor>> {
+    let handle = handle.trim().trim_start_matches('@');
+    let (name, domain) = match handle.split_once('@') {
+        Some((n, d)) => (n, d),
+        None => (handle, state.settings.instance.domain.as_str()),
+    };
+    if name.is_empty() || domain.is_empty() || name.len() > 200 || domain.len() > 253 {
+        return Ok(None);
+    }
+    {
+        let mut conn = state.pool.get().await?;
+        if let Some(actor) = Actor::by_name(&mut conn, name, domain).await?.filter(|a| !a.deleted) {
+            return Ok(Some(actor));
+        }
+    }
+    if !fetch || domain.eq_ignore_ascii_case(&state.settings.instance.domain) {
+        return Ok(None);
+    }
+    let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
+    match webfinger_resolve_actor::<_, DbActor>(&format!("{name}@{domain}"), &data).await {
+        Ok(actor) => Ok(Some(actor.actor)),
+        Err(ApubError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// An actor or post by URL: from the database, else fetched.
+pub async fn url(state: &AppState, url: &Url, fetch: bool) -> ApubResult<Option<Found>> {
+    {
+        let mut conn = state.pool.get().await?;
+        if let Some(actor) = Actor::by_ap_id(&mut conn, url.as_str()).await?.filter(|a| !a.deleted) {
+            return Ok(Some(Found::Actor(Box::new(actor))));
+        }
+        if let Some(post) = Post::by_ap_id(&mut conn, url.as_str()).await?.filter(|p| !p.deleted)
+            && let Some(view) = PostView::by_id(&mut conn, post.id).await?
+        {
+            return Ok(Some(Found::Post(Box::new(view))));
+        }
+    }
+    if !fetch || domain_of(url) == state.settings.instance.domain {
+        return Ok(None);
+    }
+    let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
+    let fetched = activitypub_federation::fetch::fetch_object_http::<_, Value>(url, &data).await?;
+    let object = fetched.object;
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    if crate::db::models::actor::ActorKind::from_ap_type(kind).is_some() {
+        let id: ObjectId<DbActor> = ObjectId::parse(url.as_str())?;
+        return Ok(Some(Found::Actor(Box::new(id.dereference(&data).await?.actor))));
+    }
+    if ["Note", "Article", "Page", "Question"].contains(&kind) {
+        let view = store_fetched_post(state, &data, &object, &fetched.url).await?;
+        return Ok(Some(Found::Post(Box::new(view))));
+    }
+    Ok(None)
+}
+
+/// Stores a post fetched by URL: its id must be on the host it came from, and its author is
+/// fetched too.
+async fn store_fetched_post(
+    state: &AppState,
+    data: &crate::apub::Data,
+    object: &Value,
+    fetched_from: &Url,
+) -> ApubResult<PostView> {
+    let id =
+        object.get("id").and_then(Value::as_str).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
+    let id_url = Url::parse(id)?;
+    if domain_of(&id_url) != domain_of(fetched_from) {
+        return Err(ApubError::Forbidden("object id is on another host than its URL".into()));
+    }
+    let author = match object.get("attributedTo") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => {
+            items.iter().find_map(|i| i.as_str().or_else(|| i.get("id")?.as_str())).unwrap_or("").to_string()
+        }
+        Some(Value::Object(map)) => map.get("id").and_then(Value::as_str).unwrap_or("").to_string(),
+        _ => String::new(),
+    };
+    let author_url = Url::parse(&author).map_err(|_| ApubError::BadRequest("object without author".into()))?;
+    if domain_of(&author_url) != domain_of(&id_url) {
+        return Err(ApubError::Forbidden("author is on another host than the object".into()));
+    }
+    let author_id: ObjectId<DbActor> = author_url.into();
+    let author = author_id.dereference(data).await?.actor;
+    let view = crate::domain::inbox::store_post(state, &author, object).await?;
+    Ok(view)
+}

@@ -1,0 +1,31 @@
+//! `/p/{id}`: a post as a page, or as a Note for fediverse software.
+
+use axum::extract::Path;
+use axum::http::header::VARY;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::db::models::post::{PostId, PostView};
+use crate::web::context::Ctx;
+use crate::web::error::{WebError, WebResult};
+use crate::web::templates::{PostPage, page};
+
+pub async fn show(ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> WebResult<Response> {
+    if crate::apub::wants_activity_json(&headers) {
+        return Ok(crate::apub::http::post_document(&ctx.state, id).await.into_response());
+    }
+    let view = {
+        let mut conn = ctx.state.pool.get().await?;
+        PostView::by_id(&mut conn, PostId(id)).await?
+    };
+    let Some(view) =
+        view.filter(|v| v.post.local && !v.post.deleted && matches!(v.post.visibility.as_str(), "public" | "unlisted"))
+    else {
+        return Err(WebError::NotFound);
+    };
+    let published = ctx.datetime(view.post.published);
+    let handle = format!("@{}@{}", view.author.username, ctx.state.settings.instance.domain);
+    let mut response = page(StatusCode::OK, &PostPage { ctx: &ctx, view, published, handle });
+    response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}

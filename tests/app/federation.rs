@@ -1,0 +1,106 @@
+//! Two instances on loopback federating through the real HTTP paths: discovery, follows,
+//! posts, edits, deletes, likes, boosts and unfollows.
+
+use serde_json::json;
+
+use crate::both;
+use crate::util::*;
+
+both!(a_remote_follow_is_accepted_and_posts_updates_and_deletes_arrive);
+
+async fn a_remote_follow_is_accepted_and_posts_updates_and_deletes_arrive(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    let anna = alpha.api_user("anna").await;
+    let bert = beta.api_user("bert").await;
+
+    // Bert finds Anna through WebFinger and follows her.
+    let found = bert.get(&format!("/api/v2/search?q=@{}&resolve=true&type=accounts", alpha.handle("anna"))).await;
+    let accounts = found["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{found}");
+    assert_eq!(accounts[0]["acct"], alpha.handle("anna"));
+    assert_eq!(accounts[0]["url"], alpha.url("/u/anna"));
+    let anna_on_beta = accounts[0]["id"].as_str().unwrap().to_string();
+    let relationship = bert.post(&format!("/api/v1/accounts/{anna_on_beta}/follow"), json!({})).await;
+    assert_eq!(relationship["requested"], true);
+
+    // The Accept arrives: beta shows the follow as accepted, alpha lists bert as follower.
+    eventually("the Accept reaches beta", || {
+        let bert = bert.clone();
+        let id = anna_on_beta.clone();
+        async move { bert.get(&format!("/api/v1/accounts/relationships?id[]={id}")).await[0]["following"] == true }
+    })
+    .await;
+    let followers: serde_json::Value = reqwest::Client::new()
+        .get(alpha.url("/u/anna/followers"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followers["totalItems"], 1);
+    assert_eq!(followers["orderedItems"][0], beta.url("/u/bert"));
+
+    // A public post reaches bert's home timeline.
+    let status = anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag met de buurtschoonmaak?"})).await;
+    let post_uri = status["uri"].as_str().unwrap().to_string();
+    assert_eq!(post_uri, alpha.url(&format!("/p/{}", status["id"].as_str().unwrap())));
+    alpha.drain().await;
+    let home = bert.get("/api/v1/timelines/home").await;
+    let remote = home.as_array().unwrap().iter().find(|s| s["uri"] == post_uri.as_str()).expect("post arrived").clone();
+    assert_eq!(remote["content"], "<p>Wie helpt zaterdag met de buurtschoonmaak?</p>");
+    assert_eq!(remote["account"]["acct"], alpha.handle("anna"));
+    let remote_id = remote["id"].as_str().unwrap().to_string();
+
+    // Edits and likes travel; the like is counted on alpha.
+    anna.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/statuses/{}", status["id"].as_str().unwrap()),
+        Some(json!({"status": "Wie helpt zondag?"})),
+    )
+    .await;
+    alpha.drain().await;
+    let edited = bert.get(&format!("/api/v1/statuses/{remote_id}")).await;
+    assert_eq!(edited["content"], "<p>Wie helpt zondag?</p>");
+    assert!(edited["edited_at"].is_string());
+    bert.post(&format!("/api/v1/statuses/{remote_id}/favourite"), json!({})).await;
+    beta.drain().await;
+    let liked = anna.get(&format!("/api/v1/statuses/{}", status["id"].as_str().unwrap())).await;
+    assert_eq!(liked["favourites_count"], 1);
+    bert.post(&format!("/api/v1/statuses/{remote_id}/unfavourite"), json!({})).await;
+    beta.drain().await;
+    let unliked = anna.get(&format!("/api/v1/statuses/{}", status["id"].as_str().unwrap())).await;
+    assert_eq!(unliked["favourites_count"], 0);
+
+    // Deleting removes it on beta too.
+    anna.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{}", status["id"].as_str().unwrap()), None).await;
+    alpha.drain().await;
+    let gone = bert.send(reqwest::Method::GET, &format!("/api/v1/statuses/{remote_id}"), None).await;
+    assert_eq!(gone.status(), 404);
+
+    // After Undo(Follow) nothing more is delivered.
+    bert.post(&format!("/api/v1/accounts/{anna_on_beta}/unfollow"), json!({})).await;
+    beta.drain().await;
+    eventually("alpha sees the unfollow", || {
+        let url = alpha.url("/u/anna/followers");
+        async move {
+            let v: serde_json::Value = reqwest::Client::new()
+                .get(url)
+                .header("accept", "application/activity+json")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["totalItems"] == 0
+        }
+    })
+    .await;
+    let later = anna.post("/api/v1/statuses", json!({"status": "Niet meer voor bert"})).await;
+    alpha.drain().await;
+    let home = bert.get("/api/v1/timelines/home").await;
+    assert!(!home.as_array().unwrap().iter().any(|s| s["uri"] == later["uri"]));
+}
