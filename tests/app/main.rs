@@ -10,6 +10,7 @@ mod admin;
 mod config;
 mod discovery;
 mod federation;
+mod inbox;
 mod pages;
 mod schema;
 mod startup;
