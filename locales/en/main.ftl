@@ -125,3 +125,11 @@ profile-follow-heading = Follow
 profile-follow-from-app = Follow this account from your own fediverse app (such as Mastodon): search for this address there.
 profile-handle = Fediverse address
 error-follow-self = You cannot follow yourself.
+
+oauth-title = Give an app access
+oauth-app-wants = The app { $app } wants to use your account, with these permissions:
+oauth-approve = Give access
+oauth-deny = Refuse
+oauth-denied = You did not give the app access.
+oauth-copy-code = Copy this code and paste it into the app:
+error-oauth-request = This request from the app is not valid. Try to sign in again from the app.

@@ -125,3 +125,11 @@ profile-follow-heading = Volgen
 profile-follow-from-app = Volg dit account vanuit je eigen fediverse-app (zoals Mastodon): zoek daar op dit adres.
 profile-handle = Adres in het fediverse
 error-follow-self = Je kunt jezelf niet volgen.
+
+oauth-title = App toegang geven
+oauth-app-wants = De app { $app } wil je account gebruiken, met deze rechten:
+oauth-approve = Toegang geven
+oauth-deny = Weigeren
+oauth-denied = Je hebt de app geen toegang gegeven.
+oauth-copy-code = Kopieer deze code en plak hem in de app:
+error-oauth-request = Dit verzoek van de app klopt niet. Probeer opnieuw in te loggen vanuit de app.

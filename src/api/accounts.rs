@@ -86,6 +86,7 @@ pub struct PageQuery {
     pub since_id: Option<String>,
     pub min_id: Option<String>,
     pub limit: Option<i64>,
+    #[serde(deserialize_with = "super::lenient_bool")]
     pub local: Option<bool>,
 }
 
@@ -150,6 +151,7 @@ pub async fn statuses(
 #[serde(default)]
 pub struct SearchQuery {
     q: String,
+    #[serde(deserialize_with = "super::lenient_bool")]
     resolve: Option<bool>,
     #[serde(rename = "type")]
     kind: Option<String>,

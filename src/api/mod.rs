@@ -14,6 +14,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::db::models::local_user::{Account, Status};
@@ -201,6 +202,27 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Input<T> {
         };
         Ok(Input(value))
     }
+}
+
+/// Booleans as apps send them: `true`/`false`, `1`/`0`, `True`/`False`, `on`/`off`, or JSON.
+pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Int(i64),
+        Text(String),
+    }
+    Ok(match Option::<Raw>::deserialize(deserializer)? {
+        None => None,
+        Some(Raw::Bool(b)) => Some(b),
+        Some(Raw::Int(i)) => Some(i != 0),
+        Some(Raw::Text(s)) => match s.to_ascii_lowercase().as_str() {
+            "true" | "1" | "on" | "yes" => Some(true),
+            "false" | "0" | "off" | "no" | "" => Some(false),
+            _ => return Err(serde::de::Error::custom(format!("{s:?} is not a boolean"))),
+        },
+    })
 }
 
 /// Limits are clamped, never refused: apps ask for 100 where 40 is the maximum.

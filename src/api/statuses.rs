@@ -18,6 +18,7 @@ pub struct StatusForm {
     status: String,
     visibility: String,
     spoiler_text: String,
+    #[serde(deserialize_with = "super::lenient_bool")]
     sensitive: Option<bool>,
     language: Option<String>,
     in_reply_to_id: Option<String>,

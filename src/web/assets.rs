@@ -15,11 +15,16 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: &[Asset] = &[Asset {
-    name: "buurt.css",
-    content_type: "text/css; charset=utf-8",
-    body: include_bytes!("../../static/buurt.css"),
-}];
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "buurt.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/buurt.css"),
+    },
+    // Shown for accounts without a picture (apps need some image URL).
+    Asset { name: "avatar.png", content_type: "image/png", body: include_bytes!("../../static/avatar.png") },
+    Asset { name: "header.png", content_type: "image/png", body: include_bytes!("../../static/header.png") },
+];
 
 /// `name` → `name-<hash>.ext`, computed once.
 static HASHED: LazyLock<Vec<(String, &'static Asset)>> = LazyLock::new(|| {

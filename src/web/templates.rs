@@ -230,3 +230,12 @@ pub struct PostPage<'a> {
     pub published: String,
     pub handle: String,
 }
+
+#[derive(Template)]
+#[template(path = "authorize.html")]
+pub struct AuthorizePage<'a> {
+    pub ctx: &'a Ctx,
+    pub app_name: String,
+    pub scopes: Vec<String>,
+    pub hidden: Vec<(&'static str, String)>,
+}

@@ -7,6 +7,7 @@ mod util;
 
 mod accounts;
 mod admin;
+mod api;
 mod config;
 mod discovery;
 mod federation;

@@ -1,0 +1,270 @@
+//! The client API as apps use it: OAuth with PKCE, entity shapes, paging, and a real client
+//! library (Mastodon.py).
+
+use buurt::db::models::local_user::Role;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::util::*;
+
+both!(
+    oauth_code_flow_with_pkce_gives_a_working_token,
+    entities_have_the_shapes_apps_need,
+    mastodon_py_works_against_the_api
+);
+
+async fn register_app(app: &TestApp, redirect: &str) -> Value {
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/apps"))
+        .form(&[("client_name", "Testapp"), ("redirect_uris", redirect), ("scopes", "read write follow")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn oauth_code_flow_with_pkce_gives_a_working_token(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let meta: Value =
+        reqwest::get(app.url("/.well-known/oauth-authorization-server")).await.unwrap().json().await.unwrap();
+    assert_eq!(meta["code_challenge_methods_supported"], json!(["S256"]));
+    let client = register_app(&app, "nl.buurt.test://oauth").await;
+    assert_eq!(client["redirect_uris"], json!(["nl.buurt.test://oauth"]));
+    let client_id = client["client_id"].as_str().unwrap();
+
+    let verifier = "a-long-random-verifier-of-at-least-43-characters-123456";
+    let challenge = buurt::domain::oauth::pkce_s256(verifier);
+    let authorize = format!(
+        "/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri=nl.buurt.test%3A%2F%2Foauth&scope=read+write&state=xyz&code_challenge={challenge}&code_challenge_method=S256"
+    );
+    // Not signed in: to the login page and back.
+    let browser = app.browser();
+    let response = browser.get(&authorize).await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["location"].to_str().unwrap().starts_with("/inloggen?next=%2Foauth%2Fauthorize"));
+
+    let browser = app.signed_in("mira", Role::Member).await;
+    let page = browser.get_html(&authorize).await;
+    assert!(page.html().contains("Testapp"));
+    let token = csrf_of(&page);
+    let hidden: Vec<(String, String)> = {
+        let sel = scraper::Selector::parse("form.form input[type=hidden]").unwrap();
+        page.select(&sel)
+            .map(|e| (e.value().attr("name").unwrap().to_string(), e.value().attr("value").unwrap().to_string()))
+            .collect()
+    };
+    let mut form: Vec<(String, String)> = hidden.into_iter().filter(|(k, _)| k != "csrf").collect();
+    form.push(("csrf".into(), token));
+    form.push(("decision".into(), "approve".into()));
+    let response = browser.client.post(app.url("/oauth/authorize")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("nl.buurt.test://oauth?code="), "{location}");
+    assert!(location.ends_with("&state=xyz"));
+    let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
+
+    // A wrong verifier fails, and then the code is used up.
+    let exchange = |verifier: &'static str, code: String| {
+        let url = app.url("/oauth/token");
+        let client_id = client_id.to_string();
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&json!({"grant_type": "authorization_code", "client_id": client_id, "code": code,
+                              "redirect_uri": "nl.buurt.test://oauth", "code_verifier": verifier}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let wrong = exchange("not-the-verifier-not-the-verifier-not-the-verifier", code.clone()).await;
+    assert_eq!(wrong.status(), 400);
+    assert_eq!(wrong.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    assert_eq!(exchange(verifier, code).await.status(), 400, "a code works once");
+
+    // A fresh code with the right verifier gives a token that works.
+    let page = browser.get_html(&authorize).await;
+    let token = csrf_of(&page);
+    let mut form: Vec<(String, String)> = vec![];
+    let sel = scraper::Selector::parse("form.form input[type=hidden]").unwrap();
+    for e in page.select(&sel) {
+        form.push((e.value().attr("name").unwrap().into(), e.value().attr("value").unwrap().into()));
+    }
+    form.retain(|(k, _)| k != "csrf");
+    form.push(("csrf".into(), token));
+    form.push(("decision".into(), "approve".into()));
+    let response = browser.client.post(app.url("/oauth/authorize")).form(&form).send().await.unwrap();
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let code = location.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    let issued: Value = exchange(verifier, code).await.json().await.unwrap();
+    assert_eq!(issued["token_type"], "Bearer");
+    assert_eq!(issued["scope"], "read write");
+    assert!(issued.get("expires_in").is_none());
+    let api = Api {
+        client: reqwest::Client::new(),
+        base: app.base.clone(),
+        token: issued["access_token"].as_str().unwrap().into(),
+    };
+    assert_eq!(api.get("/api/v1/accounts/verify_credentials").await["username"], "mira");
+
+    // Revoked, it stops working.
+    let revoke = reqwest::Client::new()
+        .post(app.url("/oauth/revoke"))
+        .form(&[
+            ("client_id", client_id),
+            ("client_secret", client["client_secret"].as_str().unwrap()),
+            ("token", &api.token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), 200);
+    assert_eq!(api.send(reqwest::Method::GET, "/api/v1/accounts/verify_credentials", None).await.status(), 401);
+
+    // Bad requests: unknown app, unregistered redirect.
+    assert_eq!(browser.get("/oauth/authorize?response_type=code&client_id=nope").await.status(), 400);
+    let other_redirect =
+        format!("/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri=https://evil.example/");
+    assert_eq!(browser.get(&other_redirect).await.status(), 400);
+}
+
+async fn entities_have_the_shapes_apps_need(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let api = app.api_user("nina").await;
+    let me = api.get("/api/v1/accounts/verify_credentials").await;
+    for field in [
+        "id",
+        "username",
+        "acct",
+        "display_name",
+        "note",
+        "url",
+        "avatar",
+        "avatar_static",
+        "header",
+        "header_static",
+        "created_at",
+    ] {
+        assert!(me[field].is_string(), "{field}: {me}");
+    }
+    for field in ["emojis", "fields"] {
+        assert!(me[field].is_array(), "{field}");
+    }
+    assert_eq!(me["group"], false);
+    assert!(me["source"]["privacy"].is_string());
+    let created = me["created_at"].as_str().unwrap();
+    assert!(created.ends_with('Z') && created.len() == "2026-11-29T06:00:00.000Z".len(), "{created}");
+    let avatar = reqwest::get(me["avatar"].as_str().unwrap()).await.unwrap();
+    assert!(avatar.status().is_success(), "{} {}", me["avatar"], avatar.status());
+
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let s = api.post("/api/v1/statuses", json!({"status": format!("bericht {i}")})).await;
+        assert!(s["id"].is_string());
+        for field in ["media_attachments", "mentions", "tags", "emojis"] {
+            assert!(s[field].is_array(), "{field}");
+        }
+        assert_eq!(s["visibility"], "public");
+        assert!(s["reblog"].is_null() && s["poll"].is_null() && s["card"].is_null());
+        ids.push(s["id"].as_str().unwrap().to_string());
+    }
+    // Paging: limit, max_id, min_id and the Link header.
+    let response = api.send(reqwest::Method::GET, "/api/v1/timelines/home?limit=2", None).await;
+    let link = response.headers()["link"].to_str().unwrap().to_string();
+    let page: Vec<Value> = response.json().await.unwrap();
+    assert_eq!(
+        page.iter().map(|s| s["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        vec![ids[4].as_str(), ids[3].as_str()]
+    );
+    assert!(link.contains(&format!("max_id={}>; rel=\"next\"", ids[3])), "{link}");
+    let older = api.get(&format!("/api/v1/timelines/home?limit=2&max_id={}", ids[3])).await;
+    assert_eq!(older[0]["id"], ids[2].as_str());
+    let newer = api.get(&format!("/api/v1/timelines/home?limit=2&min_id={}", ids[0])).await;
+    assert_eq!(
+        newer.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        vec![ids[2].as_str(), ids[1].as_str()]
+    );
+    let clamped = api.get("/api/v1/timelines/home?limit=1000").await;
+    assert_eq!(clamped.as_array().unwrap().len(), 5, "a big limit is clamped, not refused");
+
+    // Groups appear as accounts with group: true.
+    let group = buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Tuin").await.unwrap();
+    let account = api.get("/api/v1/accounts/lookup?acct=tuin").await;
+    assert_eq!(account["group"], true);
+    assert_eq!(account["id"], group.id.0.to_string());
+
+    // Instance documents.
+    let v2: Value = reqwest::get(app.url("/api/v2/instance")).await.unwrap().json().await.unwrap();
+    assert!(v2["version"].as_str().unwrap().starts_with("4.2.0 (compatible; Buurt"));
+    assert_eq!(v2["domain"], app.settings().instance.domain);
+    assert!(v2["configuration"]["statuses"]["max_characters"].is_number());
+    let v1: Value = reqwest::get(app.url("/api/v1/instance")).await.unwrap().json().await.unwrap();
+    assert_eq!(v1["stats"]["user_count"], 1);
+
+    // Errors: no token, a bad token, an unknown id, an empty post.
+    let anonymous = reqwest::get(app.url("/api/v1/timelines/home")).await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.json::<Value>().await.unwrap()["error"].is_string());
+    let bad = Api { token: "nope".into(), ..api.clone() };
+    assert_eq!(bad.send(reqwest::Method::GET, "/api/v1/accounts/verify_credentials", None).await.status(), 401);
+    assert_eq!(api.send(reqwest::Method::GET, "/api/v1/statuses/999999", None).await.status(), 404);
+    assert_eq!(api.send(reqwest::Method::GET, "/api/v1/statuses/abc", None).await.status(), 404);
+    assert_eq!(api.send(reqwest::Method::POST, "/api/v1/statuses", Some(json!({"status": "  "}))).await.status(), 422);
+    let long = "x".repeat(5001);
+    assert_eq!(api.send(reqwest::Method::POST, "/api/v1/statuses", Some(json!({"status": long}))).await.status(), 422);
+    // Someone else's post cannot be deleted.
+    let other = app.api_user("otto").await;
+    assert_eq!(other.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{}", ids[0]), None).await.status(), 403);
+}
+
+/// A virtual environment with Mastodon.py, made once per build directory.
+fn python_with_mastodon_py() -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mastodon-py-venv");
+    let python = venv.join("bin/python");
+    let requirements = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/requirements.txt");
+    let marker = venv.join("installed.txt");
+    let wanted = std::fs::read_to_string(requirements).unwrap();
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
+        // Built aside and moved into place, so two tests never use a half-made environment.
+        let building = venv.with_extension(format!("building-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&building);
+        let status = std::process::Command::new("python3").args(["-m", "venv"]).arg(&building).status().unwrap();
+        assert!(status.success(), "python3 -m venv");
+        let status = std::process::Command::new(building.join("bin/python"))
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements])
+            .status()
+            .unwrap();
+        assert!(status.success(), "pip install Mastodon.py");
+        // A venv's scripts name its path; rebuild them for the final place.
+        let _ = std::fs::remove_dir_all(&venv);
+        if std::fs::rename(&building, &venv).is_ok() {
+            let status =
+                std::process::Command::new("python3").args(["-m", "venv", "--upgrade"]).arg(&venv).status().unwrap();
+            assert!(status.success(), "python3 -m venv --upgrade");
+            std::fs::write(&marker, &wanted).unwrap();
+        } else {
+            let _ = std::fs::remove_dir_all(&building);
+        }
+    }
+    python
+}
+
+async fn mastodon_py_works_against_the_api(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let api = app.api_user("mira").await;
+    let python = tokio::task::spawn_blocking(python_with_mastodon_py).await.unwrap();
+    let (base, token) = (app.base.clone(), api.token.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/mastodon_client.py"))
+            .args([&base, &token])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "Mastodon.py failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("all Mastodon.py checks passed"), "{stdout}");
+}
