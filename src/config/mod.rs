@@ -77,7 +77,9 @@ pub enum Scheme {
 pub struct InstanceSettings {
     /// Host name, with a port when it is not the default, used in every URL and handle.
     pub domain: String,
-    /// `auto`, `https` or `http`: the scheme of the instance's own URLs.
+    /// `auto`, `https` or `http`: the scheme of the instance's own URLs. `auto` is http for
+    /// localhost, loopback addresses and the special-use names (`*.test`, `*.localhost`), https
+    /// for every other name.
     pub scheme: Scheme,
     /// Name shown in the page header and to other servers.
     pub name: String,
@@ -249,10 +251,11 @@ impl Settings {
             Scheme::Auto => {
                 let host = self.instance.domain.rsplit_once(':').map_or(self.instance.domain.as_str(), |(h, _)| h);
                 let host = host.trim_start_matches('[').trim_end_matches(']');
-                let loopback = host == "localhost"
-                    || host.ends_with(".localhost")
+                // Loopback and the special-use names (RFC 2606, 6761) never have public TLS.
+                let local = host == "localhost"
+                    || [".localhost", ".test", ".invalid", ".example"].iter().any(|tld| host.ends_with(tld))
                     || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-                if loopback { "http" } else { "https" }
+                if local { "http" } else { "https" }
             }
         }
     }
@@ -308,9 +311,11 @@ mod tests {
         assert_eq!(s.scheme(), "http");
         s.instance.domain = "127.0.0.3:8080".into();
         assert_eq!(s.scheme(), "http");
-        s.instance.domain = "buurt.example".into();
+        s.instance.domain = "alpha.test:8001".into();
+        assert_eq!(s.scheme(), "http");
+        s.instance.domain = "buurt.nl".into();
         assert_eq!(s.scheme(), "https");
-        assert_eq!(s.base_url(), "https://buurt.example");
+        assert_eq!(s.base_url(), "https://buurt.nl");
     }
 
     #[test]

@@ -24,8 +24,9 @@ use crate::db::models::follow::Follow;
 use crate::db::{DbPool, now};
 use crate::state::AppState;
 
-/// How long a claimed instance stays ours without renewal.
-const LEASE: TimeDelta = TimeDelta::seconds(60);
+/// How long a claimed instance stays ours without renewal. A crashed process's instances are
+/// free again after this; a live one renews well before it runs out.
+const LEASE: TimeDelta = TimeDelta::seconds(20);
 /// Instances sent to at the same time by one process.
 const MAX_PARALLEL_INSTANCES: usize = 32;
 /// Deliveries read per batch for one instance.
@@ -145,13 +146,10 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
 /// Sends an instance's deliveries in order until none are left or one fails.
 async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyhow::Result<()> {
     let mut keys: HashMap<ActorId, (String, String)> = HashMap::new();
+    let mut renewed = tokio::time::Instant::now();
     loop {
         let pending = {
             let mut conn = state.pool.get().await?;
-            if !queue::renew_lease(&mut conn, instance, owner, now() + LEASE).await? {
-                tracing::warn!(instance, "lease lost; another worker continues");
-                return Ok(());
-            }
             queue::pending_for(&mut conn, instance, BATCH).await?
         };
         if pending.is_empty() {
@@ -160,6 +158,15 @@ async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyho
             return Ok(());
         }
         for item in pending {
+            // A send can take up to the request timeout: renew the lease in time.
+            if renewed.elapsed() > Duration::from_secs(5) {
+                let mut conn = state.pool.get().await?;
+                if !queue::renew_lease(&mut conn, instance, owner, now() + LEASE).await? {
+                    tracing::warn!(instance, "lease lost; another worker continues");
+                    return Ok(());
+                }
+                renewed = tokio::time::Instant::now();
+            }
             let (key_id, private_key) = match keys.get(&item.actor_id) {
                 Some(k) => k.clone(),
                 None => {

@@ -1,0 +1,1 @@
+//! Independent fediverse software as peers (added as each peer harness lands).
