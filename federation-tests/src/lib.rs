@@ -343,3 +343,150 @@ impl Instance {
         self.cli_blocking(&["admin", "create-group", name], "").await
     }
 }
+
+/// Runs `f` while holding a lock directory, so parallel tests set up a shared tool once.
+pub fn with_lock<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let lock = std::env::temp_dir().join(format!("buurt-fedtest-{name}.lock"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(600);
+    while std::fs::create_dir(&lock).is_err() {
+        assert!(std::time::Instant::now() < deadline, "lock {} held too long", lock.display());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    struct Guard(PathBuf);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir(&self.0);
+        }
+    }
+    let _guard = Guard(lock);
+    f()
+}
+
+/// Folder of a peer harness (`federation-tests/peers/NAME`).
+pub fn peer_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("peers").join(name)
+}
+
+/// An independent server running as a child process, with a JSON control API.
+pub struct Peer {
+    child: Child,
+    /// Base URL of the control API.
+    pub control: String,
+    pub log: Arc<Mutex<String>>,
+}
+
+impl Peer {
+    /// Starts `program args` and waits until `health` answers.
+    pub async fn start(program: &Path, args: &[String], cwd: &Path, control: String, health: &str) -> Peer {
+        let mut child = Command::new(program)
+            .args(args)
+            .current_dir(cwd)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let peer = Peer { child, control, log };
+        let url = format!("{}{health}", peer.control);
+        let client = reqwest::Client::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            if client.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                return peer;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "peer did not start:\n{}", peer.log.lock().unwrap());
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        reqwest::get(format!("{}{path}", self.control)).await.unwrap().json().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        let response = reqwest::Client::new().post(format!("{}{path}", self.control)).json(&body).send().await.unwrap();
+        let status = response.status();
+        let value: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "peer {path}: {status} {value}\n{}", self.log.lock().unwrap());
+        value
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Fedify peer on `fedify.test` (installs its npm packages once).
+pub async fn fedify_peer() -> Peer {
+    ensure_hosts();
+    let dir = peer_dir("fedify");
+    let install_dir = dir.clone();
+    tokio::task::spawn_blocking(move || {
+        with_lock("fedify-npm", || {
+            if !install_dir.join("node_modules/@fedify/fedify").exists() {
+                let status = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                    .current_dir(&install_dir)
+                    .status()
+                    .expect("npm");
+                assert!(status.success(), "npm ci for the Fedify peer failed");
+            }
+        })
+    })
+    .await
+    .unwrap();
+    let port = free_port("127.0.0.5");
+    let origin = format!("http://fedify.test:{port}");
+    let args: Vec<String> = ["peer.mjs", "--bind", "127.0.0.5", "--port", &port.to_string(), "--origin", &origin]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    Peer::start(Path::new("node"), &args, &dir, origin, "/control/health").await
+}
+
+/// The bovine-herd peer on `bovine.test` (its Python environment is made once per build dir).
+pub async fn bovine_peer() -> Peer {
+    ensure_hosts();
+    let dir = peer_dir("bovine");
+    // Kept in the build directory, which CI keeps between runs.
+    let venv = buurt_binary().parent().unwrap().join("bovine-venv");
+    let (setup_dir, setup_venv) = (dir.clone(), venv.clone());
+    tokio::task::spawn_blocking(move || {
+        with_lock("bovine-venv", || {
+            let marker = setup_venv.join("requirements.txt");
+            let wanted = std::fs::read_to_string(setup_dir.join("requirements.txt")).unwrap();
+            if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
+                let _ = std::fs::remove_dir_all(&setup_venv);
+                let status =
+                    Command::new("bash").arg(setup_dir.join("setup.sh")).arg(&setup_venv).status().expect("bash");
+                assert!(status.success(), "setting up the bovine peer failed");
+                std::fs::write(&marker, wanted).unwrap();
+            }
+        })
+    })
+    .await
+    .unwrap();
+    let port = free_port("127.0.0.7");
+    let control_port = free_port("127.0.0.7");
+    let args: Vec<String> = vec![
+        dir.join("peer.py").display().to_string(),
+        "--bind".into(),
+        format!("127.0.0.7:{port}"),
+        "--domain".into(),
+        format!("bovine.test:{port}"),
+        "--control-port".into(),
+        control_port.to_string(),
+    ];
+    let work = tempfile::tempdir().unwrap().keep();
+    Peer::start(&venv.join("bin/python"), &args, &work, format!("http://127.0.0.7:{control_port}"), "/health").await
+}

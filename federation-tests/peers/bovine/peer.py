@@ -44,9 +44,6 @@ def parse_args(argv=None):
                    help="address:port hypercorn listens on (default %(default)s)")
     p.add_argument("--domain", default="bovine.test:8400",
                    help="public host[:port] the peer's ids use (default %(default)s)")
-    p.add_argument("--scheme", default="http", choices=["http", "https"],
-                   help="scheme of the peer's ids (default %(default)s; https only "
-                        "makes sense behind a TLS proxy, this script serves plain http)")
     p.add_argument("--control-port", type=int, default=8401,
                    help="port of the JSON control API (default %(default)s)")
     p.add_argument("--control-host", default=None,
@@ -230,7 +227,11 @@ def normalize(item):
 class Peer:
     def __init__(self, args):
         self.args = args
-        self.base = f"{args.scheme}://{args.domain}"
+        # Plain-http ids: the admin store only prefixes "https://" when the
+        # domain it is given has no scheme, and bovine-herd resolves every
+        # endpoint from the request URL (scheme from the ASGI scope, i.e.
+        # http under hypercorn without TLS, host from the Host header).
+        self.base = f"http://{args.domain}"
         self.db_url = "sqlite://" + os.path.join(args.data_dir, "bovine.sqlite3")
         self.toml_path = os.path.join(args.data_dir, "peer.toml")
         # the peer always reaches itself at its own bind address

@@ -85,15 +85,19 @@ pids+=($!)
     >"$work/b.out" 2>"$work/b.err" &
 pids+=($!)
 
-wait_health() {
+wait_health() { # wait_health CONTROL_URL PID DOMAIN
     for _ in $(seq 150); do
-        curl -sf "$1/health" >/dev/null 2>&1 && return 0
+        kill -0 "$2" 2>/dev/null || return 1   # the peer exited
+        if curl -sf "$1/health" >"$work/health.json" 2>/dev/null; then
+            [ "$(json "$work/health.json" 'd["domain"]')" = "$3" ]
+            return
+        fi
         sleep 0.2
     done
     return 1
 }
-check "peer A up" wait_health "$A_CTL"
-check "peer B up" wait_health "$B_CTL"
+check "peer A up" wait_health "$A_CTL" "${pids[0]}" "$A_HOST:$PORT"
+check "peer B up" wait_health "$B_CTL" "${pids[1]}" "$B_HOST:$PORT"
 if [ "$failed" -ne 0 ]; then
     tail -n 30 "$work/a.err" "$work/b.err"
     echo "$passed passed, $failed failed"; exit 1
@@ -144,7 +148,7 @@ b_got_follow() {
 sys.exit(0 if any(x.get("type")=="Follow" and x.get("actor")==sys.argv[2] for x in d) else 1)' \
         "$work/b-received.json" "$A_ACTOR"
 }
-check "B receives the Follow (signed POST A -> B accepted)" poll 40 b_got_follow
+check "B receives the Follow (signed POST A -> B accepted)" poll 20 b_got_follow
 
 curl -s -X POST "$B_CTL/accept-follows" -d '{}' >"$work/accept.json"
 check "B sends Accept for it" \
@@ -155,7 +159,7 @@ a_follows_b() {
     "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if sys.argv[2] in d["items"] else 1)' \
         "$work/a-following.json" "$B_ACTOR"
 }
-check "A processes the Accept: B is in A's following" poll 40 a_follows_b
+check "A processes the Accept: B is in A's following" poll 20 a_follows_b
 
 b_has_follower() {
     curl -s "$B_CTL/followers" >"$work/b-followers.json" &&
@@ -176,7 +180,7 @@ sys.exit(0 if any(x.get("type")=="Create" and isinstance(x.get("object"), dict)
     and "https://www.w3.org/ns/activitystreams#Public" in x["object"].get("to", [])
     for x in d) else 1)' "$work/a-received.json"
 }
-check "A receives B's Create(Note) via follower delivery" poll 40 a_got_note
+check "A receives B's Create(Note) via follower delivery" poll 20 a_got_note
 
 curl -s -X POST "$A_CTL/fetch" -d "{\"url\": \"$NOTE_ID\"}" >"$work/fetch-note.json"
 check "A fetches B's Note with a signed GET -> 200" \

@@ -15,4 +15,6 @@ PY
 
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-"$venv/bin/python" -c "import bovine_herd, hypercorn, http_sf; print('bovine peer venv ready:', '$venv')"
+"$venv/bin/python" -m pip check --disable-pip-version-check >/dev/null
+# (not "import bovine": it writes a JSON-LD cache file into the current directory)
+"$venv/bin/python" -c "from importlib.metadata import version as v; print('bovine peer venv ready:', '$venv', 'bovine-herd', v('bovine-herd'), 'http-sf', v('http-sf'))"
