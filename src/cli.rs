@@ -63,6 +63,8 @@ pub enum AdminCommand {
         #[arg(long, default_value = "command line")]
         label: String,
     },
+    /// Delete an account: its profile becomes a Tombstone and followers' servers are told.
+    DeleteUser { name: String },
     /// Create a group (its name shares the namespace of usernames).
     CreateGroup {
         name: String,
@@ -155,6 +157,17 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
             let token = crate::domain::oauth::admin_token(&state.pool, &account, &label).await.map_err(explain)?;
             println!("token for {}:", account.actor.username);
             println!("{token}");
+        }
+        AdminCommand::DeleteUser { name } => {
+            let account = {
+                let mut conn = state.pool.get().await?;
+                crate::db::models::local_user::Account::by_username(&mut conn, &name).await?
+            }
+            .ok_or_else(|| anyhow::anyhow!("no such account"))?;
+            crate::domain::social::delete_account(state, &account).await.map_err(explain)?;
+            // Deliver the Delete before exiting when the followers' servers answer quickly.
+            let _ = crate::delivery::fan_out(state).await;
+            println!("deleted {name}; followers' servers are told by the running server");
         }
         AdminCommand::CreateGroup { name, display_name } => {
             let group = crate::domain::actors::create_group(&state.pool, &state.settings, &name, &display_name)

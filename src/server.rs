@@ -80,7 +80,11 @@ async fn maintenance(pool: DbPool) {
         interval.tick().await;
         let result = async {
             let mut conn = pool.get().await?;
-            crate::db::models::session::delete_expired(&mut conn, crate::db::now()).await
+            let sessions = crate::db::models::session::delete_expired(&mut conn, crate::db::now()).await?;
+            // Senders stop retrying long before a week: older ids need not be remembered.
+            let week_ago = crate::db::now() - chrono::TimeDelta::days(7);
+            crate::db::models::delivery::prune_received(&mut conn, week_ago).await?;
+            Ok::<usize, crate::db::DbError>(sessions)
         }
         .await;
         match result {

@@ -47,29 +47,37 @@ macro_rules! both {
     )*};
 }
 
-/// Makes the test host names resolve, adding them to /etc/hosts when missing (tests run as
-/// root in CI). Only loopback addresses are ever written.
+/// Makes the test host names resolve, appending them to /etc/hosts when missing (tests run as
+/// root in CI). Only loopback addresses are written, the file is only ever appended to, and a
+/// lock keeps parallel tests from appending twice.
 pub fn ensure_hosts() {
-    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-    let missing: Vec<String> = HOSTS
-        .iter()
-        .filter(|(name, _)| !hosts.lines().any(|l| l.split_whitespace().skip(1).any(|n| n == *name)))
-        .map(|(name, ip)| format!("{ip} {name}"))
-        .collect();
-    if missing.is_empty() {
-        return;
-    }
-    let mut text = hosts.clone();
-    if !text.ends_with('\n') && !text.is_empty() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    with_lock("etc-hosts", || {
+        let hosts = std::fs::read_to_string("/etc/hosts").expect("read /etc/hosts");
+        let missing: Vec<String> = HOSTS
+            .iter()
+            .filter(|(name, _)| !hosts.lines().any(|l| l.split_whitespace().skip(1).any(|n| n == *name)))
+            .map(|(name, ip)| format!("{ip} {name}"))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let mut text = String::new();
+        if !hosts.is_empty() && !hosts.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str("# Buurt federation tests (loopback only)\n");
+        text.push_str(&missing.join("\n"));
         text.push('\n');
-    }
-    text.push_str("# Buurt federation tests (loopback only)\n");
-    text.push_str(&missing.join("\n"));
-    text.push('\n');
-    // /etc/hosts may be a bind mount: write in place rather than replace the file.
-    std::fs::write("/etc/hosts", text).unwrap_or_else(|e| {
-        panic!("federation tests need these lines in /etc/hosts (run as root or add them): {missing:?}: {e}")
-    });
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open("/etc/hosts")
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .unwrap_or_else(|e| {
+                panic!("federation tests need these lines in /etc/hosts (run as root or add them): {missing:?}: {e}")
+            });
+    })
 }
 
 /// The `buurt` binary the test build made (target/<profile>/buurt next to deps/).

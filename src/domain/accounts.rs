@@ -273,12 +273,13 @@ pub struct AccountSettings {
     pub language: String,
 }
 
+/// Saves account settings. A changed name is announced to followers with an Update.
 pub async fn update_settings(
-    pool: &DbPool,
-    settings: &Settings,
+    state: &crate::state::AppState,
     account: &Account,
     form: &AccountSettings,
 ) -> DomainResult<()> {
+    let (pool, settings) = (&state.pool, &state.settings);
     let mut errors = FieldErrors::default();
     let display_name = form.display_name.trim();
     validate::display_name(display_name, &mut errors);
@@ -302,7 +303,13 @@ pub async fn update_settings(
         &LocalUserUpdate { language: Some(language), updated_at: Some(t), ..Default::default() },
     )
     .await?;
+    if display_name != account.actor.display_name
+        && let Some(actor) = Actor::by_id(&mut tx, account.actor.id).await?
+    {
+        super::social::announce_profile_update(state, &mut tx, &actor).await?;
+    }
     tx.commit().await?;
+    state.delivery_wake.notify_waiters();
     Ok(())
 }
 

@@ -49,6 +49,12 @@ fn internal(e: impl std::fmt::Display) -> ApubError {
 
 /// Applies one verified activity from `actor`.
 pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, activity: Value) -> ApubResult<()> {
+    let object = activity.get("object").cloned().unwrap_or(Value::Null);
+    // Network work happens before the transaction: on SQLite an open write transaction
+    // would block the fetch's own write.
+    if kind == "Update" {
+        refetch_updated_actor(state, actor, &object).await?;
+    }
     let mut tx = state.pool.begin().await?;
     if !queue::mark_received(&mut tx, id.as_str(), now()).await? {
         tracing::debug!(activity = %id, "already processed");
@@ -60,14 +66,13 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
     {
         tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
     }
-    let object = activity.get("object").cloned().unwrap_or(Value::Null);
     match kind {
         "Follow" => on_follow(state, &mut tx, actor, id, &object).await?,
         "Accept" => on_answer(&mut tx, actor, &object, true).await?,
         "Reject" => on_answer(&mut tx, actor, &object, false).await?,
         "Undo" => on_undo(&mut tx, actor, &object).await?,
         "Create" => on_create(&mut tx, actor, &object).await?,
-        "Update" => on_update(state, &mut tx, actor, &object).await?,
+        "Update" => on_update(&mut tx, actor, &object).await?,
         "Delete" => on_delete(&mut tx, actor, &object).await?,
         "Like" => on_reaction(&mut tx, actor, id, &object, Reaction::Like).await?,
         "Announce" => on_reaction(&mut tx, actor, id, &object, Reaction::Announce).await?,
@@ -293,22 +298,29 @@ fn post_form(
     })
 }
 
-async fn on_update(state: &AppState, conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+/// An Update of an actor: read the profile again from its origin rather than trusting the
+/// embedded copy.
+async fn refetch_updated_actor(state: &AppState, actor: &Actor, object: &Value) -> ApubResult<()> {
     let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
-    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
-    if crate::db::models::actor::ActorKind::from_ap_type(kind).is_some() {
-        if object_id != actor.ap_id {
-            return Err(ApubError::Forbidden("an actor can only update itself".into()));
-        }
-        // Read the profile again from its origin rather than trusting the embedded copy.
-        let data = state.data().map_err(internal)?;
-        let id: activitypub_federation::fetch::object_id::ObjectId<crate::apub::actor::DbActor> =
-            activitypub_federation::fetch::object_id::ObjectId::parse(object_id)?;
-        if let Err(e) = id.dereference_forced(&data).await {
-            tracing::info!(actor = object_id, error = %e, "refetching an updated actor failed");
-        }
+    if crate::db::models::actor::ActorKind::from_ap_type(kind).is_none() {
         return Ok(());
     }
+    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
+    if object_id != actor.ap_id {
+        return Err(ApubError::Forbidden("an actor can only update itself".into()));
+    }
+    let data = state.data().map_err(internal)?;
+    let id: activitypub_federation::fetch::object_id::ObjectId<crate::apub::actor::DbActor> =
+        activitypub_federation::fetch::object_id::ObjectId::parse(object_id)?;
+    if let Err(e) = id.dereference_forced(&data).await {
+        tracing::info!(actor = object_id, error = %e, "refetching an updated actor failed");
+    }
+    Ok(())
+}
+
+async fn on_update(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
     if !POST_TYPES.contains(&kind) {
         return Ok(());
     }

@@ -263,6 +263,40 @@ pub async fn react(
     Ok(post)
 }
 
+/// Deletes a local account (`buurt admin delete-user`): the actor becomes a Tombstone (410),
+/// sessions and tokens stop working, and followers' servers receive a Delete of the actor.
+pub async fn delete_account(state: &AppState, account: &Account) -> DomainResult<()> {
+    let mut tx = state.pool.begin().await?;
+    let actor = super::actors::ensure_keys(&mut tx, account.actor.clone()).await?;
+    let id = activities::new_activity_id(&state.base_url, "delete");
+    let delete = serde_json::json!({
+        "id": id, "type": "Delete", "actor": actor.ap_id, "object": actor.ap_id,
+        "to": [crate::apub::PUBLIC], "cc": [actor.followers_url],
+    });
+    enqueue(&mut tx, &actor, delete, true, &[]).await?;
+    Actor::update(
+        &mut tx,
+        actor.id,
+        &crate::db::models::actor::ActorUpdate { deleted: Some(true), updated_at: Some(now()), ..Default::default() },
+    )
+    .await?;
+    crate::db::models::local_user::LocalUser::update(
+        &mut tx,
+        account.user.id,
+        &crate::db::models::local_user::LocalUserUpdate {
+            status: Some(crate::db::models::local_user::Status::Suspended.as_str()),
+            updated_at: Some(now()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    crate::db::models::session::delete_others(&mut tx, account.user.id, None).await?;
+    tx.commit().await?;
+    state.delivery_wake.notify_waiters();
+    tracing::info!(username = %actor.username, "account deleted");
+    Ok(())
+}
+
 /// Tells followers that a local actor's profile changed.
 pub async fn announce_profile_update(state: &AppState, conn: &mut DbConn, actor: &Actor) -> DomainResult<()> {
     let data = state.data().map_err(|e| DomainError::Internal(e.to_string()))?;

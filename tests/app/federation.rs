@@ -104,3 +104,45 @@ async fn a_remote_follow_is_accepted_and_posts_updates_and_deletes_arrive(b: Bac
     let home = bert.get("/api/v1/timelines/home").await;
     assert!(!home.as_array().unwrap().iter().any(|s| s["uri"] == later["uri"]));
 }
+
+both!(profile_updates_and_account_deletion_reach_followers);
+
+async fn profile_updates_and_account_deletion_reach_followers(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    let _anna = alpha.api_user("anna").await;
+    let bert = beta.api_user("bert").await;
+    let found = bert.get(&format!("/api/v2/search?q=@{}&resolve=true", alpha.handle("anna"))).await;
+    let id = found["accounts"][0]["id"].as_str().unwrap().to_string();
+    bert.post(&format!("/api/v1/accounts/{id}/follow"), json!({})).await;
+    alpha.drain().await;
+    beta.drain().await;
+
+    // Anna renames herself on the web: beta gets an Update and refetches her profile.
+    let browser = alpha.browser();
+    assert_eq!(browser.login("anna", PASSWORD).await.status(), 303);
+    let saved = browser
+        .submit("/instellingen", "/instellingen", &[("display_name", "Anna van het Plein"), ("language", "")])
+        .await;
+    assert_eq!(saved.status(), 303);
+    alpha.drain().await;
+    eventually("the new name reaches beta", || {
+        let (bert, id) = (bert.clone(), id.clone());
+        async move { bert.get(&format!("/api/v1/accounts/{id}")).await["display_name"] == "Anna van het Plein" }
+    })
+    .await;
+
+    // Her account is deleted: the actor is gone here and there.
+    let account = alpha.account("anna").await.unwrap();
+    buurt::domain::social::delete_account(&alpha.state, &account).await.unwrap();
+    alpha.drain().await;
+    let gone = reqwest::Client::new()
+        .get(alpha.url("/u/anna"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 410);
+    assert_eq!(bert.send(reqwest::Method::GET, &format!("/api/v1/accounts/{id}"), None).await.status(), 404);
+    assert_eq!(browser.get("/instellingen").await.status(), 303, "her sessions ended");
+}

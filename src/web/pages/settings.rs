@@ -42,7 +42,7 @@ pub async fn settings_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<R
 pub async fn save_settings(CsrfForm { ctx, form }: CsrfForm<SettingsForm>) -> WebResult<Response> {
     let account = ctx.require_account()?;
     let input = AccountSettings { display_name: form.display_name.clone(), language: form.language.clone() };
-    match accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await {
+    match accounts::update_settings(&ctx.state, account, &input).await {
         Ok(()) => Ok(Redirect::to("/instellingen?saved=1").into_response()),
         Err(DomainError::Invalid(errors)) => {
             Ok(settings_form(&ctx, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY))
@@ -160,7 +160,7 @@ pub async fn switch_language(CsrfForm { ctx, form }: CsrfForm<LanguageForm>) -> 
     if let Some(account) = &ctx.account {
         let input =
             AccountSettings { display_name: account.actor.display_name.clone(), language: lang.code().to_string() };
-        accounts::update_settings(&ctx.state.pool, &ctx.state.settings, account, &input).await?;
+        accounts::update_settings(&ctx.state, account, &input).await?;
     }
     let mut response = Redirect::to(safe_next(&form.next)).into_response();
     let c = cookie(&ctx.state, LANG_COOKIE, lang.code().to_string(), 365);
