@@ -17,6 +17,31 @@ use crate::db::models::follow::Follow;
 use crate::db::models::post::{Post, PostId, PostView};
 use crate::state::AppState;
 
+/// With `signed_fetch_only`, ActivityStreams GETs must be signed by some actor; discovery, the
+/// instance actor and pages for browsers stay open.
+pub async fn signed_fetch_middleware(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let open_path = |p: &str| p == "/actor" || p.starts_with("/.well-known/") || p.starts_with("/nodeinfo/");
+    if !state.settings.federation.signed_fetch_only
+        || request.method() != axum::http::Method::GET
+        || !super::wants_activity_json(request.headers())
+        || open_path(request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match super::inbox::verify_request(&state, &parts.method, &parts.uri, &parts.headers, &[]).await {
+        Ok(_) => next.run(axum::extract::Request::from_parts(parts, body)).await,
+        Err(e) => match e {
+            ApubError::Unauthorized(_) => e.into_response(),
+            other => ApubError::Unauthorized(other.to_string()).into_response(),
+        },
+    }
+}
+
 /// A JSON-LD document with our context, as `application/activity+json`.
 pub fn activity_json(mut value: serde_json::Value) -> Response {
     if let Some(map) = value.as_object_mut() {

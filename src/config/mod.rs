@@ -131,6 +131,9 @@ pub struct FederationSettings {
     pub allow_http: bool,
     /// Fetch from and deliver to loopback and private-range addresses. Only for tests.
     pub allow_private_addresses: bool,
+    /// Answer ActivityStreams requests for actors, posts and collections only when they carry a
+    /// valid HTTP signature ("authorized fetch"). The instance actor stays public.
+    pub signed_fetch_only: bool,
 }
 
 /// Log output.

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::routes::router())
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::apub::http::signed_fetch_middleware))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(server.request_timeout_secs),

@@ -146,3 +146,30 @@ async fn profile_updates_and_account_deletion_reach_followers(b: Backend) {
     assert_eq!(bert.send(reqwest::Method::GET, &format!("/api/v1/accounts/{id}"), None).await.status(), 404);
     assert_eq!(browser.get("/instellingen").await.status(), 303, "her sessions ended");
 }
+
+both!(authorized_fetch_mode_answers_only_signed_requests);
+
+async fn authorized_fetch_mode_answers_only_signed_requests(b: Backend) {
+    let alpha = TestApp::spawn_with(b, |s| {
+        s.instance.domain = s.instance.domain.replace("127.0.0.1", "localhost");
+        s.federation.allow_http = true;
+        s.federation.allow_private_addresses = true;
+        s.federation.signed_fetch_only = true;
+    })
+    .await;
+    let beta = TestApp::spawn_federated(b).await;
+    alpha.create_user("anna", buurt::db::models::local_user::Role::Member).await;
+    let client = reqwest::Client::new();
+    let json = "application/activity+json";
+    assert_eq!(client.get(alpha.url("/u/anna")).header("accept", json).send().await.unwrap().status(), 401);
+    assert_eq!(client.get(alpha.url("/u/anna/outbox")).header("accept", json).send().await.unwrap().status(), 401);
+    // Pages, discovery and the instance actor stay open.
+    assert_eq!(client.get(alpha.url("/u/anna")).send().await.unwrap().status(), 200);
+    assert_eq!(client.get(alpha.url("/actor")).header("accept", json).send().await.unwrap().status(), 200);
+    let wf = alpha.url(&format!("/.well-known/webfinger?resource=acct:{}", alpha.handle("anna")));
+    assert_eq!(client.get(wf).send().await.unwrap().status(), 200);
+    // Another server's fetches are signed by its instance actor, so they work.
+    let bert = beta.api_user("bert").await;
+    let found = bert.get(&format!("/api/v2/search?q={}&resolve=true", alpha.url("/u/anna"))).await;
+    assert_eq!(found["accounts"][0]["acct"], alpha.handle("anna"), "{found}");
+}
