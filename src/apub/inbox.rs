@@ -13,7 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::actor::{DbActor, domain_of};
-use super::signatures::{self, SignatureHeader};
+use super::signatures::{self, MessageSignature, SignatureHeader};
 use super::{ApubError, ApubResult};
 use crate::db::models::actor::Actor;
 use crate::state::AppState;
@@ -138,21 +138,36 @@ pub async fn verify_request(
     body: &[u8],
 ) -> ApubResult<DbActor> {
     let unauthorized = |e: signatures::SignatureError| ApubError::Unauthorized(e.to_string());
-    let header = headers
-        .get("signature")
-        .or_else(|| headers.get("authorization"))
-        .and_then(|v| v.to_str().ok())
-        .ok_or(ApubError::Unauthorized("no HTTP signature (draft-cavage Signature header)".into()))?;
-    let sig = SignatureHeader::parse(header).map_err(unauthorized)?;
-    signatures::check_coverage(&sig, method, headers, SystemTime::now()).map_err(unauthorized)?;
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    // RFC 9421 (Signature-Input + Signature) or draft-cavage (Signature or Authorization).
+    let (key_id, text, signature, scheme) = match MessageSignature::parse(headers) {
+        Some(parsed) => {
+            let sig = parsed.map_err(unauthorized)?;
+            sig.check_coverage(method, SystemTime::now()).map_err(unauthorized)?;
+            let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or(&state.settings.instance.domain);
+            let target = format!("{}://{host}{path}", state.settings.scheme());
+            let text = sig.base(method, &target, headers).map_err(unauthorized)?;
+            (sig.key_id, text, sig.signature, "RFC 9421")
+        }
+        None => {
+            let header = headers
+                .get("signature")
+                .or_else(|| headers.get("authorization"))
+                .and_then(|v| v.to_str().ok())
+                .ok_or(ApubError::Unauthorized("no HTTP signature".into()))?;
+            let sig = SignatureHeader::parse(header).map_err(unauthorized)?;
+            signatures::check_coverage(&sig, method, headers, SystemTime::now()).map_err(unauthorized)?;
+            let text = signatures::signing_string(&sig, method, path, headers).map_err(unauthorized)?;
+            (sig.key_id, text, sig.signature, "draft-cavage")
+        }
+    };
     if *method == Method::POST {
         signatures::verify_digest(headers, body).map_err(unauthorized)?;
     }
-    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    let text = signatures::signing_string(&sig, method, path, headers).map_err(unauthorized)?;
-    let (signer, cached) = signing_actor(state, &sig).await?;
+    let (signer, cached) = signing_actor(state, &key_id).await?;
     let key = signer.actor.public_key.clone().unwrap_or_default();
-    if signatures::verify_rsa(&key, &text, &sig.signature).is_ok() {
+    if signatures::verify_rsa(&key, &text, &signature).is_ok() {
+        tracing::debug!(key = %key_id, scheme, "verified signature");
         return Ok(signer);
     }
     if cached {
@@ -161,15 +176,16 @@ pub async fn verify_request(
         let fresh =
             id.dereference_forced(&data).await.map_err(|e| ApubError::Unauthorized(format!("refetching key: {e}")))?;
         let key = fresh.actor.public_key.clone().unwrap_or_default();
-        signatures::verify_rsa(&key, &text, &sig.signature).map_err(unauthorized)?;
+        signatures::verify_rsa(&key, &text, &signature).map_err(unauthorized)?;
+        tracing::debug!(key = %key_id, scheme, "verified signature with a refetched key");
         return Ok(fresh);
     }
     Err(ApubError::Unauthorized("signature does not verify".into()))
 }
 
 /// Finds the actor of a `keyId`: stored (then `true`), or fetched now.
-async fn signing_actor(state: &AppState, sig: &SignatureHeader) -> ApubResult<(DbActor, bool)> {
-    let candidates = sig.actor_candidates();
+async fn signing_actor(state: &AppState, key_id: &str) -> ApubResult<(DbActor, bool)> {
+    let candidates = signatures::key_owner_candidates(key_id);
     {
         let mut conn = state.pool.get().await?;
         for candidate in &candidates {
@@ -192,7 +208,7 @@ async fn signing_actor(state: &AppState, sig: &SignatureHeader) -> ApubResult<(D
     }
     Err(ApubError::Unauthorized(format!(
         "cannot get the key {}: {}",
-        sig.key_id,
+        key_id,
         last.map_or_else(|| "no usable keyId".to_string(), |e| e.to_string())
     )))
 }

@@ -43,6 +43,11 @@ async fn fedify_peer_and_buurt_follow_each_other_and_exchange_posts(b: Backend) 
     .await;
     let note = peer.post("/control/lookup", json!({"url": uri})).await;
     assert_eq!(note["type"], "Note", "{note}");
+    // Fedify signs with RFC 9421 first; Buurt verifies that scheme without a fallback.
+    assert!(
+        alpha.log().lines().any(|l| l.contains("verified signature") && l.contains("RFC 9421")),
+        "no RFC 9421 signature verified"
+    );
 
     // We follow the Fedify actor and receive its posts.
     let peer_actor = format!("{}/users/peer", peer.control);
