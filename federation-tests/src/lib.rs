@@ -152,6 +152,7 @@ impl Instance {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("BUURT_SERVER__BIND", format!("{}:{}", self.ip, self.port))
+            .env("BUURT_DATABASE__POOL_SIZE", "8")
             .env("BUURT_INSTANCE__DOMAIN", &self.domain)
             .env("BUURT_INSTANCE__REGISTRATION", "closed")
             .env("BUURT_DATABASE__URL", &self.db_url)
@@ -183,6 +184,26 @@ impl Instance {
         })
         .await
         .unwrap();
+    }
+
+    /// A second process of the same instance (same database and domain) on another port: it
+    /// serves nothing anyone uses, but its delivery workers share the queue.
+    pub async fn second_process(&self) -> Instance {
+        assert_eq!(self.backend, Backend::Postgres, "only PostgreSQL is shared by processes");
+        let mut twin = Instance {
+            name: format!("{}-2", self.name),
+            ip: self.ip.clone(),
+            port: free_port(&self.ip),
+            domain: self.domain.clone(),
+            backend: self.backend,
+            db_url: self.db_url.clone(),
+            pg_name: None,
+            dir: tempfile::tempdir().unwrap(),
+            child: None,
+            log: Arc::new(Mutex::new(String::new())),
+        };
+        twin.run().await;
+        twin
     }
 
     /// SIGKILL: no graceful anything.

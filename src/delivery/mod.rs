@@ -177,6 +177,7 @@ async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyho
             };
             match send(state, &item, &key_id, &private_key).await {
                 Outcome::Delivered => {
+                    tracing::debug!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, "delivered");
                     let mut conn = state.pool.get().await?;
                     queue::delete_delivery(&mut conn, item.delivery.id).await?;
                 }

@@ -200,3 +200,44 @@ async fn an_instance_that_was_down_receives_everything_after_it_returns(b: Backe
     .await;
     assert!(alpha.log().contains("delivery failed; will retry"), "alpha noticed gamma was down");
 }
+
+/// Two processes of alpha on one PostgreSQL database share the delivery queue: leases keep
+/// them from sending the same delivery twice, and every post still arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_never_send_a_delivery_twice() {
+    let b = Backend::Postgres;
+    let (alpha, beta, gamma) =
+        tokio::join!(Instance::start("alpha", b), Instance::start("beta", b), Instance::start("gamma", b));
+    let twin = alpha.second_process().await;
+    let anna = alpha.user("anna").await;
+    let bert = beta.user("bert").await;
+    let gerda = gamma.user("gerda").await;
+    bert.follow(&alpha.handle("anna")).await;
+    gerda.follow(&alpha.handle("anna")).await;
+    let mut uris = Vec::new();
+    for i in 0..30 {
+        let s = anna.post("/api/v1/statuses", json!({"status": format!("gedeeld werk {i}")})).await;
+        uris.push(s["uri"].as_str().unwrap().to_string());
+    }
+    for api in [&bert, &gerda] {
+        let (api, uris) = (api.clone(), uris.clone());
+        eventually("every post arrives", move || {
+            let (api, uris) = (api.clone(), uris.clone());
+            async move {
+                let home = api.home().await;
+                uris.iter().all(|u| home.iter().filter(|s| s["uri"] == u.as_str()).count() == 1)
+            }
+        })
+        .await;
+    }
+    // Each of alpha's 62 deliveries (2 Accepts, 30 posts to 2 instances) was sent once, by one
+    // of the two processes.
+    let sent = |log: String| log.lines().filter(|l| l.contains("delivered") && l.contains("inbox=")).count();
+    let (first, second) = (sent(alpha.log()), sent(twin.log()));
+    assert_eq!(first + second, 62, "deliveries sent: {first} + {second}");
+    // Receivers log a repeated activity id; neither saw one.
+    for (name, instance) in [("beta", &beta), ("gamma", &gamma)] {
+        assert!(!instance.log().contains("already processed"), "{name} received an activity twice");
+    }
+    drop(twin);
+}
