@@ -135,6 +135,9 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
             }
             inboxes.sort();
             inboxes.dedup();
+            let instances: Vec<i64> = inboxes.iter().map(|(_, i)| *i).collect();
+            let dead = queue::dead_among(&mut tx, &instances).await?;
+            inboxes.retain(|(_, i)| !dead.contains(i));
             queue::add_deliveries(&mut tx, activity.id, &inboxes, now()).await?;
             OutboxActivity::mark_fanned_out(&mut tx, activity.id).await?;
         }

@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod api;
 mod config;
+mod delivery;
 mod discovery;
 mod federation;
 mod inbox;

@@ -381,6 +381,18 @@ pub async fn target(conn: &mut DbConn, instance_id: i64) -> DbResult<Option<Deli
         .map_err(Into::into)
 }
 
+/// Which of these instances are dead (nothing is queued for them until they show life).
+pub async fn dead_among(conn: &mut DbConn, instances: &[i64]) -> DbResult<Vec<i64>> {
+    let ids = instances.to_vec();
+    dispatch!(conn, c => delivery_target::table
+        .filter(delivery_target::instance_id.eq_any(ids.clone()))
+        .filter(delivery_target::state.eq(TargetState::Dead.as_str()))
+        .select(delivery_target::instance_id)
+        .load(c)
+        .await)
+    .map_err(Into::into)
+}
+
 /// Marks an instance dead and drops what was waiting for it; returns how many deliveries.
 pub async fn mark_dead(conn: &mut DbConn, instance_id: i64) -> DbResult<usize> {
     dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)))

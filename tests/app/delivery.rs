@@ -1,0 +1,151 @@
+//! The delivery queue against a scripted remote server: Retry-After is honoured, an instance
+//! failing for days is given up, and a sign of life brings it back.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use buurt::apub::signatures;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::util::*;
+
+both!(retry_after_is_honoured_and_dead_instances_come_back);
+
+/// What the fake server answers and what it received.
+#[derive(Default)]
+struct Script {
+    /// Statuses to answer, in order; 202 when used up.
+    answers: Vec<(u16, Option<&'static str>)>,
+    received: Vec<(Instant, Value)>,
+}
+
+#[derive(Clone)]
+struct Fake {
+    base: String,
+    script: Arc<Mutex<Script>>,
+}
+
+async fn inbox(State(fake): State<Fake>, body: String) -> impl IntoResponse {
+    let mut script = fake.script.lock().unwrap();
+    script.received.push((Instant::now(), serde_json::from_str(&body).unwrap_or(Value::Null)));
+    let (status, retry_after) = if script.answers.is_empty() { (202, None) } else { script.answers.remove(0) };
+    let mut response = StatusCode::from_u16(status).unwrap().into_response();
+    if let Some(after) = retry_after {
+        response.headers_mut().insert("retry-after", after.parse().unwrap());
+    }
+    response
+}
+
+async fn actor(State(fake): State<Fake>) -> impl IntoResponse {
+    let id = format!("{}/users/rita", fake.base);
+    (
+        [("content-type", "application/activity+json")],
+        json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "type": "Person", "id": id, "preferredUsername": "rita", "inbox": format!("{}/inbox", fake.base),
+            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": include_str!("../fixtures/test_public_key.pem")}
+        })
+        .to_string(),
+    )
+}
+
+async fn start_fake() -> Fake {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let fake = Fake { base, script: Arc::default() };
+    let app = axum::Router::new()
+        .route("/inbox", axum::routing::post(inbox))
+        .route("/users/rita", axum::routing::get(actor))
+        .with_state(fake.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    fake
+}
+
+async fn send_signed(fake: &Fake, to: &str, activity: Value) -> u16 {
+    let url = url::Url::parse(to).unwrap();
+    let body = activity.to_string();
+    let key_id = format!("{}/users/rita#main-key", fake.base);
+    let pem = include_str!("../fixtures/test_private_key.pem");
+    let headers = signatures::sign(
+        &axum::http::Method::POST,
+        &url,
+        Some(body.as_bytes()),
+        Some("application/activity+json"),
+        &key_id,
+        pem,
+        SystemTime::now(),
+    )
+    .unwrap();
+    let mut request = reqwest::Client::new().post(to).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+fn received_types(fake: &Fake) -> Vec<String> {
+    fake.script.lock().unwrap().received.iter().map(|(_, v)| v["type"].as_str().unwrap_or("").to_string()).collect()
+}
+
+async fn retry_after_is_honoured_and_dead_instances_come_back(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    let fake = start_fake().await;
+    let anna = alpha.api_user("anna").await;
+    fake.script.lock().unwrap().answers = vec![(503, Some("2"))];
+
+    // Rita follows anna; alpha's Accept first meets a 503 with Retry-After: 2.
+    let follow = json!({"id": format!("{}/follows/1", fake.base), "type": "Follow", "actor": format!("{}/users/rita", fake.base), "object": alpha.url("/u/anna")});
+    assert_eq!(send_signed(&fake, &alpha.url("/inbox"), follow).await, 202);
+    alpha.drain().await;
+    let times: Vec<Instant> = fake.script.lock().unwrap().received.iter().map(|(t, _)| *t).collect();
+    assert_eq!(received_types(&fake), ["Accept", "Accept"], "one refused attempt, one accepted");
+    let waited = times[1] - times[0];
+    assert!(waited >= Duration::from_millis(1900), "waited only {waited:?} despite Retry-After: 2");
+
+    // Failing for more than 72 hours without success: the next failure gives the instance up.
+    let instance = {
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        let rita = buurt::db::models::actor::Actor::by_ap_id(&mut conn, &format!("{}/users/rita", fake.base))
+            .await
+            .unwrap()
+            .unwrap();
+        let id = rita.instance_id.unwrap();
+        let long_ago = buurt::db::now() - chrono::TimeDelta::hours(73);
+        use buurt::db::schema::delivery_target as t;
+        use diesel::{ExpressionMethods, QueryDsl};
+        buurt::dispatch!(&mut conn, c => diesel_async::RunQueryDsl::execute(
+            diesel::update(t::table.filter(t::instance_id.eq(id))).set((t::first_failure_at.eq(Some(long_ago)), t::last_success_at.eq(Some(long_ago)), t::fail_count.eq(20))),
+            c,
+        )
+        .await)
+        .unwrap();
+        id
+    };
+    fake.script.lock().unwrap().answers = vec![(500, None)];
+    anna.post("/api/v1/statuses", json!({"status": "Komt niet aan"})).await;
+    alpha.drain().await;
+    let target = {
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        buurt::db::models::delivery::target(&mut conn, instance).await.unwrap().unwrap()
+    };
+    assert_eq!(target.state, "dead");
+    // While dead, nothing is queued or sent.
+    let before = received_types(&fake).len();
+    anna.post("/api/v1/statuses", json!({"status": "Ook niet"})).await;
+    alpha.drain().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received_types(&fake).len(), before);
+
+    // A valid activity from the instance revives it: the next post arrives.
+    let like = json!({"id": format!("{}/likes/1", fake.base), "type": "Wave", "actor": format!("{}/users/rita", fake.base), "object": alpha.url("/u/anna")});
+    assert_eq!(send_signed(&fake, &alpha.url("/inbox"), like).await, 202);
+    anna.post("/api/v1/statuses", json!({"status": "Weer terug"})).await;
+    alpha.drain().await;
+    let last = fake.script.lock().unwrap().received.last().map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(last["type"], "Create");
+    assert_eq!(last["object"]["content"], "<p>Weer terug</p>");
+}
