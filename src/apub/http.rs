@@ -13,7 +13,7 @@ use super::protocol::{OrderedCollection, OrderedCollectionPage};
 use super::{ApubError, ApubResult, activities, context};
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::delivery::OutboxActivity;
-use crate::db::models::follow::Follow;
+use crate::db::models::follow::{Follow, Side};
 use crate::db::models::post::{Post, PostId, PostView};
 use crate::state::AppState;
 
@@ -167,13 +167,7 @@ pub async fn followers(
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApubResult<Response> {
-    let actor = local_actor(&state, &name, kind_of(&uri)).await?;
-    let mut conn = state.pool.get().await?;
-    let total = Follow::count_followers(&mut conn, actor.id).await?;
-    let rows = Follow::followers_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
-    let next = (rows.len() as i64 == PAGE_SIZE).then(|| rows.last().map(|(id, _)| *id)).flatten();
-    let items = rows.into_iter().map(|(_, a)| Value::String(a.ap_id)).collect();
-    collection(&format!("{}/followers", actor.ap_id), total, q.page.is_some(), q.before, items, next)
+    follow_collection(&state, &uri, &name, &q, Side::Followers).await
 }
 
 pub async fn following(
@@ -182,13 +176,27 @@ pub async fn following(
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApubResult<Response> {
-    let actor = local_actor(&state, &name, kind_of(&uri)).await?;
+    follow_collection(&state, &uri, &name, &q, Side::Following).await
+}
+
+async fn follow_collection(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    name: &str,
+    q: &PageQuery,
+    side: Side,
+) -> ApubResult<Response> {
+    let actor = local_actor(state, name, kind_of(uri)).await?;
     let mut conn = state.pool.get().await?;
-    let total = Follow::count_following(&mut conn, actor.id).await?;
-    let rows = Follow::following_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
+    let total = match side {
+        Side::Followers => Follow::count_followers(&mut conn, actor.id).await?,
+        Side::Following => Follow::count_following(&mut conn, actor.id).await?,
+    };
+    let rows = Follow::page(&mut conn, actor.id, side, q.before, PAGE_SIZE).await?;
     let next = (rows.len() as i64 == PAGE_SIZE).then(|| rows.last().map(|(id, _)| *id)).flatten();
     let items = rows.into_iter().map(|(_, a)| Value::String(a.ap_id)).collect();
-    collection(&format!("{}/following", actor.ap_id), total, q.page.is_some(), q.before, items, next)
+    let path = if side == Side::Followers { "followers" } else { "following" };
+    collection(&format!("{}/{path}", actor.ap_id), total, q.page.is_some(), q.before, items, next)
 }
 
 /// `GET /{u|g}/{name}/featured`: pinned posts (none can be pinned yet, so it is empty).

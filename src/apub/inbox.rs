@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// Largest activity accepted.
 pub const MAX_ACTIVITY_BYTES: usize = 256 * 1024;
 
-/// `POST /inbox`.
+/// `POST /inbox`, and `/actor/inbox` (what is addressed to the server itself).
 pub async fn shared(
     State(state): State<AppState>,
     method: Method,
@@ -50,17 +50,6 @@ pub async fn personal(
         Ok(None) => ApubError::NotFound.into_response(),
         Err(e) => ApubError::from(e).into_response(),
     }
-}
-
-/// `POST /actor/inbox`: the instance actor accepts what is addressed to the server.
-pub async fn instance(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(receive(&state, &method, &uri, &headers, &body).await)
 }
 
 fn respond(result: ApubResult<()>) -> Response {

@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/p/{id}/activity", get(http::post_activity))
         .route("/activities/{kind}/{token}", get(http::activity))
         .route("/inbox", post(inbox::shared))
-        .route("/actor/inbox", post(inbox::instance))
+        .route("/actor/inbox", post(inbox::shared))
         .route("/u/{name}/inbox", post(inbox::personal))
         .route("/g/{name}/inbox", post(inbox::personal))
         .layer(DefaultBodyLimit::max(inbox::MAX_ACTIVITY_BYTES))

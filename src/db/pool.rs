@@ -71,28 +71,31 @@ impl std::fmt::Debug for DbPool {
     }
 }
 
+/// A pool of `size` connections with bounded waits.
+fn build<C>(manager: AsyncDieselConnectionManager<C>, size: usize) -> DbResult<Pool<C>>
+where
+    AsyncDieselConnectionManager<C>: deadpool::managed::Manager,
+{
+    let timeouts = deadpool::managed::Timeouts {
+        wait: Some(Duration::from_secs(30)),
+        create: Some(Duration::from_secs(10)),
+        recycle: Some(Duration::from_secs(10)),
+    };
+    Pool::builder(manager)
+        .max_size(size)
+        .timeouts(timeouts)
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| DbError::Pool(e.to_string()))
+}
+
 impl DbPool {
     /// Builds a pool for `url`. For SQLite the file's folder is created if needed.
     /// No connection is opened until the first use.
     pub fn new(url: &str, size: usize) -> DbResult<DbPool> {
-        let timeouts = deadpool::managed::Timeouts {
-            wait: Some(Duration::from_secs(30)),
-            create: Some(Duration::from_secs(10)),
-            recycle: Some(Duration::from_secs(10)),
-        };
         match Backend::of_url(url) {
-            Backend::Postgres => {
-                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-                let pool = Pool::builder(manager)
-                    .max_size(size)
-                    .timeouts(timeouts)
-                    .runtime(deadpool::Runtime::Tokio1)
-                    .build()
-                    .map_err(|e| DbError::Pool(e.to_string()))?;
-                Ok(DbPool::Pg(pool))
-            }
+            Backend::Postgres => Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new(url), size)?)),
             Backend::Sqlite => {
-                let path = sqlite_path(url).to_string();
                 let mut config = ManagerConfig::<SqliteConn>::default();
                 config.custom_setup = Box::new(|url| {
                     let url = url.to_string();
@@ -105,14 +108,8 @@ impl DbPool {
                     }
                     .boxed()
                 });
-                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-                let pool = Pool::builder(manager)
-                    .max_size(size)
-                    .timeouts(timeouts)
-                    .runtime(deadpool::Runtime::Tokio1)
-                    .build()
-                    .map_err(|e| DbError::Pool(e.to_string()))?;
-                Ok(DbPool::Sqlite(pool))
+                let manager = AsyncDieselConnectionManager::new_with_config(sqlite_path(url), config);
+                Ok(DbPool::Sqlite(build(manager, size)?))
             }
         }
     }

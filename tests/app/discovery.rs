@@ -129,7 +129,9 @@ async fn nodeinfo_reports_real_usage(b: Backend) {
     let (_, _, before) = get_json(&app.url("/nodeinfo/2.1"), "application/json").await;
     assert_eq!(before["usage"]["users"]["total"], 0);
     app.signed_in("carla", Role::Member).await;
-    app.create_user("daan", Role::Member).await;
+    let daan = app.api_user("daan").await;
+    daan.post("/api/v1/statuses", serde_json::json!({"status": "een"})).await;
+    daan.post("/api/v1/statuses", serde_json::json!({"status": "twee"})).await;
     for version in ["2.0", "2.1"] {
         let (status, headers, info) = get_json(&app.url(&format!("/nodeinfo/{version}")), "application/json").await;
         assert_eq!(status, 200);
@@ -139,6 +141,7 @@ async fn nodeinfo_reports_real_usage(b: Backend) {
         assert_eq!(info["protocols"][0], "activitypub");
         assert_eq!(info["usage"]["users"]["total"], 2);
         assert_eq!(info["usage"]["users"]["activeMonth"], 1, "only carla signed in");
+        assert_eq!(info["usage"]["localPosts"], 2);
         assert_eq!(info["openRegistrations"], true);
         assert_eq!(info["metadata"]["nodeName"], "Buurt");
     }

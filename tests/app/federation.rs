@@ -73,6 +73,14 @@ async fn a_remote_follow_is_accepted_and_posts_updates_and_deletes_arrive(b: Bac
     beta.drain().await;
     let unliked = anna.get(&format!("/api/v1/statuses/{}", status["id"].as_str().unwrap())).await;
     assert_eq!(unliked["favourites_count"], 0);
+    // Boosts travel the same way.
+    let boosted = bert.post(&format!("/api/v1/statuses/{remote_id}/reblog"), json!({})).await;
+    assert_eq!(boosted["reblogged"], true);
+    beta.drain().await;
+    assert_eq!(anna.get(&format!("/api/v1/statuses/{}", status["id"].as_str().unwrap())).await["reblogs_count"], 1);
+    bert.post(&format!("/api/v1/statuses/{remote_id}/unreblog"), json!({})).await;
+    beta.drain().await;
+    assert_eq!(anna.get(&format!("/api/v1/statuses/{}", status["id"].as_str().unwrap())).await["reblogs_count"], 0);
 
     // Deleting removes it on beta too.
     anna.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{}", status["id"].as_str().unwrap()), None).await;

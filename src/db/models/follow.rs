@@ -19,6 +19,13 @@ pub struct Follow {
     pub created_at: chrono::NaiveDateTime,
 }
 
+/// Which follows of an actor: who follows it, or whom it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Followers,
+    Following,
+}
+
 impl Follow {
     /// Records a follow (or refreshes its activity id and state when it exists).
     pub async fn upsert(
@@ -107,51 +114,38 @@ impl Follow {
         .map_err(Into::into)
     }
 
-    /// A page of accepted followers (newest follow first), with the follow id as cursor.
-    pub async fn followers_page(
+    /// A page of an actor's accepted followers or followed actors, newest follow first, with
+    /// the follow id as cursor.
+    pub async fn page(
         conn: &mut DbConn,
-        target: ActorId,
+        actor_id: ActorId,
+        side: Side,
         before: Option<i64>,
         limit: i64,
     ) -> DbResult<Vec<(i64, Actor)>> {
-        dispatch!(conn, c => {
-            let mut q = follow::table
-                .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
-                .filter(follow::target_id.eq(target))
-                .filter(follow::accepted.eq(true))
-                .select((follow::id, Actor::as_select()))
-                .order(follow::id.desc())
-                .limit(limit)
-                .into_boxed();
-            if let Some(before) = before {
-                q = q.filter(follow::id.lt(before));
-            }
-            q.load(c).await
-        })
-        .map_err(Into::into)
-    }
-
-    /// A page of actors `follower` follows (accepted), newest first.
-    pub async fn following_page(
-        conn: &mut DbConn,
-        follower: ActorId,
-        before: Option<i64>,
-        limit: i64,
-    ) -> DbResult<Vec<(i64, Actor)>> {
-        dispatch!(conn, c => {
-            let mut q = follow::table
-                .inner_join(actor::table.on(actor::id.eq(follow::target_id)))
-                .filter(follow::follower_id.eq(follower))
-                .filter(follow::accepted.eq(true))
-                .select((follow::id, Actor::as_select()))
-                .order(follow::id.desc())
-                .limit(limit)
-                .into_boxed();
-            if let Some(before) = before {
-                q = q.filter(follow::id.lt(before));
-            }
-            q.load(c).await
-        })
+        // The two sides differ only in which column is "me" and which is "them".
+        macro_rules! page_of {
+            ($mine:expr, $theirs:expr) => {
+                dispatch!(conn, c => {
+                    let mut q = follow::table
+                        .inner_join(actor::table.on(actor::id.eq($theirs)))
+                        .filter($mine.eq(actor_id))
+                        .filter(follow::accepted.eq(true))
+                        .select((follow::id, Actor::as_select()))
+                        .order(follow::id.desc())
+                        .limit(limit)
+                        .into_boxed();
+                    if let Some(before) = before {
+                        q = q.filter(follow::id.lt(before));
+                    }
+                    q.load(c).await
+                })
+            };
+        }
+        match side {
+            Side::Followers => page_of!(follow::target_id, follow::follower_id),
+            Side::Following => page_of!(follow::follower_id, follow::target_id),
+        }
         .map_err(Into::into)
     }
 
