@@ -149,3 +149,44 @@ async fn retry_after_is_honoured_and_dead_instances_come_back(b: Backend) {
     assert_eq!(last["type"], "Create");
     assert_eq!(last["object"]["content"], "<p>Weer terug</p>");
 }
+
+both!(old_rows_are_pruned_but_pending_deliveries_stay);
+
+async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
+    use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
+    let app = TestApp::spawn(b).await;
+    let account = app.create_user("pim", buurt::db::models::local_user::Role::Member).await;
+    let mut conn = app.state.pool.get().await.unwrap();
+    let old = buurt::db::now() - chrono::TimeDelta::days(40);
+    let instance = buurt::db::models::instance::Instance::get_or_create(&mut conn, "far.example").await.unwrap();
+    let mut ids = Vec::new();
+    for (n, pending) in [(1, false), (2, true)] {
+        let ap_id = format!("{}/activities/like/{n}", app.base);
+        let new = NewOutboxActivity {
+            ap_id: &ap_id,
+            actor_id: account.actor.id,
+            kind: "Like",
+            payload: "{}",
+            to_followers: false,
+            to_actors: &[],
+            now: old,
+        };
+        let id = OutboxActivity::enqueue(&mut conn, &new).await.unwrap();
+        OutboxActivity::mark_fanned_out(&mut conn, id).await.unwrap();
+        if pending {
+            queue::add_deliveries(&mut conn, id, &[("https://far.example/inbox".into(), instance.id)], old)
+                .await
+                .unwrap();
+        }
+        ids.push(ap_id);
+    }
+    assert!(queue::mark_received(&mut conn, "https://far.example/a/1", old).await.unwrap());
+    assert_eq!(queue::prune_outbox(&mut conn, buurt::db::now() - chrono::TimeDelta::days(30)).await.unwrap(), 1);
+    assert!(OutboxActivity::by_ap_id(&mut conn, &ids[0]).await.unwrap().is_none(), "delivered and old: gone");
+    assert!(OutboxActivity::by_ap_id(&mut conn, &ids[1]).await.unwrap().is_some(), "still to deliver: kept");
+    assert_eq!(queue::prune_received(&mut conn, buurt::db::now() - chrono::TimeDelta::days(7)).await.unwrap(), 1);
+    assert!(
+        queue::mark_received(&mut conn, "https://far.example/a/1", buurt::db::now()).await.unwrap(),
+        "forgotten, so new again"
+    );
+}

@@ -431,6 +431,21 @@ pub async fn mark_received(conn: &mut DbConn, ap_id: &str, now: chrono::NaiveDat
     Ok(n > 0)
 }
 
+/// Removes sent activities older than `before` that have nothing left to deliver. Their ids
+/// stop dereferencing then; posts' Create activities are served from the posts themselves.
+pub async fn prune_outbox(conn: &mut DbConn, before: chrono::NaiveDateTime) -> DbResult<usize> {
+    let pending = delivery::table.filter(delivery::activity_id.eq(outbox_activity::id));
+    dispatch!(conn, c => diesel::delete(
+        outbox_activity::table
+            .filter(outbox_activity::created_at.lt(before))
+            .filter(outbox_activity::fanned_out.eq(true))
+            .filter(diesel::dsl::not(diesel::dsl::exists(pending))),
+    )
+    .execute(c)
+    .await)
+    .map_err(Into::into)
+}
+
 /// Forgets received ids older than `before` (senders do not retry for that long).
 pub async fn prune_received(conn: &mut DbConn, before: chrono::NaiveDateTime) -> DbResult<usize> {
     dispatch!(conn, c => diesel::delete(received_activity::table.filter(received_activity::received_at.lt(before))).execute(c).await)
