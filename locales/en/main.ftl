@@ -133,3 +133,9 @@ oauth-deny = Refuse
 oauth-denied = You did not give the app access.
 oauth-copy-code = Copy this code and paste it into the app:
 error-oauth-request = This request from the app is not valid. Try to sign in again from the app.
+
+interaction-open-original = View the original
+interaction-follow = Follow { $handle }
+interaction-following = You follow { $handle }.
+interaction-requested = Your request to follow { $handle } is waiting for approval.
+error-interaction-not-found = We could not find this account or post. Please check the address.

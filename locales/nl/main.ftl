@@ -133,3 +133,9 @@ oauth-deny = Weigeren
 oauth-denied = Je hebt de app geen toegang gegeven.
 oauth-copy-code = Kopieer deze code en plak hem in de app:
 error-oauth-request = Dit verzoek van de app klopt niet. Probeer opnieuw in te loggen vanuit de app.
+
+interaction-open-original = Bekijk het origineel
+interaction-follow = Volg { $handle }
+interaction-following = Je volgt { $handle }.
+interaction-requested = Je verzoek om { $handle } te volgen wacht op goedkeuring.
+error-interaction-not-found = We konden dit account of bericht niet vinden. Controleer het adres.

@@ -239,3 +239,19 @@ pub struct AuthorizePage<'a> {
     pub scopes: Vec<String>,
     pub hidden: Vec<(&'static str, String)>,
 }
+
+#[derive(Template)]
+#[template(path = "interaction.html")]
+pub struct InteractionPage<'a> {
+    pub ctx: &'a Ctx,
+    /// What was asked for, sent back with the follow form.
+    pub uri: String,
+    pub title: String,
+    pub handle: String,
+    /// Sanitized HTML (a profile summary or a post).
+    pub content: String,
+    pub link: String,
+    pub can_follow: bool,
+    pub following: bool,
+    pub requested: bool,
+}

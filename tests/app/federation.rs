@@ -181,3 +181,30 @@ async fn authorized_fetch_mode_answers_only_signed_requests(b: Backend) {
     let found = bert.get(&format!("/api/v2/search?q={}&resolve=true", alpha.url("/u/anna"))).await;
     assert_eq!(found["accounts"][0]["acct"], alpha.handle("anna"), "{found}");
 }
+
+both!(remote_interaction_page_follows_an_actor_of_another_server);
+
+async fn remote_interaction_page_follows_an_actor_of_another_server(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    alpha.create_user("anna", buurt::db::models::local_user::Role::Member).await;
+    // The page behind the subscribe template beta publishes in its WebFinger.
+    let bert = beta.signed_in("bert", buurt::db::models::local_user::Role::Member).await;
+    let path = format!(
+        "/authorize_interaction?uri={}",
+        buurt::web::context::urlencode(&format!("acct:{}", alpha.handle("anna")))
+    );
+    let page = bert.get_html(&path).await;
+    assert_eq!(text_of(&page, "h1").as_deref(), Some("anna"));
+    assert!(page.html().contains(&format!("Volg @anna@{}", alpha.settings().instance.domain)));
+    let response =
+        bert.submit(&path, "/authorize_interaction", &[("uri", &format!("acct:{}", alpha.handle("anna")))]).await;
+    assert_eq!(response.status(), 303);
+    beta.drain().await;
+    alpha.drain().await;
+    let page = bert.get_html(&path).await;
+    assert!(page.html().contains("Je volgt @anna@"), "{}", page.html());
+    // An address that leads nowhere is a clear 400, and signing in comes first.
+    assert_eq!(bert.get("/authorize_interaction?uri=acct:nobody@localhost:1").await.status(), 400);
+    assert_eq!(beta.browser().get(&path).await.status(), 303);
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod error;
 pub mod health;
 pub mod home;
+pub mod interaction;
 pub mod oauth;
 pub mod post;
 pub mod profile;
