@@ -8,6 +8,7 @@ mod util;
 mod accounts;
 mod admin;
 mod api;
+mod browser;
 mod config;
 mod delivery;
 mod discovery;

@@ -1,0 +1,109 @@
+//! Every page type in headless Chromium with axe-core: no WCAG 2.1 A/AA violations, in the
+//! light and the dark colour scheme, anonymous and signed in.
+
+use std::path::Path;
+use std::process::Command;
+
+use buurt::config::RegistrationMode;
+use buurt::db::models::local_user::Role;
+use serde_json::json;
+
+use crate::both;
+use crate::util::*;
+
+both!(every_page_type_passes_axe_in_both_colour_schemes);
+
+/// Installs the browser test packages once (parallel tests wait for each other).
+fn browser_packages() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let lock = std::env::temp_dir().join("buurt-browser-npm.lock");
+    while std::fs::create_dir(&lock).is_err() {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let result = std::panic::catch_unwind(|| {
+        if !dir.join("node_modules/playwright-core").exists() {
+            let status = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir)
+                .status()
+                .unwrap();
+            assert!(status.success(), "npm ci in tests/browser failed");
+        }
+    });
+    let _ = std::fs::remove_dir(&lock);
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+    dir
+}
+
+async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let app = TestApp::spawn_with(b, |s| s.instance.registration = RegistrationMode::Approval).await;
+    app.create_user("wijkadmin", Role::Admin).await;
+    let anna = app.api_user("anna").await;
+    let post = anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?"})).await;
+    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    let applicant = with(registration("piet"), "reason", "Ik woon op nummer 12");
+    assert_eq!(app.browser().register(&as_refs(&applicant)).await.status(), 200);
+    let admin = app.browser();
+    admin.login("wijkadmin", PASSWORD).await;
+    admin.submit("/beheer/uitnodigingen", "/beheer/uitnodigingen", &[("max_uses", "3"), ("expires_days", "7")]).await;
+    let client: serde_json::Value = reqwest::Client::new()
+        .post(app.url("/api/v1/apps"))
+        .form(&[("client_name", "Buurtapp"), ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"), ("scopes", "read write")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let authorize =
+        format!("/oauth/authorize?response_type=code&client_id={}&scope=read", client["client_id"].as_str().unwrap());
+
+    let pages = json!([
+        {"path": "/", "signedIn": false},
+        {"path": "/inloggen", "signedIn": false},
+        {"path": "/registreren", "signedIn": false},
+        {"path": "/bestaat-niet", "signedIn": false},
+        {"path": "/u/anna", "signedIn": false},
+        {"path": "/g/tuin", "signedIn": false},
+        {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
+        {"path": "/", "signedIn": true},
+        {"path": "/instellingen", "signedIn": true},
+        {"path": "/instellingen/wachtwoord", "signedIn": true},
+        {"path": "/beheer/aanmeldingen", "signedIn": true},
+        {"path": "/beheer/uitnodigingen", "signedIn": true},
+        {"path": format!("/authorize_interaction?uri=acct:{}", app.handle("anna")), "signedIn": true},
+        {"path": authorize, "signedIn": true},
+    ]);
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-{b:?}"));
+    let (base, pages, artifacts2) = (app.base.clone(), pages.to_string(), artifacts.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("axe.mjs")
+            .current_dir(&dir)
+            .env("BASE", base)
+            .env("LOGIN", "wijkadmin")
+            .env("PASSWORD", PASSWORD)
+            .env("PAGES", pages)
+            .env("ARTIFACTS", artifacts2)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "axe found violations (screenshots in {}):\n{stdout}\n{}",
+        artifacts.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("axe: 28 page checks, 0 violations"), "{stdout}");
+    // Signed-in pages were really seen signed in (no redirect to the login page).
+    assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");
+    println!("{stdout}");
+}
