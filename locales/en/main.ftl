@@ -139,3 +139,17 @@ interaction-follow = Follow { $handle }
 interaction-following = You follow { $handle }.
 interaction-requested = Your request to follow { $handle } is waiting for approval.
 error-interaction-not-found = We could not find this account or post. Please check the address.
+
+profile-followers = { $count ->
+    [one] { $count } follower
+   *[other] { $count } followers
+}
+profile-follow = Follow
+profile-unfollow = Unfollow
+profile-your-handle = Your own fediverse address
+profile-your-handle-hint = For example @you@mastodon.social. We send you to your own server to follow.
+profile-remote-follow = Follow from my server
+error-remote-handle = Enter your address like @name@server.example.
+error-remote-unreachable = We cannot reach that server right now.
+error-remote-unknown = That server does not know this address.
+error-remote-no-template = Your server does not say where to follow. Search for this address in your own app.

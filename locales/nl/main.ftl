@@ -139,3 +139,17 @@ interaction-follow = Volg { $handle }
 interaction-following = Je volgt { $handle }.
 interaction-requested = Je verzoek om { $handle } te volgen wacht op goedkeuring.
 error-interaction-not-found = We konden dit account of bericht niet vinden. Controleer het adres.
+
+profile-followers = { $count ->
+    [one] { $count } volger
+   *[other] { $count } volgers
+}
+profile-follow = Volgen
+profile-unfollow = Niet meer volgen
+profile-your-handle = Je eigen adres in het fediverse
+profile-your-handle-hint = Bijvoorbeeld @jij@mastodon.social. We sturen je naar je eigen server om te volgen.
+profile-remote-follow = Volg vanaf mijn server
+error-remote-handle = Vul je adres in zoals @naam@server.nl.
+error-remote-unreachable = Die server kunnen we nu niet bereiken.
+error-remote-unknown = Die server kent dit adres niet.
+error-remote-no-template = Je server vertelt niet waar je kunt volgen. Zoek dit adres in je eigen app.

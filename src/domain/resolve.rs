@@ -44,6 +44,35 @@ pub async fn account(state: &AppState, handle: &str, fetch: bool) -> ApubResult<
     }
 }
 
+/// The "follow this" page of someone's own server: the `http://ostatus.org/schema/1.0/subscribe`
+/// template in the WebFinger of `@name@domain`. Errors are message keys for the person.
+pub async fn subscribe_template(state: &AppState, handle: &str) -> Result<String, &'static str> {
+    let handle = handle.trim().trim_start_matches('@');
+    let Some((name, domain)) = handle.split_once('@') else {
+        return Err("error-remote-handle");
+    };
+    if name.is_empty() || domain.is_empty() || handle.len() > 300 || domain.contains(['/', '?', '#', ' ']) {
+        return Err("error-remote-handle");
+    }
+    let scheme = if state.settings.federation.allow_http { "http" } else { "https" };
+    let url = format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{name}@{domain}");
+    let response = state.http.get(&url).header("accept", "application/jrd+json, application/json").send().await;
+    let Ok(response) = response.map_err(|e| tracing::info!(url, error = %e, "remote follow: WebFinger failed")) else {
+        return Err("error-remote-unreachable");
+    };
+    if !response.status().is_success() {
+        return Err("error-remote-unknown");
+    }
+    let body: Value = response.json().await.map_err(|_| "error-remote-unknown")?;
+    body["links"]
+        .as_array()
+        .and_then(|links| links.iter().find(|l| l["rel"] == "http://ostatus.org/schema/1.0/subscribe"))
+        .and_then(|l| l["template"].as_str())
+        .filter(|t| t.starts_with("https://") || (state.settings.federation.allow_http && t.starts_with("http://")))
+        .map(str::to_string)
+        .ok_or("error-remote-no-template")
+}
+
 /// An actor or post by URL: from the database, else fetched.
 pub async fn url(state: &AppState, url: &Url, fetch: bool) -> ApubResult<Option<Found>> {
     {

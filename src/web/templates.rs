@@ -220,6 +220,14 @@ pub struct ProfilePage<'a> {
     pub actor: crate::db::models::actor::Actor,
     pub handle: String,
     pub is_group: bool,
+    /// For a signed-in visitor other than the actor: whether they follow it.
+    pub following: Option<bool>,
+    pub followers: i64,
+    /// `/u/name` or `/g/name`.
+    pub path: String,
+    /// The remote-follow form's error and what was typed.
+    pub remote_error: Option<String>,
+    pub remote_value: String,
 }
 
 #[derive(Template)]

@@ -11,7 +11,10 @@ use serde_json::json;
 use crate::both;
 use crate::util::*;
 
-both!(every_page_type_passes_axe_in_both_colour_schemes);
+both!(
+    every_page_type_passes_axe_in_both_colour_schemes,
+    a_resident_registers_changes_language_and_follows_in_the_browser
+);
 
 /// Installs the browser test packages once (parallel tests wait for each other).
 fn browser_packages() -> std::path::PathBuf {
@@ -71,6 +74,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/g/tuin", "signedIn": false},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
         {"path": "/", "signedIn": true},
+        {"path": "/g/tuin", "signedIn": true},
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
         {"path": "/beheer/aanmeldingen", "signedIn": true},
@@ -101,9 +105,45 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         artifacts.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("axe: 28 page checks, 0 violations"), "{stdout}");
+    assert!(stdout.contains("axe: 30 page checks, 0 violations"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");
     println!("{stdout}");
+}
+
+async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Backend) {
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    buurt::domain::actors::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
+    beta.create_user("bert", Role::Member).await;
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("flows-{b:?}"));
+    let (a, bb, artifacts2) = (alpha.base.clone(), beta.base.clone(), artifacts.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("flows.mjs")
+            .current_dir(&dir)
+            .env("ALPHA", a)
+            .env("BETA", bb)
+            .env("GROUP", "tuin")
+            .env("REMOTE", "bert")
+            .env("ARTIFACTS", artifacts2)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("flows: all passed"),
+        "browser flow failed (screenshot in {}):\n{stdout}\n{}",
+        artifacts.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The remote follow really happened on both sides.
+    let fenna = alpha.account("fenna").await.unwrap();
+    let mut conn = alpha.state.pool.get().await.unwrap();
+    assert_eq!(buurt::db::models::follow::Follow::count_following(&mut conn, fenna.actor.id).await.unwrap(), 2);
 }

@@ -208,3 +208,32 @@ async fn remote_interaction_page_follows_an_actor_of_another_server(b: Backend) 
     assert_eq!(bert.get("/authorize_interaction?uri=acct:nobody@localhost:1").await.status(), 400);
     assert_eq!(beta.browser().get(&path).await.status(), 303);
 }
+
+both!(remote_follow_form_explains_what_went_wrong);
+
+async fn remote_follow_form_explains_what_went_wrong(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    alpha.create_user("anna", buurt::db::models::local_user::Role::Member).await;
+    let visitor = alpha.browser();
+    for (handle, message) in [
+        ("geen adres", "Vul je adres in zoals @naam@server.nl."),
+        ("@x@localhost:1", "Die server kunnen we nu niet bereiken."),
+    ] {
+        let response = visitor.submit("/u/anna", "/u/anna/op-afstand", &[("handle", handle)]).await;
+        assert_eq!(response.status(), 422, "{handle}");
+        let page = html(response).await;
+        assert_eq!(text_of(&page, "#remote-handle-error").as_deref(), Some(message), "{handle}");
+        assert!(page.html().contains(&format!("value=\"{handle}\"")), "what was typed is kept");
+    }
+    // A server that answers: sent to its subscribe template with our actor's URL.
+    let beta = TestApp::spawn_federated(b).await;
+    beta.create_user("bert", buurt::db::models::local_user::Role::Member).await;
+    let response =
+        visitor.submit("/u/anna", "/u/anna/op-afstand", &[("handle", &format!("@{}", beta.handle("bert")))]).await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        location,
+        format!("{}/authorize_interaction?uri={}", beta.base, buurt::web::context::urlencode(&alpha.url("/u/anna")))
+    );
+}

@@ -4,11 +4,13 @@
 use axum::extract::Path;
 use axum::http::header::VARY;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::follow::Follow;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
+use crate::web::form::CsrfForm;
 use crate::web::templates::{ProfilePage, page};
 
 pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
@@ -33,9 +35,105 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind) -> WebR
     if actor.deleted {
         return Err(WebError::NotFound);
     }
-    let handle = format!("@{}@{}", actor.username, ctx.state.settings.instance.domain);
-    let mut response =
-        page(StatusCode::OK, &ProfilePage { ctx: &ctx, is_group: kind == ActorKind::Group, handle, actor });
+    let mut response = render(&ctx, actor, kind, StatusCode::OK, None, String::new()).await?;
     response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
     Ok(response)
+}
+
+/// The profile page, with the remote-follow form's error (and what was typed) when there is one.
+async fn render(
+    ctx: &Ctx,
+    actor: Actor,
+    kind: ActorKind,
+    status: StatusCode,
+    remote_error: Option<String>,
+    remote_value: String,
+) -> WebResult<Response> {
+    let handle = format!("@{}@{}", actor.username, ctx.state.settings.instance.domain);
+    let (following, followers) = {
+        let mut conn = ctx.state.pool.get().await?;
+        let following = match &ctx.account {
+            Some(me) if me.actor.id != actor.id => {
+                Some(Follow::find(&mut conn, me.actor.id, actor.id).await?.is_some())
+            }
+            _ => None,
+        };
+        (following, Follow::count_followers(&mut conn, actor.id).await?)
+    };
+    let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);
+    let is_group = kind == ActorKind::Group;
+    let data = ProfilePage { ctx, is_group, handle, actor, following, followers, path, remote_error, remote_value };
+    Ok(page(status, &data))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FollowForm {
+    /// `follow` or `unfollow`.
+    action: String,
+}
+
+/// `POST /u/{name}/volgen` and `/g/{name}/volgen`: a signed-in resident follows or unfollows.
+pub async fn follow_person(Path(name): Path<String>, form: CsrfForm<FollowForm>) -> WebResult<Response> {
+    follow(form, &name, ActorKind::Person).await
+}
+
+pub async fn follow_group(Path(name): Path<String>, form: CsrfForm<FollowForm>) -> WebResult<Response> {
+    follow(form, &name, ActorKind::Group).await
+}
+
+async fn follow(CsrfForm { ctx, form }: CsrfForm<FollowForm>, name: &str, kind: ActorKind) -> WebResult<Response> {
+    let me = ctx.require_account()?;
+    let actor = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?
+    };
+    let actor = actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)?;
+    match form.action.as_str() {
+        "follow" => {
+            crate::domain::social::follow(&ctx.state, me, &actor).await?;
+        }
+        "unfollow" => crate::domain::social::unfollow(&ctx.state, me, &actor).await?,
+        _ => return Err(WebError::BadRequest("error-choice-invalid")),
+    }
+    let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);
+    Ok(Redirect::to(&path).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RemoteFollowForm {
+    /// The visitor's own address, `@name@their.server`.
+    handle: String,
+}
+
+/// `POST /u/{name}/op-afstand` and `/g/…`: a visitor from another server enters their address
+/// and is sent to their own server's "follow this" page (its WebFinger subscribe template).
+pub async fn remote_person(Path(name): Path<String>, form: CsrfForm<RemoteFollowForm>) -> WebResult<Response> {
+    remote_follow(form, &name, ActorKind::Person).await
+}
+
+pub async fn remote_group(Path(name): Path<String>, form: CsrfForm<RemoteFollowForm>) -> WebResult<Response> {
+    remote_follow(form, &name, ActorKind::Group).await
+}
+
+async fn remote_follow(
+    CsrfForm { ctx, form }: CsrfForm<RemoteFollowForm>,
+    name: &str,
+    kind: ActorKind,
+) -> WebResult<Response> {
+    let actor = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?
+    };
+    let actor = actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)?;
+    match crate::domain::resolve::subscribe_template(&ctx.state, &form.handle).await {
+        Ok(template) => {
+            let target = template.replace("{uri}", &crate::web::context::urlencode(&actor.ap_id));
+            Ok(Redirect::to(&target).into_response())
+        }
+        Err(message) => {
+            render(&ctx, actor, kind, StatusCode::UNPROCESSABLE_ENTITY, Some(ctx.t(message)), form.handle).await
+        }
+    }
 }

@@ -1,0 +1,89 @@
+// Browser flows in Debian's headless Chromium: register, sign out and in, change language,
+// follow a group, and follow an actor of another server through the remote-follow flow.
+//
+// Environment: ALPHA and BETA (instance URLs), GROUP (a group on alpha), REMOTE (a person on
+// beta), ARTIFACTS (screenshots when a step fails). Prints one line per step; exits 1 on failure.
+
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const { ALPHA: alpha, BETA: beta, GROUP: group, REMOTE: remote } = process.env;
+const artifacts = process.env.ARTIFACTS || "artifacts";
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const context = await browser.newContext({ locale: "nl-NL" });
+const page = await context.newPage();
+let step = "start";
+
+async function expectText(selector, text) {
+  const content = (await page.textContent(selector)) || "";
+  if (!content.includes(text)) throw new Error(`${selector} shows "${content.trim()}", expected "${text}"`);
+}
+
+async function run(name, body) {
+  step = name;
+  await body();
+  console.log(`ok ${name}`);
+}
+
+try {
+  await run("register", async () => {
+    await page.goto(`${alpha}/registreren`);
+    await page.fill("#username", "fenna");
+    await page.fill("#display_name", "Fenna");
+    await page.fill("#email", "fenna@buurt.example");
+    await page.fill("#password", "fiets-molen-Kanaal-93");
+    await page.fill("#password_confirm", "fiets-molen-Kanaal-93");
+    await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+    await expectText("main", "Welkom terug, Fenna.");
+  });
+  await run("sign out and in again", async () => {
+    await Promise.all([page.waitForNavigation(), page.click("text=Uitloggen")]);
+    await expectText("header", "Inloggen");
+    await page.goto(`${alpha}/inloggen`);
+    await page.fill("#login", "fenna@buurt.example");
+    await page.fill("#password", "fiets-molen-Kanaal-93");
+    await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+    await expectText("main", "Welkom terug, Fenna.");
+  });
+  await run("change language", async () => {
+    await Promise.all([page.waitForNavigation(), page.click("button[value=en]")]);
+    await expectText("main", "Welcome back, Fenna.");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=nl]")]);
+    await expectText("main", "Welkom terug, Fenna.");
+  });
+  await run("follow a group", async () => {
+    await page.goto(`${alpha}/g/${group}`);
+    await Promise.all([page.waitForNavigation(), page.click("button[value=follow]")]);
+    await expectText("main", "Niet meer volgen");
+    await expectText("main", "1 volger");
+  });
+  await run("follow an actor of another server", async () => {
+    await page.goto(`${beta}/u/${remote}`);
+    await page.fill("#remote-handle", `@fenna@${new URL(alpha).host}`);
+    await Promise.all([page.waitForNavigation(), page.click("text=Volg vanaf mijn server")]);
+    if (!page.url().startsWith(`${alpha}/authorize_interaction`)) throw new Error(`landed on ${page.url()}`);
+    await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const text = (await page.textContent("main")) || "";
+      if (text.includes("Je volgt")) break;
+      if (Date.now() > deadline) throw new Error(`follow not accepted: ${text.trim()}`);
+      await page.waitForTimeout(200);
+      await page.reload();
+    }
+  });
+  console.log("flows: all passed");
+} catch (error) {
+  console.log(`FAIL ${step}: ${error.message}`);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: `${artifacts}/${step.replace(/[^a-z0-9]+/gi, "_")}.png`, fullPage: true });
+  await browser.close();
+  process.exit(1);
+}
+await browser.close();
