@@ -153,3 +153,19 @@ error-remote-handle = Enter your address like @name@server.example.
 error-remote-unreachable = We cannot reach that server right now.
 error-remote-unknown = That server does not know this address.
 error-remote-no-template = Your server does not say where to follow. Search for this address in your own app.
+
+home-posts-heading = New in the neighbourhood
+home-posts-none = There are no posts yet.
+home-groups-heading = Groups
+home-groups-none = There are no groups yet.
+
+statement-title = Accessibility
+statement-intro = { $site } wants everyone to be able to use this website, including people with a disability. That is why we follow the guidelines for digital accessibility: WCAG 2.1 at level AA.
+statement-how-heading = How we check this
+statement-how = Every kind of page is tested automatically with axe-core in a real browser on every change, in the light and the dark theme. The pages work without JavaScript and with the keyboard alone.
+statement-known-heading = What does not work well yet
+statement-known = Automated tests do not find everything. Do you run into a problem? Let us know and we will fix it.
+statement-contact-heading = Contact
+statement-contact = Report an accessibility problem to
+statement-contact-admins = Report an accessibility problem to the admins of this neighbourhood.
+footer-accessibility = Accessibility

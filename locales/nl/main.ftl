@@ -153,3 +153,19 @@ error-remote-handle = Vul je adres in zoals @naam@server.nl.
 error-remote-unreachable = Die server kunnen we nu niet bereiken.
 error-remote-unknown = Die server kent dit adres niet.
 error-remote-no-template = Je server vertelt niet waar je kunt volgen. Zoek dit adres in je eigen app.
+
+home-posts-heading = Nieuw in de buurt
+home-posts-none = Er zijn nog geen berichten.
+home-groups-heading = Groepen
+home-groups-none = Er zijn nog geen groepen.
+
+statement-title = Toegankelijkheid
+statement-intro = { $site } wil dat iedereen deze website kan gebruiken, ook met een beperking. Daarom volgen we de richtlijnen voor digitale toegankelijkheid: WCAG 2.1 op niveau AA.
+statement-how-heading = Hoe we dit controleren
+statement-how = Elke soort pagina wordt bij elke wijziging automatisch getest met axe-core in een echte browser, in de lichte en de donkere weergave. De pagina's werken zonder JavaScript en met alleen het toetsenbord.
+statement-known-heading = Wat nog niet goed gaat
+statement-known = Automatische tests vinden niet alles. Loopt u ergens tegenaan? Laat het ons weten, dan lossen we het op.
+statement-contact-heading = Contact
+statement-contact = Meld een probleem met de toegankelijkheid via
+statement-contact-admins = Meld een probleem met de toegankelijkheid bij de beheerders van deze buurt.
+footer-accessibility = Toegankelijkheid

@@ -91,6 +91,8 @@ pub struct InstanceSettings {
     pub timezone: String,
     /// `open`, `approval`, `invite` or `closed`.
     pub registration: RegistrationMode,
+    /// Address for questions and accessibility problems, shown on /toegankelijkheid.
+    pub contact_email: String,
 }
 
 impl Default for InstanceSettings {
@@ -103,6 +105,7 @@ impl Default for InstanceSettings {
             languages: vec!["nl".into(), "en".into()],
             timezone: "Europe/Amsterdam".into(),
             registration: RegistrationMode::Approval,
+            contact_email: String::new(),
         }
     }
 }

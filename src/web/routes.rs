@@ -11,7 +11,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::pages::{accounts, admin, error, health, home, interaction, oauth, post, profile, settings};
+use super::pages::{accounts, admin, error, health, home, interaction, oauth, post, profile, settings, statement};
 use crate::state::AppState;
 
 /// Form posts of pages are small; uploads (later) get their own limit.
@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/instellingen", get(settings::settings_page).post(settings::save_settings))
         .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
         .route("/taal", post(settings::switch_language))
+        .route("/toegankelijkheid", get(statement::show))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
         .route("/authorize_interaction", get(interaction::show).post(interaction::follow))
         .route("/beheer/aanmeldingen", get(admin::registrations))

@@ -168,6 +168,18 @@ pub struct HomePage<'a> {
     pub ctx: &'a Ctx,
     pub description: String,
     pub members: i64,
+    pub groups: Vec<crate::db::models::actor::Actor>,
+    pub posts: Vec<HomePost>,
+}
+
+/// A post as the home page lists it.
+pub struct HomePost {
+    pub path: String,
+    pub author: String,
+    pub author_path: String,
+    /// Sanitized HTML.
+    pub content: String,
+    pub published: String,
 }
 
 #[derive(Template)]
@@ -262,4 +274,12 @@ pub struct InteractionPage<'a> {
     pub can_follow: bool,
     pub following: bool,
     pub requested: bool,
+}
+
+#[derive(Template)]
+#[template(path = "statement.html")]
+pub struct StatementPage<'a> {
+    pub ctx: &'a Ctx,
+    /// Empty when none is configured.
+    pub contact: String,
 }

@@ -108,6 +108,10 @@ fn keys_used() -> BTreeSet<String> {
         "skip-",
         "back-",
         "footer-",
+        "profile-",
+        "oauth-",
+        "interaction-",
+        "statement-",
     ];
     let mut used = BTreeSet::new();
     let mut files = Vec::new();
@@ -133,7 +137,7 @@ fn keys_used() -> BTreeSet<String> {
         }
     }
     // Class names and ids in templates share the prefixes; they are not messages.
-    for not_a_key in ["error-summary", "form-links", "language-switch", "skip-link", "field--invalid"] {
+    for not_a_key in ["error-summary", "form-links", "language-switch", "skip-link", "field--invalid", "home-grid"] {
         used.remove(not_a_key);
     }
     used
@@ -146,4 +150,35 @@ fn dutch_and_english_catalogues_are_complete() {
     assert_eq!(nl, en, "nl and en catalogues have different keys");
     let missing: Vec<_> = keys_used().difference(&nl).cloned().collect();
     assert!(missing.is_empty(), "keys used but not translated: {missing:?}");
+}
+
+both!(home_page_shows_recent_posts_and_groups, accessibility_statement_comes_from_the_configuration);
+
+async fn home_page_shows_recent_posts_and_groups(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let empty = app.browser().get_html("/").await;
+    assert!(empty.html().contains("Er zijn nog geen berichten."));
+    let anna = app.api_user("anna").await;
+    anna.post("/api/v1/statuses", serde_json::json!({"status": "Zaterdag rommelmarkt!"})).await;
+    anna.post("/api/v1/statuses", serde_json::json!({"status": "Alleen voor volgers", "visibility": "private"})).await;
+    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    let home = app.browser().get_html("/").await;
+    let text = home.html();
+    assert!(text.contains("Zaterdag rommelmarkt!"));
+    assert!(!text.contains("Alleen voor volgers"), "only public posts on the home page");
+    assert!(text.contains("href=\"/g/tuin\">De Buurttuin</a>"));
+}
+
+async fn accessibility_statement_comes_from_the_configuration(b: Backend) {
+    let app = TestApp::spawn_with(b, |s| {
+        s.instance.name = "Buurt Oosterpark".into();
+        s.instance.contact_email = "toegankelijk@oosterpark.example".into();
+    })
+    .await;
+    let page = app.browser().get_html("/toegankelijkheid").await;
+    assert_eq!(text_of(&page, "h1").as_deref(), Some("Toegankelijkheid"));
+    assert!(page.html().contains("Buurt Oosterpark wil dat iedereen"));
+    assert!(page.html().contains("mailto:toegankelijk@oosterpark.example"));
+    let home = app.browser().get_html("/").await;
+    assert!(home.html().contains("href=\"/toegankelijkheid\""), "linked from every page");
 }

@@ -190,6 +190,20 @@ impl Actor {
         .map_err(Into::into)
     }
 
+    /// Local actors of a kind, newest first.
+    pub async fn list_local(conn: &mut DbConn, kind: ActorKind, limit: i64) -> DbResult<Vec<Actor>> {
+        dispatch!(conn, c => actor::table
+            .filter(actor::local.eq(true))
+            .filter(actor::deleted.eq(false))
+            .filter(actor::kind.eq(kind.as_str()))
+            .order(actor::id.desc())
+            .limit(limit)
+            .select(Actor::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
     pub async fn count_local(conn: &mut DbConn, kind: ActorKind) -> DbResult<i64> {
         dispatch!(conn, c => actor::table
             .filter(actor::local.eq(true))

@@ -10,3 +10,4 @@ pub mod oauth;
 pub mod post;
 pub mod profile;
 pub mod settings;
+pub mod statement;

@@ -1,0 +1,13 @@
+//! `/toegankelijkheid`: the accessibility statement, generated from the configuration.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::web::context::Ctx;
+use crate::web::error::WebResult;
+use crate::web::templates::{StatementPage, page};
+
+pub async fn show(ctx: Ctx) -> WebResult<Response> {
+    let contact = ctx.state.settings.instance.contact_email.clone();
+    Ok(page(StatusCode::OK, &StatementPage { ctx: &ctx, contact }))
+}
