@@ -20,6 +20,8 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// The HTTP client for everything we send to or fetch from other servers.
     pub http: reqwest::Client,
+    /// The organisation's theme stylesheet (`instance.theme_file`): its served name and text.
+    pub theme: Option<Arc<(String, String)>>,
     /// Wakes the delivery workers after a transaction stored outgoing activities.
     pub delivery_wake: Arc<tokio::sync::Notify>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
@@ -31,8 +33,10 @@ impl AppState {
     pub async fn new(settings: Settings, pool: DbPool, site: Site, instance_actor: Actor) -> anyhow::Result<AppState> {
         let base_url: Arc<str> = settings.base_url().into();
         let http = crate::apub::http_client(&settings, &base_url)?;
+        let theme = crate::web::assets::load_theme(&settings.instance.theme_file)?.map(Arc::new);
         let state = AppState {
             http,
+            theme,
             settings: Arc::new(settings),
             pool,
             site: Arc::new(site),

@@ -93,6 +93,9 @@ pub struct InstanceSettings {
     pub registration: RegistrationMode,
     /// Address for questions and accessibility problems, shown on /toegankelijkheid.
     pub contact_email: String,
+    /// A CSS file of the organisation's own design tokens (NL Design System names such as
+    /// `--nl-link-color`), loaded after Buurt's stylesheet. Empty: Buurt's own colours.
+    pub theme_file: String,
 }
 
 impl Default for InstanceSettings {
@@ -106,6 +109,7 @@ impl Default for InstanceSettings {
             timezone: "Europe/Amsterdam".into(),
             registration: RegistrationMode::Approval,
             contact_email: String::new(),
+            theme_file: String::new(),
         }
     }
 }

@@ -46,6 +46,29 @@ pub fn url(name: &str) -> String {
         .map_or_else(|| format!("/static/{name}"), |(hashed, _)| format!("/static/{hashed}"))
 }
 
+/// Reads the theme file at start-up: `(served name, css)`, or `None` when none is configured.
+pub fn load_theme(path: &str) -> anyhow::Result<Option<(String, String)>> {
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let css = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("instance.theme_file {path}: {e}"))?;
+    let hash = crate::domain::site::hex(&Sha256::digest(css.as_bytes())[..6]);
+    Ok(Some((format!("theme-{hash}.css"), css)))
+}
+
+/// `GET /theme/{file}`: the organisation's theme under its content hash.
+pub async fn serve_theme(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    let theme = state.theme.as_ref().filter(|t| t.0 == file).ok_or(WebError::NotFound)?;
+    Ok((
+        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=31536000, immutable")],
+        theme.1.clone(),
+    )
+        .into_response())
+}
+
 pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {
     let (_, asset) = HASHED.iter().find(|(hashed, _)| *hashed == file).ok_or(WebError::NotFound)?;
     Ok(([(CONTENT_TYPE, asset.content_type), (CACHE_CONTROL, "public, max-age=31536000, immutable")], asset.body)

@@ -73,6 +73,11 @@ impl Ctx {
         super::assets::url("buurt.css")
     }
 
+    /// The organisation's theme stylesheet, when one is configured.
+    pub fn theme_url(&self) -> Option<String> {
+        self.state.theme.as_ref().map(|t| format!("/theme/{}", t.0))
+    }
+
     /// A stored UTC time in the instance's time zone, in the page language's format.
     pub fn datetime(&self, utc: chrono::NaiveDateTime) -> String {
         let tz: chrono_tz::Tz = self.state.settings.instance.timezone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(super::assets::serve))
+        .route("/theme/{file}", get(super::assets::serve_theme))
         .merge(crate::apub::routes::router())
         .merge(crate::api::routes::router())
         .merge(pages)

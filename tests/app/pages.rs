@@ -182,3 +182,29 @@ async fn accessibility_statement_comes_from_the_configuration(b: Backend) {
     let home = app.browser().get_html("/").await;
     assert!(home.html().contains("href=\"/toegankelijkheid\""), "linked from every page");
 }
+
+both!(an_organisation_theme_file_restyles_every_page);
+
+async fn an_organisation_theme_file_restyles_every_page(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("gemeente.css");
+    std::fs::write(&theme, ":root { --nl-header-background-color: #8b0000; --nl-link-color: #6b0000; }\n").unwrap();
+    let path = theme.display().to_string();
+    let app = TestApp::spawn_with(b, |s| s.instance.theme_file = path).await;
+    let page = app.browser().get_html("/inloggen").await;
+    let links: Vec<String> = {
+        let sel = scraper::Selector::parse("link[rel=stylesheet]").unwrap();
+        page.select(&sel).map(|e| e.value().attr("href").unwrap().to_string()).collect()
+    };
+    assert_eq!(links.len(), 2, "Buurt's stylesheet, then the theme");
+    assert!(links[1].starts_with("/theme/theme-") && links[1].ends_with(".css"));
+    let css = reqwest::get(app.url(&links[1])).await.unwrap();
+    assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(css.text().await.unwrap().contains("--nl-header-background-color: #8b0000"));
+    // A theme file that cannot be read stops start-up with a clear message.
+    let mut settings = buurt::config::Settings::default();
+    settings.instance.theme_file = "/nonexistent/theme.css".into();
+    settings.database.url = app.db.url.clone();
+    let err = buurt::server::prepare(settings).await.err().expect("refused").to_string();
+    assert!(err.contains("instance.theme_file /nonexistent/theme.css"), "{err}");
+}
