@@ -208,3 +208,34 @@ async fn an_organisation_theme_file_restyles_every_page(b: Backend) {
     let err = buurt::server::prepare(settings).await.err().expect("refused").to_string();
     assert!(err.contains("instance.theme_file /nonexistent/theme.css"), "{err}");
 }
+
+both!(pages_stay_under_the_size_budget);
+
+/// No page over 100 KB of HTML, CSS and JavaScript before images on a first load.
+async fn pages_stay_under_the_size_budget(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    for i in 0..10 {
+        anna.post(
+            "/api/v1/statuses",
+            serde_json::json!({"status": format!("Een bericht van gemiddelde lengte over de buurt, nummer {i}.")}),
+        )
+        .await;
+    }
+    let browser = app.signed_in("mira", buurt::db::models::local_user::Role::Admin).await;
+    for path in
+        ["/", "/inloggen", "/registreren", "/u/anna", "/instellingen", "/beheer/aanmeldingen", "/toegankelijkheid"]
+    {
+        let html = browser.get(path).await.text().await.unwrap();
+        let page = scraper::Html::parse_document(&html);
+        let mut total = html.len();
+        for selector in ["link[rel=stylesheet]", "script[src]"] {
+            let sel = scraper::Selector::parse(selector).unwrap();
+            for e in page.select(&sel) {
+                let href = e.value().attr("href").or_else(|| e.value().attr("src")).unwrap();
+                total += reqwest::get(app.url(href)).await.unwrap().bytes().await.unwrap().len();
+            }
+        }
+        assert!(total < 100 * 1024, "{path}: {total} bytes");
+    }
+}
