@@ -239,3 +239,18 @@ async fn pages_stay_under_the_size_budget(b: Backend) {
         assert!(total < 100 * 1024, "{path}: {total} bytes");
     }
 }
+
+/// A failing database gives the friendly 500 page, without internals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_errors_show_a_500_page_without_internals() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let name = lose_database(&app).await;
+    let response = reqwest::get(app.url("/")).await.unwrap();
+    assert_eq!(response.status(), 500);
+    let body = response.text().await.unwrap();
+    let page = scraper::Html::parse_document(&body);
+    assert_eq!(text_of(&page, "h1").as_deref(), Some("Er ging iets mis"));
+    for internal in ["database", "diesel", "postgres", name.as_str()] {
+        assert!(!body.to_lowercase().contains(internal), "the page shows {internal:?}");
+    }
+}

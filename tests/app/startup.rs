@@ -154,17 +154,7 @@ async fn readyz_reports_a_lost_database_while_healthz_stays_up() {
     let app = TestApp::spawn(Backend::Postgres).await;
     let client = reqwest::Client::new();
     assert_eq!(client.get(app.url("/readyz")).send().await.unwrap().status(), 200);
-    let name = app.db.url.rsplit('/').next().unwrap().to_string();
-    let mut conn: diesel_async::AsyncPgConnection =
-        <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&format!(
-            "{}/postgres",
-            postgres_admin_url()
-        ))
-        .await
-        .unwrap();
-    diesel_async::RunQueryDsl::execute(diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")), &mut conn)
-        .await
-        .unwrap();
+    lose_database(&app).await;
     assert_eq!(client.get(app.url("/readyz")).send().await.unwrap().status(), 503);
     assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
 }

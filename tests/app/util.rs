@@ -447,3 +447,12 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Drops a running PostgreSQL app's database under it (as if the server were lost); returns the
+/// database's name.
+pub async fn lose_database(app: &TestApp) -> String {
+    let name = app.db.url.rsplit('/').next().unwrap().to_string();
+    let mut conn = AsyncPgConnection::establish(&format!("{}/postgres", postgres_admin_url())).await.unwrap();
+    diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+    name
+}

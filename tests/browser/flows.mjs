@@ -42,13 +42,23 @@ try {
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
     await expectText("main", "Welkom terug, Fenna.");
   });
-  await run("sign out and in again", async () => {
+  await run("sign out, and in again with the keyboard only", async () => {
     await Promise.all([page.waitForNavigation(), page.click("text=Uitloggen")]);
     await expectText("header", "Inloggen");
     await page.goto(`${alpha}/inloggen`);
-    await page.fill("#login", "fenna@buurt.example");
-    await page.fill("#password", "fiets-molen-Kanaal-93");
-    await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+    // The first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => document.activeElement.textContent.trim());
+    if (first !== "Naar de inhoud") throw new Error(`first Tab stop is "${first}"`);
+    await page.keyboard.press("Enter");
+    const focused = await page.evaluate(() => document.activeElement.id);
+    if (focused !== "main") throw new Error(`the skip link focused "${focused}"`);
+    // Tab into the form, type, and submit with Enter.
+    await page.focus("#login");
+    await page.keyboard.type("fenna@buurt.example");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("fiets-molen-Kanaal-93");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     await expectText("main", "Welkom terug, Fenna.");
   });
   await run("change language", async () => {
