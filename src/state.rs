@@ -20,8 +20,10 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// The HTTP client for everything we send to or fetch from other servers.
     pub http: reqwest::Client,
-    /// The organisation's theme stylesheet (`instance.theme_file`): its served name and text.
-    pub theme: Option<Arc<(String, String)>>,
+    /// The organisation's theme stylesheet (`instance.theme_file`).
+    pub theme: Option<Arc<crate::web::assets::OwnAsset>>,
+    /// The organisation's logo (`instance.logo_file`).
+    pub logo: Option<Arc<crate::web::assets::OwnAsset>>,
     /// Wakes the delivery workers after a transaction stored outgoing activities.
     pub delivery_wake: Arc<tokio::sync::Notify>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
@@ -33,10 +35,13 @@ impl AppState {
     pub async fn new(settings: Settings, pool: DbPool, site: Site, instance_actor: Actor) -> anyhow::Result<AppState> {
         let base_url: Arc<str> = settings.base_url().into();
         let http = crate::apub::http_client(&settings, &base_url)?;
-        let theme = crate::web::assets::load_theme(&settings.instance.theme_file)?.map(Arc::new);
+        let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
+        let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
+        let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
         let state = AppState {
             http,
             theme,
+            logo,
             settings: Arc::new(settings),
             pool,
             site: Arc::new(site),

@@ -96,6 +96,8 @@ pub struct InstanceSettings {
     /// A CSS file of the organisation's own design tokens (NL Design System names such as
     /// `--nl-link-color`), loaded after Buurt's stylesheet. Empty: Buurt's own colours.
     pub theme_file: String,
+    /// The organisation's logo (.svg, .png, .jpg or .webp), shown beside the name in the header.
+    pub logo_file: String,
 }
 
 impl Default for InstanceSettings {
@@ -110,6 +112,7 @@ impl Default for InstanceSettings {
             registration: RegistrationMode::Approval,
             contact_email: String::new(),
             theme_file: String::new(),
+            logo_file: String::new(),
         }
     }
 }

@@ -46,27 +46,42 @@ pub fn url(name: &str) -> String {
         .map_or_else(|| format!("/static/{name}"), |(hashed, _)| format!("/static/{hashed}"))
 }
 
-/// Reads the theme file at start-up: `(served name, css)`, or `None` when none is configured.
-pub fn load_theme(path: &str) -> anyhow::Result<Option<(String, String)>> {
+/// A file of the organisation's (theme stylesheet, logo), read at start-up and served under a
+/// content hash with a long cache life.
+#[derive(Debug)]
+pub struct OwnAsset {
+    pub name: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// Reads `path` (the configuration `key` names it) as `stem-<hash>.<ext>`; `None` when empty.
+pub fn load_own(key: &str, path: &str, stem: &str) -> anyhow::Result<Option<OwnAsset>> {
     if path.is_empty() {
         return Ok(None);
     }
-    let css = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("instance.theme_file {path}: {e}"))?;
-    let hash = crate::domain::site::hex(&Sha256::digest(css.as_bytes())[..6]);
-    Ok(Some((format!("theme-{hash}.css"), css)))
+    let body = std::fs::read(path).map_err(|e| anyhow::anyhow!("{key} {path}: {e}"))?;
+    let ext = std::path::Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let content_type = match ext.as_str() {
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        _ => anyhow::bail!("{key} {path}: use a .css, .svg, .png, .jpg or .webp file"),
+    };
+    let hash = crate::domain::site::hex(&Sha256::digest(&body)[..6]);
+    Ok(Some(OwnAsset { name: format!("{stem}-{hash}.{ext}"), content_type, body }))
 }
 
-/// `GET /theme/{file}`: the organisation's theme under its content hash.
-pub async fn serve_theme(
+/// `GET /eigen/{file}`: the organisation's theme or logo.
+pub async fn serve_own(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
-    let theme = state.theme.as_ref().filter(|t| t.0 == file).ok_or(WebError::NotFound)?;
-    Ok((
-        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=31536000, immutable")],
-        theme.1.clone(),
-    )
-        .into_response())
+    let asset = [&state.theme, &state.logo].into_iter().flatten().find(|a| a.name == file).ok_or(WebError::NotFound)?;
+    let headers = [(CONTENT_TYPE, asset.content_type), (CACHE_CONTROL, "public, max-age=31536000, immutable")];
+    Ok((headers, asset.body.clone()).into_response())
 }
 
 pub async fn serve(Path(file): Path<String>) -> Result<Response, WebError> {

@@ -75,7 +75,12 @@ impl Ctx {
 
     /// The organisation's theme stylesheet, when one is configured.
     pub fn theme_url(&self) -> Option<String> {
-        self.state.theme.as_ref().map(|t| format!("/theme/{}", t.0))
+        self.state.theme.as_ref().map(|t| format!("/eigen/{}", t.name))
+    }
+
+    /// The organisation's logo, when one is configured.
+    pub fn logo_url(&self) -> Option<String> {
+        self.state.logo.as_ref().map(|l| format!("/eigen/{}", l.name))
     }
 
     /// A stored UTC time in the instance's time zone, in the page language's format.

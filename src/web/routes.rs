@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(super::assets::serve))
-        .route("/theme/{file}", get(super::assets::serve_theme))
+        .route("/eigen/{file}", get(super::assets::serve_own))
         .merge(crate::apub::routes::router())
         .merge(crate::api::routes::router())
         .merge(pages)

@@ -190,14 +190,21 @@ async fn an_organisation_theme_file_restyles_every_page(b: Backend) {
     let theme = dir.path().join("gemeente.css");
     std::fs::write(&theme, ":root { --nl-header-background-color: #8b0000; --nl-link-color: #6b0000; }\n").unwrap();
     let path = theme.display().to_string();
-    let app = TestApp::spawn_with(b, |s| s.instance.theme_file = path).await;
+    let logo = dir.path().join("wapen.png");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/static/avatar.png"), &logo).unwrap();
+    let logo_path = logo.display().to_string();
+    let app = TestApp::spawn_with(b, |s| {
+        s.instance.theme_file = path;
+        s.instance.logo_file = logo_path;
+    })
+    .await;
     let page = app.browser().get_html("/inloggen").await;
     let links: Vec<String> = {
         let sel = scraper::Selector::parse("link[rel=stylesheet]").unwrap();
         page.select(&sel).map(|e| e.value().attr("href").unwrap().to_string()).collect()
     };
     assert_eq!(links.len(), 2, "Buurt's stylesheet, then the theme");
-    assert!(links[1].starts_with("/theme/theme-") && links[1].ends_with(".css"));
+    assert!(links[1].starts_with("/eigen/theme-") && links[1].ends_with(".css"));
     let css = reqwest::get(app.url(&links[1])).await.unwrap();
     assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert!(css.text().await.unwrap().contains("--nl-header-background-color: #8b0000"));
@@ -207,6 +214,12 @@ async fn an_organisation_theme_file_restyles_every_page(b: Backend) {
     settings.database.url = app.db.url.clone();
     let err = buurt::server::prepare(settings).await.err().expect("refused").to_string();
     assert!(err.contains("instance.theme_file /nonexistent/theme.css"), "{err}");
+    // The logo is in the header, decorative beside the name, and served with its type.
+    let sel = scraper::Selector::parse("img.site-logo").unwrap();
+    let img = page.select(&sel).next().expect("logo in the header");
+    assert_eq!(img.value().attr("alt"), Some(""));
+    let logo = reqwest::get(app.url(img.value().attr("src").unwrap())).await.unwrap();
+    assert_eq!(logo.headers()["content-type"], "image/png");
 }
 
 both!(pages_stay_under_the_size_budget);
