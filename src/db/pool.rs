@@ -114,13 +114,6 @@ impl DbPool {
         }
     }
 
-    pub fn backend(&self) -> Backend {
-        match self {
-            DbPool::Pg(_) => Backend::Postgres,
-            DbPool::Sqlite(_) => Backend::Sqlite,
-        }
-    }
-
     /// A connection for reads and single statements.
     pub async fn get(&self) -> DbResult<DbConn> {
         Ok(match self {

@@ -2,7 +2,7 @@
 
 use super::{DomainError, DomainResult, validate};
 use crate::config::Settings;
-use crate::db::models::actor::{Actor, ActorId, ActorInsert, ActorKind, ActorUpdate};
+use crate::db::models::actor::{Actor, ActorInsert, ActorKind, ActorUpdate};
 use crate::db::models::local_name;
 use crate::db::{DbConn, DbPool, now};
 
@@ -127,8 +127,4 @@ pub async fn create_group(pool: &DbPool, settings: &Settings, name: &str, displa
 /// A local actor by name (persons and groups share the namespace).
 pub async fn local_by_name(conn: &mut DbConn, settings: &Settings, name: &str) -> DomainResult<Option<Actor>> {
     Ok(Actor::by_name(conn, name, &settings.instance.domain).await?.filter(|a| a.local && !a.deleted))
-}
-
-pub async fn by_id(conn: &mut DbConn, id: ActorId) -> DomainResult<Actor> {
-    Actor::by_id(conn, id).await?.ok_or(DomainError::NotFound)
 }

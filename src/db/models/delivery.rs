@@ -90,31 +90,6 @@ impl OutboxActivity {
         Ok(())
     }
 
-    /// A page of an actor's public activities (the outbox), newest first.
-    pub async fn outbox_page(
-        conn: &mut DbConn,
-        actor_id: ActorId,
-        kinds: &[&str],
-        before: Option<i64>,
-        limit: i64,
-    ) -> DbResult<Vec<OutboxActivity>> {
-        let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
-        dispatch!(conn, c => {
-            let mut q = outbox_activity::table
-                .filter(outbox_activity::actor_id.eq(actor_id))
-                .filter(outbox_activity::kind.eq_any(kinds.clone()))
-                .order(outbox_activity::id.desc())
-                .limit(limit)
-                .select(OutboxActivity::as_select())
-                .into_boxed();
-            if let Some(before) = before {
-                q = q.filter(outbox_activity::id.lt(before));
-            }
-            q.load(c).await
-        })
-        .map_err(Into::into)
-    }
-
     pub async fn count_for(conn: &mut DbConn, actor_id: ActorId, kinds: &[&str]) -> DbResult<i64> {
         let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
         dispatch!(conn, c => outbox_activity::table

@@ -46,11 +46,6 @@ impl OauthApp {
         dispatch!(conn, c => oauth_app::table.filter(oauth_app::client_id.eq(client_id)).select(OauthApp::as_select()).first(c).await.optional())
             .map_err(Into::into)
     }
-
-    pub async fn by_id(conn: &mut DbConn, id: i64) -> DbResult<Option<OauthApp>> {
-        dispatch!(conn, c => oauth_app::table.find(id).select(OauthApp::as_select()).first(c).await.optional())
-            .map_err(Into::into)
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -255,32 +255,6 @@ impl Reaction {
         };
         Ok(n > 0)
     }
-
-    pub async fn count(self, conn: &mut DbConn, post_id: PostId) -> DbResult<i64> {
-        match self {
-            Reaction::Like => dispatch!(conn, c => post_like::table.filter(post_like::post_id.eq(post_id)).count().get_result(c).await),
-            Reaction::Announce => dispatch!(conn, c => announce::table.filter(announce::post_id.eq(post_id)).count().get_result(c).await),
-        }
-        .map_err(Into::into)
-    }
-
-    pub async fn exists(self, conn: &mut DbConn, actor_id: ActorId, post_id: PostId) -> DbResult<bool> {
-        let n: i64 = match self {
-            Reaction::Like => dispatch!(conn, c => post_like::table
-                .filter(post_like::actor_id.eq(actor_id))
-                .filter(post_like::post_id.eq(post_id))
-                .count()
-                .get_result(c)
-                .await)?,
-            Reaction::Announce => dispatch!(conn, c => announce::table
-                .filter(announce::actor_id.eq(actor_id))
-                .filter(announce::post_id.eq(post_id))
-                .count()
-                .get_result(c)
-                .await)?,
-        };
-        Ok(n > 0)
-    }
 }
 
 impl Post {
