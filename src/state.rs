@@ -24,6 +24,10 @@ pub struct AppState {
     pub theme: Option<Arc<crate::web::assets::OwnAsset>>,
     /// The organisation's logo (`instance.logo_file`).
     pub logo: Option<Arc<crate::web::assets::OwnAsset>>,
+    /// The neighbourhood's boundary as GeoJSON (`map.area_file`), checked at start-up.
+    pub map_area: Option<Arc<serde_json::Value>>,
+    /// The `Content-Security-Policy` of pages (it names the map's tile server).
+    pub page_csp: axum::http::HeaderValue,
     /// Wakes the delivery workers after a transaction stored outgoing activities.
     pub delivery_wake: Arc<tokio::sync::Notify>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
@@ -38,7 +42,11 @@ impl AppState {
         let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
         let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
         let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
+        let map_area = crate::web::map::load_area(&settings.map.area_file)?.map(Arc::new);
+        let page_csp = crate::web::context::page_csp(&settings)?;
         let state = AppState {
+            map_area,
+            page_csp,
             http,
             theme,
             logo,

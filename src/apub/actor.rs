@@ -8,8 +8,10 @@ use url::Url;
 
 use super::protocol::{ActorJson, Endpoints};
 use super::{ApubError, Data};
+use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorInsert, ActorKind};
 use crate::db::models::instance::Instance;
+use crate::db::models::place::{Place, PlaceForm};
 use crate::domain::html;
 
 /// An actor row with federation behaviour, and its id parsed.
@@ -17,13 +19,80 @@ use crate::domain::html;
 pub struct DbActor {
     pub actor: Actor,
     id: Url,
+    /// The actor's place when the caller loaded it already (inside a transaction that changed it).
+    place: Option<Place>,
 }
 
 impl DbActor {
     pub fn new(actor: Actor) -> Result<DbActor, ApubError> {
         let id = Url::parse(&actor.ap_id)?;
-        Ok(DbActor { actor, id })
+        Ok(DbActor { actor, id, place: None })
     }
+
+    /// With the actor's place as `conn` sees it (for a document built inside a transaction).
+    pub async fn with_place(actor: Actor, conn: &mut DbConn) -> Result<DbActor, ApubError> {
+        let place = match actor.place_id {
+            Some(id) => Place::by_id(conn, id).await?,
+            None => None,
+        };
+        Ok(DbActor { place, ..DbActor::new(actor)? })
+    }
+}
+
+/// A place as ActivityStreams `Place` with a schema.org `PostalAddress`, as Mobilizon sends it.
+pub fn place_json(place: &Place) -> serde_json::Value {
+    let name = if place.name.is_empty() { place.address_line() } else { place.name.clone() };
+    let mut json = serde_json::json!({"type": "Place", "name": name});
+    if let Some((lat, lon)) = place.coordinates() {
+        json["latitude"] = lat.into();
+        json["longitude"] = lon.into();
+    }
+    if !(place.street_address.is_empty() && place.postal_code.is_empty() && place.locality.is_empty()) {
+        json["address"] = serde_json::json!({
+            "type": "PostalAddress",
+            "streetAddress": place.street_address,
+            "postalCode": place.postal_code,
+            "addressLocality": place.locality,
+        });
+    }
+    json
+}
+
+/// A `location` another server sent, as a place; `None` when it is not a usable place (wrong
+/// coordinates or overlong text are dropped, not stored).
+pub fn place_from_json(location: &serde_json::Value) -> Option<PlaceForm> {
+    let location = match location {
+        serde_json::Value::Array(items) => items.first()?,
+        other => other,
+    };
+    let text =
+        |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).map(html::plain_text).unwrap_or_default();
+    let number = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let address = location.get("address");
+    let (street, postal, locality) = match address {
+        Some(serde_json::Value::Object(_)) => (
+            text(address.and_then(|a| a.get("streetAddress"))),
+            text(address.and_then(|a| a.get("postalCode"))),
+            text(address.and_then(|a| a.get("addressLocality"))),
+        ),
+        Some(serde_json::Value::String(s)) => (html::plain_text(s), String::new(), String::new()),
+        _ => Default::default(),
+    };
+    let input = crate::domain::places::PlaceInput {
+        place_name: text(location.get("name")),
+        street_address: street,
+        postal_code: postal,
+        locality,
+        latitude: number(location.get("latitude")),
+        longitude: number(location.get("longitude")),
+    };
+    let mut errors = crate::domain::validate::FieldErrors::default();
+    let form = input.validate(&mut errors);
+    (errors.is_empty() && !form.is_empty()).then_some(form)
 }
 
 /// `host[:port]` of a URL: the key of an instance.
@@ -63,6 +132,11 @@ impl Object for DbActor {
     }
 
     async fn into_json(self, data: &Data) -> Result<ActorJson, ApubError> {
+        let place = match (self.place, self.actor.place_id) {
+            (Some(place), _) => Some(place),
+            (None, Some(id)) => Place::by_id(&mut data.pool.get().await?, id).await?,
+            (None, None) => None,
+        };
         let a = self.actor;
         let id: Url = Url::parse(&a.ap_id)?;
         let is_app = a.kind() == ActorKind::Application;
@@ -93,6 +167,7 @@ impl Object for DbActor {
             webfinger: Some(format!("acct:{}@{}", a.username, data.domain())),
             published: Some(a.published.and_utc()),
             updated: Some(a.updated_at.and_utc()),
+            location: place.as_ref().map(place_json),
         })
     }
 
@@ -151,7 +226,14 @@ impl Object for DbActor {
             updated_at: t,
             last_fetched_at: Some(t),
         };
-        DbActor::new(Actor::upsert(&mut conn, &form).await?)
+        let actor = Actor::upsert(&mut conn, &form).await?;
+        // A group's meeting place (Mobilizon, other Buurt instances); kept in step with the actor.
+        let place = json.location.as_ref().and_then(place_from_json).unwrap_or_default();
+        if actor.place_id.is_some() || !place.is_empty() {
+            let place = Place::set_for_actor(&mut conn, &actor, &place).await?;
+            return DbActor::new(Actor { place_id: place.map(|p| p.id), ..actor });
+        }
+        DbActor::new(actor)
     }
 }
 

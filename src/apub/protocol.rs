@@ -69,6 +69,9 @@ pub struct ActorJson {
     pub published: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<DateTime<Utc>>,
+    /// Where a group meets: an ActivityStreams `Place`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<serde_json::Value>,
 }
 
 impl ActorJson {

@@ -55,6 +55,21 @@ diesel::table! {
         published -> Timestamp,
         updated_at -> Timestamp,
         last_fetched_at -> Nullable<Timestamp>,
+        place_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    place (id) {
+        id -> BigInt,
+        name -> Text,
+        street_address -> Text,
+        postal_code -> Text,
+        locality -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -100,6 +115,7 @@ diesel::table! {
 
 diesel::joinable!(local_user -> actor (actor_id));
 diesel::joinable!(actor -> instance (instance_id));
+diesel::joinable!(actor -> place (place_id));
 diesel::joinable!(session -> local_user (local_user_id));
 diesel::joinable!(invite -> local_user (created_by));
 
@@ -264,4 +280,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_app,
     oauth_token,
     oauth_code,
+    place,
 );

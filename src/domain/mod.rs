@@ -7,6 +7,7 @@ pub mod html;
 pub mod inbox;
 pub mod oauth;
 pub mod password;
+pub mod places;
 pub mod resolve;
 pub mod site;
 pub mod social;

@@ -302,7 +302,9 @@ pub async fn announce_profile_update(state: &AppState, conn: &mut DbConn, actor:
     let data = state.data().map_err(|e| DomainError::Internal(e.to_string()))?;
     let actor = super::actors::ensure_keys(conn, actor.clone()).await?;
     let json = activitypub_federation::traits::Object::into_json(
-        crate::apub::actor::DbActor::new(actor.clone()).map_err(|e| DomainError::Internal(e.to_string()))?,
+        crate::apub::actor::DbActor::with_place(actor.clone(), conn)
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))?,
         &data,
     )
     .await

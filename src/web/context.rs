@@ -225,14 +225,22 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    headers.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data: https:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"),
-    );
+    headers.insert("content-security-policy", state.page_csp.clone());
     if !headers.contains_key("cache-control") {
         headers.insert("cache-control", HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The content policy of pages: everything from this server, images from any https server (remote
+/// avatars and media) and from the map's tile server.
+pub fn page_csp(settings: &crate::config::Settings) -> anyhow::Result<HeaderValue> {
+    let tiles =
+        settings.map.tile_origin().filter(|o| o.starts_with("http://")).map(|o| format!(" {o}")).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; img-src 'self' data: https:{tiles}; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    );
+    Ok(HeaderValue::from_str(&policy)?)
 }
 
 /// Percent-encodes a value for a query string.

@@ -11,7 +11,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::pages::{accounts, admin, error, health, home, interaction, oauth, post, profile, settings, statement};
+use super::pages::{accounts, admin, error, health, home, interaction, map, oauth, post, profile, settings, statement};
 use crate::state::AppState;
 
 /// Form posts of pages are small; uploads (later) get their own limit.
@@ -27,6 +27,8 @@ pub fn router(state: AppState) -> Router {
         .route("/g/{name}/volgen", post(profile::follow_group))
         .route("/u/{name}/op-afstand", post(profile::remote_person))
         .route("/g/{name}/op-afstand", post(profile::remote_group))
+        .route("/g/{name}/plek", get(map::edit_group_place).post(map::save_group_place))
+        .route("/kaart", get(map::show))
         .route("/p/{id}", get(post::show))
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))

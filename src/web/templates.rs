@@ -41,6 +41,8 @@ pub struct Field {
     pub required: bool,
     /// (value, label) for selects.
     pub options: Vec<(String, String)>,
+    /// The on-screen keyboard to offer (`decimal` for coordinates); empty for the default.
+    pub inputmode: &'static str,
 }
 
 impl Field {
@@ -55,7 +57,13 @@ impl Field {
             autocomplete: "off",
             required: false,
             options: Vec::new(),
+            inputmode: "",
         }
+    }
+    /// A number with decimals, typed with a point or a comma.
+    pub fn decimal(mut self) -> Field {
+        self.inputmode = "decimal";
+        self
     }
     pub fn hint(mut self, ctx: &Ctx, key: &str) -> Field {
         self.hint = Some(ctx.t(key));
@@ -155,6 +163,27 @@ pub struct FormPage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "map_page.html")]
+pub struct MapPage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    /// `None` when there is no boundary and no place yet.
+    pub map: Option<crate::web::map::MapView>,
+}
+
+/// A form with a map to pick a location on (a group's meeting place).
+#[derive(Template)]
+#[template(path = "place_form.html")]
+pub struct PlaceFormPage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    pub form: Form,
+    pub map: crate::web::map::MapView,
+    /// Where "back" goes.
+    pub back: String,
+}
+
+#[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage<'a> {
     pub ctx: &'a Ctx,
@@ -170,6 +199,8 @@ pub struct HomePage<'a> {
     pub members: i64,
     pub groups: Vec<crate::db::models::actor::Actor>,
     pub posts: Vec<HomePost>,
+    /// The neighbourhood on the map, when it has a boundary or places.
+    pub map: Option<crate::web::map::MapView>,
 }
 
 /// A post as the home page lists it.
@@ -240,6 +271,10 @@ pub struct ProfilePage<'a> {
     /// The remote-follow form's error and what was typed.
     pub remote_error: Option<String>,
     pub remote_value: String,
+    /// A group's meeting place, on a small map.
+    pub map: Option<crate::web::map::MapView>,
+    /// Whether the visitor may change the group's meeting place.
+    pub can_edit_place: bool,
 }
 
 #[derive(Template)]

@@ -68,6 +68,7 @@ fn pg_type(t: &str) -> String {
         "text" => "Text",
         "boolean" => "Bool",
         "timestamp without time zone" => "Timestamp",
+        "double precision" => "Double",
         other => other,
     }
     .to_string()
@@ -82,6 +83,7 @@ fn sqlite_type(t: &str, pk: bool) -> String {
         "TEXT" => "Text",
         "BOOLEAN" => "Bool",
         "TIMESTAMP" => "Timestamp",
+        "DOUBLE PRECISION" => "Double",
         other => return other.to_string(),
     }
     .to_string()

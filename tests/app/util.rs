@@ -152,6 +152,8 @@ impl TestApp {
         settings.instance.registration = RegistrationMode::Open;
         settings.database.url = db.url.clone();
         settings.database.pool_size = 4;
+        // Browsers in tests never fetch map tiles from the internet; tests that want tiles serve them.
+        settings.map.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
         configure(&mut settings);
 
         buurt::db::migrate::run(&settings.database.url).await.expect("migrate");

@@ -91,6 +91,8 @@ pub struct Actor {
     pub published: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_fetched_at: Option<chrono::NaiveDateTime>,
+    /// Where a group meets (see `place`).
+    pub place_id: Option<i64>,
 }
 
 impl Actor {

@@ -8,6 +8,7 @@ pub mod invite;
 pub mod local_name;
 pub mod local_user;
 pub mod oauth;
+pub mod place;
 pub mod post;
 pub mod session;
 pub mod site;

@@ -10,6 +10,8 @@ use crate::web::context::Ctx;
 use crate::web::error::WebResult;
 use crate::web::templates::{HomePage, HomePost, page};
 
+/// Places on the home page's map (the map page shows more).
+const HOME_MAP_PLACES: i64 = 100;
 /// Recent public posts of this instance on the home page.
 const RECENT_POSTS: i64 = 10;
 const GROUPS: i64 = 12;
@@ -33,5 +35,6 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
         })
         .collect();
     let description = ctx.state.settings.instance.description.clone();
-    Ok(page(StatusCode::OK, &HomePage { ctx: &ctx, description, members, groups, posts }))
+    let map = super::map::overview(&ctx, HOME_MAP_PLACES).await?;
+    Ok(page(StatusCode::OK, &HomePage { ctx: &ctx, description, members, groups, posts, map }))
 }

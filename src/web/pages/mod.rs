@@ -6,6 +6,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod interaction;
+pub mod map;
 pub mod oauth;
 pub mod post;
 pub mod profile;

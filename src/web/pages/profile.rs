@@ -11,6 +11,7 @@ use crate::db::models::follow::Follow;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
+use crate::web::map::{MapPlace, MapView};
 use crate::web::templates::{ProfilePage, page};
 
 pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
@@ -62,8 +63,36 @@ async fn render(
     };
     let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);
     let is_group = kind == ActorKind::Group;
-    let data = ProfilePage { ctx, is_group, handle, actor, following, followers, path, remote_error, remote_value };
+    let map = meeting_place(ctx, &actor).await?;
+    let can_edit_place = is_group && ctx.is_moderator();
+    let data = ProfilePage {
+        ctx,
+        is_group,
+        handle,
+        actor,
+        following,
+        followers,
+        path,
+        remote_error,
+        remote_value,
+        map,
+        can_edit_place,
+    };
     Ok(page(status, &data))
+}
+
+/// A group's meeting place as a one-place map.
+async fn meeting_place(ctx: &Ctx, actor: &Actor) -> WebResult<Option<MapView>> {
+    let Some(id) = actor.place_id else { return Ok(None) };
+    let place = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::db::models::place::Place::by_id(&mut conn, id).await?
+    };
+    Ok(place.map(|p| {
+        let label = ctx.t1("profile-place-map-label", "group", &actor.display_name);
+        let intro = ctx.t("profile-place-intro");
+        MapView::new(&ctx.state, label, intro, vec![MapPlace::of_group(actor, &p)], false, None)
+    }))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
