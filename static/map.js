@@ -67,7 +67,8 @@
     var canvas = el.querySelector(".map__canvas");
     if (!L || !data || !canvas || !data.tiles) return;
     canvas.hidden = false;
-    var map = L.map(canvas, { scrollWheelZoom: false, maxZoom: data.maxZoom });
+    // A view first: vector layers cannot be added to a map that has none.
+    var map = L.map(canvas, { scrollWheelZoom: false, maxZoom: data.maxZoom }).setView(data.center, data.zoom);
     L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: data.maxZoom }).addTo(map);
     var bounds = L.latLngBounds([]);
     if (data.area) {
@@ -81,7 +82,6 @@
       bounds.extend([point.lat, point.lon]);
     });
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
-    else map.setView(data.center, data.zoom);
     if (data.pick) pickLocation(map, data, L);
     el.classList.add("map--ready");
   }

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use buurt::config::RegistrationMode;
 use buurt::db::models::local_user::Role;
@@ -13,8 +15,40 @@ use crate::util::*;
 
 both!(
     every_page_type_passes_axe_in_both_colour_schemes,
-    a_resident_registers_changes_language_and_follows_in_the_browser
+    a_resident_registers_changes_language_and_follows_in_the_browser,
+    a_moderator_points_out_a_meeting_place_on_the_map,
 );
+
+/// A map tile server on loopback: every tile is the same small PNG; counts what it served.
+async fn tile_server() -> (String, Arc<AtomicUsize>) {
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    let app = axum::Router::new().route(
+        "/{z}/{x}/{y}",
+        axum::routing::get(move || {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                ([("content-type", "image/png")], include_bytes!("../../static/avatar.png").as_slice())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/{{z}}/{{x}}/{{y}}"), served)
+}
+
+/// The neighbourhood's boundary, as a file for `map.area_file`.
+fn area_file() -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[4.91,52.35],[4.93,52.35],[4.93,52.37],[4.91,52.37],[4.91,52.35]]]}}"#,
+    )
+    .unwrap();
+    file
+}
 
 /// Installs the browser test packages once (parallel tests wait for each other).
 fn browser_packages() -> std::path::PathBuf {
@@ -43,11 +77,27 @@ fn browser_packages() -> std::path::PathBuf {
 async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
     let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
-    let app = TestApp::spawn_with(b, |s| s.instance.registration = RegistrationMode::Approval).await;
+    let (tiles, _) = tile_server().await;
+    let area = area_file();
+    let app = TestApp::spawn_with(b, |s| {
+        s.instance.registration = RegistrationMode::Approval;
+        s.map.tile_url = tiles;
+        s.map.area_file = area.path().to_string_lossy().into_owned();
+    })
+    .await;
     app.create_user("wijkadmin", Role::Admin).await;
     let anna = app.api_user("anna").await;
     let post = anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?"})).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    let tuin =
+        buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    let place = buurt::domain::places::PlaceInput {
+        place_name: "Buurthuis".into(),
+        street_address: "Oosterparkstraat 1".into(),
+        latitude: "52.36".into(),
+        longitude: "4.92".into(),
+        ..Default::default()
+    };
+    buurt::domain::places::set_group_place(&app.state, &tuin, &place).await.unwrap();
     let applicant = with(registration("piet"), "reason", "Ik woon op nummer 12");
     assert_eq!(app.browser().register(&as_refs(&applicant)).await.status(), 200);
     let admin = app.browser();
@@ -73,9 +123,11 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/toegankelijkheid", "signedIn": false},
         {"path": "/u/anna", "signedIn": false},
         {"path": "/g/tuin", "signedIn": false},
+        {"path": "/kaart", "signedIn": false},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
         {"path": "/", "signedIn": true},
         {"path": "/g/tuin", "signedIn": true},
+        {"path": "/g/tuin/plek", "signedIn": true},
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
         {"path": "/beheer/aanmeldingen", "signedIn": true},
@@ -106,7 +158,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         artifacts.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("axe: 32 page checks, 0 violations"), "{stdout}");
+    assert!(stdout.contains("axe: 36 page checks, 0 violations"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");
@@ -147,4 +199,57 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     let fenna = alpha.account("fenna").await.unwrap();
     let mut conn = alpha.state.pool.get().await.unwrap();
     assert_eq!(buurt::db::models::follow::Follow::count_following(&mut conn, fenna.actor.id).await.unwrap(), 2);
+}
+
+async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let (tiles, served) = tile_server().await;
+    let area = area_file();
+    let app = TestApp::spawn_with(b, |s| {
+        s.map.tile_url = tiles;
+        s.map.area_file = area.path().to_string_lossy().into_owned();
+    })
+    .await;
+    app.create_user("mo", Role::Moderator).await;
+    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("map-{b:?}"));
+    let (base, artifacts2) = (app.base.clone(), artifacts.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("map.mjs")
+            .current_dir(&dir)
+            .env("BASE", base)
+            .env("LOGIN", "mo")
+            .env("PASSWORD", PASSWORD)
+            .env("GROUP", "tuin")
+            .env("ARTIFACTS", artifacts2)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("map: all passed"),
+        "map flow failed (screenshot in {}):\n{stdout}\n{}",
+        artifacts.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The place the browser picked is stored, at the coordinates the page showed.
+    let picked: Vec<f64> = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("picked "))
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let mut conn = app.state.pool.get().await.unwrap();
+    let group = buurt::domain::actors::local_by_name(&mut conn, app.settings(), "tuin").await.unwrap().unwrap();
+    let place = buurt::db::models::place::Place::by_id(&mut conn, group.place_id.unwrap()).await.unwrap().unwrap();
+    let (lat, lon) = place.coordinates().unwrap();
+    assert!((lat - picked[0]).abs() < 1e-6 && (lon - picked[1]).abs() < 1e-6, "{lat},{lon} vs {picked:?}");
+    assert_eq!(place.name, "Buurthuis De Meeuw");
+    // The tiles came from the configured server.
+    assert!(served.load(Ordering::SeqCst) > 0);
 }
