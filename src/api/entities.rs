@@ -23,15 +23,37 @@ pub fn acct(actor: &Actor) -> String {
 
 /// The Account entity.
 pub async fn account(state: &AppState, conn: &mut DbConn, actor: &Actor) -> Result<Value, crate::db::DbError> {
-    let followers = Follow::count_followers(conn, actor.id).await?;
-    let following = Follow::count_following(conn, actor.id).await?;
-    let statuses = Post::count_by(conn, actor.id).await?;
+    let counts = AccountCounts::of(conn, &[actor.id]).await?;
+    Ok(account_with(state, actor, &counts))
+}
+
+/// Followers, following and statuses of several accounts, read in three queries.
+struct AccountCounts {
+    followers: HashMap<ActorId, i64>,
+    following: HashMap<ActorId, i64>,
+    statuses: HashMap<ActorId, i64>,
+}
+
+impl AccountCounts {
+    async fn of(conn: &mut DbConn, ids: &[ActorId]) -> Result<AccountCounts, crate::db::DbError> {
+        Ok(AccountCounts {
+            followers: Follow::count_followers_of(conn, ids).await?,
+            following: Follow::count_following_of(conn, ids).await?,
+            statuses: Post::count_by_each(conn, ids).await?,
+        })
+    }
+}
+
+fn account_with(state: &AppState, actor: &Actor, counts: &AccountCounts) -> Value {
+    let followers = counts.followers.get(&actor.id).copied().unwrap_or(0);
+    let following = counts.following.get(&actor.id).copied().unwrap_or(0);
+    let statuses = counts.statuses.get(&actor.id).copied().unwrap_or(0);
     let avatar = actor
         .icon_url
         .clone()
         .unwrap_or_else(|| format!("{}{}", state.base_url, crate::web::assets::url("avatar.png")));
     let header = format!("{}{}", state.base_url, crate::web::assets::url("header.png"));
-    Ok(json!({
+    json!({
         "id": actor.id.0.to_string(),
         "username": actor.username,
         "acct": acct(actor),
@@ -54,7 +76,7 @@ pub async fn account(state: &AppState, conn: &mut DbConn, actor: &Actor) -> Resu
         "last_status_at": Value::Null,
         "emojis": [],
         "fields": [],
-    }))
+    })
 }
 
 /// Account plus `source`, for `verify_credentials`.
@@ -103,17 +125,20 @@ pub async fn statuses(
         ),
         None => (HashSet::new(), HashSet::new()),
     };
+    let mut authors: Vec<ActorId> = views.iter().map(|v| v.author.id).collect();
+    authors.sort_unstable_by_key(|id| id.0);
+    authors.dedup();
+    let counts = AccountCounts::of(conn, &authors).await?;
     let mut accounts: HashMap<ActorId, Value> = HashMap::new();
+    for view in views {
+        accounts.entry(view.author.id).or_insert_with(|| account_with(state, &view.author, &counts));
+    }
+    let parent_ids: Vec<&str> = views.iter().filter_map(|v| v.post.in_reply_to.as_deref()).collect();
+    let parents = Post::ids_by_ap_ids(conn, &parent_ids).await?;
     let mut out = Vec::with_capacity(views.len());
     for view in views {
-        if let std::collections::hash_map::Entry::Vacant(slot) = accounts.entry(view.author.id) {
-            slot.insert(account(state, conn, &view.author).await?);
-        }
         let p = &view.post;
-        let in_reply_to = match &p.in_reply_to {
-            Some(parent) => Post::by_ap_id(conn, parent).await?,
-            None => None,
-        };
+        let in_reply_to = p.in_reply_to.as_deref().and_then(|parent| parents.get(parent));
         let mut status = json!({
             "id": p.id.0.to_string(),
             "uri": p.ap_id,
@@ -132,8 +157,8 @@ pub async fn statuses(
             "reblogs_count": boosts.get(&p.id).copied().unwrap_or(0),
             "favourites_count": likes.get(&p.id).copied().unwrap_or(0),
             "replies_count": 0,
-            "in_reply_to_id": in_reply_to.as_ref().map(|r| r.id.0.to_string()),
-            "in_reply_to_account_id": in_reply_to.as_ref().map(|r| r.author_id.0.to_string()),
+            "in_reply_to_id": in_reply_to.map(|(id, _)| id.0.to_string()),
+            "in_reply_to_account_id": in_reply_to.map(|(_, author)| author.0.to_string()),
             "reblog": Value::Null,
             "poll": Value::Null,
             "card": Value::Null,

@@ -10,8 +10,52 @@ use crate::util::*;
 both!(
     oauth_code_flow_with_pkce_gives_a_working_token,
     entities_have_the_shapes_apps_need,
+    timeline_statuses_carry_each_authors_counts_and_reply_links,
     mastodon_py_works_against_the_api
 );
+
+/// A timeline page builds its accounts' counts and reply links in batches; each status still
+/// gets its own author's numbers and its own parent.
+async fn timeline_statuses_carry_each_authors_counts_and_reply_links(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    let bert = app.api_user("bert").await;
+    let cas = app.api_user("cas").await;
+    let anna_id = anna.get("/api/v1/accounts/verify_credentials").await["id"].as_str().unwrap().to_string();
+    let bert_id = bert.get("/api/v1/accounts/verify_credentials").await["id"].as_str().unwrap().to_string();
+    // bert and cas follow anna; anna follows nobody; anna writes 3 posts, bert 1 reply.
+    bert.post(&format!("/api/v1/accounts/{anna_id}/follow"), json!({})).await;
+    cas.post(&format!("/api/v1/accounts/{anna_id}/follow"), json!({})).await;
+    cas.post(&format!("/api/v1/accounts/{bert_id}/follow"), json!({})).await;
+    let mut first = Value::Null;
+    for i in 0..3 {
+        let status = anna.post("/api/v1/statuses", json!({"status": format!("Bericht {i}")})).await;
+        if i == 0 {
+            first = status;
+        }
+    }
+    let reply = bert
+        .post("/api/v1/statuses", json!({"status": "Ik help mee", "in_reply_to_id": first["id"].as_str().unwrap()}))
+        .await;
+    assert_eq!(reply["in_reply_to_id"], first["id"]);
+
+    let timeline = cas.get("/api/v1/timelines/public?local=true").await;
+    let statuses = timeline.as_array().unwrap();
+    assert_eq!(statuses.len(), 4);
+    for status in statuses {
+        let account = &status["account"];
+        let (followers, following, posts) = if account["id"] == anna_id.as_str() { (2, 0, 3) } else { (1, 1, 1) };
+        assert_eq!(account["followers_count"], followers, "{account}");
+        assert_eq!(account["following_count"], following, "{account}");
+        assert_eq!(account["statuses_count"], posts, "{account}");
+        if status["id"] == reply["id"] {
+            assert_eq!(status["in_reply_to_id"], first["id"]);
+            assert_eq!(status["in_reply_to_account_id"], anna_id.as_str());
+        } else {
+            assert!(status["in_reply_to_id"].is_null(), "{status}");
+        }
+    }
+}
 
 async fn register_app(app: &TestApp, redirect: &str) -> Value {
     let response = reqwest::Client::new()

@@ -1,5 +1,7 @@
 //! Follows between actors, local or remote.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -112,6 +114,30 @@ impl Follow {
             .get_result(c)
             .await)
         .map_err(Into::into)
+    }
+
+    /// Accepted followers of each of `targets` (absent: none).
+    pub async fn count_followers_of(conn: &mut DbConn, targets: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
+        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => follow::table
+            .filter(follow::target_id.eq_any(targets))
+            .filter(follow::accepted.eq(true))
+            .group_by(follow::target_id)
+            .select((follow::target_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Accepted follows made by each of `followers` (absent: none).
+    pub async fn count_following_of(conn: &mut DbConn, followers: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
+        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => follow::table
+            .filter(follow::follower_id.eq_any(followers))
+            .filter(follow::accepted.eq(true))
+            .group_by(follow::follower_id)
+            .select((follow::follower_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().collect())
     }
 
     /// A page of an actor's accepted followers or followed actors, newest follow first, with

@@ -1,5 +1,7 @@
 //! Posts (notes and articles), their likes and announces.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use diesel_derive_newtype::DieselNewType;
@@ -125,6 +127,32 @@ impl Post {
     pub async fn count_local(conn: &mut DbConn) -> DbResult<i64> {
         dispatch!(conn, c => post::table.filter(post::local.eq(true)).filter(post::deleted.eq(false)).count().get_result(c).await)
             .map_err(Into::into)
+    }
+
+    /// Public and unlisted posts of each of `authors` (absent: none).
+    pub async fn count_by_each(conn: &mut DbConn, authors: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
+        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => post::table
+            .filter(post::author_id.eq_any(authors))
+            .filter(post::deleted.eq(false))
+            .filter(post::visibility.eq_any(["public", "unlisted"]))
+            .group_by(post::author_id)
+            .select((post::author_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// `(ap_id, id, author)` of the stored posts among `ap_ids`.
+    pub async fn ids_by_ap_ids(conn: &mut DbConn, ap_ids: &[&str]) -> DbResult<HashMap<String, (PostId, ActorId)>> {
+        if ap_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(String, PostId, ActorId)> = dispatch!(conn, c => post::table
+            .filter(post::ap_id.eq_any(ap_ids))
+            .select((post::ap_id, post::id, post::author_id))
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().map(|(ap, id, author)| (ap, (id, author))).collect())
     }
 
     pub async fn count_by(conn: &mut DbConn, author: ActorId) -> DbResult<i64> {
