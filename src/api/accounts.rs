@@ -130,7 +130,7 @@ pub async fn statuses(
     let actor = actor_by_id(&state, &id).await?;
     let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
     let mut query = q.timeline();
-    query.authors = Some(vec![actor.id]);
+    query.author = Some(actor.id);
     // Followers-only posts only for the author and (once accepted) followers.
     let mut can_see_private = viewer.is_some_and(|v| v.actor.id == actor.id);
     if let Some(v) = viewer

@@ -136,13 +136,8 @@ pub async fn unreblog(State(state): State<AppState>, caller: Caller, Path(id): P
 /// `GET /api/v1/timelines/home`: posts of the accounts I follow, and mine.
 pub async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query<PageQuery>) -> ApiResult {
     let me = caller.user("read:statuses")?;
-    let mut authors = {
-        let mut conn = state.pool.get().await?;
-        Follow::followed_ids(&mut conn, me.actor.id).await?
-    };
-    authors.push(me.actor.id);
     let mut query = q.timeline();
-    query.authors = Some(authors);
+    query.followed_by = Some(me.actor.id);
     status_page(&state, Some(me), query, "/api/v1/timelines/home").await
 }
 

@@ -55,6 +55,22 @@ async fn timeline_statuses_carry_each_authors_counts_and_reply_links(b: Backend)
             assert!(status["in_reply_to_id"].is_null(), "{status}");
         }
     }
+
+    // Home timelines: the people one follows and oneself, nobody else.
+    let home = |api: Api| async move {
+        let statuses = api.get("/api/v1/timelines/home").await;
+        let mut authors: Vec<String> = statuses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["account"]["username"].as_str().unwrap().to_string())
+            .collect();
+        authors.sort();
+        authors
+    };
+    assert_eq!(home(anna).await, ["anna", "anna", "anna"]);
+    assert_eq!(home(bert).await, ["anna", "anna", "anna", "bert"]);
+    assert_eq!(home(cas).await, ["anna", "anna", "anna", "bert"]);
 }
 
 async fn register_app(app: &TestApp, redirect: &str) -> Value {

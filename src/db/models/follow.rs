@@ -206,15 +206,4 @@ impl Follow {
             .await)?;
         Ok(n > 0)
     }
-
-    /// Ids of actors `follower` follows (accepted), for the home timeline.
-    pub async fn followed_ids(conn: &mut DbConn, follower: ActorId) -> DbResult<Vec<ActorId>> {
-        dispatch!(conn, c => follow::table
-            .filter(follow::follower_id.eq(follower))
-            .filter(follow::accepted.eq(true))
-            .select(follow::target_id)
-            .load(c)
-            .await)
-        .map_err(Into::into)
-    }
 }

@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use diesel_derive_newtype::DieselNewType;
 
 use super::actor::{Actor, ActorId};
-use crate::db::schema::{actor, announce, post, post_like};
+use crate::db::schema::{actor, announce, follow, post, post_like};
 use crate::db::{DbConn, DbResult, now};
 use crate::dispatch;
 
@@ -83,8 +83,10 @@ pub struct PostView {
 /// Which posts a timeline query returns.
 #[derive(Debug, Clone, Default)]
 pub struct TimelineQuery {
-    /// Only posts by these authors.
-    pub authors: Option<Vec<ActorId>>,
+    /// Only posts by this author.
+    pub author: Option<ActorId>,
+    /// Only posts by the actors this one follows (accepted follows), and its own: a home timeline.
+    pub followed_by: Option<ActorId>,
     pub local_only: bool,
     /// Only public posts (else also unlisted and followers-only: the caller decides).
     pub public_only: bool,
@@ -190,8 +192,15 @@ impl PostView {
                 .select(PostView::as_select())
                 .limit(q.limit)
                 .into_boxed();
-            if let Some(authors) = &q.authors {
-                query = query.filter(post::author_id.eq_any(authors.clone()));
+            if let Some(author) = q.author {
+                query = query.filter(post::author_id.eq(author));
+            }
+            if let Some(me) = q.followed_by {
+                let followed = follow::table
+                    .filter(follow::follower_id.eq(me))
+                    .filter(follow::accepted.eq(true))
+                    .select(follow::target_id);
+                query = query.filter(post::author_id.eq_any(followed).or(post::author_id.eq(me)));
             }
             if q.local_only {
                 query = query.filter(post::local.eq(true));
