@@ -287,6 +287,9 @@ pub async fn update_settings(
         errors.add("language", "error-choice-invalid");
     }
     errors.into_result()?;
+    if display_name != account.actor.display_name {
+        super::actors::prepare_keys(pool, &account.actor).await?;
+    }
     let t = now();
     let mut tx = pool.begin().await?;
     let display_name = if display_name.is_empty() { account.actor.username.as_str() } else { display_name };

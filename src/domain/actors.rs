@@ -59,14 +59,20 @@ pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> DomainResult<Actor>
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))?
         .map_err(|e| DomainError::Internal(format!("generating keys: {e}")))?;
-    let set = ActorUpdate {
-        public_key: Some(Some(&keys.public_key)),
-        private_key: Some(Some(&keys.private_key)),
-        ..Default::default()
-    };
-    // Two requests may race here; the one that writes last wins and both read it back.
-    Actor::update(conn, actor.id, &set).await?;
+    // Two requests may race here: the first pair stored wins and both read it back.
+    Actor::set_keys_once(conn, actor.id, &keys.public_key, &keys.private_key).await?;
     Actor::by_id(conn, actor.id).await?.ok_or(DomainError::NotFound)
+}
+
+/// Makes a local actor's keys, when it has none yet, on a connection of its own: key generation
+/// takes a fraction of a second, and inside a write transaction it would hold up every other
+/// writer on SQLite. Call it before a transaction that announces something of the actor.
+pub async fn prepare_keys(pool: &crate::db::DbPool, actor: &Actor) -> DomainResult<()> {
+    if actor.local && actor.private_key.is_none() {
+        let mut conn = pool.get().await?;
+        ensure_keys(&mut conn, actor.clone()).await?;
+    }
+    Ok(())
 }
 
 /// The instance's own `Application` actor, made at first start with the site's keys.

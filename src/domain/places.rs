@@ -92,9 +92,11 @@ pub async fn set_group_place(state: &AppState, group: &Actor, input: &PlaceInput
     let mut errors = FieldErrors::default();
     let form = input.validate(&mut errors);
     errors.into_result()?;
+    super::actors::prepare_keys(&state.pool, group).await?;
     let mut tx = state.pool.begin().await?;
-    let place = Place::set_for_actor(&mut tx, group, &form).await?;
-    let group = Actor { place_id: place.as_ref().map(|p| p.id), ..group.clone() };
+    let group = Actor::by_id(&mut tx, group.id).await?.ok_or(DomainError::NotFound)?;
+    let place = Place::set_for_actor(&mut tx, &group, &form).await?;
+    let group = Actor { place_id: place.as_ref().map(|p| p.id), ..group };
     super::social::announce_profile_update(state, &mut tx, &group).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();

@@ -266,8 +266,10 @@ pub async fn react(
 /// Deletes a local account (`buurt admin delete-user`): the actor becomes a Tombstone (410),
 /// sessions and tokens stop working, and followers' servers receive a Delete of the actor.
 pub async fn delete_account(state: &AppState, account: &Account) -> DomainResult<()> {
+    super::actors::prepare_keys(&state.pool, &account.actor).await?;
     let mut tx = state.pool.begin().await?;
-    let actor = super::actors::ensure_keys(&mut tx, account.actor.clone()).await?;
+    let actor = Actor::by_id(&mut tx, account.actor.id).await?.ok_or(DomainError::NotFound)?;
+    let actor = super::actors::ensure_keys(&mut tx, actor).await?;
     let id = activities::new_activity_id(&state.base_url, "delete");
     let delete = serde_json::json!({
         "id": id, "type": "Delete", "actor": actor.ap_id, "object": actor.ap_id,

@@ -164,6 +164,15 @@ impl Actor {
         Ok(())
     }
 
+    /// Stores a key pair unless the actor has one already; returns whether it was stored.
+    pub async fn set_keys_once(conn: &mut DbConn, id: ActorId, public_key: &str, private_key: &str) -> DbResult<bool> {
+        let n = dispatch!(conn, c => diesel::update(actor::table.find(id).filter(actor::private_key.is_null()))
+            .set((actor::public_key.eq(public_key), actor::private_key.eq(private_key)))
+            .execute(c)
+            .await)?;
+        Ok(n > 0)
+    }
+
     pub async fn delete(conn: &mut DbConn, id: ActorId) -> DbResult<()> {
         dispatch!(conn, c => diesel::delete(actor::table.find(id)).execute(c).await)?;
         Ok(())
