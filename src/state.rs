@@ -24,6 +24,8 @@ pub struct AppState {
     pub theme: Option<Arc<crate::web::assets::OwnAsset>>,
     /// The organisation's logo (`instance.logo_file`).
     pub logo: Option<Arc<crate::web::assets::OwnAsset>>,
+    /// Image storage and the remote image proxy's cache.
+    pub media: Arc<crate::media::MediaService>,
     /// Wakes the delivery workers after a transaction stored outgoing activities.
     pub delivery_wake: Arc<tokio::sync::Notify>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
@@ -38,8 +40,10 @@ impl AppState {
         let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
         let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
         let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
+        let media = crate::media::MediaService::open(&settings, &base_url)?;
         let state = AppState {
             http,
+            media,
             theme,
             logo,
             settings: Arc::new(settings),

@@ -46,7 +46,9 @@ pub fn context() -> serde_json::Value {
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
-            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger"
+            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger",
+            "blurhash": "toot:blurhash",
+            "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"}
         }
     ])
 }

@@ -55,6 +55,7 @@ diesel::table! {
         published -> Timestamp,
         updated_at -> Timestamp,
         last_fetched_at -> Nullable<Timestamp>,
+        image_url -> Nullable<Text>,
     }
 }
 
@@ -238,7 +239,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        purpose -> Text,
+        sort_order -> Integer,
+        content_type -> Text,
+        file_key -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        size -> BigInt,
+        small_key -> Nullable<Text>,
+        small_width -> Nullable<Integer>,
+        small_height -> Nullable<Integer>,
+        small_size -> Nullable<BigInt>,
+        description -> Text,
+        blurhash -> Nullable<Text>,
+        focus -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(post -> actor (author_id));
+diesel::joinable!(media -> post (post_id));
+diesel::joinable!(media -> actor (owner_id));
 diesel::joinable!(post_like -> post (post_id));
 diesel::joinable!(announce -> post (post_id));
 diesel::joinable!(delivery -> outbox_activity (activity_id));
@@ -264,4 +291,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_app,
     oauth_token,
     oauth_code,
+    media,
 );

@@ -112,6 +112,8 @@ fn keys_used() -> BTreeSet<String> {
         "oauth-",
         "interaction-",
         "statement-",
+        "compose-",
+        "group-",
     ];
     let mut used = BTreeSet::new();
     let mut files = Vec::new();

@@ -121,6 +121,8 @@ pub struct TestApp {
     pub backend: Backend,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// Where uploaded images go (`media.dir`).
+    pub media_dir: tempfile::TempDir,
     // Dropped last: the database goes after the server stopped.
     pub db: TestDb,
 }
@@ -152,6 +154,8 @@ impl TestApp {
         settings.instance.registration = RegistrationMode::Open;
         settings.database.url = db.url.clone();
         settings.database.pool_size = 4;
+        let media_dir = tempfile::tempdir().expect("media dir");
+        settings.media.dir = media_dir.path().display().to_string();
         configure(&mut settings);
 
         buurt::db::migrate::run(&settings.database.url).await.expect("migrate");
@@ -172,7 +176,7 @@ impl TestApp {
             .await;
         });
         let base = state.base_url.to_string();
-        TestApp { base, state, backend, stop: Some(stop), server: Some(server), db }
+        TestApp { base, state, backend, stop: Some(stop), server: Some(server), media_dir, db }
     }
 
     pub fn url(&self, path: &str) -> String {

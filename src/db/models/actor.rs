@@ -91,6 +91,8 @@ pub struct Actor {
     pub published: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_fetched_at: Option<chrono::NaiveDateTime>,
+    /// The header image.
+    pub image_url: Option<String>,
 }
 
 impl Actor {
@@ -125,6 +127,7 @@ pub struct ActorInsert {
     pub published: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_fetched_at: Option<chrono::NaiveDateTime>,
+    pub image_url: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -135,6 +138,8 @@ pub struct ActorUpdate<'a> {
     pub private_key: Option<Option<&'a str>>,
     pub public_key: Option<Option<&'a str>>,
     pub deleted: Option<bool>,
+    pub icon_url: Option<Option<&'a str>>,
+    pub image_url: Option<Option<&'a str>>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 

@@ -11,7 +11,7 @@ use crate::db::models::follow::Follow;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
-use crate::web::templates::{ProfilePage, page};
+use crate::web::templates::{Image, ProfilePage, page};
 
 pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
     show(ctx, headers, &name, ActorKind::Person).await
@@ -62,7 +62,33 @@ async fn render(
     };
     let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);
     let is_group = kind == ActorKind::Group;
-    let data = ProfilePage { ctx, is_group, handle, actor, following, followers, path, remote_error, remote_value };
+    let image = |url: &Option<String>, key: &str| {
+        url.as_ref().map(|u| Image {
+            caption: String::new(),
+            src: crate::media::remote_url(&ctx.state, u),
+            href: String::new(),
+            alt: ctx.t1(key, "name", &actor.display_name),
+            width: None,
+            height: None,
+        })
+    };
+    let avatar = image(&actor.icon_url, "profile-avatar-alt");
+    let header = image(&actor.image_url, "profile-header-alt");
+    let edit_path = (is_group && ctx.is_moderator()).then(|| format!("{path}/bewerken"));
+    let data = ProfilePage {
+        ctx,
+        is_group,
+        handle,
+        actor,
+        following,
+        followers,
+        path,
+        remote_error,
+        remote_value,
+        avatar,
+        header,
+        edit_path,
+    };
     Ok(page(status, &data))
 }
 
