@@ -102,6 +102,17 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Bytes), &'static 
         "http" if state.settings.federation.allow_http => {}
         _ => return Err("scheme not allowed"),
     }
+    // The client's resolver checks names; an address written in the URL is checked here.
+    if !state.settings.federation.allow_private_addresses {
+        let literal = match parsed.host() {
+            Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+            _ => None,
+        };
+        if literal.is_some_and(|ip| !is_public(ip)) {
+            return Err("private address");
+        }
+    }
     let cap = state.settings.media.max_upload_bytes;
     let mut response = state.http.get(parsed).header("accept", "image/*").send().await.map_err(|_| "request failed")?;
     if response.status() != reqwest::StatusCode::OK {
@@ -128,4 +139,58 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Bytes), &'static 
         body.extend_from_slice(&chunk);
     }
     Ok((content_type, Bytes::from(body)))
+}
+
+/// Whether an address is on the public internet (not loopback, private, link-local, …).
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                // 100.64.0.0/10, carrier-grade NAT
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xFE00) == 0xFC00
+                    || (first & 0xFFC0) == 0xFE80)
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn private_addresses_are_not_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.1.1",
+            "169.254.1.1",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["93.184.216.34", "2a00:1450::1"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
 }

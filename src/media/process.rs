@@ -83,7 +83,11 @@ pub fn process(data: &[u8], limit: Limit) -> Result<Processed, ImageError> {
     // Room for the decoded image (up to 8 bytes a pixel for 16-bit PNGs) and the decoder.
     limits.max_alloc = Some(limit.max_pixels.saturating_mul(8).saturating_add(64 * 1024 * 1024));
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        // The decoder read the header and found the image larger than the memory allowed.
+        image::ImageError::Limits(_) => ImageError::TooManyPixels(limit.max_pixels),
+        other => unreadable(other),
+    })?;
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
         return Err(ImageError::NotAnImage);
@@ -199,5 +203,6 @@ mod tests {
         assert_eq!(process(&png(10, 10, 255), small).unwrap_err(), ImageError::TooLarge(10));
         let few = Limit { max_bytes: 1 << 20, max_pixels: 1_000_000 };
         assert_eq!(process(&png(1001, 1000, 255), few).unwrap_err(), ImageError::TooManyPixels(1_000_000));
+        assert!(matches!(process(b"GIF89a broken", LIMIT).unwrap_err(), ImageError::Unreadable(_)));
     }
 }

@@ -14,6 +14,7 @@ mod delivery;
 mod discovery;
 mod federation;
 mod inbox;
+mod media;
 mod pages;
 mod schema;
 mod startup;
