@@ -246,6 +246,11 @@ async fn upload_api(app: &TestApp, api: &Api, bytes: Vec<u8>, description: Optio
 async fn api_photos_need_alt_text_before_they_are_posted(b: Backend) {
     let app = TestApp::spawn(b).await;
     let api = app.api_user("mira").await;
+    // Apps learn the limits from the instance.
+    let instance = api.get("/api/v2/instance").await;
+    assert_eq!(instance["configuration"]["statuses"]["max_media_attachments"], 4);
+    assert_eq!(instance["configuration"]["media_attachments"]["image_size_limit"], 10 * 1024 * 1024);
+    assert_eq!(instance["configuration"]["media_attachments"]["description_limit"], 1500);
     let uploaded = upload_api(&app, &api, jpeg_with_exif(800, 600, 1), None).await;
     let id = uploaded["id"].as_str().unwrap().to_string();
     assert_eq!(uploaded["type"], "image");
