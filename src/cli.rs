@@ -102,7 +102,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Config(ConfigCommand::Check) => {
-            print!("{}", toml::to_string_pretty(&settings)?);
+            let mut shown = settings.clone();
+            if !shown.media.s3.secret_key.is_empty() {
+                shown.media.s3.secret_key = "***".into();
+            }
+            print!("{}", toml::to_string_pretty(&shown)?);
             eprintln!("configuration is valid");
             Ok(())
         }

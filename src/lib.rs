@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod domain;
+pub mod media;
 pub mod server;
 pub mod state;
 pub mod web;

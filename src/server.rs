@@ -36,7 +36,7 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     tracing::info!(address = %addr, url = %state.base_url, "Buurt is listening on http://{addr}");
     let pool = state.pool.clone();
-    let maintenance = tokio::spawn(maintenance(pool.clone()));
+    let maintenance = tokio::spawn(maintenance(state.clone()));
     let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
     let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop));
     // `/api/v1/instance/` is `/api/v1/instance`: clients (Mastodon.py) add the slash.
@@ -73,8 +73,10 @@ pub async fn serve(
     Ok(())
 }
 
-/// Hourly housekeeping: removes expired sessions. An error is logged and retried next hour.
-async fn maintenance(pool: DbPool) {
+/// Hourly housekeeping: removes expired sessions, old activity records and uploads never posted.
+/// An error is logged and retried next hour.
+async fn maintenance(state: AppState) {
+    let pool = state.pool.clone();
     let mut interval = tokio::time::interval(Duration::from_secs(3600));
     loop {
         interval.tick().await;
@@ -93,6 +95,11 @@ async fn maintenance(pool: DbPool) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sessions = n, "removed expired sessions"),
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        match crate::domain::media::prune_unattached(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "removed uploads that were never posted"),
+            Err(e) => tracing::warn!(error = %e, "removing unposted uploads failed"),
         }
     }
 }

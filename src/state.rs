@@ -24,6 +24,8 @@ pub struct AppState {
     pub theme: Option<Arc<crate::web::assets::OwnAsset>>,
     /// The organisation's logo (`instance.logo_file`).
     pub logo: Option<Arc<crate::web::assets::OwnAsset>>,
+    /// Image storage and the remote image proxy's cache.
+    pub media: Arc<crate::media::MediaService>,
     /// The neighbourhood's boundary as GeoJSON (`map.area_file`), checked at start-up.
     pub map_area: Option<Arc<serde_json::Value>>,
     /// The `Content-Security-Policy` of pages (it names the map's tile server).
@@ -42,12 +44,14 @@ impl AppState {
         let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
         let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
         let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
+        let media = crate::media::MediaService::open(&settings, &base_url)?;
         let map_area = crate::web::map::load_area(&settings.map.area_file)?.map(Arc::new);
         let page_csp = crate::web::context::page_csp(&settings)?;
         let state = AppState {
             map_area,
             page_csp,
             http,
+            media,
             theme,
             logo,
             settings: Arc::new(settings),

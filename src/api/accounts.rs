@@ -197,3 +197,38 @@ pub async fn search(
     let status_values = entities::statuses(&state, &mut conn, &statuses, viewer).await?;
     Ok(json(&json!({"accounts": account_values, "statuses": status_values, "hashtags": []})))
 }
+
+/// `PATCH /api/v1/accounts/update_credentials`: `display_name`, `avatar`, `header`. Every
+/// input is checked before anything changes.
+pub async fn update_credentials(State(state): State<AppState>, caller: Caller, mut form: super::Upload) -> ApiResult {
+    use crate::db::models::media::Purpose;
+    use crate::domain::media::{process_upload, set_profile_image};
+    let me = caller.user("write:accounts")?;
+    let avatar = match form.take_file("avatar") {
+        Some(bytes) => Some(process_upload(&state, "avatar", bytes).await?),
+        None => None,
+    };
+    let header = match form.take_file("header") {
+        Some(bytes) => Some(process_upload(&state, "header", bytes).await?),
+        None => None,
+    };
+    if let Some(name) = form.field("display_name") {
+        let input = crate::domain::accounts::AccountSettings {
+            display_name: name.to_string(),
+            language: me.user.language.clone().unwrap_or_default(),
+        };
+        crate::domain::accounts::update_settings(&state, me, &input).await?;
+    }
+    let mut actor = me.actor.clone();
+    if let Some(image) = avatar {
+        actor = set_profile_image(&state, &actor, Purpose::Avatar, image).await?;
+    }
+    if let Some(image) = header {
+        set_profile_image(&state, &actor, Purpose::Header, image).await?;
+    }
+    let mut conn = state.pool.get().await?;
+    let account = crate::db::models::local_user::Account::by_username(&mut conn, &me.actor.username)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(json(&entities::credential_account(&state, &mut conn, &account).await?))
+}

@@ -9,6 +9,7 @@ use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorId, ActorKind};
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
+use crate::db::models::media::Media;
 use crate::db::models::post::{Post, PostId, PostView, Reaction};
 use crate::state::AppState;
 
@@ -48,11 +49,14 @@ fn account_with(state: &AppState, actor: &Actor, counts: &AccountCounts) -> Valu
     let followers = counts.followers.get(&actor.id).copied().unwrap_or(0);
     let following = counts.following.get(&actor.id).copied().unwrap_or(0);
     let statuses = counts.statuses.get(&actor.id).copied().unwrap_or(0);
-    let avatar = actor
-        .icon_url
-        .clone()
-        .unwrap_or_else(|| format!("{}{}", state.base_url, crate::web::assets::url("avatar.png")));
-    let header = format!("{}{}", state.base_url, crate::web::assets::url("header.png"));
+    let avatar = match &actor.icon_url {
+        Some(url) => crate::media::remote_url(state, url),
+        None => format!("{}{}", state.base_url, crate::web::assets::url("avatar.png")),
+    };
+    let header = match &actor.image_url {
+        Some(url) => crate::media::remote_url(state, url),
+        None => format!("{}{}", state.base_url, crate::web::assets::url("header.png")),
+    };
     json!({
         "id": actor.id.0.to_string(),
         "username": actor.username,
@@ -129,6 +133,7 @@ pub async fn statuses(
     authors.sort_unstable_by_key(|id| id.0);
     authors.dedup();
     let counts = AccountCounts::of(conn, &authors).await?;
+    let mut media = crate::media::by_post(conn, &ids).await?;
     let mut accounts: HashMap<ActorId, Value> = HashMap::new();
     for view in views {
         accounts.entry(view.author.id).or_insert_with(|| account_with(state, &view.author, &counts));
@@ -150,7 +155,7 @@ pub async fn statuses(
             "visibility": visibility(&p.visibility),
             "sensitive": p.sensitive,
             "spoiler_text": p.summary.clone().unwrap_or_default(),
-            "media_attachments": [],
+            "media_attachments": media.remove(&p.id).unwrap_or_default().iter().map(|m| media_attachment(state, m)).collect::<Vec<_>>(),
             "mentions": [],
             "tags": [],
             "emojis": [],
@@ -182,6 +187,36 @@ pub async fn statuses(
         out.push(status);
     }
     Ok(out)
+}
+
+/// The MediaAttachment entity.
+pub fn media_attachment(state: &AppState, m: &Media) -> Value {
+    let view = crate::media::ImageView::of(state, m);
+    let dims = |w: Option<i32>, h: Option<i32>| match (w, h) {
+        (Some(w), Some(h)) if h > 0 => json!({
+            "width": w, "height": h, "size": format!("{w}x{h}"), "aspect": f64::from(w) / f64::from(h),
+        }),
+        _ => Value::Null,
+    };
+    let mut meta = json!({
+        "original": dims(m.width, m.height),
+        "small": dims(view.small_width, view.small_height),
+    });
+    if let Some((x, y)) = m.focus.as_deref().and_then(crate::media::parse_focus) {
+        meta["focus"] = json!({"x": x, "y": y});
+    }
+    json!({
+        "id": m.id.0.to_string(),
+        "type": "image",
+        "url": view.url,
+        "preview_url": view.small_url,
+        "remote_url": view.remote_url,
+        "preview_remote_url": Value::Null,
+        "text_url": Value::Null,
+        "meta": meta,
+        "description": (!m.description.is_empty()).then_some(&m.description),
+        "blurhash": m.blurhash,
+    })
 }
 
 fn html_escape(s: &str) -> String {

@@ -13,12 +13,18 @@ pub fn version() -> String {
     format!("4.2.0 (compatible; Buurt {})", env!("CARGO_PKG_VERSION"))
 }
 
-fn configuration() -> serde_json::Value {
+fn configuration(settings: &crate::config::Settings) -> serde_json::Value {
+    let media = &settings.media;
     json!({
         "urls": {"streaming": serde_json::Value::Null},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0, "max_profile_fields": 0},
-        "statuses": {"max_characters": crate::domain::social::MAX_POST_CHARS, "max_media_attachments": 0, "characters_reserved_per_url": 23},
-        "media_attachments": {"supported_mime_types": [], "image_size_limit": 0, "image_matrix_limit": 0, "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0, "description_limit": 1500},
+        "statuses": {"max_characters": crate::domain::social::MAX_POST_CHARS, "max_media_attachments": crate::media::MAX_ATTACHMENTS, "characters_reserved_per_url": 23},
+        "media_attachments": {
+            "supported_mime_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
+            "image_size_limit": media.max_upload_bytes, "image_matrix_limit": media.max_pixels,
+            "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0,
+            "description_limit": crate::media::MAX_DESCRIPTION,
+        },
         "polls": {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 300, "max_expiration": 2629746},
         "translation": {"enabled": false},
     })
@@ -45,7 +51,7 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
         "registrations": matches!(s.registration, RegistrationMode::Open | RegistrationMode::Approval),
         "approval_required": s.registration == RegistrationMode::Approval,
         "invites_enabled": s.registration == RegistrationMode::Invite,
-        "configuration": configuration(),
+        "configuration": configuration(&state.settings),
         "contact_account": serde_json::Value::Null,
         "rules": [],
     })))
@@ -54,7 +60,7 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
 pub async fn v2(State(state): State<AppState>) -> ApiResult {
     let usage = crate::domain::stats::usage(&state.pool).await?;
     let s = &state.settings.instance;
-    let mut config = configuration();
+    let mut config = configuration(&state.settings);
     config["vapid"] = json!({"public_key": ""});
     Ok(json(&json!({
         "domain": s.domain,

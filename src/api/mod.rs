@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod entities;
 pub mod instance;
+pub mod media;
 pub mod oauth;
 pub mod routes;
 pub mod statuses;
@@ -201,6 +202,57 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Input<T> {
             return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON or a form"));
         };
         Ok(Input(value))
+    }
+}
+
+/// Parameters with files: a multipart form (how apps upload), or a plain form or JSON object
+/// when no file is sent.
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<crate::media::UploadedFile>,
+}
+
+impl Upload {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    /// Takes the file sent as `name`.
+    pub fn take_file(&mut self, name: &str) -> Option<Vec<u8>> {
+        let i = self.files.iter().position(|f| f.field == name)?;
+        Some(self.files.swap_remove(i).bytes)
+    }
+}
+
+impl FromRequest<AppState> for Upload {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let content_type =
+            request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        if content_type.starts_with("multipart/form-data") {
+            let multipart = axum::extract::Multipart::from_request(request, state)
+                .await
+                .map_err(|e| ApiError::bad_request(format!("Invalid multipart form: {e}")))?;
+            let (fields, files) = crate::media::read_multipart(multipart).await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+                } else {
+                    ApiError::bad_request(format!("Invalid multipart form: {e}"))
+                }
+            })?;
+            return Ok(Upload { fields, files });
+        }
+        let Input(map) =
+            Input::<std::collections::BTreeMap<String, serde_json::Value>>::from_request(request, state).await?;
+        let fields = map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some((k, s)),
+                serde_json::Value::Null => None,
+                other => Some((k, other.to_string())),
+            })
+            .collect();
+        Ok(Upload { fields, files: Vec::new() })
     }
 }
 

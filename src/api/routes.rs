@@ -1,13 +1,19 @@
 //! Every client API route in one place.
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, patch, post};
 
-use super::{accounts, instance, oauth, statuses};
+use super::{accounts, instance, media, oauth, statuses};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
+    let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(settings));
     Router::new()
+        .route("/api/v1/media", post(media::upload).layer(uploads))
+        .route("/api/v2/media", post(media::upload).layer(uploads))
+        .route("/api/v1/media/{id}", get(media::get).put(media::update))
+        .route("/api/v1/accounts/update_credentials", patch(accounts::update_credentials).layer(uploads))
         .route("/.well-known/oauth-authorization-server", get(oauth::metadata))
         .route("/api/v1/apps", post(oauth::create_app))
         .route("/oauth/token", post(oauth::token))

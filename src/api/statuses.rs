@@ -8,6 +8,7 @@ use super::entities;
 use super::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
+use crate::db::models::media::MediaId;
 use crate::db::models::post::{PostId, PostView, Reaction};
 use crate::domain::social::{self, NewPost};
 use crate::state::AppState;
@@ -22,6 +23,20 @@ pub struct StatusForm {
     sensitive: Option<bool>,
     language: Option<String>,
     in_reply_to_id: Option<String>,
+    #[serde(rename = "media_ids[]", alias = "media_ids")]
+    media_ids: Vec<String>,
+}
+
+/// Media ids as sent; an id that is not a number is unknown.
+fn media_ids(ids: &[String]) -> ApiResult<Vec<MediaId>> {
+    ids.iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>()
+                .map(MediaId)
+                .map_err(|_| ApiError::unprocessable("Validation failed: media_ids: unknown media"))
+        })
+        .collect()
 }
 
 fn post_id(id: &str) -> ApiResult<PostId> {
@@ -49,6 +64,7 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Input(form): 
         sensitive: form.sensitive.unwrap_or(false),
         language,
         in_reply_to,
+        media_ids: media_ids(&form.media_ids)?,
     };
     let post = social::create_post(&state, me, &new).await?;
     render(&state, post.id, Some(me)).await
@@ -100,6 +116,9 @@ pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Pat
 pub struct EditForm {
     status: String,
     spoiler_text: String,
+    /// Absent: the photos stay as they are.
+    #[serde(rename = "media_ids[]", alias = "media_ids")]
+    media_ids: Option<Vec<String>>,
 }
 
 pub async fn edit(
@@ -109,7 +128,8 @@ pub async fn edit(
     Input(form): Input<EditForm>,
 ) -> ApiResult {
     let me = caller.user("write:statuses")?;
-    let post = social::edit_post(&state, me, post_id(&id)?, &form.status, &form.spoiler_text).await?;
+    let ids = form.media_ids.as_deref().map(media_ids).transpose()?;
+    let post = social::edit_post(&state, me, post_id(&id)?, &form.status, &form.spoiler_text, ids.as_deref()).await?;
     render(&state, post.id, Some(me)).await
 }
 

@@ -26,8 +26,8 @@ pub fn addressing(post: &Post, author: &Actor) -> (Vec<String>, Vec<String>) {
     }
 }
 
-/// A post as a Note or Article object.
-pub fn post_object(post: &Post, author: &Actor) -> Value {
+/// A post as a Note or Article object, with its attachments (see `media::ap_attachments`).
+pub fn post_object(post: &Post, author: &Actor, attachments: Vec<Value>) -> Value {
     let (to, cc) = addressing(post, author);
     let mut object = json!({
         "id": post.ap_id,
@@ -43,7 +43,7 @@ pub fn post_object(post: &Post, author: &Actor) -> Value {
         "summary": post.summary,
         "inReplyTo": post.in_reply_to,
         "tag": [],
-        "attachment": [],
+        "attachment": attachments,
     });
     if let Some(name) = &post.name {
         object["name"] = json!(name);

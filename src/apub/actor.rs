@@ -108,6 +108,23 @@ fn parse_opt(url: &Option<String>) -> Option<Url> {
     url.as_deref().and_then(|u| Url::parse(u).ok())
 }
 
+/// An avatar or header as an `Image`, with its media type when the file name tells it.
+fn image_json(url: &str) -> serde_json::Value {
+    let mut image = serde_json::json!({"type": "Image", "url": url});
+    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    let media_type = if path.ends_with(".png") {
+        Some("image/png")
+    } else if path.ends_with(".jpg") || path.ends_with(".jpeg") {
+        Some("image/jpeg")
+    } else {
+        None
+    };
+    if let Some(t) = media_type {
+        image["mediaType"] = serde_json::json!(t);
+    }
+    image
+}
+
 #[async_trait::async_trait]
 impl Object for DbActor {
     type DataType = crate::state::AppState;
@@ -152,7 +169,8 @@ impl Object for DbActor {
             name: Some(a.display_name.clone()),
             summary: Some(a.summary.clone()),
             url: a.url.clone().map(serde_json::Value::String),
-            icon: a.icon_url.clone().map(|u| serde_json::json!({"type": "Image", "url": u})),
+            icon: a.icon_url.as_deref().map(image_json),
+            image: a.image_url.as_deref().map(image_json),
             inbox: Url::parse(&a.inbox_url)?,
             outbox: parse_opt(&a.outbox_url),
             followers: parse_opt(&a.followers_url),
@@ -212,6 +230,7 @@ impl Object for DbActor {
             summary: html::truncate(&html::sanitize(json.summary.as_deref().unwrap_or("")), 10_000),
             url: json.profile_url(),
             icon_url: json.icon_url(),
+            image_url: json.image_url(),
             inbox_url: json.inbox.to_string(),
             shared_inbox_url: json.shared_inbox().map(Url::to_string),
             outbox_url: json.outbox.as_ref().map(Url::to_string),

@@ -152,9 +152,18 @@ pub async fn outbox(
     let total = Post::count_by(&mut conn, actor.id).await?;
     let posts = Post::outbox_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
     let next = (posts.len() as i64 == PAGE_SIZE).then(|| posts.last().map(|p| p.id.0)).flatten();
+    let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
+    let mut media = crate::media::by_post(&mut conn, &ids).await?;
     let items = posts
         .iter()
-        .map(|p| activities::create(&format!("{}/activity", p.ap_id), &actor, activities::post_object(p, &actor)))
+        .map(|p| {
+            let attachments = crate::media::ap_attachments(&state, &media.remove(&p.id).unwrap_or_default());
+            activities::create(
+                &format!("{}/activity", p.ap_id),
+                &actor,
+                activities::post_object(p, &actor, attachments),
+            )
+        })
         .collect();
     let id = actor.outbox_url.clone().unwrap_or_else(|| format!("{}/outbox", actor.ap_id));
     collection(&id, total, q.page.is_some(), q.before, items, next)
@@ -224,7 +233,9 @@ pub async fn post_document(state: &AppState, id: i64) -> ApubResult<Response> {
     if !matches!(view.post.visibility.as_str(), "public" | "unlisted") {
         return Err(ApubError::NotFound);
     }
-    Ok(activity_json(activities::post_object(&view.post, &view.author)))
+    let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
+    let attachments = crate::media::ap_attachments(state, &media);
+    Ok(activity_json(activities::post_object(&view.post, &view.author, attachments)))
 }
 
 /// `GET /p/{id}/activity`: the Create of a post.
@@ -237,7 +248,8 @@ pub async fn post_activity(State(state): State<AppState>, Path(id): Path<i64>) -
     if !matches!(view.post.visibility.as_str(), "public" | "unlisted") {
         return Err(ApubError::NotFound);
     }
-    let object = activities::post_object(&view.post, &view.author);
+    let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
+    let object = activities::post_object(&view.post, &view.author, crate::media::ap_attachments(&state, &media));
     Ok(activity_json(activities::create(&format!("{}/activity", view.post.ap_id), &view.author, object)))
 }
 

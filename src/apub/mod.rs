@@ -46,7 +46,9 @@ pub fn context() -> serde_json::Value {
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
-            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger"
+            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger",
+            "blurhash": "toot:blurhash",
+            "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"}
         }
     ])
 }
@@ -78,6 +80,50 @@ pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow
         .build()?)
 }
 
+/// Whether a URL's host may be contacted: the client's resolver refuses private addresses behind
+/// names, but reqwest does not resolve an address written in the URL (`https://10.0.0.1/`), so
+/// every place that sends or fetches checks those here first.
+pub fn address_allowed(settings: &crate::config::Settings, url: &url::Url) -> bool {
+    if settings.federation.allow_private_addresses {
+        return true;
+    }
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_public(std::net::IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_public(std::net::IpAddr::V6(ip)),
+        Some(url::Host::Domain(name)) => !(name == "localhost" || name.ends_with(".localhost")),
+        None => false,
+    }
+}
+
+/// Whether an address is on the public internet (not loopback, private, link-local, …).
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                // 100.64.0.0/10, carrier-grade NAT
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xFE00) == 0xFC00
+                    || (first & 0xFFC0) == 0xFE80)
+            }
+        },
+    }
+}
+
 /// Builds the federation library's configuration for this instance.
 pub async fn config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
     let federation = &state.settings.federation;
@@ -95,4 +141,44 @@ pub async fn config(state: AppState) -> anyhow::Result<FederationConfig<AppState
         .build()
         .await?;
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses_are_not_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.1.1",
+            "169.254.1.1",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["93.184.216.34", "2a00:1450::1"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn addresses_in_urls_are_checked_unless_allowed() {
+        let mut settings = crate::config::Settings::default();
+        let url = |s: &str| url::Url::parse(s).unwrap();
+        for refused in
+            ["https://10.0.0.1/inbox", "https://[::1]/inbox", "https://localhost/x", "http://127.0.0.2:8080/"]
+        {
+            assert!(!address_allowed(&settings, &url(refused)), "{refused}");
+        }
+        assert!(address_allowed(&settings, &url("https://93.184.216.34/inbox")));
+        assert!(address_allowed(&settings, &url("https://mastodon.example/inbox")));
+        settings.federation.allow_private_addresses = true;
+        assert!(address_allowed(&settings, &url("http://127.0.0.2:8080/")));
+    }
 }

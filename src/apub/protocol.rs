@@ -42,6 +42,9 @@ pub struct ActorJson {
     pub url: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<serde_json::Value>,
+    /// The header image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<serde_json::Value>,
     pub inbox: Url,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox: Option<Url>,
@@ -82,6 +85,11 @@ impl ActorJson {
     /// The first URL of `icon`, which may be an object, a list or a plain URL.
     pub fn icon_url(&self) -> Option<String> {
         first_url(self.icon.as_ref()?)
+    }
+
+    /// The first URL of `image` (the header).
+    pub fn image_url(&self) -> Option<String> {
+        first_url(self.image.as_ref()?)
     }
 
     /// The profile page: `url` as a string, a Link object or a list of them.

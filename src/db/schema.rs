@@ -55,6 +55,7 @@ diesel::table! {
         published -> Timestamp,
         updated_at -> Timestamp,
         last_fetched_at -> Nullable<Timestamp>,
+        image_url -> Nullable<Text>,
         place_id -> Nullable<BigInt>,
     }
 }
@@ -254,7 +255,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        purpose -> Text,
+        sort_order -> Integer,
+        content_type -> Text,
+        file_key -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        size -> BigInt,
+        small_key -> Nullable<Text>,
+        small_width -> Nullable<Integer>,
+        small_height -> Nullable<Integer>,
+        small_size -> Nullable<BigInt>,
+        description -> Text,
+        blurhash -> Nullable<Text>,
+        focus -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(post -> actor (author_id));
+diesel::joinable!(media -> post (post_id));
+diesel::joinable!(media -> actor (owner_id));
 diesel::joinable!(post_like -> post (post_id));
 diesel::joinable!(announce -> post (post_id));
 diesel::joinable!(delivery -> outbox_activity (activity_id));
@@ -280,5 +307,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_app,
     oauth_token,
     oauth_code,
+    media,
     place,
 );

@@ -241,6 +241,11 @@ async fn send(state: &AppState, item: &PendingDelivery, key_id: &str, private_ke
         Ok(u) if u.scheme() == "https" || (u.scheme() == "http" && state.settings.federation.allow_http) => u,
         _ => return Outcome::Refused(0),
     };
+    // An inbox on a private address written in the URL is never contacted (names are checked when
+    // they are resolved).
+    if !crate::apub::address_allowed(&state.settings, &url) {
+        return Outcome::Refused(0);
+    }
     let body = item.payload.clone().into_bytes();
     let (signing_url, key_id, private_key) = (url.clone(), key_id.to_string(), private_key.to_string());
     // RSA signing is CPU work: keep it off the async threads.

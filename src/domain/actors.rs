@@ -46,6 +46,7 @@ pub fn local_form(settings: &Settings, kind: ActorKind, username: &str, display_
         published: t,
         updated_at: t,
         last_fetched_at: None,
+        image_url: None,
     }
 }
 
@@ -133,4 +134,58 @@ pub async fn create_group(pool: &DbPool, settings: &Settings, name: &str, displa
 /// A local actor by name (persons and groups share the namespace).
 pub async fn local_by_name(conn: &mut DbConn, settings: &Settings, name: &str) -> DomainResult<Option<Actor>> {
     Ok(Actor::by_name(conn, name, &settings.instance.domain).await?.filter(|a| a.local && !a.deleted))
+}
+
+/// Longest group description, in characters.
+pub const GROUP_SUMMARY_MAX: usize = 2000;
+
+/// What a moderator can change about a group. Later: its meeting place.
+#[derive(Debug, Clone, Default)]
+pub struct GroupEdit {
+    pub display_name: String,
+    /// Plain text; paragraphs separated by an empty line.
+    pub summary: String,
+}
+
+/// Checks a group edit without changing anything.
+pub fn check_group_edit(edit: &GroupEdit) -> DomainResult<()> {
+    let mut errors = validate::FieldErrors::default();
+    validate::display_name(edit.display_name.trim(), &mut errors);
+    if edit.summary.chars().count() > GROUP_SUMMARY_MAX {
+        errors.add("summary", "error-too-long");
+    }
+    errors.into_result()
+}
+
+/// Site admins and moderators edit a local group; followers receive an Update.
+pub async fn update_group(
+    state: &crate::state::AppState,
+    editor: &crate::db::models::local_user::Account,
+    group: &Actor,
+    edit: &GroupEdit,
+) -> DomainResult<Actor> {
+    use crate::db::models::local_user::{Role, Status};
+    if editor.user.status() != Status::Active || editor.user.role() < Role::Moderator {
+        return Err(DomainError::Forbidden);
+    }
+    if !group.local || group.kind() != ActorKind::Group {
+        return Err(DomainError::NotFound);
+    }
+    check_group_edit(edit)?;
+    let display_name =
+        if edit.display_name.trim().is_empty() { group.username.as_str() } else { edit.display_name.trim() };
+    let summary = super::html::text_to_html(&edit.summary);
+    let mut tx = state.pool.begin().await?;
+    let form = ActorUpdate {
+        display_name: Some(display_name),
+        summary: Some(&summary),
+        updated_at: Some(now()),
+        ..Default::default()
+    };
+    Actor::update(&mut tx, group.id, &form).await?;
+    let updated = Actor::by_id(&mut tx, group.id).await?.ok_or(DomainError::NotFound)?;
+    super::social::announce_profile_update(state, &mut tx, &updated).await?;
+    tx.commit().await?;
+    state.delivery_wake.notify_waiters();
+    Ok(updated)
 }

@@ -11,7 +11,8 @@ use crate::apub::{ApubError, ApubResult, PUBLIC, activities};
 use crate::db::models::actor::{Actor, ActorUpdate};
 use crate::db::models::delivery as queue;
 use crate::db::models::follow::Follow;
-use crate::db::models::post::{Post, PostInsert, PostUpdate, Reaction};
+use crate::db::models::media::{Media, MediaInsert, Purpose};
+use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Reaction};
 use crate::db::{DbConn, now};
 use crate::domain::html;
 use crate::state::AppState;
@@ -233,7 +234,95 @@ async fn on_create(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
         return Ok(());
     }
     let form = post_form(object, actor, object_id, visibility, in_reply_to)?;
-    Post::insert_or_get(conn, &form).await?;
+    let post = Post::insert_or_get(conn, &form).await?;
+    if Media::of_posts(conn, &[post.id]).await?.is_empty() {
+        store_attachments(conn, actor, post.id, object).await?;
+    }
+    Ok(())
+}
+
+/// Most attachments kept of a remote post.
+const MAX_REMOTE_ATTACHMENTS: usize = 8;
+
+/// The image attachments of a remote object, as rows that link to them (nothing is fetched).
+fn attachment_rows(object: &Value, owner: &Actor, post: PostId) -> Vec<MediaInsert> {
+    let items = match object.get("attachment") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(item @ Value::Object(_)) => vec![item],
+        _ => vec![],
+    };
+    let dimension =
+        |v: Option<&Value>| v.and_then(Value::as_i64).filter(|n| (1..=100_000).contains(n)).map(|n| n as i32);
+    items
+        .into_iter()
+        .filter_map(|a| {
+            let kind = a.get("type").and_then(Value::as_str).unwrap_or("");
+            if !matches!(kind, "Document" | "Image") {
+                return None;
+            }
+            let url_value = a.get("url")?;
+            // The media type is on the attachment or on its Link.
+            let media_type = a
+                .get("mediaType")
+                .or_else(|| url_value.get("mediaType"))
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .or_else(|| (kind == "Image").then(|| "image/jpeg".to_string()))?;
+            if !media_type.starts_with("image/") || media_type.contains("svg") || media_type.len() > 100 {
+                return None;
+            }
+            let url = crate::apub::protocol::first_url(url_value)
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .filter(|u| u.len() <= 2000)?;
+            let description = a
+                .get("name")
+                .or_else(|| a.get("summary"))
+                .and_then(Value::as_str)
+                .map(|n| html::truncate(html::plain_text(n).trim(), crate::media::MAX_DESCRIPTION))
+                .unwrap_or_default();
+            let focus = a
+                .get("focalPoint")
+                .and_then(Value::as_array)
+                .and_then(|p| Some(format!("{},{}", p.first()?.as_f64()?, p.get(1)?.as_f64()?)))
+                .filter(|f| crate::media::parse_focus(f).is_some());
+            Some(MediaInsert {
+                owner_id: owner.id,
+                post_id: Some(post),
+                purpose: Purpose::Attachment.as_str().into(),
+                sort_order: 0,
+                content_type: media_type,
+                file_key: None,
+                width: dimension(a.get("width")),
+                height: dimension(a.get("height")),
+                size: 0,
+                small_key: None,
+                small_width: None,
+                small_height: None,
+                small_size: None,
+                description,
+                blurhash: a
+                    .get("blurhash")
+                    .and_then(Value::as_str)
+                    .filter(|b| b.len() <= 100 && b.is_ascii())
+                    .map(str::to_string),
+                focus,
+                remote_url: Some(url),
+                created_at: now(),
+            })
+        })
+        .take(MAX_REMOTE_ATTACHMENTS)
+        .enumerate()
+        .map(|(i, mut row)| {
+            row.sort_order = i as i32;
+            row
+        })
+        .collect()
+}
+
+async fn store_attachments(conn: &mut DbConn, actor: &Actor, post: PostId, object: &Value) -> ApubResult<()> {
+    for row in attachment_rows(object, actor, post) {
+        Media::insert(conn, &row).await?;
+    }
     Ok(())
 }
 
@@ -252,6 +341,9 @@ pub async fn store_post(
     let form = post_form(object, author, object_id, visibility, in_reply_to)?;
     let mut conn = state.pool.get().await?;
     let post = Post::insert_or_get(&mut conn, &form).await?;
+    if Media::of_posts(&mut conn, &[post.id]).await?.is_empty() {
+        store_attachments(&mut conn, author, post.id, object).await?;
+    }
     crate::db::models::post::PostView::by_id(&mut conn, post.id).await?.ok_or(ApubError::NotFound)
 }
 
@@ -344,6 +436,8 @@ async fn on_update(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
         },
     )
     .await?;
+    Media::delete_of_post(conn, post.id).await?;
+    store_attachments(conn, actor, post.id, object).await?;
     Ok(())
 }
 

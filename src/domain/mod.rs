@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actors;
 pub mod html;
 pub mod inbox;
+pub mod media;
 pub mod oauth;
 pub mod password;
 pub mod places;

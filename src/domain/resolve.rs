@@ -56,6 +56,9 @@ pub async fn subscribe_template(state: &AppState, handle: &str) -> Result<String
     }
     let scheme = if state.settings.federation.allow_http { "http" } else { "https" };
     let url = format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{name}@{domain}");
+    if !url::Url::parse(&url).is_ok_and(|u| crate::apub::address_allowed(&state.settings, &u)) {
+        return Err("error-remote-handle");
+    }
     let response = state.http.get(&url).header("accept", "application/jrd+json, application/json").send().await;
     let Ok(response) = response.map_err(|e| tracing::info!(url, error = %e, "remote follow: WebFinger failed")) else {
         return Err("error-remote-unreachable");

@@ -9,6 +9,7 @@ use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::delivery::{NewOutboxActivity, OutboxActivity};
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
+use crate::db::models::media::{Media, MediaId};
 use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Reaction};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
@@ -91,11 +92,14 @@ pub struct NewPost {
     pub sensitive: bool,
     pub language: Option<String>,
     pub in_reply_to: Option<PostId>,
+    /// Uploaded photos, in order; each needs alt text.
+    pub media_ids: Vec<MediaId>,
 }
 
-fn check_post(text: &str, spoiler: &str) -> DomainResult<()> {
+/// A post's text may be empty only when it carries photos.
+pub fn check_post(text: &str, spoiler: &str, has_media: bool) -> DomainResult<()> {
     let mut errors = validate::FieldErrors::default();
-    if text.trim().is_empty() {
+    if text.trim().is_empty() && !has_media {
         errors.add("status", "error-required");
     } else if text.chars().count() > MAX_POST_CHARS {
         errors.add("status", "error-too-long");
@@ -116,7 +120,7 @@ fn visibility(v: &str) -> DomainResult<&'static str> {
 
 /// Publishes a note; followers on other servers receive a Create.
 pub async fn create_post(state: &AppState, author: &Account, new: &NewPost) -> DomainResult<Post> {
-    check_post(&new.text, &new.spoiler_text)?;
+    check_post(&new.text, &new.spoiler_text, !new.media_ids.is_empty())?;
     let visibility = visibility(&new.visibility)?;
     let mut tx = state.pool.begin().await?;
     let in_reply_to = match new.in_reply_to {
@@ -150,8 +154,9 @@ pub async fn create_post(state: &AppState, author: &Account, new: &NewPost) -> D
     let ap_id = format!("{}/p/{}", state.base_url, inserted.id.0);
     Post::update(&mut tx, inserted.id, &PostUpdate { ap_id: Some(ap_id.clone()), ..Default::default() }).await?;
     let post = Post { ap_id, ..inserted };
+    let (attached, _) = super::media::attach(&mut tx, &author.actor, post.id, &new.media_ids).await?;
     if visibility != "direct" {
-        let object = activities::post_object(&post, &author.actor);
+        let object = activities::post_object(&post, &author.actor, crate::media::ap_attachments(state, &attached));
         // A Create's id follows from its object's, so the outbox can list it from the post.
         let create = activities::create(&format!("{}/activity", post.ap_id), &author.actor, object);
         enqueue(&mut tx, &author.actor, create, true, &[]).await?;
@@ -170,17 +175,23 @@ async fn own_post(conn: &mut DbConn, author: &Account, id: PostId) -> DomainResu
     Ok(post)
 }
 
-/// Edits the text of a post; followers receive an Update.
+/// Edits the text of a post, and its photos when `media_ids` is given; followers receive an
+/// Update.
 pub async fn edit_post(
     state: &AppState,
     author: &Account,
     id: PostId,
     text: &str,
     spoiler: &str,
+    media_ids: Option<&[MediaId]>,
 ) -> DomainResult<Post> {
-    check_post(text, spoiler)?;
     let mut tx = state.pool.begin().await?;
     let post = own_post(&mut tx, author, id).await?;
+    let (attached, removed) = match media_ids {
+        Some(ids) => super::media::attach(&mut tx, &author.actor, post.id, ids).await?,
+        None => (Media::of_posts(&mut tx, &[post.id]).await?, Vec::new()),
+    };
+    check_post(text, spoiler, !attached.is_empty())?;
     let t = now();
     let form = PostUpdate {
         content: Some(html::text_to_html(text)),
@@ -191,12 +202,14 @@ pub async fn edit_post(
     Post::update(&mut tx, post.id, &form).await?;
     let post = Post::by_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
     if post.visibility != "direct" {
-        let object = activities::post_object(&post, &author.actor);
+        let object = activities::post_object(&post, &author.actor, crate::media::ap_attachments(state, &attached));
         let update = activities::update(&activities::new_activity_id(&state.base_url, "update"), &author.actor, object);
         enqueue(&mut tx, &author.actor, update, true, &[]).await?;
     }
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
+    let removed: Vec<String> = removed.iter().flat_map(Media::keys).collect();
+    state.media.storage.delete_all(&removed).await;
     Ok(post)
 }
 

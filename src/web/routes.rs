@@ -11,16 +11,21 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::pages::{accounts, admin, error, health, home, interaction, map, oauth, post, profile, settings, statement};
+use super::pages::{
+    accounts, admin, error, group, health, home, interaction, map, oauth, post, profile, settings, statement,
+};
 use crate::state::AppState;
 
-/// Form posts of pages are small; uploads (later) get their own limit.
+/// Form posts of pages are small; forms with images get the upload limit.
 const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let server = &state.settings.server;
+    let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
     let pages = Router::new()
         .route("/", get(home::show))
+        .route("/schrijven", post(home::compose).layer(uploads))
+        .route("/g/{name}/bewerken", get(group::edit_page).post(group::save).layer(uploads))
         .route("/u/{name}", get(profile::person))
         .route("/g/{name}", get(profile::group))
         .route("/u/{name}/volgen", post(profile::follow_person))
@@ -33,7 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
-        .route("/instellingen", get(settings::settings_page).post(settings::save_settings))
+        .route("/instellingen", get(settings::settings_page).post(settings::save_settings).layer(uploads))
         .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
         .route("/taal", post(settings::switch_language))
         .route("/toegankelijkheid", get(statement::show))
@@ -51,8 +56,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(super::assets::serve))
         .route("/eigen/{file}", get(super::assets::serve_own))
+        .route("/media/proxy", get(crate::media::http::proxy))
+        .route("/media/{key}", get(crate::media::http::serve))
         .merge(crate::apub::routes::router())
-        .merge(crate::api::routes::router())
+        .merge(crate::api::routes::router(&state.settings))
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), crate::apub::http::signed_fetch_middleware))

@@ -27,6 +27,8 @@ pub enum FieldKind {
     Number,
     TextArea,
     Select,
+    /// An image file (`accept` limits the choice to the formats taken).
+    Image,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +97,9 @@ impl Field {
     pub fn is_select(&self) -> bool {
         self.kind == FieldKind::Select
     }
+    pub fn is_image(&self) -> bool {
+        self.kind == FieldKind::Image
+    }
     /// Ids of the hint and error, for `aria-describedby`.
     pub fn described_by(&self) -> String {
         let mut ids = Vec::new();
@@ -116,11 +121,58 @@ pub struct Form {
     pub hidden: Vec<(&'static str, String)>,
     /// Shown above the fields when the form has errors.
     pub error_summary: Option<String>,
+    /// Sent as `multipart/form-data` (it has file fields).
+    pub multipart: bool,
+    /// Images shown above the fields (the current avatar, header or icon).
+    pub images: Vec<Image>,
+}
+
+/// Formats an image field accepts.
+pub const IMAGE_ACCEPT: &str = "image/jpeg,image/png,image/webp,image/gif";
+
+/// An image as a page shows it.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// What the image is (a caption; may be empty for photos with alt text).
+    pub caption: String,
+    pub src: String,
+    /// Link to the full size.
+    pub href: String,
+    pub alt: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+}
+
+impl Image {
+    /// A post photo, shown small and linked to its full size.
+    pub fn photo(view: &crate::media::ImageView) -> Image {
+        Image {
+            caption: String::new(),
+            src: view.small_url.clone(),
+            href: view.url.clone(),
+            alt: view.alt.clone(),
+            width: view.small_width,
+            height: view.small_height,
+        }
+    }
 }
 
 impl Form {
     pub fn new(ctx: &Ctx, action: &str, submit_key: &str, fields: Vec<Field>) -> Form {
-        Form { action: action.to_string(), submit: ctx.t(submit_key), fields, hidden: Vec::new(), error_summary: None }
+        let multipart = fields.iter().any(|f| f.kind == FieldKind::Image);
+        Form {
+            action: action.to_string(),
+            submit: ctx.t(submit_key),
+            fields,
+            hidden: Vec::new(),
+            error_summary: None,
+            multipart,
+            images: Vec::new(),
+        }
+    }
+    pub fn images(mut self, images: Vec<Image>) -> Form {
+        self.images = images;
+        self
     }
     pub fn hidden(mut self, name: &'static str, value: &str) -> Form {
         self.hidden.push((name, value.to_string()));
@@ -199,6 +251,8 @@ pub struct HomePage<'a> {
     pub members: i64,
     pub groups: Vec<crate::db::models::actor::Actor>,
     pub posts: Vec<HomePost>,
+    /// The form to write a post, for signed-in residents.
+    pub compose: Option<Form>,
     /// The neighbourhood on the map, when it has a boundary or places.
     pub map: Option<crate::web::map::MapView>,
 }
@@ -211,6 +265,7 @@ pub struct HomePost {
     /// Sanitized HTML.
     pub content: String,
     pub published: String,
+    pub images: Vec<Image>,
 }
 
 #[derive(Template)]
@@ -271,6 +326,10 @@ pub struct ProfilePage<'a> {
     /// The remote-follow form's error and what was typed.
     pub remote_error: Option<String>,
     pub remote_value: String,
+    pub avatar: Option<Image>,
+    pub header: Option<Image>,
+    /// `/g/name/bewerken` when the visitor may edit the group.
+    pub edit_path: Option<String>,
     /// A group's meeting place, on a small map.
     pub map: Option<crate::web::map::MapView>,
     /// Whether the visitor may change the group's meeting place.
@@ -284,6 +343,7 @@ pub struct PostPage<'a> {
     pub view: crate::db::models::post::PostView,
     pub published: String,
     pub handle: String,
+    pub images: Vec<Image>,
 }
 
 #[derive(Template)]

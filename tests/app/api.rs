@@ -280,34 +280,7 @@ async fn entities_have_the_shapes_apps_need(b: Backend) {
 
 /// A virtual environment with Mastodon.py, made once per build directory.
 fn python_with_mastodon_py() -> std::path::PathBuf {
-    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mastodon-py-venv");
-    let python = venv.join("bin/python");
-    let requirements = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/requirements.txt");
-    let marker = venv.join("installed.txt");
-    let wanted = std::fs::read_to_string(requirements).unwrap();
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
-        // Built aside and moved into place, so two tests never use a half-made environment.
-        let building = venv.with_extension(format!("building-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&building);
-        let status = std::process::Command::new("python3").args(["-m", "venv"]).arg(&building).status().unwrap();
-        assert!(status.success(), "python3 -m venv");
-        let status = std::process::Command::new(building.join("bin/python"))
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements])
-            .status()
-            .unwrap();
-        assert!(status.success(), "pip install Mastodon.py");
-        // A venv's scripts name its path; rebuild them for the final place.
-        let _ = std::fs::remove_dir_all(&venv);
-        if std::fs::rename(&building, &venv).is_ok() {
-            let status =
-                std::process::Command::new("python3").args(["-m", "venv", "--upgrade"]).arg(&venv).status().unwrap();
-            assert!(status.success(), "python3 -m venv --upgrade");
-            std::fs::write(&marker, &wanted).unwrap();
-        } else {
-            let _ = std::fs::remove_dir_all(&building);
-        }
-    }
-    python
+    python_venv("mastodon-py-venv", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/requirements.txt"))
 }
 
 async fn mastodon_py_works_against_the_api(b: Backend) {

@@ -87,7 +87,22 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     .await;
     app.create_user("wijkadmin", Role::Admin).await;
     let anna = app.api_user("anna").await;
-    let post = anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?"})).await;
+    let photo: serde_json::Value = anna
+        .client
+        .post(app.url("/api/v2/media"))
+        .bearer_auth(&anna.token)
+        .multipart(reqwest::multipart::Form::new().text("description", "Een bankje in het park").part(
+            "file",
+            reqwest::multipart::Part::bytes(crate::media::jpeg_with_exif(320, 240, 1)).file_name("bank.jpg"),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let post =
+        anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?", "media_ids": [photo["id"]]})).await;
     let tuin =
         buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let place = buurt::domain::places::PlaceInput {
@@ -128,6 +143,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/", "signedIn": true},
         {"path": "/g/tuin", "signedIn": true},
         {"path": "/g/tuin/plek", "signedIn": true},
+        {"path": "/g/tuin/bewerken", "signedIn": true},
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
         {"path": "/beheer/aanmeldingen", "signedIn": true},
@@ -158,7 +174,9 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         artifacts.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("axe: 36 page checks, 0 violations"), "{stdout}");
+    assert!(stdout.contains("axe: 38 page checks, 0 violations"), "{stdout}");
+    assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");

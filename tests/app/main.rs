@@ -15,6 +15,7 @@ mod discovery;
 mod federation;
 mod inbox;
 mod maps;
+mod media;
 mod pages;
 mod schema;
 mod startup;

@@ -124,6 +124,8 @@ fn keys_used() -> BTreeSet<String> {
         "statement-",
         "map-",
         "place-",
+        "compose-",
+        "group-",
     ];
     let mut used = BTreeSet::new();
     let mut files = Vec::new();

@@ -121,6 +121,8 @@ pub struct TestApp {
     pub backend: Backend,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// Where uploaded images go (`media.dir`).
+    pub media_dir: tempfile::TempDir,
     // Dropped last: the database goes after the server stopped.
     pub db: TestDb,
 }
@@ -152,6 +154,8 @@ impl TestApp {
         settings.instance.registration = RegistrationMode::Open;
         settings.database.url = db.url.clone();
         settings.database.pool_size = 4;
+        let media_dir = tempfile::tempdir().expect("media dir");
+        settings.media.dir = media_dir.path().display().to_string();
         // Browsers in tests never fetch map tiles from the internet; tests that want tiles serve them.
         settings.map.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
         configure(&mut settings);
@@ -174,7 +178,7 @@ impl TestApp {
             .await;
         });
         let base = state.base_url.to_string();
-        TestApp { base, state, backend, stop: Some(stop), server: Some(server), db }
+        TestApp { base, state, backend, stop: Some(stop), server: Some(server), media_dir, db }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -457,4 +461,51 @@ pub async fn lose_database(app: &TestApp) -> String {
     let mut conn = AsyncPgConnection::establish(&format!("{}/postgres", postgres_admin_url())).await.unwrap();
     diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
     name
+}
+
+/// A Python virtual environment under the build directory with `requirements` installed, made
+/// once (again when the requirements change); returns its python.
+pub fn python_venv(name: &str, requirements: &str) -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let python = venv.join("bin/python");
+    let marker = venv.join("installed.txt");
+    let wanted = std::fs::read_to_string(requirements).unwrap();
+    // Tests run as separate processes: one builds, the others wait for it.
+    let lock = venv.with_extension("lock");
+    let _ = std::fs::create_dir_all(env!("CARGO_TARGET_TMPDIR"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(900);
+    while std::fs::create_dir(&lock).is_err() {
+        assert!(std::time::Instant::now() < deadline, "waiting for {} too long", lock.display());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    struct Unlock(std::path::PathBuf);
+    impl Drop for Unlock {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir(&self.0);
+        }
+    }
+    let _unlock = Unlock(lock);
+    if !python.exists() || std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
+        // Built aside and moved into place, so two tests never use a half-made environment.
+        let building = venv.with_extension(format!("building-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&building);
+        let status = std::process::Command::new("python3").args(["-m", "venv"]).arg(&building).status().unwrap();
+        assert!(status.success(), "python3 -m venv");
+        let status = std::process::Command::new(building.join("bin/python"))
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements])
+            .status()
+            .unwrap();
+        assert!(status.success(), "pip install -r {requirements}");
+        // A venv's scripts name its path; rebuild them for the final place.
+        let _ = std::fs::remove_dir_all(&venv);
+        if std::fs::rename(&building, &venv).is_ok() {
+            let status =
+                std::process::Command::new("python3").args(["-m", "venv", "--upgrade"]).arg(&venv).status().unwrap();
+            assert!(status.success(), "python3 -m venv --upgrade");
+            std::fs::write(&marker, &wanted).unwrap();
+        } else {
+            let _ = std::fs::remove_dir_all(&building);
+        }
+    }
+    python
 }

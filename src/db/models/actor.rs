@@ -91,6 +91,8 @@ pub struct Actor {
     pub published: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_fetched_at: Option<chrono::NaiveDateTime>,
+    /// The header image.
+    pub image_url: Option<String>,
     /// Where a group meets (see `place`).
     pub place_id: Option<i64>,
 }
@@ -127,6 +129,7 @@ pub struct ActorInsert {
     pub published: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_fetched_at: Option<chrono::NaiveDateTime>,
+    pub image_url: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -137,6 +140,8 @@ pub struct ActorUpdate<'a> {
     pub private_key: Option<Option<&'a str>>,
     pub public_key: Option<Option<&'a str>>,
     pub deleted: Option<bool>,
+    pub icon_url: Option<Option<&'a str>>,
+    pub image_url: Option<Option<&'a str>>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 

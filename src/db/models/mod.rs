@@ -7,6 +7,7 @@ pub mod instance;
 pub mod invite;
 pub mod local_name;
 pub mod local_user;
+pub mod media;
 pub mod oauth;
 pub mod place;
 pub mod post;

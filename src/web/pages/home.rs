@@ -1,14 +1,21 @@
 //! The instance's home page: what is happening in the neighbourhood, "alles op één plek".
 //! Each feature adds its section as it lands (events, initiatives, requests for help).
+//! Signed-in residents write posts here, with a photo and its alt text.
 
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::post::{PostView, TimelineQuery};
+use crate::domain::DomainError;
+use crate::domain::social::{self, NewPost};
+use crate::domain::validate::FieldErrors;
+use crate::media::ImageView;
 use crate::web::context::Ctx;
 use crate::web::error::WebResult;
-use crate::web::templates::{HomePage, HomePost, page};
+use crate::web::form::UploadForm;
+use crate::web::templates::{Field, FieldKind, Form, HomePage, HomePost, Image, page};
 
 /// Places on the home page's map (the map page shows more).
 const HOME_MAP_PLACES: i64 = 100;
@@ -16,17 +23,38 @@ const HOME_MAP_PLACES: i64 = 100;
 const RECENT_POSTS: i64 = 10;
 const GROUPS: i64 = 12;
 
+/// What the write-a-post form sends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ComposeForm {
+    status: String,
+    description: String,
+}
+
 pub async fn show(ctx: Ctx) -> WebResult<Response> {
-    let (members, groups, views) = {
+    render(&ctx, &ComposeForm::default(), &FieldErrors::default(), StatusCode::OK).await
+}
+
+async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
+    let (members, groups, views, mut media) = {
         let mut conn = ctx.state.pool.get().await?;
         let members = Actor::count_local(&mut conn, ActorKind::Person).await?;
         let groups = Actor::list_local(&mut conn, ActorKind::Group, GROUPS).await?;
         let query = TimelineQuery { local_only: true, public_only: true, limit: RECENT_POSTS, ..Default::default() };
-        (members, groups, PostView::timeline(&mut conn, &query).await?)
+        let views = PostView::timeline(&mut conn, &query).await?;
+        let ids: Vec<_> = views.iter().map(|v| v.post.id).collect();
+        let media = crate::media::by_post(&mut conn, &ids).await?;
+        (members, groups, views, media)
     };
     let posts = views
         .into_iter()
         .map(|v| HomePost {
+            images: media
+                .remove(&v.post.id)
+                .unwrap_or_default()
+                .iter()
+                .map(|m| Image::photo(&ImageView::of(&ctx.state, m)))
+                .collect(),
             published: ctx.datetime(v.post.published),
             path: format!("/p/{}", v.post.id.0),
             author: v.author.display_name,
@@ -35,6 +63,55 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
         })
         .collect();
     let description = ctx.state.settings.instance.description.clone();
-    let map = super::map::overview(&ctx, HOME_MAP_PLACES).await?;
-    Ok(page(StatusCode::OK, &HomePage { ctx: &ctx, description, members, groups, posts, map }))
+    let map = super::map::overview(ctx, HOME_MAP_PLACES).await?;
+    let compose = ctx.account.is_some().then(|| compose_form(ctx, compose, errors));
+    Ok(page(status, &HomePage { ctx, description, members, groups, posts, compose, map }))
+}
+
+/// The write-a-post form; easy to extend with more fields.
+fn compose_form(ctx: &Ctx, values: &ComposeForm, errors: &FieldErrors) -> Form {
+    let fields = vec![
+        Field::new(ctx, FieldKind::TextArea, "status", "field-post-text", &values.status),
+        Field::new(ctx, FieldKind::Image, "file", "field-photo", "").hint(ctx, "field-photo-hint"),
+        Field::new(ctx, FieldKind::Text, "description", "field-alt-text", &values.description)
+            .hint(ctx, "field-alt-text-hint"),
+    ];
+    Form::new(ctx, "/schrijven", "compose-submit", fields).with_errors(ctx, errors)
+}
+
+/// `POST /schrijven`: a public post with an optional photo, whose alt text is then required.
+pub async fn compose(mut upload: UploadForm<ComposeForm>) -> WebResult<Response> {
+    let file = upload.take_file("file");
+    let UploadForm { ctx, form, .. } = upload;
+    let me = ctx.require_account()?.clone();
+    let mut errors = match social::check_post(&form.status, "", file.is_some()) {
+        Err(DomainError::Invalid(e)) => e,
+        _ => FieldErrors::default(),
+    };
+    if file.is_some() && form.description.trim().is_empty() {
+        errors.add("description", "error-alt-text-required");
+    }
+    crate::domain::media::check_description("description", &form.description, &mut errors);
+    if !errors.is_empty() {
+        if file.is_some() {
+            errors.add("file", "error-photo-choose-again");
+        }
+        return render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let mut media_ids = Vec::new();
+    if let Some(bytes) = file {
+        match crate::domain::media::upload_attachment(&ctx.state, &me.actor, bytes, &form.description, None).await {
+            Ok(m) => media_ids.push(m.id),
+            Err(DomainError::Invalid(errors)) => {
+                return render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let new = NewPost { text: form.status.clone(), visibility: "public".into(), media_ids, ..Default::default() };
+    match social::create_post(&ctx.state, &me, &new).await {
+        Ok(post) => Ok(Redirect::to(&format!("/p/{}", post.id.0)).into_response()),
+        Err(DomainError::Invalid(errors)) => render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
+    }
 }

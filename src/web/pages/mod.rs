@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod error;
+pub mod group;
 pub mod health;
 pub mod home;
 pub mod interaction;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use crate::db::models::post::{PostId, PostView};
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
-use crate::web::templates::{PostPage, page};
+use crate::web::templates::{Image, PostPage, page};
 
 pub async fn show(ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> WebResult<Response> {
     if crate::apub::wants_activity_json(&headers) {
@@ -23,9 +23,14 @@ pub async fn show(ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> WebResul
     else {
         return Err(WebError::NotFound);
     };
+    let media = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?
+    };
+    let images = media.iter().map(|m| Image::photo(&crate::media::ImageView::of(&ctx.state, m))).collect();
     let published = ctx.datetime(view.post.published);
     let handle = format!("@{}@{}", view.author.username, ctx.state.settings.instance.domain);
-    let mut response = page(StatusCode::OK, &PostPage { ctx: &ctx, view, published, handle });
+    let mut response = page(StatusCode::OK, &PostPage { ctx: &ctx, view, published, handle, images });
     response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
     Ok(response)
 }

@@ -12,7 +12,7 @@ use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
 use crate::web::map::{MapPlace, MapView};
-use crate::web::templates::{ProfilePage, page};
+use crate::web::templates::{Image, ProfilePage, page};
 
 pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
     show(ctx, headers, &name, ActorKind::Person).await
@@ -63,6 +63,19 @@ async fn render(
     };
     let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);
     let is_group = kind == ActorKind::Group;
+    let image = |url: &Option<String>, key: &str| {
+        url.as_ref().map(|u| Image {
+            caption: String::new(),
+            src: crate::media::remote_url(&ctx.state, u),
+            href: String::new(),
+            alt: ctx.t1(key, "name", &actor.display_name),
+            width: None,
+            height: None,
+        })
+    };
+    let avatar = image(&actor.icon_url, "profile-avatar-alt");
+    let header = image(&actor.image_url, "profile-header-alt");
+    let edit_path = (is_group && ctx.is_moderator()).then(|| format!("{path}/bewerken"));
     let map = meeting_place(ctx, &actor).await?;
     let can_edit_place = is_group && ctx.is_moderator();
     let data = ProfilePage {
@@ -75,6 +88,9 @@ async fn render(
         path,
         remote_error,
         remote_value,
+        avatar,
+        header,
+        edit_path,
         map,
         can_edit_place,
     };

@@ -7,14 +7,16 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::domain::DomainError;
+use crate::db::models::actor::Actor;
+use crate::db::models::media::Purpose;
 use crate::domain::accounts::{self, AccountSettings};
 use crate::domain::validate::FieldErrors;
+use crate::domain::{DomainError, media};
 use crate::web::context::{Ctx, LANG_COOKIE, cookie, safe_next};
-use crate::web::error::WebResult;
-use crate::web::form::CsrfForm;
+use crate::web::error::{WebError, WebResult};
+use crate::web::form::{CsrfForm, UploadForm};
 use crate::web::i18n::Lang;
-use crate::web::templates::{Field, FieldKind, Form, FormPage, page};
+use crate::web::templates::{Field, FieldKind, Form, FormPage, Image, page};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -39,16 +41,38 @@ pub async fn settings_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<R
     Ok(settings_form(&ctx, &form, &FieldErrors::default(), notice, StatusCode::OK))
 }
 
-pub async fn save_settings(CsrfForm { ctx, form }: CsrfForm<SettingsForm>) -> WebResult<Response> {
+/// Saves name, language, and a new avatar or header when one was chosen. The images are
+/// checked first, so a refused image changes nothing.
+pub async fn save_settings(mut upload: UploadForm<SettingsForm>) -> WebResult<Response> {
+    let (avatar, header) = (upload.take_file("avatar"), upload.take_file("header"));
+    let UploadForm { ctx, form, .. } = upload;
     let account = ctx.require_account()?;
+    let invalid = |errors: &FieldErrors| Ok(settings_form(&ctx, &form, errors, None, StatusCode::UNPROCESSABLE_ENTITY));
+    let mut images = Vec::new();
+    for (purpose, field, file) in [(Purpose::Avatar, "avatar", avatar), (Purpose::Header, "header", header)] {
+        if let Some(bytes) = file {
+            match media::process_upload(&ctx.state, field, bytes).await {
+                Ok(image) => images.push((purpose, image)),
+                Err(DomainError::Invalid(errors)) => return invalid(&errors),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
     let input = AccountSettings { display_name: form.display_name.clone(), language: form.language.clone() };
     match accounts::update_settings(&ctx.state, account, &input).await {
-        Ok(()) => Ok(Redirect::to("/instellingen?saved=1").into_response()),
-        Err(DomainError::Invalid(errors)) => {
-            Ok(settings_form(&ctx, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Err(e) => Err(e.into()),
+        Ok(()) => {}
+        Err(DomainError::Invalid(errors)) => return invalid(&errors),
+        Err(e) => return Err(e.into()),
     }
+    if !images.is_empty() {
+        let mut conn = ctx.state.pool.get().await?;
+        let mut actor = Actor::by_id(&mut conn, account.actor.id).await?.ok_or(WebError::NotFound)?;
+        drop(conn);
+        for (purpose, image) in images {
+            actor = media::set_profile_image(&ctx.state, &actor, purpose, image).await?;
+        }
+    }
+    Ok(Redirect::to("/instellingen?saved=1").into_response())
 }
 
 fn settings_form(
@@ -67,8 +91,28 @@ fn settings_form(
             .hint(ctx, "field-display-name-hint")
             .autocomplete("name"),
         Field::new(ctx, FieldKind::Select, "language", "field-language", &form.language).options(languages),
+        Field::new(ctx, FieldKind::Image, "avatar", "field-avatar", "").hint(ctx, "field-avatar-hint"),
+        Field::new(ctx, FieldKind::Image, "header", "field-header", "").hint(ctx, "field-header-hint"),
     ];
-    let f = Form::new(ctx, "/instellingen", "settings-submit", fields).with_errors(ctx, errors);
+    let mut current = Vec::new();
+    if let Some(account) = &ctx.account {
+        for (url, caption) in
+            [(&account.actor.icon_url, "field-avatar-current"), (&account.actor.image_url, "field-header-current")]
+        {
+            if let Some(url) = url {
+                let caption = ctx.t(caption);
+                current.push(Image {
+                    alt: String::new(),
+                    caption,
+                    src: url.clone(),
+                    href: url.clone(),
+                    width: None,
+                    height: None,
+                });
+            }
+        }
+    }
+    let f = Form::new(ctx, "/instellingen", "settings-submit", fields).with_errors(ctx, errors).images(current);
     let account_line = ctx.account.as_ref().map(|a| {
         ctx.t_args("settings-account-line", &[("name", a.actor.username.clone()), ("email", a.user.email.clone())])
     });

@@ -1,0 +1,2 @@
+DROP TABLE media;
+ALTER TABLE actor DROP COLUMN image_url;

@@ -1,0 +1,110 @@
+//! `/g/{name}/bewerken`: site admins and moderators edit a group's name, description and icon.
+//! The form is a list of fields, so later settings (a meeting place) are one more field.
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::media::Purpose;
+use crate::domain::actors::{self, GroupEdit};
+use crate::domain::validate::FieldErrors;
+use crate::domain::{DomainError, media};
+use crate::web::context::Ctx;
+use crate::web::error::{WebError, WebResult};
+use crate::web::form::UploadForm;
+use crate::web::templates::{Field, FieldKind, Form, FormPage, Image, page};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct GroupForm {
+    display_name: String,
+    summary: String,
+}
+
+/// The group, when the visitor may edit it.
+async fn editable(ctx: &Ctx, name: &str) -> WebResult<Actor> {
+    ctx.require_account()?;
+    if !ctx.is_moderator() {
+        return Err(WebError::Forbidden);
+    }
+    let mut conn = ctx.state.pool.get().await?;
+    actors::local_by_name(&mut conn, &ctx.state.settings, name)
+        .await?
+        .filter(|a| a.kind() == ActorKind::Group)
+        .ok_or(WebError::NotFound)
+}
+
+/// A description stored as paragraphs, back as the text that was typed.
+fn summary_text(html: &str) -> String {
+    let text = html.replace("</p><p>", "\n\n").replace("<br>", "\n");
+    crate::domain::html::plain_text(&text)
+}
+
+pub async fn edit_page(ctx: Ctx, Path(name): Path<String>) -> WebResult<Response> {
+    let group = editable(&ctx, &name).await?;
+    let form = GroupForm { display_name: group.display_name.clone(), summary: summary_text(&group.summary) };
+    Ok(render(&ctx, &group, &form, &FieldErrors::default(), StatusCode::OK))
+}
+
+/// `POST /g/{name}/bewerken`: every field (and the icon) is checked before anything changes.
+pub async fn save(Path(name): Path<String>, mut upload: UploadForm<GroupForm>) -> WebResult<Response> {
+    let icon = upload.take_file("icon");
+    let UploadForm { ctx, form, .. } = upload;
+    let group = editable(&ctx, &name).await?;
+    let me = ctx.require_account()?;
+    let edit = GroupEdit { display_name: form.display_name.clone(), summary: form.summary.clone() };
+    let invalid = |errors: &FieldErrors| Ok(render(&ctx, &group, &form, errors, StatusCode::UNPROCESSABLE_ENTITY));
+    if let Err(DomainError::Invalid(errors)) = actors::check_group_edit(&edit) {
+        return invalid(&errors);
+    }
+    let icon = match icon {
+        Some(bytes) => match media::process_upload(&ctx.state, "icon", bytes).await {
+            Ok(image) => Some(image),
+            Err(DomainError::Invalid(errors)) => return invalid(&errors),
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let updated = actors::update_group(&ctx.state, me, &group, &edit).await?;
+    if let Some(image) = icon {
+        media::set_profile_image(&ctx.state, &updated, Purpose::Avatar, image).await?;
+    }
+    Ok(Redirect::to(&format!("/g/{}", group.name_key)).into_response())
+}
+
+fn render(ctx: &Ctx, group: &Actor, form: &GroupForm, errors: &FieldErrors, status: StatusCode) -> Response {
+    let fields = vec![
+        Field::new(ctx, FieldKind::Text, "display_name", "field-group-name", &form.display_name),
+        Field::new(ctx, FieldKind::TextArea, "summary", "field-group-summary", &form.summary)
+            .hint(ctx, "field-group-summary-hint"),
+        Field::new(ctx, FieldKind::Image, "icon", "field-group-icon", "").hint(ctx, "field-group-icon-hint"),
+    ];
+    let current = group
+        .icon_url
+        .as_ref()
+        .map(|url| Image {
+            caption: ctx.t("field-group-icon-current"),
+            src: url.clone(),
+            href: url.clone(),
+            alt: String::new(),
+            width: None,
+            height: None,
+        })
+        .into_iter()
+        .collect();
+    let action = format!("/g/{}/bewerken", group.name_key);
+    let f = Form::new(ctx, &action, "group-edit-submit", fields).with_errors(ctx, errors).images(current);
+    page(
+        status,
+        &FormPage {
+            ctx,
+            title: ctx.t1("group-edit-title", "name", &group.display_name),
+            intro: vec![],
+            notice: None,
+            form: f,
+            links: vec![(format!("/g/{}", group.name_key), ctx.t("group-edit-back"))],
+        },
+    )
+}
