@@ -106,6 +106,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             if !shown.media.s3.secret_key.is_empty() {
                 shown.media.s3.secret_key = "***".into();
             }
+            shown.database.url = hide_password(&shown.database.url);
             print!("{}", toml::to_string_pretty(&shown)?);
             eprintln!("configuration is valid");
             Ok(())
@@ -229,4 +230,25 @@ fn init_logging(settings: &Settings) {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// A database URL with its password replaced by `***`, for printing.
+fn hide_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_in_database_urls_are_hidden() {
+        assert_eq!(super::hide_password("postgres://buurt:geheim@db:5432/buurt"), "postgres://buurt:***@db:5432/buurt");
+        assert_eq!(super::hide_password("postgres://buurt@db/buurt"), "postgres://buurt@db/buurt");
+        assert_eq!(super::hide_password("sqlite://data/buurt.sqlite"), "sqlite://data/buurt.sqlite");
+    }
 }
