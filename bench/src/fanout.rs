@@ -20,6 +20,8 @@ pub struct FanoutResult {
     pub signs_per_sec: f64,
     pub peak_rss_kib: u64,
     pub open_fds: usize,
+    /// CPU time the Buurt process used in the timed part.
+    pub cpu: Duration,
     pub rejected: usize,
     pub seed: Duration,
 }
@@ -32,10 +34,11 @@ impl FanoutResult {
     pub fn row(&self) -> String {
         let ratio = self.elapsed.as_secs_f64() / self.floor().as_secs_f64();
         format!(
-            "| {} | {} | {:.2} s | {:.0}/s | {:.2} s | {:.2}× {} | {} | {} |",
+            "| {} | {} | {:.2} s | {:.1} s | {:.0}/s | {:.2} s | {:.2}× {} | {} | {} |",
             self.backend.label(),
             self.instances,
             self.elapsed.as_secs_f64(),
+            self.cpu.as_secs_f64(),
             self.signs_per_sec,
             self.floor().as_secs_f64(),
             ratio,
@@ -45,13 +48,13 @@ impl FanoutResult {
         )
     }
 
-    pub const HEADER: &'static str = "| backend | instances | all acknowledged | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|";
+    pub const HEADER: &'static str = "| backend | instances | all acknowledged | Buurt CPU time | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|---|";
 }
 
 pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Result<FanoutResult> {
     eprintln!("== fan-out to {instances} instances on {}", backend.label());
     let remote = Remote::start(instances, true).await?;
-    let server = Server::start(&ctx.binary, backend, &ctx.pg_admin).await?;
+    let server = Server::start(ctx, backend).await?;
     remote.set_buurt(&server.url(""));
     let state = server.admin_state().await?;
     let token = server.seed_people(&state, &["anna".to_string()]).await?;
@@ -91,10 +94,12 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
     tokio::time::sleep(Duration::from_secs(1)).await;
 
     let sampler = RssSampler::start(server.pid()?);
+    let cpu_before = stats::cpu_time_of(server.pid()?)?;
     let started = tokio::time::Instant::now();
     server.post_status(&token, "Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!").await?;
     remote.wait_for("Create", instances, Duration::from_secs(1800)).await?;
     let elapsed = started.elapsed();
+    let cpu = stats::cpu_time_of(server.pid()?)?.saturating_sub(cpu_before);
     let peak_rss_kib = sampler.finish().await;
     let open_fds = server.open_fds()?;
     let result = FanoutResult {
@@ -104,6 +109,7 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
         signs_per_sec,
         peak_rss_kib,
         open_fds,
+        cpu,
         rejected: remote.rejected(),
         seed,
     };

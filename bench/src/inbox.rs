@@ -157,7 +157,7 @@ pub async fn run(
         bail!("--actors must be a multiple of {INSTANCES}");
     }
     let remote = Remote::start(INSTANCES, false).await?;
-    let server = Server::start(&ctx.binary, backend, &ctx.pg_admin).await?;
+    let server = Server::start(ctx, backend).await?;
     remote.set_buurt(&server.url(""));
     let buurt = server.url("");
     let state = server.admin_state().await?;

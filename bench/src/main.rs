@@ -31,6 +31,10 @@ struct Cli {
     /// PostgreSQL server for the `postgres` backend (a database is created and dropped).
     #[arg(long, global = true, default_value = "postgres://postgres@127.0.0.1:5432")]
     postgres: String,
+    /// A setting for the benchmark's PostgreSQL database (`ALTER DATABASE … SET`), e.g.
+    /// `synchronous_commit=off`, to try what a setting changes. Repeatable.
+    #[arg(long = "pg-set", global = true, value_name = "KEY=VALUE")]
+    pg_set: Vec<String>,
     /// Seconds each ceiling (signatures/s, verifications/s) is measured.
     #[arg(long, global = true, default_value_t = 3)]
     ceiling_secs: u64,
@@ -86,6 +90,7 @@ struct ReadArgs {
 pub struct Ctx {
     pub binary: PathBuf,
     pub pg_admin: String,
+    pub pg_set: Vec<String>,
     pub ceiling_time: Duration,
     pub duration: Duration,
     pub connections: usize,
@@ -207,12 +212,19 @@ async fn main() -> anyhow::Result<()> {
     let ctx = Ctx {
         binary,
         pg_admin: cli.postgres.clone(),
+        pg_set: cli.pg_set.clone(),
         ceiling_time: Duration::from_secs(cli.ceiling_secs),
         duration,
         connections,
     };
     let mut report = Report::default();
-    let interrupted = tokio::signal::ctrl_c();
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let interrupted = async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    };
     let work = async {
         for &backend in &cli.backend {
             match &cli.command {
@@ -248,7 +260,7 @@ async fn main() -> anyhow::Result<()> {
         }
         anyhow::Ok(())
     };
-    // Ctrl-C drops the work, which stops Buurt, drops its database and removes the host names.
+    // Ctrl-C or SIGTERM drops the work, which stops Buurt, drops its database and removes the host names.
     let outcome = tokio::select! {
         r = work => r,
         _ = interrupted => Err(anyhow::anyhow!("interrupted")),

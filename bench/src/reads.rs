@@ -50,7 +50,7 @@ impl ReadResult {
 /// A seeded server: anna with `posts` public posts and followers on `followers` instances.
 pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize) -> anyhow::Result<(Remote, Server)> {
     let remote = Remote::start(followers, false).await?;
-    let server = Server::start(&ctx.binary, backend, &ctx.pg_admin).await?;
+    let server = Server::start(ctx, backend).await?;
     remote.set_buurt(&server.url(""));
     let state = server.admin_state().await?;
     let token = server.seed_people(&state, &["anna".to_string()]).await?;

@@ -3,7 +3,7 @@
 //! afterwards), plus an in-process handle on the same database for seeding and for measuring
 //! the database alone.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -56,7 +56,8 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 impl Server {
-    pub async fn start(binary: &Path, backend: Backend, pg_admin: &str) -> anyhow::Result<Server> {
+    pub async fn start(ctx: &crate::Ctx, backend: Backend) -> anyhow::Result<Server> {
+        let (binary, pg_admin) = (&ctx.binary, ctx.pg_admin.as_str());
         let dir = tempfile::tempdir()?;
         let port = free_port()?;
         let domain = format!("127.0.0.1:{port}");
@@ -68,6 +69,17 @@ impl Server {
                     .await
                     .with_context(|| format!("connecting to PostgreSQL at {pg_admin}"))?;
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+                for setting in &ctx.pg_set {
+                    let (key, value) = setting.split_once('=').context("--pg-set takes KEY=VALUE")?;
+                    if !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                    {
+                        bail!("--pg-set {setting}: only letters, digits, _ and . are accepted");
+                    }
+                    diesel::sql_query(format!("ALTER DATABASE {name} SET {key} = '{value}'"))
+                        .execute(&mut conn)
+                        .await?;
+                }
                 (format!("{pg_admin}/{name}"), Some(name))
             }
         };

@@ -101,6 +101,20 @@ pub fn memory_of(pid: u32) -> anyhow::Result<Memory> {
     parse_status(&std::fs::read_to_string(format!("/proc/{pid}/status"))?)
 }
 
+/// CPU time (user + system) a process has used so far, from `/proc/PID/stat`.
+pub fn cpu_time_of(pid: u32) -> anyhow::Result<Duration> {
+    parse_stat_cpu(&std::fs::read_to_string(format!("/proc/{pid}/stat"))?)
+}
+
+/// utime + stime (fields 14 and 15, in clock ticks of 1/100 s) of a `/proc/PID/stat` line.
+pub fn parse_stat_cpu(stat: &str) -> anyhow::Result<Duration> {
+    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+    let rest = stat.rsplit_once(')').context("no command name")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| -> anyhow::Result<u64> { Ok(fields.get(i).context("short stat line")?.parse()?) };
+    Ok(Duration::from_millis((ticks(11)? + ticks(12)?) * 10))
+}
+
 /// Megabytes (MiB) with one decimal.
 pub fn mib(kib: u64) -> String {
     format!("{:.1} MB", kib as f64 / 1024.0)
@@ -180,6 +194,13 @@ mod tests {
         let out = "                  sign    verify    sign/s verify/s\nrsa 2048 bits 0.000584s 0.000017s   1712.3  58823.5\n";
         assert_eq!(parse_openssl_speed(out), Some((1712.3, 58823.5)));
         assert_eq!(parse_openssl_speed("nothing"), None);
+    }
+
+    #[test]
+    fn proc_stat_cpu_time() {
+        let stat = "4242 (buurt (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 9 0 100 0 0";
+        assert_eq!(parse_stat_cpu(stat).unwrap(), Duration::from_millis(3250));
+        assert!(parse_stat_cpu("4242 (buurt) S 1").is_err());
     }
 
     #[test]
