@@ -1,0 +1,124 @@
+//! Delivery fan-out: one public post by a local person whose followers live on N distinct
+//! remote instances. Timed from the API call until the receiver has verified and acknowledged
+//! N signed Create deliveries.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::bail;
+use serde_json::json;
+
+use crate::remote::{self, Remote};
+use crate::server::{Backend, Server};
+use crate::stats::{self, RssSampler};
+use crate::{Ctx, ceiling};
+
+pub struct FanoutResult {
+    pub backend: Backend,
+    pub instances: usize,
+    pub elapsed: Duration,
+    pub signs_per_sec: f64,
+    pub peak_rss_kib: u64,
+    pub open_fds: usize,
+    /// CPU time the Buurt process used in the timed part.
+    pub cpu: Duration,
+    pub rejected: usize,
+    pub seed: Duration,
+}
+
+impl FanoutResult {
+    pub fn floor(&self) -> Duration {
+        Duration::from_secs_f64(self.instances as f64 / self.signs_per_sec)
+    }
+
+    pub fn row(&self) -> String {
+        let ratio = self.elapsed.as_secs_f64() / self.floor().as_secs_f64();
+        format!(
+            "| {} | {} | {:.2} s | {:.1} s | {:.0}/s | {:.2} s | {:.2}× {} | {} | {} |",
+            self.backend.label(),
+            self.instances,
+            self.elapsed.as_secs_f64(),
+            self.cpu.as_secs_f64(),
+            self.signs_per_sec,
+            self.floor().as_secs_f64(),
+            ratio,
+            if ratio <= 1.5 { "✅" } else { "❌" },
+            stats::mib(self.peak_rss_kib),
+            self.open_fds,
+        )
+    }
+
+    pub const HEADER: &'static str = "| backend | instances | all acknowledged | Buurt CPU time | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|---|";
+}
+
+pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Result<FanoutResult> {
+    eprintln!("== fan-out to {instances} instances on {}", backend.label());
+    let remote = Remote::start(instances, true).await?;
+    let server = Server::start(ctx, backend).await?;
+    remote.set_buurt(&server.url(""));
+    let state = server.admin_state().await?;
+    let token = server.seed_people(&state, &["anna".to_string()]).await?;
+    state.pool.close();
+
+    // Followers: every instance's actor sends a signed Follow; Buurt fetches the actor, stores
+    // it and delivers an Accept.
+    let seed_started = tokio::time::Instant::now();
+    let anna = server.url("/u/anna");
+    let inbox = server.url("/u/anna/inbox");
+    let follows = (0..instances)
+        .map(|i| {
+            let actor = remote.actor_url(i, "reader");
+            let body = json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{actor}/follows/1"),
+                "type": "Follow",
+                "actor": actor,
+                "object": anna,
+            });
+            (inbox.clone(), actor, body.to_string().into_bytes())
+        })
+        .collect();
+    let pem = remote.private_pem().to_string();
+    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, follows)).await??;
+    let (sent, _) = remote::send_all(&server.http, Arc::new(signed), 16).await;
+    let failed = sent.iter().filter(|s| !s.status.is_some_and(|c| (200..300).contains(&c))).count();
+    if failed > 0 {
+        bail!("{failed} of {instances} Follows were not accepted:\n{}", server.log_tail());
+    }
+    remote.wait_for("Accept", instances, Duration::from_secs(1800)).await?;
+    let seed = seed_started.elapsed();
+    eprintln!("   {instances} followers seeded in {:.1} s", seed.as_secs_f64());
+
+    // The signing floor, measured now on the same machine with Buurt's signing code.
+    let signs_per_sec = ceiling::sign_rate(remote.private_pem().to_string(), ctx.ceiling_time).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let sampler = RssSampler::start(server.pid()?);
+    let cpu_before = stats::cpu_time_of(server.pid()?)?;
+    let started = tokio::time::Instant::now();
+    server.post_status(&token, "Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!").await?;
+    remote.wait_for("Create", instances, Duration::from_secs(1800)).await?;
+    let elapsed = started.elapsed();
+    let cpu = stats::cpu_time_of(server.pid()?)?.saturating_sub(cpu_before);
+    let peak_rss_kib = sampler.finish().await;
+    let open_fds = server.open_fds()?;
+    let result = FanoutResult {
+        backend,
+        instances,
+        elapsed,
+        signs_per_sec,
+        peak_rss_kib,
+        open_fds,
+        cpu,
+        rejected: remote.rejected(),
+        seed,
+    };
+    eprintln!(
+        "   {} (seeding took {:.1} s; {} deliveries refused)",
+        result.row(),
+        result.seed.as_secs_f64(),
+        result.rejected
+    );
+    server.stop().await?;
+    Ok(result)
+}

@@ -1,0 +1,132 @@
+//! Reads: `wrk` against the read endpoints of a seeded Buurt (50 public posts, 20 remote
+//! followers on 20 instances), one endpoint at a time; and resident memory idle and under each
+//! load.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use crate::Ctx;
+use crate::remote::{self, Remote};
+use crate::server::{Backend, Server};
+use crate::stats::{self, RssSampler, WrkResult};
+
+pub struct ReadResult {
+    pub backend: Backend,
+    pub endpoint: &'static str,
+    pub html: bool,
+    pub wrk: WrkResult,
+    pub peak_rss_kib: u64,
+}
+
+impl ReadResult {
+    pub fn meets_target(&self) -> bool {
+        if self.html {
+            self.wrk.requests_per_sec >= 2000.0
+        } else {
+            self.wrk.requests_per_sec >= 10_000.0 && self.wrk.p99 < Duration::from_millis(25)
+        }
+    }
+
+    pub fn row(&self) -> String {
+        format!(
+            "| {} | {} | {:.0} | {} | {} | {} | {} | {} |",
+            self.backend.label(),
+            self.endpoint,
+            self.wrk.requests_per_sec,
+            stats::ms(self.wrk.p50),
+            stats::ms(self.wrk.p99),
+            self.wrk.errors,
+            if self.meets_target() { "✅" } else { "❌" },
+            stats::mib(self.peak_rss_kib),
+        )
+    }
+
+    pub const HEADER: &'static str = "| backend | endpoint | requests/s | p50 | p99 | errors | target | peak RSS under load |\n|---|---|---|---|---|---|---|---|";
+}
+
+/// A seeded server: anna with `posts` public posts and followers on `followers` instances.
+pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize) -> anyhow::Result<(Remote, Server)> {
+    let remote = Remote::start(followers, false).await?;
+    let server = Server::start(ctx, backend).await?;
+    remote.set_buurt(&server.url(""));
+    let state = server.admin_state().await?;
+    let token = server.seed_people(&state, &["anna".to_string()]).await?;
+    state.pool.close();
+    for i in 0..posts {
+        server
+            .post_status(
+                &token,
+                &format!("Bericht {i} over de buurt: de bibliotheek is zaterdag open van tien tot vier."),
+            )
+            .await?;
+    }
+    let anna = server.url("/u/anna");
+    let follows = (0..followers)
+        .map(|i| {
+            let actor = remote.actor_url(i, "reader");
+            let body = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{actor}/follows/1"),
+                "type": "Follow", "actor": actor, "object": anna});
+            (server.url("/u/anna/inbox"), actor, body.to_string().into_bytes())
+        })
+        .collect();
+    let pem = remote.private_pem().to_string();
+    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, follows)).await??;
+    let (sent, _) = remote::send_all(&server.http, Arc::new(signed), 8).await;
+    if sent.iter().any(|s| s.status != Some(202)) {
+        bail!("seeding followers failed:\n{}", server.log_tail());
+    }
+    remote.wait_for("Accept", followers, Duration::from_secs(120)).await?;
+    Ok((remote, server))
+}
+
+/// Resident memory after start-up, seeding and a few requests of each kind, once settled.
+pub async fn idle_memory(server: &Server) -> anyhow::Result<u64> {
+    for path in ["/", "/u/anna", "/api/v1/timelines/public", "/nodeinfo/2.1", "/u/anna/outbox?page=true"] {
+        server.http.get(server.url(path)).send().await?.error_for_status()?;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    Ok(server.memory()?.rss_kib)
+}
+
+pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>, u64)> {
+    eprintln!("== reads on {}", backend.label());
+    let (_remote, server) = seeded(ctx, backend, 50, 20).await?;
+    let idle_kib = idle_memory(&server).await?;
+    let webfinger = format!("/.well-known/webfinger?resource=acct:anna@{}", server.domain);
+    let endpoints: [(&'static str, String, Option<&str>, bool); 7] = [
+        ("actor JSON", "/u/anna".into(), Some("Accept: application/activity+json"), false),
+        ("WebFinger", webfinger, None, false),
+        ("NodeInfo 2.1", "/nodeinfo/2.1".into(), None, false),
+        ("outbox page", "/u/anna/outbox?page=true".into(), Some("Accept: application/activity+json"), false),
+        ("public timeline API", "/api/v1/timelines/public".into(), None, false),
+        ("home page", "/".into(), None, true),
+        ("actor HTML page", "/u/anna".into(), None, true),
+    ];
+    let mut results = Vec::new();
+    for (name, path, header, html) in endpoints {
+        let url = server.url(&path);
+        let check = server.http.get(&url).header("accept", header.map_or("*/*", |h| h.trim_start_matches("Accept: ")));
+        let status = check.send().await?.status();
+        if !status.is_success() {
+            bail!("{name} answers {status}");
+        }
+        let sampler = RssSampler::start(server.pid()?);
+        let mut cmd = tokio::process::Command::new("wrk");
+        cmd.args(["-t2", &format!("-c{}", ctx.connections), &format!("-d{}s", ctx.duration.as_secs()), "--latency"]);
+        if let Some(h) = header {
+            cmd.args(["-H", h]);
+        }
+        let output = cmd.arg(&url).output().await.context("running wrk (apt-get install wrk)")?;
+        let peak_rss_kib = sampler.finish().await;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let wrk = stats::parse_wrk(&text).with_context(|| format!("wrk output for {name}:\n{text}"))?;
+        let result = ReadResult { backend, endpoint: name, html, wrk, peak_rss_kib };
+        eprintln!("   {}", result.row());
+        results.push(result);
+    }
+    server.stop().await?;
+    Ok((results, idle_kib))
+}
