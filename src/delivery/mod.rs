@@ -37,6 +37,10 @@ const DEAD_AFTER: TimeDelta = TimeDelta::hours(72);
 const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 /// How often the worker looks for work when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
+/// Free sending slots are claimed this many at a time (or all, when nothing is being sent).
+const CLAIM_BATCH: usize = 8;
+/// How often idle instances are checked for deliveries that arrived as they became idle.
+const SWEEP: Duration = Duration::from_secs(30);
 
 /// The backoff after the `n`th failure in a row: 2 s · 2^(n−1), at most 6 h, ± 20 % jitter.
 pub fn backoff(n: i32) -> Duration {
@@ -51,25 +55,43 @@ pub fn backoff(n: i32) -> Duration {
 enum Outcome {
     /// 2xx: done.
     Delivered,
-    /// A 4xx other than 408/429: the peer will never take it; drop it.
+    /// A 4xx other than 401/408/429: the peer will never take it; drop it. (A 401 can be a key the
+    /// peer has cached from before a change; it refetches and a later attempt passes.)
     Refused(u16),
-    /// Network error, 5xx, 408 or 429: try again later (at the earliest after `retry_after`).
+    /// Network error, 5xx, 401, 408 or 429: try again later (at the earliest after `retry_after`).
     Retry { reason: String, retry_after: Option<Duration> },
 }
 
 /// Runs workers until `stop` turns true, then waits for sends in flight.
+///
+/// One loop expands new activities into deliveries and hands out instances: it claims free
+/// slots in batches (one claim per instance made sending to 10,000 instances wait on 10,000
+/// claim transactions in a row), and expands activities only when woken or on its timer, not
+/// each time a send finishes.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let owner = format!("{}-{}", std::process::id(), crate::domain::accounts::random_token(6));
     let mut running: JoinSet<()> = JoinSet::new();
+    let mut fan_out_due = true;
+    let mut swept = tokio::time::Instant::now();
     loop {
         if *stop.borrow() {
             break;
         }
-        if let Err(e) = fan_out(&state).await {
-            tracing::warn!(error = %e, "delivery fan-out failed");
+        if fan_out_due {
+            if let Err(e) = fan_out(&state).await {
+                tracing::warn!(error = %e, "delivery fan-out failed");
+            }
+            fan_out_due = false;
         }
+        if swept.elapsed() > SWEEP {
+            swept = tokio::time::Instant::now();
+            if let Err(e) = wake_stranded(&state.pool).await {
+                tracing::warn!(error = %e, "looking for stranded deliveries failed");
+            }
+        }
+        while running.try_join_next().is_some() {}
         let free = MAX_PARALLEL_INSTANCES.saturating_sub(running.len());
-        if free > 0 {
+        if free >= CLAIM_BATCH.min(MAX_PARALLEL_INSTANCES) || running.is_empty() {
             match claim(&state.pool, &owner, free as i64).await {
                 Ok(instances) => {
                     for instance in instances {
@@ -86,14 +108,23 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
         }
         tokio::select! {
-            _ = state.delivery_wake.notified() => {}
-            _ = tokio::time::sleep(POLL) => {}
+            _ = state.delivery_wake.notified() => fan_out_due = true,
+            _ = tokio::time::sleep(POLL) => fan_out_due = true,
             Some(_) = running.join_next(), if !running.is_empty() => {}
             _ = stop.changed() => {}
         }
     }
     // Sends in flight finish; anything not acknowledged stays queued for the next start.
     while running.join_next().await.is_some() {}
+}
+
+async fn wake_stranded(pool: &DbPool) -> anyhow::Result<()> {
+    let mut conn = pool.get().await?;
+    let woken = queue::wake_stranded(&mut conn, now()).await?;
+    if woken > 0 {
+        tracing::info!(woken, "instances with waiting deliveries were idle; sending again");
+    }
+    Ok(())
 }
 
 async fn claim(pool: &DbPool, owner: &str, limit: i64) -> anyhow::Result<Vec<i64>> {
@@ -160,6 +191,7 @@ async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyho
             queue::record_success(&mut conn, instance, owner, now()).await?;
             return Ok(());
         }
+        let last_batch = (pending.len() as i64) < BATCH;
         for item in pending {
             // A send can take up to the request timeout: renew the lease in time.
             if renewed.elapsed() > Duration::from_secs(5) {
@@ -193,6 +225,12 @@ async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyho
                     return fail(state, instance, owner, &item, &reason, retry_after).await;
                 }
             }
+        }
+        if last_batch {
+            // Nothing more was waiting; anything added since keeps the instance due.
+            let mut conn = state.pool.get().await?;
+            queue::record_success(&mut conn, instance, owner, now()).await?;
+            return Ok(());
         }
     }
 }
@@ -276,7 +314,7 @@ async fn send(state: &AppState, item: &PendingDelivery, key_id: &str, private_ke
             let status = response.status();
             if status.is_success() {
                 Outcome::Delivered
-            } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+            } else if status.is_client_error() && ![401, 408, 429].contains(&status.as_u16()) {
                 Outcome::Refused(status.as_u16())
             } else {
                 let retry_after =

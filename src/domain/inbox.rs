@@ -63,7 +63,7 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
     }
     // A valid activity is proof of life: deliver to its instance again if it was given up.
     if let Some(instance) = actor.instance_id
-        && queue::revive(&mut tx, instance, now()).await?
+        && queue::revive(&mut tx, instance).await?
     {
         tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
     }

@@ -190,3 +190,79 @@ async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
         "forgotten, so new again"
     );
 }
+
+both!(instances_without_deliveries_are_idle_and_new_ones_wake_them);
+
+/// An instance with nothing to send is idle (out of the claim query's index range); new
+/// deliveries make it due again, also when they slipped in while it was being made idle.
+/// Runs on a bare database: no delivery worker may touch the queue meanwhile.
+async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend) {
+    use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
+    let db = TestDb::new(b).await;
+    buurt::db::migrate::run(&db.url).await.unwrap();
+    let pool = buurt::db::DbPool::new(&db.url, 2).unwrap();
+    let settings = buurt::config::Settings::default();
+    let group = buurt::domain::actors::create_group(&pool, &settings, "tuin", "Tuin").await.unwrap();
+    let mut conn = pool.get().await.unwrap();
+    let instance = buurt::db::models::instance::Instance::get_or_create(&mut conn, "far.example").await.unwrap();
+    let mut n = 0;
+    let mut enqueue = async |conn: &mut buurt::db::DbConn| {
+        n += 1;
+        let ap_id = format!("https://here.example/activities/like/{n}");
+        let new = NewOutboxActivity {
+            ap_id: &ap_id,
+            actor_id: group.id,
+            kind: "Like",
+            payload: "{}",
+            to_followers: false,
+            to_actors: &[],
+            now: buurt::db::now(),
+        };
+        let id = OutboxActivity::enqueue(conn, &new).await.unwrap();
+        OutboxActivity::mark_fanned_out(conn, id).await.unwrap();
+        queue::add_deliveries(conn, id, &[("https://far.example/inbox".into(), instance.id)], buurt::db::now())
+            .await
+            .unwrap();
+    };
+    async fn due(conn: &mut buurt::db::DbConn, id: i64) -> bool {
+        queue::target(conn, id).await.unwrap().unwrap().next_attempt_at <= buurt::db::now()
+    }
+    async fn claimed(conn: &mut buurt::db::DbConn) -> Vec<i64> {
+        let t = buurt::db::now();
+        queue::claim_targets(conn, "test", t, t + chrono::TimeDelta::seconds(20), 10).await.unwrap()
+    }
+
+    enqueue(&mut conn).await;
+    assert!(due(&mut conn, instance.id).await);
+    assert_eq!(claimed(&mut conn).await, vec![instance.id]);
+    // A success with a delivery still waiting keeps the instance due.
+    queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
+    assert!(due(&mut conn, instance.id).await);
+    // With nothing waiting it is idle and not claimed.
+    for d in queue::pending_for(&mut conn, instance.id, 10).await.unwrap() {
+        queue::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
+    }
+    queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
+    assert!(!due(&mut conn, instance.id).await);
+    assert!(claimed(&mut conn).await.is_empty());
+    // New work wakes it.
+    enqueue(&mut conn).await;
+    assert!(due(&mut conn, instance.id).await);
+    // A delivery that slipped in as the instance went idle is found by the sweep.
+    {
+        use buurt::db::schema::delivery_target as t;
+        use diesel::{ExpressionMethods, QueryDsl};
+        buurt::dispatch!(&mut conn, c => diesel_async::RunQueryDsl::execute(
+            diesel::update(t::table.filter(t::instance_id.eq(instance.id))).set(t::next_attempt_at.eq(queue::idle())),
+            c,
+        )
+        .await)
+        .unwrap();
+    }
+    assert!(claimed(&mut conn).await.is_empty());
+    assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 1);
+    assert_eq!(claimed(&mut conn).await, vec![instance.id]);
+    assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 0);
+    drop(conn);
+    pool.close();
+}

@@ -180,8 +180,40 @@ pub async fn add_deliveries(
             })
             .collect();
         insert_ignoring_conflicts!(conn, delivery_target::table, targets);
+        // Idle instances have work again (ones backing off keep their schedule).
+        dispatch!(conn, c => diesel::update(
+            delivery_target::table
+                .filter(delivery_target::instance_id.eq_any(&instances))
+                .filter(delivery_target::next_attempt_at.eq(idle())),
+        )
+        .set(delivery_target::next_attempt_at.eq(now))
+        .execute(c)
+        .await)?;
     }
     Ok(())
+}
+
+/// `next_attempt_at` of an instance with nothing to deliver: far in the future, so that claiming
+/// work reads only instances that have some (the index on state and next attempt ends before it).
+pub fn idle() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(9999, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default()
+}
+
+/// Puts idle instances that have deliveries back to work. A delivery added while its instance
+/// was being marked idle (between the two transactions) would otherwise wait for ever; this
+/// runs now and then and finds those.
+pub async fn wake_stranded(conn: &mut DbConn, now: chrono::NaiveDateTime) -> DbResult<usize> {
+    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)));
+    dispatch!(conn, c => diesel::update(
+        delivery_target::table
+            .filter(delivery_target::state.eq(TargetState::Active.as_str()))
+            .filter(delivery_target::next_attempt_at.eq(idle()))
+            .filter(has_work),
+    )
+    .set(delivery_target::next_attempt_at.eq(now))
+    .execute(c)
+    .await)
+    .map_err(Into::into)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -310,12 +342,16 @@ pub async fn record_success(
     owner: &str,
     now: chrono::NaiveDateTime,
 ) -> DbResult<()> {
+    // Idle unless deliveries arrived meanwhile (then it stays due and is claimed again).
+    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(instance_id)));
+    let next = diesel::dsl::case_when(has_work, now.into_sql::<diesel::sql_types::Timestamp>())
+        .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
     dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)))
         .set((
             delivery_target::fail_count.eq(0),
             delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
             delivery_target::last_success_at.eq(now),
-            delivery_target::next_attempt_at.eq(now),
+            delivery_target::next_attempt_at.eq(next),
         ))
         .execute(c)
         .await)?;
@@ -379,7 +415,7 @@ pub async fn mark_dead(conn: &mut DbConn, instance_id: i64) -> DbResult<usize> {
 }
 
 /// A sign of life (a valid activity from the instance): deliver to it again.
-pub async fn revive(conn: &mut DbConn, instance_id: i64, now: chrono::NaiveDateTime) -> DbResult<bool> {
+pub async fn revive(conn: &mut DbConn, instance_id: i64) -> DbResult<bool> {
     let n = dispatch!(conn, c => diesel::update(
         delivery_target::table
             .filter(delivery_target::instance_id.eq(instance_id))
@@ -389,7 +425,8 @@ pub async fn revive(conn: &mut DbConn, instance_id: i64, now: chrono::NaiveDateT
         delivery_target::state.eq(TargetState::Active.as_str()),
         delivery_target::fail_count.eq(0),
         delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
-        delivery_target::next_attempt_at.eq(now),
+        // Its deliveries were dropped when it died: idle until new ones come.
+        delivery_target::next_attempt_at.eq(idle()),
     ))
     .execute(c)
     .await)?;
