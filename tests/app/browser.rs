@@ -1,7 +1,7 @@
 //! Every page type in headless Chromium with axe-core: no WCAG 2.1 A/AA violations, in the
 //! light and the dark colour scheme, anonymous and signed in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -72,6 +72,14 @@ fn browser_packages() -> std::path::PathBuf {
         std::panic::resume_unwind(e);
     }
     dir
+}
+
+/// Runs a script of tests/browser with node, with its settings in the environment.
+async fn node(dir: PathBuf, script: &'static str, env: &[(&str, &str)]) -> std::process::Output {
+    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    tokio::task::spawn_blocking(move || Command::new("node").arg(script).current_dir(&dir).envs(env).output().unwrap())
+        .await
+        .unwrap()
 }
 
 async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
@@ -152,21 +160,14 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": authorize, "signedIn": true},
     ]);
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-{b:?}"));
-    let (base, pages, artifacts2) = (app.base.clone(), pages.to_string(), artifacts.clone());
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("axe.mjs")
-            .current_dir(&dir)
-            .env("BASE", base)
-            .env("LOGIN", "wijkadmin")
-            .env("PASSWORD", PASSWORD)
-            .env("PAGES", pages)
-            .env("ARTIFACTS", artifacts2)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let env = [
+        ("BASE", app.base.as_str()),
+        ("LOGIN", "wijkadmin"),
+        ("PASSWORD", PASSWORD),
+        ("PAGES", &pages.to_string()),
+        ("ARTIFACTS", &artifacts.to_string_lossy()),
+    ];
+    let output = node(dir, "axe.mjs", &env).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -191,21 +192,14 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     buurt::domain::actors::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
     beta.create_user("bert", Role::Member).await;
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("flows-{b:?}"));
-    let (a, bb, artifacts2) = (alpha.base.clone(), beta.base.clone(), artifacts.clone());
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("flows.mjs")
-            .current_dir(&dir)
-            .env("ALPHA", a)
-            .env("BETA", bb)
-            .env("GROUP", "tuin")
-            .env("REMOTE", "bert")
-            .env("ARTIFACTS", artifacts2)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let env = [
+        ("ALPHA", alpha.base.as_str()),
+        ("BETA", &beta.base),
+        ("GROUP", "tuin"),
+        ("REMOTE", "bert"),
+        ("ARTIFACTS", &artifacts.to_string_lossy()),
+    ];
+    let output = node(dir, "flows.mjs", &env).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success() && stdout.contains("flows: all passed"),
@@ -232,21 +226,14 @@ async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {
     app.create_user("mo", Role::Moderator).await;
     buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("map-{b:?}"));
-    let (base, artifacts2) = (app.base.clone(), artifacts.clone());
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("map.mjs")
-            .current_dir(&dir)
-            .env("BASE", base)
-            .env("LOGIN", "mo")
-            .env("PASSWORD", PASSWORD)
-            .env("GROUP", "tuin")
-            .env("ARTIFACTS", artifacts2)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let env = [
+        ("BASE", app.base.as_str()),
+        ("LOGIN", "mo"),
+        ("PASSWORD", PASSWORD),
+        ("GROUP", "tuin"),
+        ("ARTIFACTS", &artifacts.to_string_lossy()),
+    ];
+    let output = node(dir, "map.mjs", &env).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success() && stdout.contains("map: all passed"),

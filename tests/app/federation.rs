@@ -31,15 +31,7 @@ async fn a_remote_follow_is_accepted_and_posts_updates_and_deletes_arrive(b: Bac
         async move { bert.get(&format!("/api/v1/accounts/relationships?id[]={id}")).await[0]["following"] == true }
     })
     .await;
-    let followers: serde_json::Value = reqwest::Client::new()
-        .get(alpha.url("/u/anna/followers"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let followers: serde_json::Value = activity_json(alpha.url("/u/anna/followers")).await;
     assert_eq!(followers["totalItems"], 1);
     assert_eq!(followers["orderedItems"][0], beta.url("/u/bert"));
 
@@ -94,15 +86,7 @@ async fn a_remote_follow_is_accepted_and_posts_updates_and_deletes_arrive(b: Bac
     eventually("alpha sees the unfollow", || {
         let url = alpha.url("/u/anna/followers");
         async move {
-            let v: serde_json::Value = reqwest::Client::new()
-                .get(url)
-                .header("accept", "application/activity+json")
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let v: serde_json::Value = activity_json(url).await;
             v["totalItems"] == 0
         }
     })

@@ -16,15 +16,7 @@ both!(
 );
 
 async fn actor_json(app: &TestApp, path: &str) -> Value {
-    reqwest::Client::new()
-        .get(app.url(path))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    activity_json(app.url(path)).await
 }
 
 /// The JSON the map script reads on a page.

@@ -309,15 +309,7 @@ async fn api_photos_need_alt_text_before_they_are_posted(b: Backend) {
     assert_eq!(stolen.status(), 422);
 
     // The Note carries the attachment for other servers.
-    let note: Value = reqwest::Client::new()
-        .get(status["uri"].as_str().unwrap())
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let note: Value = activity_json(status["uri"].as_str().unwrap()).await;
     let doc = &note["attachment"][0];
     assert_eq!(doc["type"], "Document");
     assert_eq!(doc["mediaType"], "image/jpeg");
@@ -432,15 +424,7 @@ async fn avatar_header_and_group_icon_are_uploaded_in_the_settings_and_group_pag
         .part("header", file(jpeg_with_exif(3000, 1000, 1), "straat.jpg"));
     let response = submit_multipart(&browser, "/instellingen", "/instellingen", form).await;
     assert_eq!(response.status(), 303);
-    let actor: Value = reqwest::Client::new()
-        .get(app.url("/u/anna"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let actor: Value = activity_json(app.url("/u/anna")).await;
     assert_eq!(actor["name"], "Anna de Vries");
     assert_eq!(actor["icon"]["type"], "Image");
     assert_eq!(actor["icon"]["mediaType"], "image/jpeg");
@@ -473,15 +457,7 @@ async fn avatar_header_and_group_icon_are_uploaded_in_the_settings_and_group_pag
         .part("icon", file(jpeg_with_exif(256, 256, 1), "logo.jpg"));
     let response = submit_multipart(&moderator, "/g/tuin/bewerken", "/g/tuin/bewerken", form).await;
     assert_eq!(response.status(), 303);
-    let group: Value = reqwest::Client::new()
-        .get(app.url("/g/tuin"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let group: Value = activity_json(app.url("/g/tuin")).await;
     assert_eq!(group["name"], "Buurttuin Oost");
     assert_eq!(group["summary"], "<p>Samen tuinieren.</p><p>Elke zaterdag.</p>");
     assert_eq!(fetch(group["icon"]["url"].as_str().unwrap()).await.status(), 200);

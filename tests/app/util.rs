@@ -509,3 +509,16 @@ pub fn python_venv(name: &str, requirements: &str) -> std::path::PathBuf {
     }
     python
 }
+
+/// The ActivityStreams document at `url`, as another server would fetch it (unsigned).
+pub async fn activity_json(url: impl reqwest::IntoUrl) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("fetch")
+        .json()
+        .await
+        .expect("json")
+}
