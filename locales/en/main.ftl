@@ -234,3 +234,5 @@ field-coordinates-hint = In degrees, for example 52.3596 and 4.917. A comma or a
 error-coordinates-pair = Enter both latitude and longitude, or leave both empty.
 error-latitude = Enter a latitude between -90 and 90.
 error-longitude = Enter a longitude between -180 and 180.
+home-followed-heading = From those you follow
+home-followed-none = You do not follow anyone yet. Follow groups and neighbours and their posts show here first.

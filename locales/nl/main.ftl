@@ -234,3 +234,5 @@ field-coordinates-hint = In graden, bijvoorbeeld 52,3596 en 4,917. Een komma of 
 error-coordinates-pair = Vul de breedtegraad en de lengtegraad allebei in, of laat ze allebei leeg.
 error-latitude = Vul een breedtegraad in tussen -90 en 90.
 error-longitude = Vul een lengtegraad in tussen -180 en 180.
+home-followed-heading = Van wie je volgt
+home-followed-none = Je volgt nog niemand. Volg groepen en buren, dan zie je hun berichten hier als eerste.

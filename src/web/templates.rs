@@ -251,6 +251,8 @@ pub struct HomePage<'a> {
     pub members: i64,
     pub groups: Vec<crate::db::models::actor::Actor>,
     pub posts: Vec<HomePost>,
+    /// Signed in: recent posts of whom the resident follows, and their own.
+    pub followed: Vec<HomePost>,
     /// The form to write a post, for signed-in residents.
     pub compose: Option<Form>,
     /// The neighbourhood on the map, when it has a boundary or places.

@@ -11,7 +11,33 @@ both!(
     dutch_by_default_english_by_accept_language_and_by_switch,
     unknown_pages_get_a_friendly_404_in_the_visitors_language,
     pages_carry_security_headers_and_assets_are_cached_for_long,
+    the_signed_in_home_page_puts_whom_one_follows_first,
 );
+
+/// Signed in, the home page starts with the posts of whom the resident follows; everyone sees
+/// the neighbourhood's recent public posts.
+async fn the_signed_in_home_page_puts_whom_one_follows_first(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    let bert = app.api_user("bert").await;
+    anna.post("/api/v1/statuses", serde_json::json!({"status": "Anna zoekt een ladder"})).await;
+    bert.post("/api/v1/statuses", serde_json::json!({"status": "Bert bakt taart"})).await;
+    let sanne = app.signed_in("sanne", Role::Member).await;
+    let texts = |page: &scraper::Html, heading: &str| -> Vec<String> {
+        // The cards right after a heading.
+        let sel = scraper::Selector::parse(&format!("#{heading} + ul .card div")).unwrap();
+        page.select(&sel).map(|e| e.text().collect::<String>()).collect()
+    };
+    let page = sanne.get_html("/").await;
+    assert!(text_of(&page, "#followed-heading + p").unwrap().contains("Je volgt nog niemand"));
+    assert_eq!(texts(&page, "posts-heading").len(), 2);
+    sanne.submit("/u/anna", "/u/anna/volgen", &[("action", "follow")]).await;
+    let page = sanne.get_html("/").await;
+    assert_eq!(texts(&page, "followed-heading"), ["Anna zoekt een ladder"]);
+    assert_eq!(texts(&page, "posts-heading"), ["Bert bakt taart", "Anna zoekt een ladder"]);
+    // Visitors see no such section.
+    assert!(text_of(&app.browser().get_html("/").await, "#followed-heading").is_none());
+}
 
 async fn dutch_by_default_english_by_accept_language_and_by_switch(b: Backend) {
     let app = TestApp::spawn(b).await;

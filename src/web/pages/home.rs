@@ -36,36 +36,47 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
 }
 
 async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
-    let (members, groups, views, mut media) = {
+    let (members, groups, views, followed, media) = {
         let mut conn = ctx.state.pool.get().await?;
         let members = Actor::count_local(&mut conn, ActorKind::Person).await?;
         let groups = Actor::list_local(&mut conn, ActorKind::Group, GROUPS).await?;
         let query = TimelineQuery { local_only: true, public_only: true, limit: RECENT_POSTS, ..Default::default() };
         let views = PostView::timeline(&mut conn, &query).await?;
-        let ids: Vec<_> = views.iter().map(|v| v.post.id).collect();
+        // Signed in, the neighbourhood as the resident follows it comes first: the people and
+        // groups they follow (here and on other servers), and their own posts.
+        let followed = match &ctx.account {
+            Some(me) => {
+                let query = TimelineQuery { followed_by: Some(me.actor.id), limit: RECENT_POSTS, ..Default::default() };
+                PostView::timeline(&mut conn, &query).await?
+            }
+            None => Vec::new(),
+        };
+        let ids: Vec<_> = views.iter().chain(&followed).map(|v| v.post.id).collect();
         let media = crate::media::by_post(&mut conn, &ids).await?;
-        (members, groups, views, media)
+        (members, groups, views, followed, media)
     };
-    let posts = views
-        .into_iter()
-        .map(|v| HomePost {
-            images: media
-                .remove(&v.post.id)
-                .unwrap_or_default()
-                .iter()
-                .map(|m| Image::photo(&ImageView::of(&ctx.state, m)))
-                .collect(),
-            published: ctx.datetime(v.post.published),
-            path: format!("/p/{}", v.post.id.0),
-            author: v.author.display_name,
-            author_path: format!("/u/{}", v.author.name_key),
-            content: v.post.content,
-        })
-        .collect();
+    let card = |v: PostView| HomePost {
+        images: media
+            .get(&v.post.id)
+            .map(|list| list.iter().map(|m| Image::photo(&ImageView::of(&ctx.state, m))).collect())
+            .unwrap_or_default(),
+        published: ctx.datetime(v.post.published),
+        // Other servers' posts and people link to where they live.
+        path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
+        author_path: if v.author.local {
+            format!("/{}/{}", crate::domain::actors::path_prefix(v.author.kind()), v.author.name_key)
+        } else {
+            v.author.url.clone().unwrap_or(v.author.ap_id)
+        },
+        author: v.author.display_name,
+        content: v.post.content,
+    };
+    let followed: Vec<HomePost> = followed.into_iter().map(card).collect();
+    let posts: Vec<HomePost> = views.into_iter().map(card).collect();
     let description = ctx.state.settings.instance.description.clone();
     let map = super::map::overview(ctx, HOME_MAP_PLACES).await?;
     let compose = ctx.account.is_some().then(|| compose_form(ctx, compose, errors));
-    Ok(page(status, &HomePage { ctx, description, members, groups, posts, compose, map }))
+    Ok(page(status, &HomePage { ctx, description, members, groups, posts, followed, compose, map }))
 }
 
 /// The write-a-post form; easy to extend with more fields.
