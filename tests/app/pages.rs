@@ -30,6 +30,8 @@ async fn the_signed_in_home_page_puts_whom_one_follows_first(b: Backend) {
     };
     let page = sanne.get_html("/").await;
     assert!(text_of(&page, "#followed-heading + p").unwrap().contains("Je volgt nog niemand"));
+    // The photo hint names the configured upload limit.
+    assert!(text_of(&page, "#file-hint").unwrap().contains("tot 10 MB"), "{:?}", text_of(&page, "#file-hint"));
     assert_eq!(texts(&page, "posts-heading").len(), 2);
     sanne.submit("/u/anna", "/u/anna/volgen", &[("action", "follow")]).await;
     let page = sanne.get_html("/").await;

@@ -83,7 +83,10 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
 fn compose_form(ctx: &Ctx, values: &ComposeForm, errors: &FieldErrors) -> Form {
     let fields = vec![
         Field::new(ctx, FieldKind::TextArea, "status", "field-post-text", &values.status),
-        Field::new(ctx, FieldKind::Image, "file", "field-photo", "").hint(ctx, "field-photo-hint"),
+        Field {
+            hint: Some(ctx.t1("field-photo-hint", "size", ctx.state.settings.media.max_upload_bytes.div_ceil(1 << 20))),
+            ..Field::new(ctx, FieldKind::Image, "file", "field-photo", "")
+        },
         Field::new(ctx, FieldKind::Text, "description", "field-alt-text", &values.description)
             .hint(ctx, "field-alt-text-hint"),
     ];
