@@ -399,7 +399,7 @@ mod tests {
     use super::*;
 
     fn key() -> RsaPrivateKey {
-        RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap()
+        RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap()
     }
 
     fn signed(key: &RsaPrivateKey, url: &str, body: &[u8]) -> (HeaderMap, SignatureHeader) {
