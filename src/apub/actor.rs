@@ -31,10 +31,7 @@ impl DbActor {
 
     /// With the actor's place as `conn` sees it (for a document built inside a transaction).
     pub async fn with_place(actor: Actor, conn: &mut DbConn) -> Result<DbActor, ApubError> {
-        let place = match actor.place_id {
-            Some(id) => Place::by_id(conn, id).await?,
-            None => None,
-        };
+        let place = Place::of_actor(conn, &actor).await?;
         Ok(DbActor { place, ..DbActor::new(actor)? })
     }
 }
@@ -151,7 +148,7 @@ impl Object for DbActor {
     async fn into_json(self, data: &Data) -> Result<ActorJson, ApubError> {
         let place = match (self.place, self.actor.place_id) {
             (Some(place), _) => Some(place),
-            (None, Some(id)) => Place::by_id(&mut data.pool.get().await?, id).await?,
+            (None, Some(_)) => Place::of_actor(&mut data.pool.get().await?, &self.actor).await?,
             (None, None) => None,
         };
         let a = self.actor;

@@ -103,25 +103,6 @@ pub async fn set_group_place(state: &AppState, group: &Actor, input: &PlaceInput
     Ok(place)
 }
 
-/// One marker on a map, and the same place as an item of the list beside it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MapPoint {
-    pub label: String,
-    pub address: String,
-    pub href: String,
-    pub lat: f64,
-    pub lon: f64,
-}
-
-/// A place that is on the list but has no coordinates stays on the list only.
-#[derive(Debug, Clone)]
-pub struct ListedPlace {
-    pub label: String,
-    pub address: String,
-    pub href: String,
-    pub on_map: bool,
-}
-
 /// The local groups' meeting places, for the neighbourhood map.
 pub async fn group_places(state: &AppState, limit: i64) -> DomainResult<Vec<(Actor, Place)>> {
     let mut conn = state.pool.get().await?;

@@ -74,12 +74,24 @@ fn browser_packages() -> std::path::PathBuf {
     dir
 }
 
-/// Runs a script of tests/browser with node, with its settings in the environment.
-async fn node(dir: PathBuf, script: &'static str, env: &[(&str, &str)]) -> std::process::Output {
+/// Runs a script of tests/browser with node, with its settings in the environment, and checks
+/// that it succeeded and printed `done`; returns what it printed. Screenshots of failures are
+/// in `artifacts`.
+async fn node(dir: PathBuf, script: &'static str, env: &[(&str, &str)], artifacts: &Path, done: &str) -> String {
     let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    tokio::task::spawn_blocking(move || Command::new("node").arg(script).current_dir(&dir).envs(env).output().unwrap())
-        .await
-        .unwrap()
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node").arg(script).current_dir(&dir).envs(env).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success() && stdout.contains(done),
+        "{script} failed (screenshots in {}):\n{stdout}\n{}",
+        artifacts.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
 }
 
 async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
@@ -167,15 +179,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let output = node(dir, "axe.mjs", &env).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "axe found violations (screenshots in {}):\n{stdout}\n{}",
-        artifacts.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(stdout.contains("axe: 38 page checks, 0 violations"), "{stdout}");
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 38 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
@@ -199,14 +203,7 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
         ("REMOTE", "bert"),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let output = node(dir, "flows.mjs", &env).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("flows: all passed"),
-        "browser flow failed (screenshot in {}):\n{stdout}\n{}",
-        artifacts.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    node(dir, "flows.mjs", &env, &artifacts, "flows: all passed").await;
     // The remote follow really happened on both sides.
     let fenna = alpha.account("fenna").await.unwrap();
     let mut conn = alpha.state.pool.get().await.unwrap();
@@ -233,14 +230,7 @@ async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {
         ("GROUP", "tuin"),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let output = node(dir, "map.mjs", &env).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("map: all passed"),
-        "map flow failed (screenshot in {}):\n{stdout}\n{}",
-        artifacts.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = node(dir, "map.mjs", &env, &artifacts, "map: all passed").await;
     // The place the browser picked is stored, at the coordinates the page showed.
     let picked: Vec<f64> = stdout
         .lines()

@@ -75,6 +75,14 @@ impl Place {
             .map_err(Into::into)
     }
 
+    /// The place of `owner`, if it has one (no query when it has none).
+    pub async fn of_actor(conn: &mut DbConn, owner: &Actor) -> DbResult<Option<Place>> {
+        match owner.place_id {
+            Some(id) => Place::by_id(conn, id).await,
+            None => Ok(None),
+        }
+    }
+
     /// Stores `form` as the place of `owner`: updates the actor's place, makes one, or removes it
     /// when the form is empty.
     pub async fn set_for_actor(conn: &mut DbConn, owner: &Actor, form: &PlaceForm) -> DbResult<Option<Place>> {

@@ -47,10 +47,7 @@ async fn editable_group(ctx: &Ctx, name: &str) -> WebResult<(Actor, Option<Place
         .await?
         .filter(|a| a.kind() == ActorKind::Group)
         .ok_or(WebError::NotFound)?;
-    let place = match group.place_id {
-        Some(id) => Place::by_id(&mut conn, id).await?,
-        None => None,
-    };
+    let place = Place::of_actor(&mut conn, &group).await?;
     Ok((group, place))
 }
 

@@ -99,11 +99,10 @@ async fn render(
 
 /// A group's meeting place as a one-place map.
 async fn meeting_place(ctx: &Ctx, actor: &Actor) -> WebResult<Option<MapView>> {
-    let Some(id) = actor.place_id else { return Ok(None) };
-    let place = {
-        let mut conn = ctx.state.pool.get().await?;
-        crate::db::models::place::Place::by_id(&mut conn, id).await?
-    };
+    if actor.place_id.is_none() {
+        return Ok(None);
+    }
+    let place = crate::db::models::place::Place::of_actor(&mut ctx.state.pool.get().await?, actor).await?;
     Ok(place.map(|p| {
         let label = ctx.t1("profile-place-map-label", "group", &actor.display_name);
         let intro = ctx.t("profile-place-intro");
