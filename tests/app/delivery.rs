@@ -266,3 +266,45 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     drop(conn);
     pool.close();
 }
+
+both!(an_activity_is_expanded_by_one_process_only);
+
+/// Two processes on one database both run the fan-out. While one is expanding an activity the
+/// other must not read it as still to expand: it would insert the deliveries a second time,
+/// possibly after the first had sent and deleted them.
+async fn an_activity_is_expanded_by_one_process_only(b: Backend) {
+    use buurt::db::models::delivery::{NewOutboxActivity, OutboxActivity};
+    let db = TestDb::new(b).await;
+    let mut settings = buurt::config::Settings::default();
+    settings.database.url = db.url.clone();
+    let state = buurt::server::prepare(settings).await.unwrap();
+    let group = buurt::domain::actors::create_group(&state.pool, &state.settings, "tuin", "Tuin").await.unwrap();
+    let mut conn = state.pool.get().await.unwrap();
+    let ap_id = "https://here.example/activities/like/1";
+    let new = NewOutboxActivity {
+        ap_id,
+        actor_id: group.id,
+        kind: "Like",
+        payload: "{}",
+        to_followers: true,
+        to_actors: &[],
+        now: buurt::db::now(),
+    };
+    OutboxActivity::enqueue(&mut conn, &new).await.unwrap();
+    drop(conn);
+
+    // The first process is expanding it…
+    let mut first = state.pool.begin().await.unwrap();
+    let batch = OutboxActivity::unfanned(&mut first, 20).await.unwrap();
+    assert_eq!(batch.len(), 1);
+    // …when the second one looks.
+    let second = tokio::spawn({
+        let state = state.clone();
+        async move { buurt::delivery::fan_out(&state).await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    OutboxActivity::mark_fanned_out(&mut first, batch[0].id).await.unwrap();
+    first.commit().await.unwrap();
+    assert_eq!(second.await.unwrap(), 0, "the second process expanded an activity the first was expanding");
+    state.pool.close();
+}

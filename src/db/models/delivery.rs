@@ -73,16 +73,27 @@ impl OutboxActivity {
         .map_err(Into::into)
     }
 
-    /// Activities not yet expanded into deliveries, oldest first.
+    /// Activities not yet expanded into deliveries, oldest first. Run in the transaction that
+    /// expands them: on PostgreSQL the rows are locked and ones another process is expanding are
+    /// skipped. (Without the lock a second process could read an activity as not yet expanded,
+    /// and insert its deliveries again after the first process had already sent and deleted
+    /// them: a second delivery of the same activity.) SQLite has one writer at a time anyway.
     pub async fn unfanned(conn: &mut DbConn, limit: i64) -> DbResult<Vec<OutboxActivity>> {
-        dispatch!(conn, c => outbox_activity::table
+        let query = outbox_activity::table
             .filter(outbox_activity::fanned_out.eq(false))
             .order(outbox_activity::id.asc())
-            .limit(limit)
-            .select(OutboxActivity::as_select())
-            .load(c)
-            .await)
-        .map_err(Into::into)
+            .limit(limit);
+        let rows = match conn {
+            DbConn::Pg(c) => {
+                let c: &mut diesel_async::AsyncPgConnection = c;
+                query.select(OutboxActivity::as_select()).for_update().skip_locked().load(c).await?
+            }
+            DbConn::Sqlite(c) => {
+                let c: &mut crate::db::pool::SqliteConn = c;
+                query.select(OutboxActivity::as_select()).load(c).await?
+            }
+        };
+        Ok(rows)
     }
 
     pub async fn mark_fanned_out(conn: &mut DbConn, id: i64) -> DbResult<()> {
