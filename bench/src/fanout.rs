@@ -60,9 +60,50 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
     let token = server.seed_people(&state, &["anna".to_string()]).await?;
     state.pool.close();
 
-    // Followers: every instance's actor sends a signed Follow; Buurt fetches the actor, stores
-    // it and delivers an Accept.
     let seed_started = tokio::time::Instant::now();
+    seed_followers(&server, &remote, instances).await?;
+    let seed = seed_started.elapsed();
+    eprintln!("   {instances} followers seeded in {:.1} s", seed.as_secs_f64());
+
+    // The signing floor, measured now on the same machine with Buurt's signing code.
+    let signs_per_sec = ceiling::sign_rate(remote.private_pem().to_string(), ctx.ceiling_time).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let rss_before = server.memory()?.rss_kib;
+    let sampler = RssSampler::start(server.pid()?);
+    let cpu_before = stats::cpu_time_of(server.pid()?)?;
+    let started = tokio::time::Instant::now();
+    server.post_status(&token, "Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!").await?;
+    remote.wait_for("Create", instances, Duration::from_secs(1800)).await?;
+    let elapsed = started.elapsed();
+    let cpu = stats::cpu_time_of(server.pid()?)?.saturating_sub(cpu_before);
+    let peak_rss_kib = sampler.finish().await;
+    let open_fds = server.open_fds()?;
+    let result = FanoutResult {
+        backend,
+        instances,
+        elapsed,
+        signs_per_sec,
+        peak_rss_kib,
+        open_fds,
+        cpu,
+        rejected: remote.rejected(),
+        seed,
+    };
+    eprintln!(
+        "   {} (seeding took {:.1} s; RSS before the post {}; {} deliveries refused)",
+        result.row(),
+        result.seed.as_secs_f64(),
+        stats::mib(rss_before),
+        result.rejected
+    );
+    server.stop().await?;
+    Ok(result)
+}
+
+/// Gives anna one follower on each of `instances` remote instances: every instance's actor sends
+/// a signed Follow; Buurt fetches the actor, stores it and delivers an Accept.
+pub async fn seed_followers(server: &Server, remote: &Remote, instances: usize) -> anyhow::Result<()> {
     let anna = server.url("/u/anna");
     let inbox = server.url("/u/anna/inbox");
     let follows = (0..instances)
@@ -85,40 +126,5 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
     if failed > 0 {
         bail!("{failed} of {instances} Follows were not accepted:\n{}", server.log_tail());
     }
-    remote.wait_for("Accept", instances, Duration::from_secs(1800)).await?;
-    let seed = seed_started.elapsed();
-    eprintln!("   {instances} followers seeded in {:.1} s", seed.as_secs_f64());
-
-    // The signing floor, measured now on the same machine with Buurt's signing code.
-    let signs_per_sec = ceiling::sign_rate(remote.private_pem().to_string(), ctx.ceiling_time).await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-
-    let sampler = RssSampler::start(server.pid()?);
-    let cpu_before = stats::cpu_time_of(server.pid()?)?;
-    let started = tokio::time::Instant::now();
-    server.post_status(&token, "Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!").await?;
-    remote.wait_for("Create", instances, Duration::from_secs(1800)).await?;
-    let elapsed = started.elapsed();
-    let cpu = stats::cpu_time_of(server.pid()?)?.saturating_sub(cpu_before);
-    let peak_rss_kib = sampler.finish().await;
-    let open_fds = server.open_fds()?;
-    let result = FanoutResult {
-        backend,
-        instances,
-        elapsed,
-        signs_per_sec,
-        peak_rss_kib,
-        open_fds,
-        cpu,
-        rejected: remote.rejected(),
-        seed,
-    };
-    eprintln!(
-        "   {} (seeding took {:.1} s; {} deliveries refused)",
-        result.row(),
-        result.seed.as_secs_f64(),
-        result.rejected
-    );
-    server.stop().await?;
-    Ok(result)
+    remote.wait_for("Accept", instances, Duration::from_secs(1800)).await
 }

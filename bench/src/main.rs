@@ -9,7 +9,9 @@ mod hosts;
 mod inbox;
 mod reads;
 mod remote;
+mod resilience;
 mod server;
+mod soak;
 mod stats;
 
 use std::path::PathBuf;
@@ -55,6 +57,28 @@ enum Scenario {
     Reads(ReadArgs),
     /// Resident memory of a started, lightly used server.
     Memory,
+    /// A fan-out during which a Buurt process is killed with SIGKILL and restarted (on
+    /// PostgreSQL one of two processes sharing the queue): nothing may be lost.
+    Resilience {
+        #[arg(long, default_value_t = 10_000)]
+        instances: usize,
+        /// Share of the deliveries acknowledged when the process is killed.
+        #[arg(long, default_value_t = 0.3)]
+        kill_at: f64,
+    },
+    /// A long moderate mixed load: reads, inbox activities and posts that fan out; no errors,
+    /// nothing lost, memory flat.
+    Soak {
+        #[arg(long, default_value_t = 30)]
+        minutes: u64,
+        #[arg(long, default_value_t = 100)]
+        reads_per_sec: u32,
+        #[arg(long, default_value_t = 10)]
+        activities_per_sec: u32,
+        /// Seconds between two posts.
+        #[arg(long, default_value_t = 20)]
+        post_every: u64,
+    },
     /// Everything: memory, fan-out to 1,000 and 10,000 instances, inbox ingestion, reads.
     All {
         #[command(flatten)]
@@ -102,6 +126,8 @@ struct Report {
     inbox: Vec<inbox::InboxResult>,
     reads: Vec<reads::ReadResult>,
     memory: Vec<(Backend, u64)>,
+    resilience: Vec<resilience::ResilienceResult>,
+    soak: Vec<soak::SoakResult>,
 }
 
 impl Report {
@@ -130,6 +156,20 @@ impl Report {
         if !self.reads.is_empty() {
             println!("### Reads\n\n{}", reads::ReadResult::HEADER);
             self.reads.iter().for_each(|r| println!("{}", r.row()));
+            println!();
+        }
+        if !self.resilience.is_empty() {
+            println!("### Resilience\n\n{}", resilience::ResilienceResult::HEADER);
+            self.resilience.iter().for_each(|r| println!("{}", r.row()));
+            println!();
+        }
+        if !self.soak.is_empty() {
+            println!("### Soak\n\n{}", soak::SoakResult::HEADER);
+            self.soak.iter().for_each(|r| println!("{}", r.row()));
+            for r in &self.soak {
+                let curve: Vec<String> = r.rss.iter().map(|(m, kib)| format!("{m}: {}", stats::mib(*kib))).collect();
+                println!("\nRSS per minute ({}): {}", r.backend.label(), curve.join(", "));
+            }
             println!();
         }
         if !self.memory.is_empty() {
@@ -243,6 +283,25 @@ async fn main() -> anyhow::Result<()> {
                     server.stop().await?;
                     eprintln!("   idle RSS on {}: {}", backend.label(), stats::mib(idle));
                     report.memory.push((backend, idle));
+                }
+                Scenario::Resilience { instances, kill_at } => {
+                    report.resilience.push(resilience::run(&ctx, backend, *instances, *kill_at).await?)
+                }
+                Scenario::Soak { minutes, reads_per_sec, activities_per_sec, post_every } => {
+                    // All backends at once (see soak::run_all).
+                    if backend == cli.backend[0] {
+                        report.soak.extend(
+                            soak::run_all(
+                                &ctx,
+                                &cli.backend,
+                                Duration::from_secs(minutes * 60),
+                                *reads_per_sec,
+                                *activities_per_sec,
+                                Duration::from_secs(*post_every),
+                            )
+                            .await?,
+                        );
+                    }
                 }
                 Scenario::All { inbox: a, instances, .. } => {
                     let (_remote, server) = reads::seeded(&ctx, backend, 10, 5).await?;

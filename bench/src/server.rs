@@ -32,6 +32,10 @@ impl Backend {
 /// A running Buurt.
 pub struct Server {
     pub domain: String,
+    /// The port this process listens on (the first process's is also in `domain`).
+    pub port: u16,
+    binary: PathBuf,
+    db_url: String,
     config: PathBuf,
     child: Child,
     pg_name: Option<String>,
@@ -49,6 +53,35 @@ pub fn default_binary() -> anyhow::Result<PathBuf> {
         bail!("{} not found: run `cargo build --release --workspace` first, or pass --buurt", bin.display());
     }
     Ok(bin)
+}
+
+/// The configuration of a benchmark server: listening on `port`, known as `domain`. Buurt logs
+/// warnings and errors, or what `BENCH_BUURT_LOG` says (e.g. `info` to see every retried delivery).
+fn config_text(port: u16, domain: &str, db_url: &str) -> String {
+    let level = std::env::var("BENCH_BUURT_LOG").ok().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric()));
+    let level = level.as_deref().unwrap_or("warn");
+    format!(
+        "[server]\nbind = \"127.0.0.1:{port}\"\n\n[instance]\ndomain = \"{domain}\"\nregistration = \"closed\"\n\n\
+         [database]\nurl = \"{db_url}\"\npool_size = 8\n\n\
+         [federation]\nallow_http = true\nallow_private_addresses = true\n\n[log]\nlevel = \"{level}\"\n"
+    )
+}
+
+/// Starts `buurt serve`, logging to `buurt.log` in `dir` (appended, so a restart keeps the log).
+fn spawn(binary: &std::path::Path, config: &std::path::Path, dir: &std::path::Path) -> anyhow::Result<Child> {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("buurt.log"))?;
+    Command::new(binary)
+        .arg("--config")
+        .arg(config)
+        .arg("serve")
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -84,38 +117,70 @@ impl Server {
             }
         };
         let config = dir.path().join("buurt.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[server]\nbind = \"127.0.0.1:{port}\"\n\n[instance]\ndomain = \"{domain}\"\nregistration = \"closed\"\n\n\
-                 [database]\nurl = \"{db_url}\"\npool_size = 8\n\n\
-                 [federation]\nallow_http = true\nallow_private_addresses = true\n\n[log]\nlevel = \"warn\"\n"
-            ),
-        )?;
-        let log = std::fs::File::create(dir.path().join("buurt.log"))?;
-        let child = Command::new(binary)
-            .arg("--config")
-            .arg(&config)
-            .arg("serve")
-            .current_dir(dir.path())
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
+        std::fs::write(&config, config_text(port, &domain, &db_url))?;
+        let child = spawn(binary, &config, dir.path())?;
         buurt::install_crypto();
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
-        let server = Server { domain, config, child, pg_name, pg_admin: pg_admin.to_string(), dir, http };
+        let server = Server {
+            domain,
+            port,
+            binary: binary.clone(),
+            db_url,
+            config,
+            child,
+            pg_name,
+            pg_admin: pg_admin.to_string(),
+            dir,
+            http,
+        };
         server.wait_ready().await?;
         Ok(server)
     }
 
+    /// A second process of the same instance (same domain and database), listening on a port
+    /// of its own. Only on PostgreSQL: SQLite is for one process.
+    pub async fn another_process(&self) -> anyhow::Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let port = free_port()?;
+        let config = dir.path().join("buurt.toml");
+        std::fs::write(&config, config_text(port, &self.domain, &self.db_url))?;
+        let child = spawn(&self.binary, &config, dir.path())?;
+        let server = Server {
+            domain: self.domain.clone(),
+            port,
+            binary: self.binary.clone(),
+            db_url: self.db_url.clone(),
+            config,
+            child,
+            pg_name: None,
+            pg_admin: self.pg_admin.clone(),
+            dir,
+            http: self.http.clone(),
+        };
+        server.wait_ready().await?;
+        Ok(server)
+    }
+
+    /// Kills the process with SIGKILL: no shutdown, no cleanup, whatever it was doing is cut off.
+    pub async fn kill(&mut self) -> anyhow::Result<()> {
+        self.child.start_kill()?;
+        self.child.wait().await?;
+        Ok(())
+    }
+
+    /// Starts the process again with the same configuration and database.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
+        self.child = spawn(&self.binary, &self.config, self.dir.path())?;
+        self.wait_ready().await
+    }
+
     async fn wait_ready(&self) -> anyhow::Result<()> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let health = format!("http://127.0.0.1:{}/healthz", self.port);
         loop {
-            if self.http.get(self.url("/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            if self.http.get(&health).send().await.is_ok_and(|r| r.status().is_success()) {
                 return Ok(());
             }
             if tokio::time::Instant::now() > deadline {
@@ -142,8 +207,13 @@ impl Server {
         Ok(std::fs::read_dir(format!("/proc/{}/fd", self.pid()?))?.count())
     }
 
+    /// The whole log of this process (restarts included).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("buurt.log")).unwrap_or_default()
+    }
+
     pub fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(self.dir.path().join("buurt.log")).unwrap_or_default();
+        let text = self.log();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
