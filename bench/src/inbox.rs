@@ -184,8 +184,14 @@ pub async fn prepare(server: &Server, remote: &Remote, token: &str, actors: usiz
     let pem = remote.private_pem().to_string();
     let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, warm)).await??;
     let (sent, _) = remote::send_all(&server.http, Arc::new(signed), 16).await;
-    if sent.iter().any(|s| s.status != Some(202)) {
-        bail!("warming the key cache failed:\n{}", server.log_tail());
+    let refused: Vec<Option<u16>> = sent.iter().filter(|s| s.status != Some(202)).map(|s| s.status).collect();
+    if !refused.is_empty() {
+        bail!(
+            "warming the key cache failed: {} of {actors} not 202, e.g. {:?}\n{}",
+            refused.len(),
+            &refused[..refused.len().min(5)],
+            server.log_tail()
+        );
     }
     remote.wait_for("Accept", actors, Duration::from_secs(300)).await?;
     Ok(Prepared { buurt, people: people(), posts })
