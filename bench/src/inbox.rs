@@ -18,7 +18,7 @@ use crate::stats::{self, RssSampler};
 use crate::{Ctx, ceiling};
 
 /// Remote instances the actors live on.
-const INSTANCES: usize = 20;
+pub const INSTANCES: usize = 20;
 /// Local people, half for the HTTP run and half for the database ceiling.
 const PEOPLE: usize = 40;
 /// Local posts, likewise split.
@@ -145,6 +145,109 @@ impl Plan<'_> {
     }
 }
 
+/// A Buurt made ready for the inbox run: the people (`p00`…) and posts the activities refer
+/// to, and every actor's key cached.
+pub struct Prepared {
+    pub buurt: String,
+    pub people: Vec<String>,
+    pub posts: Vec<String>,
+}
+
+/// The people the activities address (`p00`…), to create with `Server::seed_people`.
+pub fn people() -> Vec<String> {
+    (0..PEOPLE).map(|i| format!("p{i:02}")).collect()
+}
+
+/// Posts `POSTS` statuses with `token` (their author's followers receive them) and warms the
+/// key cache: every actor follows anna once (Buurt fetches and stores the actor), and its
+/// Accept is awaited.
+pub async fn prepare(server: &Server, remote: &Remote, token: &str, actors: usize) -> anyhow::Result<Prepared> {
+    if actors < INSTANCES || !actors.is_multiple_of(INSTANCES) {
+        bail!("--actors must be a multiple of {INSTANCES}");
+    }
+    let buurt = server.url("");
+    let mut posts = Vec::with_capacity(POSTS);
+    for i in 0..POSTS {
+        let status =
+            server.post_status(token, &format!("Bericht {i} over de buurt, met een zin of twee tekst.")).await?;
+        posts.push(status["uri"].as_str().context("status without uri")?.to_string());
+    }
+    let anna = format!("{buurt}/u/anna");
+    let warm = (0..actors)
+        .map(|a| {
+            let actor = actor_of(remote, actors, a);
+            let body = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{actor}/follows/warm"),
+                "type": "Follow", "actor": actor, "object": anna});
+            (format!("{buurt}/u/anna/inbox"), actor, body.to_string().into_bytes())
+        })
+        .collect();
+    let pem = remote.private_pem().to_string();
+    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, warm)).await??;
+    let (sent, _) = remote::send_all(&server.http, Arc::new(signed), 16).await;
+    let refused: Vec<Option<u16>> = sent.iter().filter(|s| s.status != Some(202)).map(|s| s.status).collect();
+    if !refused.is_empty() {
+        bail!(
+            "warming the key cache failed: {} of {actors} not 202, e.g. {:?}\n{}",
+            refused.len(),
+            &refused[..refused.len().min(5)],
+            server.log_tail()
+        );
+    }
+    remote.wait_for("Accept", actors, Duration::from_secs(300)).await?;
+    Ok(Prepared { buurt, people: people(), posts })
+}
+
+/// What the timed run over HTTP measured.
+pub struct Timed {
+    pub per_sec: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub failed: usize,
+    pub peak_rss_kib: u64,
+}
+
+/// The timed run: `activities` of the first half's plan, signed before timing, sent by
+/// `concurrency` senders.
+pub async fn timed(
+    server: &Server,
+    remote: &Remote,
+    prepared: &Prepared,
+    activities: usize,
+    actors: usize,
+    concurrency: usize,
+) -> anyhow::Result<Timed> {
+    let plan = Plan { buurt: &prepared.buurt, people: &prepared.people, posts: &prepared.posts, half: 0 };
+    let requests: Vec<(String, String, Vec<u8>)> = (0..activities)
+        .map(|k| {
+            let (_, activity, inbox) = plan.activity(remote, actors, k);
+            let actor = activity["actor"].as_str().unwrap_or_default().to_string();
+            (inbox, actor, activity.to_string().into_bytes())
+        })
+        .collect();
+    let pem = remote.private_pem().to_string();
+    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, requests)).await??;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
+    let sampler = RssSampler::start(server.pid()?);
+    let (sent, wall) = remote::send_all(&client, Arc::new(signed), concurrency).await;
+    let peak_rss_kib = sampler.finish().await;
+    let failed = sent.iter().filter(|s| s.status != Some(202)).count();
+    if failed > 0 {
+        let statuses: Vec<Option<u16>> =
+            sent.iter().filter(|s| s.status != Some(202)).take(5).map(|s| s.status).collect();
+        eprintln!("   {failed} activities not accepted, e.g. {statuses:?}\n{}", server.log_tail());
+    }
+    let mut latencies: Vec<Duration> = sent.iter().map(|s| s.latency).collect();
+    latencies.sort();
+    Ok(Timed {
+        per_sec: (activities - failed) as f64 / wall.as_secs_f64(),
+        p50: stats::percentile(&latencies, 50.0).unwrap_or_default(),
+        p99: stats::percentile(&latencies, 99.0).unwrap_or_default(),
+        failed,
+        peak_rss_kib,
+    })
+}
+
 pub async fn run(
     ctx: &Ctx,
     backend: Backend,
@@ -159,36 +262,11 @@ pub async fn run(
     let remote = Remote::start(INSTANCES, false).await?;
     let server = Server::start(ctx, backend).await?;
     remote.set_buurt(&server.url(""));
-    let buurt = server.url("");
     let state = server.admin_state().await?;
-    let people: Vec<String> = (0..PEOPLE).map(|i| format!("p{i:02}")).collect();
     let mut names = vec!["anna".to_string()];
-    names.extend(people.iter().cloned());
+    names.extend(people());
     let token = server.seed_people(&state, &names).await?;
-    let mut posts = Vec::with_capacity(POSTS);
-    for i in 0..POSTS {
-        let status =
-            server.post_status(&token, &format!("Bericht {i} over de buurt, met een zin of twee tekst.")).await?;
-        posts.push(status["uri"].as_str().context("status without uri")?.to_string());
-    }
-
-    // Warm the key cache: every actor follows anna once (Buurt fetches and stores the actor).
-    let anna = format!("{buurt}/u/anna");
-    let warm = (0..actors)
-        .map(|a| {
-            let actor = actor_of(&remote, actors, a);
-            let body = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{actor}/follows/warm"),
-                "type": "Follow", "actor": actor, "object": anna});
-            (format!("{buurt}/u/anna/inbox"), actor, body.to_string().into_bytes())
-        })
-        .collect();
-    let pem = remote.private_pem().to_string();
-    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, warm)).await??;
-    let (sent, _) = remote::send_all(&server.http, Arc::new(signed), 16).await;
-    if sent.iter().any(|s| s.status != Some(202)) {
-        bail!("warming the key cache failed:\n{}", server.log_tail());
-    }
-    remote.wait_for("Accept", actors, Duration::from_secs(300)).await?;
+    let prepared = prepare(&server, &remote, &token, actors).await?;
 
     // Ceilings. First signatures: Buurt's verify_rsa on all cores.
     let verify_per_sec =
@@ -196,7 +274,7 @@ pub async fn run(
             .await?;
     let openssl = ceiling::openssl_speed().await;
     // Then the database: the second half's activities through Buurt's inbox processing.
-    let plan_db = Plan { buurt: &buurt, people: &people, posts: &posts, half: 1 };
+    let plan_db = Plan { buurt: &prepared.buurt, people: &prepared.people, posts: &prepared.posts, half: 1 };
     let mut actor_rows = Vec::with_capacity(actors);
     {
         let mut conn = state.pool.get().await?;
@@ -220,40 +298,18 @@ pub async fn run(
     remote.wait_for("Accept", actors + follows_b, Duration::from_secs(600)).await?;
 
     // The run over HTTP: signed before timing.
-    let plan = Plan { buurt: &buurt, people: &people, posts: &posts, half: 0 };
-    let requests: Vec<(String, String, Vec<u8>)> = (0..activities)
-        .map(|k| {
-            let (_, activity, inbox) = plan.activity(&remote, actors, k);
-            let actor = activity["actor"].as_str().unwrap_or_default().to_string();
-            (inbox, actor, activity.to_string().into_bytes())
-        })
-        .collect();
-    let pem = remote.private_pem().to_string();
-    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, requests)).await??;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
-    let sampler = RssSampler::start(server.pid()?);
-    let (sent, wall) = remote::send_all(&client, Arc::new(signed), concurrency).await;
-    let peak_rss_kib = sampler.finish().await;
-    let failed = sent.iter().filter(|s| s.status != Some(202)).count();
-    if failed > 0 {
-        let statuses: Vec<Option<u16>> =
-            sent.iter().filter(|s| s.status != Some(202)).take(5).map(|s| s.status).collect();
-        eprintln!("   {failed} activities not accepted, e.g. {statuses:?}\n{}", server.log_tail());
-    }
-    let mut latencies: Vec<Duration> = sent.iter().map(|s| s.latency).collect();
-    latencies.sort();
+    let t = timed(&server, &remote, &prepared, activities, actors, concurrency).await?;
     let result = InboxResult {
         backend,
         activities,
-        per_sec: (activities - failed) as f64 / wall.as_secs_f64(),
-        p50: stats::percentile(&latencies, 50.0).unwrap_or_default(),
-        p99: stats::percentile(&latencies, 99.0).unwrap_or_default(),
-        failed,
+        per_sec: t.per_sec,
+        p50: t.p50,
+        p99: t.p99,
+        failed: t.failed,
         verify_per_sec,
         db_per_sec,
         openssl,
-        peak_rss_kib,
+        peak_rss_kib: t.peak_rss_kib,
     };
     eprintln!("   {}", result.row());
     server.stop().await?;

@@ -5,6 +5,7 @@
 
 mod ceiling;
 mod fanout;
+mod growth;
 mod hosts;
 mod inbox;
 mod reads;
@@ -79,6 +80,8 @@ enum Scenario {
         #[arg(long, default_value_t = 20)]
         post_every: u64,
     },
+    /// The reads and the inbox at 1k, 10k and 100k stored posts and followers.
+    Growth(GrowthArgs),
     /// Everything: memory, fan-out to 1,000 and 10,000 instances, inbox ingestion, reads.
     All {
         #[command(flatten)]
@@ -110,6 +113,25 @@ struct ReadArgs {
     connections: usize,
 }
 
+#[derive(Debug, clap::Args)]
+struct GrowthArgs {
+    /// Posts of anna and followers of anna in each database.
+    #[arg(long, default_values_t = [1000, 10000, 100000], value_delimiter = ',')]
+    sizes: Vec<usize>,
+    /// Seconds per endpoint and size.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Activities into the inboxes at each size.
+    #[arg(long, default_value_t = 5000)]
+    activities: usize,
+    #[arg(long, default_value_t = 200)]
+    actors: usize,
+    #[arg(long, default_value_t = 64)]
+    senders: usize,
+}
+
 /// What every scenario needs.
 pub struct Ctx {
     pub binary: PathBuf,
@@ -128,6 +150,7 @@ struct Report {
     memory: Vec<(Backend, u64)>,
     resilience: Vec<resilience::ResilienceResult>,
     soak: Vec<soak::SoakResult>,
+    growth: Vec<growth::SizeResult>,
 }
 
 impl Report {
@@ -171,6 +194,9 @@ impl Report {
                 println!("\nRSS per minute ({}): {}", r.backend.label(), curve.join(", "));
             }
             println!();
+        }
+        if !self.growth.is_empty() {
+            println!("### Growth\n\n{}", growth::report(&self.growth));
         }
         if !self.memory.is_empty() {
             println!(
@@ -247,6 +273,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let (duration, connections) = match &cli.command {
         Scenario::Reads(r) | Scenario::All { reads: r, .. } => (Duration::from_secs(r.duration), r.connections),
+        Scenario::Growth(g) => (Duration::from_secs(g.duration), g.connections),
         _ => (Duration::from_secs(30), 64),
     };
     let ctx = Ctx {
@@ -276,6 +303,10 @@ async fn main() -> anyhow::Result<()> {
                     let (rows, memory) = reads::run(&ctx, backend).await?;
                     report.reads.extend(rows);
                     report.memory.push((backend, memory));
+                }
+                Scenario::Growth(g) => {
+                    growth::run(&ctx, backend, &g.sizes, (g.activities, g.actors, g.senders), &mut report.growth)
+                        .await?
                 }
                 Scenario::Memory => {
                     let (_remote, server) = reads::seeded(&ctx, backend, 10, 5).await?;

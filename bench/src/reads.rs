@@ -91,39 +91,63 @@ pub async fn idle_memory(server: &Server) -> anyhow::Result<u64> {
     Ok(server.memory()?.rss_kib)
 }
 
+/// A read endpoint: name, path, the `Accept` header wrk sends, and whether it is an HTML page.
+pub struct Endpoint {
+    pub name: &'static str,
+    pub path: String,
+    pub header: Option<&'static str>,
+    pub html: bool,
+}
+
+/// The endpoints `reads` and `growth` measure, all about anna on the server at `domain`.
+pub fn endpoints(domain: &str) -> Vec<Endpoint> {
+    let json = Some("Accept: application/activity+json");
+    let e = |name, path: &str, header, html| Endpoint { name, path: path.to_string(), header, html };
+    vec![
+        e("actor JSON", "/u/anna", json, false),
+        e("WebFinger", &format!("/.well-known/webfinger?resource=acct:anna@{domain}"), None, false),
+        e("NodeInfo 2.1", "/nodeinfo/2.1", None, false),
+        e("outbox page", "/u/anna/outbox?page=true", json, false),
+        e("public timeline API", "/api/v1/timelines/public", None, false),
+        e("home page", "/", None, true),
+        e("actor HTML page", "/u/anna", None, true),
+    ]
+}
+
+/// One endpoint under wrk for `duration` with `connections`, after checking it answers 2xx.
+pub async fn measure(
+    server: &Server,
+    backend: Backend,
+    endpoint: &Endpoint,
+    duration: Duration,
+    connections: usize,
+) -> anyhow::Result<ReadResult> {
+    let url = server.url(&endpoint.path);
+    let accept = endpoint.header.map_or("*/*", |h| h.trim_start_matches("Accept: "));
+    let status = server.http.get(&url).header("accept", accept).send().await?.status();
+    if !status.is_success() {
+        bail!("{} answers {status}", endpoint.name);
+    }
+    let sampler = RssSampler::start(server.pid()?);
+    let mut cmd = tokio::process::Command::new("wrk");
+    cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{}s", duration.as_secs()), "--latency"]);
+    if let Some(h) = endpoint.header {
+        cmd.args(["-H", h]);
+    }
+    let output = cmd.arg(&url).output().await.context("running wrk (apt-get install wrk)")?;
+    let peak_rss_kib = sampler.finish().await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let wrk = stats::parse_wrk(&text).with_context(|| format!("wrk output for {}:\n{text}", endpoint.name))?;
+    Ok(ReadResult { backend, endpoint: endpoint.name, html: endpoint.html, wrk, peak_rss_kib })
+}
+
 pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>, u64)> {
     eprintln!("== reads on {}", backend.label());
     let (_remote, server) = seeded(ctx, backend, 50, 20).await?;
     let idle_kib = idle_memory(&server).await?;
-    let webfinger = format!("/.well-known/webfinger?resource=acct:anna@{}", server.domain);
-    let endpoints: [(&'static str, String, Option<&str>, bool); 7] = [
-        ("actor JSON", "/u/anna".into(), Some("Accept: application/activity+json"), false),
-        ("WebFinger", webfinger, None, false),
-        ("NodeInfo 2.1", "/nodeinfo/2.1".into(), None, false),
-        ("outbox page", "/u/anna/outbox?page=true".into(), Some("Accept: application/activity+json"), false),
-        ("public timeline API", "/api/v1/timelines/public".into(), None, false),
-        ("home page", "/".into(), None, true),
-        ("actor HTML page", "/u/anna".into(), None, true),
-    ];
     let mut results = Vec::new();
-    for (name, path, header, html) in endpoints {
-        let url = server.url(&path);
-        let check = server.http.get(&url).header("accept", header.map_or("*/*", |h| h.trim_start_matches("Accept: ")));
-        let status = check.send().await?.status();
-        if !status.is_success() {
-            bail!("{name} answers {status}");
-        }
-        let sampler = RssSampler::start(server.pid()?);
-        let mut cmd = tokio::process::Command::new("wrk");
-        cmd.args(["-t2", &format!("-c{}", ctx.connections), &format!("-d{}s", ctx.duration.as_secs()), "--latency"]);
-        if let Some(h) = header {
-            cmd.args(["-H", h]);
-        }
-        let output = cmd.arg(&url).output().await.context("running wrk (apt-get install wrk)")?;
-        let peak_rss_kib = sampler.finish().await;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let wrk = stats::parse_wrk(&text).with_context(|| format!("wrk output for {name}:\n{text}"))?;
-        let result = ReadResult { backend, endpoint: name, html, wrk, peak_rss_kib };
+    for endpoint in endpoints(&server.domain) {
+        let result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
         eprintln!("   {}", result.row());
         results.push(result);
     }

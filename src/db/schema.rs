@@ -279,6 +279,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    actor_count (actor_id) {
+        actor_id -> BigInt,
+        posts -> BigInt,
+        all_posts -> BigInt,
+        followers -> BigInt,
+        following -> BigInt,
+    }
+}
+
+diesel::joinable!(actor_count -> actor (actor_id));
 diesel::joinable!(post -> actor (author_id));
 diesel::joinable!(media -> post (post_id));
 diesel::joinable!(media -> actor (owner_id));
@@ -290,6 +301,7 @@ diesel::joinable!(oauth_token -> local_user (local_user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site,
+    actor_count,
     local_name,
     instance,
     actor,

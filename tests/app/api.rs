@@ -1,7 +1,10 @@
 //! The client API as apps use it: OAuth with PKCE, entity shapes, paging, and a real client
 //! library (Mastodon.py).
 
+use buurt::db::models::actor::ActorId;
+use buurt::db::models::follow::Follow;
 use buurt::db::models::local_user::Role;
+use buurt::db::models::post::Post;
 use serde_json::{Value, json};
 
 use crate::both;
@@ -11,6 +14,7 @@ both!(
     oauth_code_flow_with_pkce_gives_a_working_token,
     entities_have_the_shapes_apps_need,
     timeline_statuses_carry_each_authors_counts_and_reply_links,
+    stored_counts_follow_every_change_of_posts_and_follows,
     mastodon_py_works_against_the_api
 );
 
@@ -71,6 +75,131 @@ async fn timeline_statuses_carry_each_authors_counts_and_reply_links(b: Backend)
     assert_eq!(home(anna).await, ["anna", "anna", "anna"]);
     assert_eq!(home(bert).await, ["anna", "anna", "anna", "bert"]);
     assert_eq!(home(cas).await, ["anna", "anna", "anna", "bert"]);
+}
+
+/// (public and unlisted posts, accepted followers, accepted following) of an actor, counted
+/// over the rows themselves.
+async fn counted(app: &TestApp, who: ActorId) -> (i64, i64, i64) {
+    use buurt::db::schema::{follow, post};
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.state.pool.get().await.unwrap();
+    let conn = &mut conn;
+    buurt::dispatch!(conn, c => {
+        let posts: i64 = post::table
+            .filter(post::author_id.eq(who))
+            .filter(post::deleted.eq(false))
+            .filter(post::visibility.eq_any(["public", "unlisted"]))
+            .count()
+            .get_result(c)
+            .await
+            .unwrap();
+        let followers: i64 = follow::table
+            .filter(follow::target_id.eq(who))
+            .filter(follow::accepted.eq(true))
+            .count()
+            .get_result(c)
+            .await
+            .unwrap();
+        let following: i64 = follow::table
+            .filter(follow::follower_id.eq(who))
+            .filter(follow::accepted.eq(true))
+            .count()
+            .get_result(c)
+            .await
+            .unwrap();
+        (posts, followers, following)
+    })
+}
+
+/// The same three as Buurt reads them (`actor_count`, kept by triggers), and through the API.
+async fn stored(app: &TestApp, api: &Api, who: ActorId) -> (i64, i64, i64) {
+    let mut conn = app.state.pool.get().await.unwrap();
+    let stored = (
+        Post::count_by(&mut conn, who).await.unwrap(),
+        Follow::count_followers(&mut conn, who).await.unwrap(),
+        Follow::count_following(&mut conn, who).await.unwrap(),
+    );
+    let each = (
+        Post::count_by_each(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or(0),
+        Follow::count_followers_of(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or(0),
+        Follow::count_following_of(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or(0),
+    );
+    assert_eq!(stored, each);
+    let account = api.get(&format!("/api/v1/accounts/{}", who.0)).await;
+    let shown = (
+        account["statuses_count"].as_i64().unwrap(),
+        account["followers_count"].as_i64().unwrap(),
+        account["following_count"].as_i64().unwrap(),
+    );
+    assert_eq!(stored, shown);
+    stored
+}
+
+/// Posts and follows are counted once, in `actor_count`, by triggers: every way a counted row
+/// appears, changes or goes keeps the counts equal to counting the rows.
+async fn stored_counts_follow_every_change_of_posts_and_follows(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    let bert = app.api_user("bert").await;
+    let cas = app.api_user("cas").await;
+    let id = |name: &'static str| {
+        let app = &app;
+        async move { app.account(name).await.unwrap().actor.id }
+    };
+    let (anna_id, bert_id, cas_id) = (id("anna").await, id("bert").await, id("cas").await);
+    let mut ids = Vec::new();
+    for visibility in ["public", "public", "unlisted", "private", "direct"] {
+        let status = anna.post("/api/v1/statuses", json!({"status": "Hallo buurt", "visibility": visibility})).await;
+        ids.push(status["id"].as_str().unwrap().to_string());
+    }
+    let deleted = anna.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{}", ids[0]), None).await;
+    assert!(deleted.status().is_success());
+    bert.post(&format!("/api/v1/accounts/{}/follow", anna_id.0), json!({})).await;
+    cas.post(&format!("/api/v1/accounts/{}/follow", anna_id.0), json!({})).await;
+    cas.post(&format!("/api/v1/accounts/{}/follow", bert_id.0), json!({})).await;
+    cas.post(&format!("/api/v1/accounts/{}/unfollow", anna_id.0), json!({})).await;
+    bert.post("/api/v1/statuses", json!({"status": "Ik ook"})).await;
+    {
+        // A follow waiting for approval is not counted until it is accepted.
+        let mut conn = app.state.pool.get().await.unwrap();
+        let pending =
+            Follow::upsert(&mut conn, "https://example.test/follows/1", bert_id, cas_id, false).await.unwrap();
+        assert_eq!(Follow::count_followers(&mut conn, cas_id).await.unwrap(), 0);
+        Follow::set_accepted(&mut conn, pending.id).await.unwrap();
+    }
+
+    assert_eq!(stored(&app, &anna, anna_id).await, (2, 1, 0));
+    assert_eq!(stored(&app, &anna, bert_id).await, (1, 1, 2));
+    assert_eq!(stored(&app, &anna, cas_id).await, (0, 1, 1));
+    for who in [anna_id, bert_id, cas_id] {
+        assert_eq!(stored(&app, &anna, who).await, counted(&app, who).await);
+    }
+    let info: Value = reqwest::get(app.url("/nodeinfo/2.1")).await.unwrap().json().await.unwrap();
+    assert_eq!(info["usage"]["localPosts"], 5);
+
+    // Rows removed without Buurt's own paths: a post row, then a whole actor (its follows go
+    // with it by the foreign keys' cascade).
+    {
+        use buurt::db::schema::{actor, post};
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        let mut conn = app.state.pool.get().await.unwrap();
+        let conn = &mut conn;
+        let post_id: i64 = ids[2].parse().unwrap();
+        buurt::dispatch!(conn, c => {
+            diesel::delete(post::table.filter(post::id.eq(post_id))).execute(c).await.unwrap();
+            diesel::delete(actor::table.filter(actor::id.eq(cas_id))).execute(c).await.unwrap();
+        });
+    }
+    assert_eq!(stored(&app, &anna, anna_id).await, (1, 1, 0));
+    assert_eq!(stored(&app, &anna, bert_id).await, (1, 0, 1));
+    for who in [anna_id, bert_id] {
+        assert_eq!(stored(&app, &anna, who).await, counted(&app, who).await);
+    }
+    assert_eq!(counted(&app, cas_id).await, (0, 0, 0));
+    let info: Value = reqwest::get(app.url("/nodeinfo/2.1")).await.unwrap().json().await.unwrap();
+    assert_eq!(info["usage"]["localPosts"], 4);
 }
 
 async fn register_app(app: &TestApp, redirect: &str) -> Value {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::actor::{Actor, ActorId};
-use crate::db::schema::{actor, follow};
+use crate::db::schema::{actor, actor_count, follow};
 use crate::db::{DbConn, DbResult, now};
 use crate::dispatch;
 
@@ -95,34 +95,33 @@ impl Follow {
         .map_err(Into::into)
     }
 
-    /// Accepted followers of `target`.
+    /// Accepted followers of `target` (`actor_count`, kept by triggers).
     pub async fn count_followers(conn: &mut DbConn, target: ActorId) -> DbResult<i64> {
-        dispatch!(conn, c => follow::table
-            .filter(follow::target_id.eq(target))
-            .filter(follow::accepted.eq(true))
-            .count()
-            .get_result(c)
-            .await)
-        .map_err(Into::into)
+        let n: Option<i64> = dispatch!(conn, c => actor_count::table
+            .find(target)
+            .select(actor_count::followers)
+            .first(c)
+            .await
+            .optional())?;
+        Ok(n.unwrap_or(0))
     }
 
     pub async fn count_following(conn: &mut DbConn, follower: ActorId) -> DbResult<i64> {
-        dispatch!(conn, c => follow::table
-            .filter(follow::follower_id.eq(follower))
-            .filter(follow::accepted.eq(true))
-            .count()
-            .get_result(c)
-            .await)
-        .map_err(Into::into)
+        let n: Option<i64> = dispatch!(conn, c => actor_count::table
+            .find(follower)
+            .select(actor_count::following)
+            .first(c)
+            .await
+            .optional())?;
+        Ok(n.unwrap_or(0))
     }
 
     /// Accepted followers of each of `targets` (absent: none).
     pub async fn count_followers_of(conn: &mut DbConn, targets: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
-        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => follow::table
-            .filter(follow::target_id.eq_any(targets))
-            .filter(follow::accepted.eq(true))
-            .group_by(follow::target_id)
-            .select((follow::target_id, diesel::dsl::count_star()))
+        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => actor_count::table
+            .filter(actor_count::actor_id.eq_any(targets))
+            .filter(actor_count::followers.gt(0))
+            .select((actor_count::actor_id, actor_count::followers))
             .load(c)
             .await)?;
         Ok(rows.into_iter().collect())
@@ -130,11 +129,10 @@ impl Follow {
 
     /// Accepted follows made by each of `followers` (absent: none).
     pub async fn count_following_of(conn: &mut DbConn, followers: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
-        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => follow::table
-            .filter(follow::follower_id.eq_any(followers))
-            .filter(follow::accepted.eq(true))
-            .group_by(follow::follower_id)
-            .select((follow::follower_id, diesel::dsl::count_star()))
+        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => actor_count::table
+            .filter(actor_count::actor_id.eq_any(followers))
+            .filter(actor_count::following.gt(0))
+            .select((actor_count::actor_id, actor_count::following))
             .load(c)
             .await)?;
         Ok(rows.into_iter().collect())

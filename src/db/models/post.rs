@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use diesel_derive_newtype::DieselNewType;
 
 use super::actor::{Actor, ActorId};
-use crate::db::schema::{actor, announce, follow, post, post_like};
+use crate::db::schema::{actor, actor_count, announce, follow, post, post_like};
 use crate::db::{DbConn, DbResult, now};
 use crate::dispatch;
 
@@ -126,19 +126,24 @@ impl Post {
             .map_err(Into::into)
     }
 
+    /// Local posts not deleted, of any visibility: the sum of the local actors' counts
+    /// (`actor_count`, kept by triggers), read without counting the posts.
     pub async fn count_local(conn: &mut DbConn) -> DbResult<i64> {
-        dispatch!(conn, c => post::table.filter(post::local.eq(true)).filter(post::deleted.eq(false)).count().get_result(c).await)
-            .map_err(Into::into)
+        let counts: Vec<i64> = dispatch!(conn, c => actor_count::table
+            .inner_join(actor::table)
+            .filter(actor::local.eq(true))
+            .select(actor_count::all_posts)
+            .load(c)
+            .await)?;
+        Ok(counts.into_iter().sum())
     }
 
-    /// Public and unlisted posts of each of `authors` (absent: none).
+    /// Public and unlisted posts of each of `authors` (absent: none), from `actor_count`.
     pub async fn count_by_each(conn: &mut DbConn, authors: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
-        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => post::table
-            .filter(post::author_id.eq_any(authors))
-            .filter(post::deleted.eq(false))
-            .filter(post::visibility.eq_any(["public", "unlisted"]))
-            .group_by(post::author_id)
-            .select((post::author_id, diesel::dsl::count_star()))
+        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => actor_count::table
+            .filter(actor_count::actor_id.eq_any(authors))
+            .filter(actor_count::posts.gt(0))
+            .select((actor_count::actor_id, actor_count::posts))
             .load(c)
             .await)?;
         Ok(rows.into_iter().collect())
@@ -157,15 +162,15 @@ impl Post {
         Ok(rows.into_iter().map(|(ap, id, author)| (ap, (id, author))).collect())
     }
 
+    /// Public and unlisted posts of `author`, from `actor_count`.
     pub async fn count_by(conn: &mut DbConn, author: ActorId) -> DbResult<i64> {
-        dispatch!(conn, c => post::table
-            .filter(post::author_id.eq(author))
-            .filter(post::deleted.eq(false))
-            .filter(post::visibility.eq_any(["public", "unlisted"]))
-            .count()
-            .get_result(c)
-            .await)
-        .map_err(Into::into)
+        let n: Option<i64> = dispatch!(conn, c => actor_count::table
+            .find(author)
+            .select(actor_count::posts)
+            .first(c)
+            .await
+            .optional())?;
+        Ok(n.unwrap_or(0))
     }
 }
 

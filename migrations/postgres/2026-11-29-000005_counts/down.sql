@@ -1,0 +1,10 @@
+DROP TRIGGER follow_count_update ON follow;
+DROP TRIGGER follow_count_change ON follow;
+DROP FUNCTION follow_count();
+DROP FUNCTION follow_count_pair(BIGINT, BIGINT, BIGINT);
+DROP TRIGGER post_count_update ON post;
+DROP TRIGGER post_count_change ON post;
+DROP FUNCTION post_count();
+DROP FUNCTION actor_count_add(BIGINT, BIGINT, BIGINT, BIGINT, BIGINT);
+DROP TABLE actor_count;
+DROP INDEX actor_local_kind_idx;
