@@ -7,6 +7,7 @@ mod ceiling;
 mod fanout;
 mod hosts;
 mod inbox;
+mod peers;
 mod reads;
 mod remote;
 mod server;
@@ -55,6 +56,8 @@ enum Scenario {
     Reads(ReadArgs),
     /// Resident memory of a started, lightly used server.
     Memory,
+    /// The same reads and inbox load on Buurt, the Fedify peer and bovine-herd; ratios.
+    Peers(peers::PeersArgs),
     /// Everything: memory, fan-out to 1,000 and 10,000 instances, inbox ingestion, reads.
     All {
         #[command(flatten)]
@@ -102,11 +105,16 @@ struct Report {
     inbox: Vec<inbox::InboxResult>,
     reads: Vec<reads::ReadResult>,
     memory: Vec<(Backend, u64)>,
+    peers: Option<peers::PeersReport>,
 }
 
 impl Report {
     fn print(&self) {
         println!("\n{}\n", machine());
+        if let Some(peers) = &self.peers {
+            peers.print();
+            println!();
+        }
         if !self.fanout.is_empty() {
             println!("### Delivery fan-out\n\n{}", fanout::FanoutResult::HEADER);
             self.fanout.iter().for_each(|r| println!("{}", r.row()));
@@ -226,6 +234,9 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let work = async {
+        if let Scenario::Peers(a) = &cli.command {
+            return peers::run(&ctx, &cli.backend, a, &mut report.peers).await;
+        }
         for &backend in &cli.backend {
             match &cli.command {
                 Scenario::Fanout { instances } => report.fanout.push(fanout::run(&ctx, backend, *instances).await?),
@@ -237,6 +248,7 @@ async fn main() -> anyhow::Result<()> {
                     report.reads.extend(rows);
                     report.memory.push((backend, memory));
                 }
+                Scenario::Peers(_) => {}
                 Scenario::Memory => {
                     let (_remote, server) = reads::seeded(&ctx, backend, 10, 5).await?;
                     let idle = reads::idle_memory(&server).await?;
