@@ -8,6 +8,7 @@ mod fanout;
 mod growth;
 mod hosts;
 mod inbox;
+mod peers;
 mod reads;
 mod remote;
 mod resilience;
@@ -82,6 +83,8 @@ enum Scenario {
     },
     /// The reads and the inbox at 1k, 10k and 100k stored posts and followers.
     Growth(GrowthArgs),
+    /// The same reads and inbox load on Buurt, the Fedify peer and bovine-herd; ratios.
+    Peers(peers::PeersArgs),
     /// Everything: memory, fan-out to 1,000 and 10,000 instances, inbox ingestion, reads.
     All {
         #[command(flatten)]
@@ -151,11 +154,16 @@ struct Report {
     resilience: Vec<resilience::ResilienceResult>,
     soak: Vec<soak::SoakResult>,
     growth: Vec<growth::SizeResult>,
+    peers: Option<peers::PeersReport>,
 }
 
 impl Report {
     fn print(&self) {
         println!("\n{}\n", machine());
+        if let Some(peers) = &self.peers {
+            peers.print();
+            println!();
+        }
         if !self.fanout.is_empty() {
             println!("### Delivery fan-out\n\n{}", fanout::FanoutResult::HEADER);
             self.fanout.iter().for_each(|r| println!("{}", r.row()));
@@ -293,6 +301,9 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let work = async {
+        if let Scenario::Peers(a) = &cli.command {
+            return peers::run(&ctx, &cli.backend, a, &mut report.peers).await;
+        }
         for &backend in &cli.backend {
             match &cli.command {
                 Scenario::Fanout { instances } => report.fanout.push(fanout::run(&ctx, backend, *instances).await?),
@@ -308,6 +319,7 @@ async fn main() -> anyhow::Result<()> {
                     growth::run(&ctx, backend, &g.sizes, (g.activities, g.actors, g.senders), &mut report.growth)
                         .await?
                 }
+                Scenario::Peers(_) => {}
                 Scenario::Memory => {
                     let (_remote, server) = reads::seeded(&ctx, backend, 10, 5).await?;
                     let idle = reads::idle_memory(&server).await?;
