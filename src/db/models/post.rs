@@ -129,8 +129,9 @@ impl Post {
     /// Local posts not deleted, of any visibility: the sum of the local actors' counts
     /// (`actor_count`, kept by triggers), read without counting the posts.
     pub async fn count_local(conn: &mut DbConn) -> DbResult<i64> {
-        let counts: Vec<i64> = dispatch!(conn, c => actor_count::table
-            .inner_join(actor::table)
+        // From the (few) local actors to their counts: every remote follower has a counts row too.
+        let counts: Vec<i64> = dispatch!(conn, c => actor::table
+            .inner_join(actor_count::table)
             .filter(actor::local.eq(true))
             .select(actor_count::all_posts)
             .load(c)
