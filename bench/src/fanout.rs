@@ -70,6 +70,7 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
     tokio::time::sleep(Duration::from_secs(1)).await;
 
     let rss_before = server.memory()?.rss_kib;
+    let fds_before = server.open_fds()?;
     let sampler = RssSampler::start(server.pid()?);
     let cpu_before = stats::cpu_time_of(server.pid()?)?;
     let started = tokio::time::Instant::now();
@@ -91,7 +92,7 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
         seed,
     };
     eprintln!(
-        "   {} (seeding took {:.1} s; RSS before the post {}; {} deliveries refused)",
+        "   {} (seeding took {:.1} s; before the post: RSS {}, {fds_before} open fds; {} deliveries refused)",
         result.row(),
         result.seed.as_secs_f64(),
         stats::mib(rss_before),

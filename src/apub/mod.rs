@@ -72,6 +72,12 @@ pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(10))
+        // Idle connections are kept briefly: long enough for a burst of deliveries or fetches to
+        // one server to reuse one, short enough that contacting thousands of servers in a row
+        // does not keep thousands of sockets and their buffers (BENCHMARKS.md: 250 MB after
+        // 10,000 follows from 10,000 instances with reqwest's default of 90 s).
+        .pool_idle_timeout(Duration::from_secs(10))
+        .pool_max_idle_per_host(4)
         .user_agent(format!("Buurt/{} (+{base_url})", env!("CARGO_PKG_VERSION")))
         .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(
             Vec::new(),
