@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorId, ActorKind};
+use crate::db::models::actor_count::ActorCount;
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::Media;
@@ -24,31 +25,12 @@ pub fn acct(actor: &Actor) -> String {
 
 /// The Account entity.
 pub async fn account(state: &AppState, conn: &mut DbConn, actor: &Actor) -> Result<Value, crate::db::DbError> {
-    let counts = AccountCounts::of(conn, &[actor.id]).await?;
+    let counts = ActorCount::of(conn, actor.id).await?;
     Ok(account_with(state, actor, &counts))
 }
 
-/// Followers, following and statuses of several accounts, read in three queries.
-struct AccountCounts {
-    followers: HashMap<ActorId, i64>,
-    following: HashMap<ActorId, i64>,
-    statuses: HashMap<ActorId, i64>,
-}
-
-impl AccountCounts {
-    async fn of(conn: &mut DbConn, ids: &[ActorId]) -> Result<AccountCounts, crate::db::DbError> {
-        Ok(AccountCounts {
-            followers: Follow::count_followers_of(conn, ids).await?,
-            following: Follow::count_following_of(conn, ids).await?,
-            statuses: Post::count_by_each(conn, ids).await?,
-        })
-    }
-}
-
-fn account_with(state: &AppState, actor: &Actor, counts: &AccountCounts) -> Value {
-    let followers = counts.followers.get(&actor.id).copied().unwrap_or(0);
-    let following = counts.following.get(&actor.id).copied().unwrap_or(0);
-    let statuses = counts.statuses.get(&actor.id).copied().unwrap_or(0);
+fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
+    let (followers, following, statuses) = (counts.followers, counts.following, counts.posts);
     let avatar = match &actor.icon_url {
         Some(url) => crate::media::remote_url(state, url),
         None => format!("{}{}", state.base_url, crate::web::assets::url("avatar.png")),
@@ -132,11 +114,13 @@ pub async fn statuses(
     let mut authors: Vec<ActorId> = views.iter().map(|v| v.author.id).collect();
     authors.sort_unstable_by_key(|id| id.0);
     authors.dedup();
-    let counts = AccountCounts::of(conn, &authors).await?;
+    let counts = ActorCount::of_each(conn, &authors).await?;
     let mut media = crate::media::by_post(conn, &ids).await?;
     let mut accounts: HashMap<ActorId, Value> = HashMap::new();
     for view in views {
-        accounts.entry(view.author.id).or_insert_with(|| account_with(state, &view.author, &counts));
+        accounts.entry(view.author.id).or_insert_with(|| {
+            account_with(state, &view.author, &counts.get(&view.author.id).copied().unwrap_or_default())
+        });
     }
     let parent_ids: Vec<&str> = views.iter().filter_map(|v| v.post.in_reply_to.as_deref()).collect();
     let parents = Post::ids_by_ap_ids(conn, &parent_ids).await?;

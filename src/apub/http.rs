@@ -12,6 +12,7 @@ use super::actor::DbActor;
 use super::protocol::{OrderedCollection, OrderedCollectionPage};
 use super::{ApubError, ApubResult, activities, context};
 use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::actor_count::ActorCount;
 use crate::db::models::delivery::OutboxActivity;
 use crate::db::models::follow::{Follow, Side};
 use crate::db::models::post::{Post, PostId, PostView};
@@ -149,7 +150,7 @@ pub async fn outbox(
 ) -> ApubResult<Response> {
     let actor = local_actor(&state, &name, kind_of(&uri)).await?;
     let mut conn = state.pool.get().await?;
-    let total = Post::count_by(&mut conn, actor.id).await?;
+    let total = ActorCount::of(&mut conn, actor.id).await?.posts;
     let posts = Post::outbox_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
     let next = (posts.len() as i64 == PAGE_SIZE).then(|| posts.last().map(|p| p.id.0)).flatten();
     let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
@@ -197,9 +198,10 @@ async fn follow_collection(
 ) -> ApubResult<Response> {
     let actor = local_actor(state, name, kind_of(uri)).await?;
     let mut conn = state.pool.get().await?;
+    let counts = ActorCount::of(&mut conn, actor.id).await?;
     let total = match side {
-        Side::Followers => Follow::count_followers(&mut conn, actor.id).await?,
-        Side::Following => Follow::count_following(&mut conn, actor.id).await?,
+        Side::Followers => counts.followers,
+        Side::Following => counts.following,
     };
     let rows = Follow::page(&mut conn, actor.id, side, q.before, PAGE_SIZE).await?;
     let next = (rows.len() as i64 == PAGE_SIZE).then(|| rows.last().map(|(id, _)| *id)).flatten();

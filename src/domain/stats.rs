@@ -21,6 +21,6 @@ pub async fn usage(pool: &DbPool) -> DomainResult<Usage> {
         users: LocalUser::count_active_since(&mut conn, None).await?,
         active_month: LocalUser::count_active_since(&mut conn, Some(now - TimeDelta::days(30))).await?,
         active_halfyear: LocalUser::count_active_since(&mut conn, Some(now - TimeDelta::days(182))).await?,
-        local_posts: crate::db::models::post::Post::count_local(&mut conn).await?,
+        local_posts: crate::db::models::actor_count::ActorCount::local_posts(&mut conn).await?,
     })
 }

@@ -2,9 +2,9 @@
 //! library (Mastodon.py).
 
 use buurt::db::models::actor::ActorId;
+use buurt::db::models::actor_count::ActorCount;
 use buurt::db::models::follow::Follow;
 use buurt::db::models::local_user::Role;
-use buurt::db::models::post::Post;
 use serde_json::{Value, json};
 
 use crate::both;
@@ -115,17 +115,10 @@ async fn counted(app: &TestApp, who: ActorId) -> (i64, i64, i64) {
 /// The same three as Buurt reads them (`actor_count`, kept by triggers), and through the API.
 async fn stored(app: &TestApp, api: &Api, who: ActorId) -> (i64, i64, i64) {
     let mut conn = app.state.pool.get().await.unwrap();
-    let stored = (
-        Post::count_by(&mut conn, who).await.unwrap(),
-        Follow::count_followers(&mut conn, who).await.unwrap(),
-        Follow::count_following(&mut conn, who).await.unwrap(),
-    );
-    let each = (
-        Post::count_by_each(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or(0),
-        Follow::count_followers_of(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or(0),
-        Follow::count_following_of(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or(0),
-    );
-    assert_eq!(stored, each);
+    let one = ActorCount::of(&mut conn, who).await.unwrap();
+    let stored = (one.posts, one.followers, one.following);
+    let each = ActorCount::of_each(&mut conn, &[who]).await.unwrap().get(&who).copied().unwrap_or_default();
+    assert_eq!(stored, (each.posts, each.followers, each.following));
     let account = api.get(&format!("/api/v1/accounts/{}", who.0)).await;
     let shown = (
         account["statuses_count"].as_i64().unwrap(),
@@ -165,7 +158,7 @@ async fn stored_counts_follow_every_change_of_posts_and_follows(b: Backend) {
         let mut conn = app.state.pool.get().await.unwrap();
         let pending =
             Follow::upsert(&mut conn, "https://example.test/follows/1", bert_id, cas_id, false).await.unwrap();
-        assert_eq!(Follow::count_followers(&mut conn, cas_id).await.unwrap(), 0);
+        assert_eq!(ActorCount::of(&mut conn, cas_id).await.unwrap().followers, 0);
         Follow::set_accepted(&mut conn, pending.id).await.unwrap();
     }
 

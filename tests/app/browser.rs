@@ -207,7 +207,7 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     // The remote follow really happened on both sides.
     let fenna = alpha.account("fenna").await.unwrap();
     let mut conn = alpha.state.pool.get().await.unwrap();
-    assert_eq!(buurt::db::models::follow::Follow::count_following(&mut conn, fenna.actor.id).await.unwrap(), 2);
+    assert_eq!(buurt::db::models::actor_count::ActorCount::of(&mut conn, fenna.actor.id).await.unwrap().following, 2);
 }
 
 async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {

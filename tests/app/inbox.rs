@@ -4,7 +4,6 @@ use std::time::{Duration, SystemTime};
 
 use buurt::apub::signatures;
 use buurt::db::models::actor::Actor;
-use buurt::db::models::follow::Follow;
 use serde_json::json;
 
 use crate::both;
@@ -48,7 +47,7 @@ async fn post_signed(url: &str, body: &[u8], s: &Signer, date: SystemTime) -> re
 async fn follows_of(app: &TestApp, name: &str) -> i64 {
     let mut conn = app.state.pool.get().await.unwrap();
     let actor = Actor::by_name(&mut conn, name, &app.settings().instance.domain).await.unwrap().unwrap();
-    Follow::count_followers(&mut conn, actor.id).await.unwrap()
+    buurt::db::models::actor_count::ActorCount::of(&mut conn, actor.id).await.unwrap().followers
 }
 
 async fn inbox_refuses_bad_input_and_processes_each_activity_once(b: Backend) {

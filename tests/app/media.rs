@@ -213,7 +213,7 @@ async fn bad_uploads_get_a_clear_error_and_store_nothing(b: Backend) {
         assert_eq!(files_in(app.media_dir.path()), 0, "{what}: a file was stored");
     }
     let mut conn = app.state.pool.get().await.unwrap();
-    assert_eq!(buurt::db::models::post::Post::count_local(&mut conn).await.unwrap(), 0);
+    assert_eq!(buurt::db::models::actor_count::ActorCount::local_posts(&mut conn).await.unwrap(), 0);
     drop(conn);
 
     // The API says the same in its own way.

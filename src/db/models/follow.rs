@@ -1,12 +1,9 @@
 //! Follows between actors, local or remote.
-
-use std::collections::HashMap;
-
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::actor::{Actor, ActorId};
-use crate::db::schema::{actor, actor_count, follow};
+use crate::db::schema::{actor, follow};
 use crate::db::{DbConn, DbResult, now};
 use crate::dispatch;
 
@@ -93,49 +90,6 @@ impl Follow {
         .execute(c)
         .await)
         .map_err(Into::into)
-    }
-
-    /// Accepted followers of `target` (`actor_count`, kept by triggers).
-    pub async fn count_followers(conn: &mut DbConn, target: ActorId) -> DbResult<i64> {
-        let n: Option<i64> = dispatch!(conn, c => actor_count::table
-            .find(target)
-            .select(actor_count::followers)
-            .first(c)
-            .await
-            .optional())?;
-        Ok(n.unwrap_or(0))
-    }
-
-    pub async fn count_following(conn: &mut DbConn, follower: ActorId) -> DbResult<i64> {
-        let n: Option<i64> = dispatch!(conn, c => actor_count::table
-            .find(follower)
-            .select(actor_count::following)
-            .first(c)
-            .await
-            .optional())?;
-        Ok(n.unwrap_or(0))
-    }
-
-    /// Accepted followers of each of `targets` (absent: none).
-    pub async fn count_followers_of(conn: &mut DbConn, targets: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
-        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => actor_count::table
-            .filter(actor_count::actor_id.eq_any(targets))
-            .filter(actor_count::followers.gt(0))
-            .select((actor_count::actor_id, actor_count::followers))
-            .load(c)
-            .await)?;
-        Ok(rows.into_iter().collect())
-    }
-
-    /// Accepted follows made by each of `followers` (absent: none).
-    pub async fn count_following_of(conn: &mut DbConn, followers: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
-        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => actor_count::table
-            .filter(actor_count::actor_id.eq_any(followers))
-            .filter(actor_count::following.gt(0))
-            .select((actor_count::actor_id, actor_count::following))
-            .load(c)
-            .await)?;
-        Ok(rows.into_iter().collect())
     }
 
     /// A page of an actor's accepted followers or followed actors, newest follow first, with

@@ -1,6 +1,7 @@
 //! One file per table: the row, its insert form, and every query on it.
 
 pub mod actor;
+pub mod actor_count;
 pub mod delivery;
 pub mod follow;
 pub mod instance;

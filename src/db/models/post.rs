@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use diesel_derive_newtype::DieselNewType;
 
 use super::actor::{Actor, ActorId};
-use crate::db::schema::{actor, actor_count, announce, follow, post, post_like};
+use crate::db::schema::{actor, announce, follow, post, post_like};
 use crate::db::{DbConn, DbResult, now};
 use crate::dispatch;
 
@@ -126,30 +126,6 @@ impl Post {
             .map_err(Into::into)
     }
 
-    /// Local posts not deleted, of any visibility: the sum of the local actors' counts
-    /// (`actor_count`, kept by triggers), read without counting the posts.
-    pub async fn count_local(conn: &mut DbConn) -> DbResult<i64> {
-        // From the (few) local actors to their counts: every remote follower has a counts row too.
-        let counts: Vec<i64> = dispatch!(conn, c => actor::table
-            .inner_join(actor_count::table)
-            .filter(actor::local.eq(true))
-            .select(actor_count::all_posts)
-            .load(c)
-            .await)?;
-        Ok(counts.into_iter().sum())
-    }
-
-    /// Public and unlisted posts of each of `authors` (absent: none), from `actor_count`.
-    pub async fn count_by_each(conn: &mut DbConn, authors: &[ActorId]) -> DbResult<HashMap<ActorId, i64>> {
-        let rows: Vec<(ActorId, i64)> = dispatch!(conn, c => actor_count::table
-            .filter(actor_count::actor_id.eq_any(authors))
-            .filter(actor_count::posts.gt(0))
-            .select((actor_count::actor_id, actor_count::posts))
-            .load(c)
-            .await)?;
-        Ok(rows.into_iter().collect())
-    }
-
     /// `(ap_id, id, author)` of the stored posts among `ap_ids`.
     pub async fn ids_by_ap_ids(conn: &mut DbConn, ap_ids: &[&str]) -> DbResult<HashMap<String, (PostId, ActorId)>> {
         if ap_ids.is_empty() {
@@ -161,17 +137,6 @@ impl Post {
             .load(c)
             .await)?;
         Ok(rows.into_iter().map(|(ap, id, author)| (ap, (id, author))).collect())
-    }
-
-    /// Public and unlisted posts of `author`, from `actor_count`.
-    pub async fn count_by(conn: &mut DbConn, author: ActorId) -> DbResult<i64> {
-        let n: Option<i64> = dispatch!(conn, c => actor_count::table
-            .find(author)
-            .select(actor_count::posts)
-            .first(c)
-            .await
-            .optional())?;
-        Ok(n.unwrap_or(0))
     }
 }
 

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::actor_count::ActorCount;
 use crate::db::models::follow::Follow;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
@@ -59,7 +60,7 @@ async fn render(
             }
             _ => None,
         };
-        (following, Follow::count_followers(&mut conn, actor.id).await?)
+        (following, ActorCount::of(&mut conn, actor.id).await?.followers)
     };
     let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);
     let is_group = kind == ActorKind::Group;
