@@ -2,14 +2,12 @@
 //! followers on 20 instances), one endpoint at a time; and resident memory idle and under each
 //! load.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use serde_json::json;
 
 use crate::Ctx;
-use crate::remote::{self, Remote};
+use crate::remote::Remote;
 use crate::server::{Backend, Server};
 use crate::stats::{self, RssSampler, WrkResult};
 
@@ -63,22 +61,7 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
             )
             .await?;
     }
-    let anna = server.url("/u/anna");
-    let follows = (0..followers)
-        .map(|i| {
-            let actor = remote.actor_url(i, "reader");
-            let body = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{actor}/follows/1"),
-                "type": "Follow", "actor": actor, "object": anna});
-            (server.url("/u/anna/inbox"), actor, body.to_string().into_bytes())
-        })
-        .collect();
-    let pem = remote.private_pem().to_string();
-    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&pem, follows)).await??;
-    let (sent, _) = remote::send_all(&server.http, Arc::new(signed), 8).await;
-    if sent.iter().any(|s| s.status != Some(202)) {
-        bail!("seeding followers failed:\n{}", server.log_tail());
-    }
-    remote.wait_for("Accept", followers, Duration::from_secs(120)).await?;
+    crate::fanout::seed_followers(&server, &remote, followers).await?;
     Ok((remote, server))
 }
 

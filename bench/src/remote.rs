@@ -409,6 +409,10 @@ mod tests {
         RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap()
     }
 
+    fn public_pem(key: &RsaPrivateKey) -> String {
+        key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap()
+    }
+
     fn signed(key: &RsaPrivateKey, url: &str, body: &[u8]) -> (HeaderMap, SignatureHeader) {
         let pem = key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
         let parsed = url::Url::parse(url).unwrap();
@@ -436,7 +440,7 @@ mod tests {
         let (k, other) = (key(), key());
         let body = br#"{"id":"http://buurt.test/activities/1","type":"Create"}"#;
         let (headers, sig) = signed(&k, "http://r00001.bench.test/inbox", body);
-        let public = k.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+        let public = public_pem(&k);
         assert_eq!(check_delivery(&sig, &Method::POST, "/inbox", &headers, body, &public), Ok(()));
         assert_eq!(
             check_delivery(&sig, &Method::POST, "/inbox", &headers, b"{}", &public),
@@ -447,14 +451,7 @@ mod tests {
             Err(SignatureError::Invalid)
         );
         assert_eq!(
-            check_delivery(
-                &sig,
-                &Method::POST,
-                "/inbox",
-                &headers,
-                body,
-                &other.to_public_key().to_public_key_pem(LineEnding::LF).unwrap()
-            ),
+            check_delivery(&sig, &Method::POST, "/inbox", &headers, body, &public_pem(&other)),
             Err(SignatureError::Invalid)
         );
         let mut elsewhere = headers.clone();
@@ -485,17 +482,7 @@ mod tests {
             for (name, value) in &s.headers {
                 headers.insert(*name, value.parse().unwrap());
             }
-            assert_eq!(
-                check_delivery(
-                    &sig,
-                    &Method::POST,
-                    "/inbox",
-                    &headers,
-                    &s.body,
-                    &k.to_public_key().to_public_key_pem(LineEnding::LF).unwrap()
-                ),
-                Ok(())
-            );
+            assert_eq!(check_delivery(&sig, &Method::POST, "/inbox", &headers, &s.body, &public_pem(&k)), Ok(()));
         }
     }
 }
