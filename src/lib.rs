@@ -8,6 +8,7 @@ pub mod db;
 pub mod delivery;
 pub mod domain;
 pub mod media;
+pub mod public_cache;
 pub mod server;
 pub mod state;
 pub mod web;

@@ -32,6 +32,12 @@ pub struct AppState {
     pub page_csp: axum::http::HeaderValue,
     /// Wakes the delivery workers after a transaction stored outgoing activities.
     pub delivery_wake: Arc<tokio::sync::Notify>,
+    /// Remote actors that signed recent inbox requests, by actor URL, for a minute: a busy peer's
+    /// activities are verified without reading its actor row each time. Whatever stores or
+    /// deletes a remote actor forgets its entry here.
+    pub signers: moka::sync::Cache<String, Arc<Actor>>,
+    /// Public responses kept for anonymous readers (`server.public_cache_ms`).
+    pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
     /// once right after the state is made.
     federation: Arc<OnceLock<FederationConfig<AppState>>>,
@@ -47,6 +53,8 @@ impl AppState {
         let media = crate::media::MediaService::open(&settings, &base_url)?;
         let map_area = crate::web::map::load_area(&settings.map.area_file)?.map(Arc::new);
         let page_csp = crate::web::context::page_csp(&settings)?;
+        let public_cache_age = std::time::Duration::from_millis(settings.server.public_cache_ms);
+        let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
         let state = AppState {
             map_area,
             page_csp,
@@ -60,6 +68,11 @@ impl AppState {
             instance_actor: Arc::new(instance_actor),
             base_url,
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
+            public_cache,
+            signers: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(60))
+                .build(),
             federation: Arc::new(OnceLock::new()),
         };
         let config = crate::apub::config(state.clone()).await?;

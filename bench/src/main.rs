@@ -42,6 +42,11 @@ struct Cli {
     /// Seconds each ceiling (signatures/s, verifications/s) is measured.
     #[arg(long, global = true, default_value_t = 3)]
     ceiling_secs: u64,
+    /// Buurt's `server.public_cache_ms` (the cache of anonymous public reads); 0 turns it off.
+    /// Default: Buurt's own default, except for `growth`, which measures the database and runs
+    /// with the cache off.
+    #[arg(long, global = true)]
+    public_cache_ms: Option<u64>,
     #[command(subcommand)]
     command: Scenario,
 }
@@ -141,6 +146,8 @@ pub struct Ctx {
     pub pg_admin: String,
     pub pg_set: Vec<String>,
     pub ceiling_time: Duration,
+    /// `server.public_cache_ms` for the servers started (None: Buurt's default).
+    pub public_cache_ms: Option<u64>,
     pub duration: Duration,
     pub connections: usize,
 }
@@ -289,6 +296,10 @@ async fn main() -> anyhow::Result<()> {
         pg_admin: cli.postgres.clone(),
         pg_set: cli.pg_set.clone(),
         ceiling_time: Duration::from_secs(cli.ceiling_secs),
+        public_cache_ms: match &cli.command {
+            Scenario::Growth(_) => Some(cli.public_cache_ms.unwrap_or(0)),
+            _ => cli.public_cache_ms,
+        },
         duration,
         connections,
     };

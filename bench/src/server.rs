@@ -40,6 +40,7 @@ pub struct Server {
     child: Child,
     pg_name: Option<String>,
     pg_admin: String,
+    public_cache_ms: Option<u64>,
     /// Kept for the lifetime of the server (config, SQLite file, log).
     dir: tempfile::TempDir,
     pub http: reqwest::Client,
@@ -57,11 +58,13 @@ pub fn default_binary() -> anyhow::Result<PathBuf> {
 
 /// The configuration of a benchmark server: listening on `port`, known as `domain`. Buurt logs
 /// warnings and errors, or what `BENCH_BUURT_LOG` says (e.g. `info` to see every retried delivery).
-fn config_text(port: u16, domain: &str, db_url: &str) -> String {
+/// `public_cache_ms` sets the cache of anonymous reads (None: Buurt's default).
+fn config_text(port: u16, domain: &str, db_url: &str, public_cache_ms: Option<u64>) -> String {
     let level = std::env::var("BENCH_BUURT_LOG").ok().filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric()));
     let level = level.as_deref().unwrap_or("warn");
+    let cache = public_cache_ms.map(|ms| format!("public_cache_ms = {ms}\n")).unwrap_or_default();
     format!(
-        "[server]\nbind = \"127.0.0.1:{port}\"\n\n[instance]\ndomain = \"{domain}\"\nregistration = \"closed\"\n\n\
+        "[server]\nbind = \"127.0.0.1:{port}\"\n{cache}\n[instance]\ndomain = \"{domain}\"\nregistration = \"closed\"\n\n\
          [database]\nurl = \"{db_url}\"\npool_size = 8\n\n\
          [federation]\nallow_http = true\nallow_private_addresses = true\n\n[log]\nlevel = \"{level}\"\n"
     )
@@ -117,7 +120,7 @@ impl Server {
             }
         };
         let config = dir.path().join("buurt.toml");
-        std::fs::write(&config, config_text(port, &domain, &db_url))?;
+        std::fs::write(&config, config_text(port, &domain, &db_url, ctx.public_cache_ms))?;
         let child = spawn(binary, &config, dir.path())?;
         buurt::install_crypto();
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
@@ -130,6 +133,7 @@ impl Server {
             child,
             pg_name,
             pg_admin: pg_admin.to_string(),
+            public_cache_ms: ctx.public_cache_ms,
             dir,
             http,
         };
@@ -143,7 +147,7 @@ impl Server {
         let dir = tempfile::tempdir()?;
         let port = free_port()?;
         let config = dir.path().join("buurt.toml");
-        std::fs::write(&config, config_text(port, &self.domain, &self.db_url))?;
+        std::fs::write(&config, config_text(port, &self.domain, &self.db_url, self.public_cache_ms))?;
         let child = spawn(&self.binary, &config, dir.path())?;
         let server = Server {
             domain: self.domain.clone(),
@@ -154,6 +158,7 @@ impl Server {
             child,
             pg_name: None,
             pg_admin: self.pg_admin.clone(),
+            public_cache_ms: self.public_cache_ms,
             dir,
             http: self.http.clone(),
         };

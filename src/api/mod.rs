@@ -100,11 +100,12 @@ impl From<crate::apub::ApubError> for ApiError {
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
 
-/// A JSON response that browsers on other origins may read.
+/// A JSON response that browsers on other origins may read. What an anonymous reader gets
+/// here, every anonymous reader gets, so those reads may be cached (`public_cache`).
 pub fn json<T: serde::Serialize>(value: &T) -> Response {
     let mut response = axum::Json(value).into_response();
     response.headers_mut().insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    response
+    crate::public_cache::shareable(response)
 }
 
 /// The caller of a request with a bearer token.

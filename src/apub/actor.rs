@@ -243,6 +243,7 @@ impl Object for DbActor {
             last_fetched_at: Some(t),
         };
         let actor = Actor::upsert(&mut conn, &form).await?;
+        data.signers.invalidate(&actor.ap_id);
         // A group's meeting place (Mobilizon, other Buurt instances); kept in step with the actor.
         let place = json.location.as_ref().and_then(place_from_json).unwrap_or_default();
         if actor.place_id.is_some() || !place.is_empty() {

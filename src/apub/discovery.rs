@@ -73,8 +73,9 @@ pub async fn webfinger(State(state): State<AppState>, Query(q): Query<WebfingerQ
         "aliases": [actor.ap_id],
         "links": links,
     });
-    ([(CONTENT_TYPE, "application/jrd+json; charset=utf-8"), (ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body.to_string())
-        .into_response()
+    let response =
+        ([(CONTENT_TYPE, "application/jrd+json; charset=utf-8"), (ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body.to_string());
+    crate::public_cache::shareable(response.into_response())
 }
 
 /// `GET /.well-known/nodeinfo`: where the NodeInfo documents are.
@@ -120,7 +121,8 @@ pub async fn nodeinfo(
     });
     let content_type =
         format!("application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/{version}#\"; charset=utf-8");
-    ([(CONTENT_TYPE, content_type.as_str()), (ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body.to_string()).into_response()
+    let response = ([(CONTENT_TYPE, content_type.as_str()), (ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body.to_string());
+    crate::public_cache::shareable(response.into_response())
 }
 
 /// `GET /.well-known/host-meta`: XRD (or JSON when asked) pointing at WebFinger.

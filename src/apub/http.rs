@@ -43,7 +43,8 @@ pub async fn signed_fetch_middleware(
     }
 }
 
-/// A JSON-LD document with our context, as `application/activity+json`.
+/// A JSON-LD document with our context, as `application/activity+json`. Every reader allowed to
+/// see it gets the same document, so anonymous reads of it may be cached (`public_cache`).
 pub fn activity_json(mut value: serde_json::Value) -> Response {
     if let Some(map) = value.as_object_mut() {
         map.insert("@context".into(), context());
@@ -52,7 +53,7 @@ pub fn activity_json(mut value: serde_json::Value) -> Response {
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/activity+json; charset=utf-8"));
     headers.insert(VARY, HeaderValue::from_static("Accept"));
-    response
+    crate::public_cache::shareable(response)
 }
 
 /// The actor document of a local actor (its keys are made on the first request).

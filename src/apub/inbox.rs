@@ -2,6 +2,7 @@
 //! Date, HTTP signature of the activity's own actor, hosts of actor and objects — before the
 //! domain layer processes it exactly once.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -175,6 +176,9 @@ pub async fn verify_request(
 /// Finds the actor of a `keyId`: stored (then `true`), or fetched now.
 async fn signing_actor(state: &AppState, key_id: &str) -> ApubResult<(DbActor, bool)> {
     let candidates = signatures::key_owner_candidates(key_id);
+    if let Some(actor) = candidates.iter().find_map(|c| state.signers.get(c)) {
+        return Ok((DbActor::new(actor.as_ref().clone())?, true));
+    }
     {
         let mut conn = state.pool.get().await?;
         for candidate in &candidates {
@@ -182,6 +186,7 @@ async fn signing_actor(state: &AppState, key_id: &str) -> ApubResult<(DbActor, b
                 && !actor.deleted
                 && actor.public_key.is_some()
             {
+                state.signers.insert(candidate.clone(), Arc::new(actor.clone()));
                 return Ok((DbActor::new(actor)?, true));
             }
         }
@@ -191,7 +196,10 @@ async fn signing_actor(state: &AppState, key_id: &str) -> ApubResult<(DbActor, b
     for candidate in &candidates {
         let Ok(id) = ObjectId::<DbActor>::parse(candidate) else { continue };
         match id.dereference(&data).await {
-            Ok(actor) => return Ok((actor, false)),
+            Ok(actor) => {
+                state.signers.insert(actor.actor.ap_id.clone(), Arc::new(actor.actor.clone()));
+                return Ok((actor, false));
+            }
             Err(e) => last = Some(e),
         }
     }

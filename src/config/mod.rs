@@ -36,6 +36,10 @@ pub struct ServerSettings {
     pub request_timeout_secs: u64,
     /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C.
     pub shutdown_grace_secs: u64,
+    /// How long, in milliseconds, a public response (NodeInfo, actor documents, outboxes, the
+    /// public timeline) may be served again to anonymous readers; 0 turns the cache off. A write
+    /// taken by this process empties it at once.
+    pub public_cache_ms: u64,
 }
 
 impl Default for ServerSettings {
@@ -45,6 +49,7 @@ impl Default for ServerSettings {
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
+            public_cache_ms: 2000,
         }
     }
 }

@@ -8,7 +8,7 @@
 //! Several processes on one PostgreSQL share the work: a lease keeps two from sending to the
 //! same instance, and a delivery row is deleted only after its inbox accepted it.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use axum::http::Method;
@@ -70,6 +70,7 @@ enum Outcome {
 /// each time a send finishes.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let owner = format!("{}-{}", std::process::id(), crate::domain::accounts::random_token(6));
+    let keys = SigningKeys::default();
     let mut running: JoinSet<()> = JoinSet::new();
     let mut fan_out_due = true;
     let mut swept = tokio::time::Instant::now();
@@ -95,9 +96,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             match claim(&state.pool, &owner, free as i64).await {
                 Ok(instances) => {
                     for instance in instances {
-                        let (state, owner) = (state.clone(), owner.clone());
+                        let (state, owner, keys) = (state.clone(), owner.clone(), keys.clone());
                         running.spawn(async move {
-                            if let Err(e) = send_to_instance(&state, instance, &owner).await {
+                            if let Err(e) = send_to_instance(&state, &keys, instance, &owner).await {
                                 tracing::warn!(instance, error = %e, "delivery batch failed");
                                 let _ = release(&state.pool, instance, &owner).await;
                             }
@@ -178,8 +179,7 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Sends an instance's deliveries in order until none are left or one fails.
-async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyhow::Result<()> {
-    let mut keys: HashMap<ActorId, (String, String)> = HashMap::new();
+async fn send_to_instance(state: &AppState, keys: &SigningKeys, instance: i64, owner: &str) -> anyhow::Result<()> {
     let mut renewed = tokio::time::Instant::now();
     loop {
         let pending = {
@@ -202,15 +202,8 @@ async fn send_to_instance(state: &AppState, instance: i64, owner: &str) -> anyho
                 }
                 renewed = tokio::time::Instant::now();
             }
-            let (key_id, private_key) = match keys.get(&item.actor_id) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = signing_key(state, item.actor_id).await?;
-                    keys.insert(item.actor_id, k.clone());
-                    k
-                }
-            };
-            match send(state, &item, &key_id, &private_key).await {
+            let (key_id, private_key) = &*keys.of(state, item.actor_id).await?;
+            match send(state, &item, key_id, private_key).await {
                 Outcome::Delivered => {
                     tracing::debug!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, "delivered");
                     let mut conn = state.pool.get().await?;
@@ -265,13 +258,32 @@ async fn fail(
     Ok(())
 }
 
-/// The key id and private key of a local actor, made if it has none yet.
-async fn signing_key(state: &AppState, actor: ActorId) -> anyhow::Result<(String, String)> {
-    let mut conn = state.pool.get().await?;
-    let actor = Actor::by_id(&mut conn, actor).await?.ok_or_else(|| anyhow::anyhow!("actor {actor:?} is gone"))?;
-    let actor = crate::domain::actors::ensure_keys(&mut conn, actor).await?;
-    let key = actor.private_key.clone().ok_or_else(|| anyhow::anyhow!("actor without private key"))?;
-    Ok((format!("{}#main-key", actor.ap_id), key))
+/// The key ids and private keys of the local actors that deliveries are signed for, kept while
+/// the worker runs (an actor's key pair never changes once made): a post to followers on
+/// thousands of instances reads its author's key once, not once per instance.
+#[derive(Clone)]
+struct SigningKeys(moka::sync::Cache<ActorId, Arc<(String, String)>>);
+
+impl Default for SigningKeys {
+    fn default() -> Self {
+        SigningKeys(moka::sync::Cache::builder().max_capacity(1000).time_to_idle(Duration::from_secs(3600)).build())
+    }
+}
+
+impl SigningKeys {
+    /// The key id and private key of a local actor, made if it has none yet.
+    async fn of(&self, state: &AppState, actor: ActorId) -> anyhow::Result<Arc<(String, String)>> {
+        if let Some(key) = self.0.get(&actor) {
+            return Ok(key);
+        }
+        let mut conn = state.pool.get().await?;
+        let actor = Actor::by_id(&mut conn, actor).await?.ok_or_else(|| anyhow::anyhow!("actor {actor:?} is gone"))?;
+        let actor = crate::domain::actors::ensure_keys(&mut conn, actor).await?;
+        let private_key = actor.private_key.clone().ok_or_else(|| anyhow::anyhow!("actor without private key"))?;
+        let key = Arc::new((format!("{}#main-key", actor.ap_id), private_key));
+        self.0.insert(actor.id, key.clone());
+        Ok(key)
+    }
 }
 
 async fn send(state: &AppState, item: &PendingDelivery, key_id: &str, private_key: &str) -> Outcome {

@@ -80,6 +80,10 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
         other => tracing::debug!(kind = other, activity = %id, "ignored activity type"),
     }
     tx.commit().await?;
+    if kind == "Delete" || kind == "Update" {
+        // It may have been the sender itself that changed or went.
+        state.signers.invalidate(&actor.ap_id);
+    }
     state.delivery_wake.notify_waiters();
     Ok(())
 }

@@ -15,8 +15,61 @@ both!(
     entities_have_the_shapes_apps_need,
     timeline_statuses_carry_each_authors_counts_and_reply_links,
     stored_counts_follow_every_change_of_posts_and_follows,
+    public_reads_are_cached_for_anonymous_readers_until_a_write,
     mastodon_py_works_against_the_api
 );
+
+/// The public cache (`server.public_cache_ms`) serves anonymous reads again, never answers a
+/// reader with credentials, a cookie or a signature from it, and forgets everything when this
+/// process takes a write.
+async fn public_reads_are_cached_for_anonymous_readers_until_a_write(b: Backend) {
+    use buurt::domain::social::{NewPost, create_post};
+    // A long lifetime, so only a write (not the clock) can make the cache forget.
+    let app = TestApp::spawn_with(b, |s| s.server.public_cache_ms = 600_000).await;
+    let anna = app.api_user("anna").await;
+    let account = app.account("anna").await.unwrap();
+    let texts = |timeline: &Value| -> Vec<String> {
+        timeline.as_array().unwrap().iter().map(|s| s["content"].as_str().unwrap().to_string()).collect()
+    };
+    let anonymous = |path: &str, header: Option<(&'static str, &'static str)>| {
+        let mut request = reqwest::Client::new().get(app.url(path));
+        if let Some((name, value)) = header {
+            request = request.header(name, value);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    anna.post("/api/v1/statuses", json!({"status": "een"})).await;
+    let public = "/api/v1/timelines/public?local=true";
+    assert_eq!(texts(&anonymous(public, None).await), vec!["<p>een</p>"]);
+    let info = anonymous("/nodeinfo/2.1", None).await;
+    assert_eq!(info["usage"]["localPosts"], 1);
+
+    // A post written behind the HTTP server's back: anonymous readers still get the kept page…
+    let new = NewPost { text: "twee".into(), visibility: "public".into(), ..Default::default() };
+    create_post(&app.state, &account, &new).await.unwrap();
+    assert_eq!(texts(&anonymous(public, None).await), vec!["<p>een</p>"], "served from the cache");
+    assert_eq!(anonymous("/nodeinfo/2.1", None).await["usage"]["localPosts"], 1);
+    // … while a reader with a token, a cookie or a signature header gets the database's view.
+    assert_eq!(texts(&anna.get(public).await), vec!["<p>twee</p>", "<p>een</p>"]);
+    for header in [("cookie", "x=1"), ("signature", "keyId=\"x\"")] {
+        assert_eq!(texts(&anonymous(public, Some(header)).await).len(), 2, "{header:?} bypasses the cache");
+    }
+    // Other representations are kept apart: the same path asked with another Accept.
+    let accept = anonymous(public, Some(("accept", "application/json"))).await;
+    assert_eq!(texts(&accept).len(), 2);
+
+    // Any write through the server (here a favourite) empties the cache.
+    let first = anna.get(public).await[1]["id"].as_str().unwrap().to_string();
+    anna.post(&format!("/api/v1/statuses/{first}/favourite"), json!({})).await;
+    let timeline = anonymous(public, None).await;
+    assert_eq!(texts(&timeline), vec!["<p>twee</p>", "<p>een</p>"]);
+    assert_eq!(timeline[1]["favourites_count"], 1);
+    assert_eq!(anonymous("/nodeinfo/2.1", None).await["usage"]["localPosts"], 2);
+}
 
 /// A timeline page builds its accounts' counts and reply links in batches; each status still
 /// gets its own author's numbers and its own parent.
@@ -184,6 +237,8 @@ async fn stored_counts_follow_every_change_of_posts_and_follows(b: Backend) {
             diesel::delete(post::table.filter(post::id.eq(post_id))).execute(c).await.unwrap();
             diesel::delete(actor::table.filter(actor::id.eq(cas_id))).execute(c).await.unwrap();
         });
+        // Writes behind the server's back: its cache of public reads cannot know of them.
+        app.state.public_cache.invalidate();
     }
     assert_eq!(stored(&app, &anna, anna_id).await, (1, 1, 0));
     assert_eq!(stored(&app, &anna, bert_id).await, (1, 0, 1));

@@ -239,6 +239,11 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
     assert!(due(&mut conn, instance.id).await);
     // With nothing waiting it is idle and not claimed.
+    assert_eq!(claimed(&mut conn).await, vec![instance.id]);
+    // A worker whose lease was taken over records nothing and releases nothing.
+    queue::record_success(&mut conn, instance.id, "someone else", buurt::db::now()).await.unwrap();
+    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    assert_eq!(target.lease_owner.as_deref(), Some("test"));
     for d in queue::pending_for(&mut conn, instance.id, 10).await.unwrap() {
         queue::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
     }

@@ -9,7 +9,11 @@ use serde_json::json;
 use crate::both;
 use crate::util::*;
 
-both!(inbox_refuses_bad_input_and_processes_each_activity_once, private_and_plain_http_peers_are_refused_by_default);
+both!(
+    inbox_refuses_bad_input_and_processes_each_activity_once,
+    private_and_plain_http_peers_are_refused_by_default,
+    a_sender_whose_key_changed_is_fetched_again,
+);
 
 /// A remote actor whose key we hold: bert on beta.
 struct Signer {
@@ -193,4 +197,39 @@ async fn private_and_plain_http_peers_are_refused_by_default(b: Backend) {
     let api = no_private.api_user("carla").await;
     let found = api.get(&format!("/api/v2/search?q={}&resolve=true", beta.url("/u/bert"))).await;
     assert_eq!(found["accounts"].as_array().unwrap().len(), 0);
+}
+
+/// Recent signers are kept in memory (`AppState::signers`); a sender whose key pair changed is
+/// still verified (the kept key fails, the actor is fetched again), and its old key no longer is.
+async fn a_sender_whose_key_changed_is_fetched_again(b: Backend) {
+    use buurt::db::models::actor::ActorUpdate;
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    alpha.create_user("anna", buurt::db::models::local_user::Role::Member).await;
+    let old = signer(&beta, "bert").await;
+    let follow = |id: &str| {
+        json!({"id": format!("{}/activities/{id}", beta.base), "type": "Follow", "actor": old.actor, "object": alpha.url("/u/anna")})
+        .to_string()
+    };
+    let inbox = alpha.url("/inbox");
+    assert_eq!(post_signed(&inbox, follow("k1").as_bytes(), &old, SystemTime::now()).await.status(), 202);
+    assert!(alpha.state.signers.get(&old.actor).is_some(), "the signer is kept");
+
+    let keys = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+    {
+        let mut conn = beta.state.pool.get().await.unwrap();
+        let bert = Actor::by_ap_id(&mut conn, &old.actor).await.unwrap().unwrap();
+        let update = ActorUpdate {
+            private_key: Some(Some(&keys.private_key)),
+            public_key: Some(Some(&keys.public_key)),
+            ..Default::default()
+        };
+        Actor::update(&mut conn, bert.id, &update).await.unwrap();
+    }
+    let new = Signer { key_id: old.key_id.clone(), actor: old.actor.clone(), pem: keys.private_key.clone() };
+    assert_eq!(post_signed(&inbox, follow("k2").as_bytes(), &new, SystemTime::now()).await.status(), 202);
+    let kept = alpha.state.signers.get(&old.actor).map(|a| a.public_key.clone());
+    assert!(kept.is_none() || kept == Some(Some(keys.public_key.clone())), "the old key is not kept");
+    assert_eq!(post_signed(&inbox, follow("k3").as_bytes(), &old, SystemTime::now()).await.status(), 401);
+    alpha.drain().await;
 }

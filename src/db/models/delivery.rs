@@ -346,7 +346,8 @@ pub async fn count_unfanned(conn: &mut DbConn) -> DbResult<i64> {
         .map_err(Into::into)
 }
 
-/// After a batch went through: reset the failure state and release the lease.
+/// After a batch went through: reset the failure state and release the lease, in one statement
+/// (a worker whose lease was taken over changes nothing).
 pub async fn record_success(
     conn: &mut DbConn,
     instance_id: i64,
@@ -357,16 +358,20 @@ pub async fn record_success(
     let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(instance_id)));
     let next = diesel::dsl::case_when(has_work, now.into_sql::<diesel::sql_types::Timestamp>())
         .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
-    dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)))
-        .set((
-            delivery_target::fail_count.eq(0),
-            delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
-            delivery_target::last_success_at.eq(now),
-            delivery_target::next_attempt_at.eq(next),
-        ))
-        .execute(c)
-        .await)?;
-    release(conn, instance_id, owner).await
+    dispatch!(conn, c => diesel::update(
+        delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)).filter(delivery_target::lease_owner.eq(owner)),
+    )
+    .set((
+        delivery_target::fail_count.eq(0),
+        delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
+        delivery_target::last_success_at.eq(now),
+        delivery_target::next_attempt_at.eq(next),
+        delivery_target::lease_owner.eq(None::<String>),
+        delivery_target::lease_until.eq(None::<chrono::NaiveDateTime>),
+    ))
+    .execute(c)
+    .await)?;
+    Ok(())
 }
 
 /// After a failed attempt: count it, wait until `next_attempt`, release the lease.
