@@ -22,8 +22,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::state::AppState;
-
 /// The largest body kept; bigger responses are served uncached.
 pub const MAX_ENTRY_BYTES: usize = 512 * 1024;
 /// The total size of the kept bodies.
@@ -52,8 +50,19 @@ struct Entry {
     body: Bytes,
 }
 
+impl Entry {
+    fn response(&self) -> Response {
+        let mut response = Response::new(Body::from(self.body.clone()));
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
+}
+
 pub struct PublicCache {
     entries: moka::sync::Cache<Key, Arc<Entry>>,
+    /// One computation per key at a time: when a kept response expires under load, the other
+    /// readers of it wait for the first one's answer instead of all asking the database at once.
+    computing: moka::sync::Cache<Key, Arc<tokio::sync::Mutex<()>>>,
     /// Bumped at the start and end of every write; entries of an older generation are stale.
     generation: AtomicU64,
     max_age: Duration,
@@ -66,6 +75,7 @@ impl PublicCache {
             |key: &Key, entry: &Arc<Entry>| u32::try_from(key.uri.len() + entry.body.len() + 256).unwrap_or(u32::MAX);
         PublicCache {
             entries: moka::sync::Cache::builder().max_capacity(CAPACITY_BYTES).weigher(weight).build(),
+            computing: moka::sync::Cache::builder().max_capacity(4096).time_to_idle(Duration::from_secs(60)).build(),
             generation: AtomicU64::new(0),
             max_age,
         }
@@ -91,8 +101,7 @@ fn personal(headers: &HeaderMap) -> bool {
 }
 
 /// The middleware: serves kept responses, keeps shareable ones, and empties the cache on writes.
-pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let cache = &state.public_cache;
+pub async fn middleware(State(cache): State<Arc<PublicCache>>, request: Request, next: Next) -> Response {
     if cache.max_age.is_zero() {
         return next.run(request).await;
     }
@@ -111,10 +120,21 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     }
     let key = Key { uri: request.uri().to_string(), accept: request.headers().get(header::ACCEPT).cloned() };
     if let Some(entry) = cache.get(&key) {
-        let mut response = Response::new(Body::from(entry.body.clone()));
-        *response.headers_mut() = entry.headers.clone();
-        return response;
+        return entry.response();
     }
+    let lock = cache.computing.get_with_by_ref(&key, Arc::default);
+    // The first reader computes while holding the lock; the others wait for it, then take its
+    // answer from the cache, or (when it was not kept) compute their own without the lock.
+    let _computing = match lock.clone().try_lock_owned() {
+        Ok(guard) => Some(guard),
+        Err(_) => {
+            drop(lock.lock().await);
+            if let Some(entry) = cache.get(&key) {
+                return entry.response();
+            }
+            None
+        }
+    };
     let generation = cache.generation.load(Ordering::Acquire);
     let response = next.run(request).await;
     let size = response.body().size_hint().exact();
@@ -174,6 +194,52 @@ mod tests {
         assert!(cache.get(&key()).is_some());
         std::thread::sleep(Duration::from_millis(30));
         assert!(cache.get(&key()).is_none());
+    }
+
+    /// A router whose one shareable handler counts its calls and takes 50 ms.
+    fn counting(cache: Arc<PublicCache>, calls: Arc<AtomicU64>) -> axum::Router {
+        let handler = move || {
+            let calls = calls.clone();
+            async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                shareable("{}".into_response())
+            }
+        };
+        axum::Router::new()
+            .route("/doc", axum::routing::get(handler.clone()).post(handler))
+            .layer(axum::middleware::from_fn_with_state(cache, middleware))
+    }
+
+    async fn call(router: &axum::Router, method: Method) -> StatusCode {
+        use tower::ServiceExt;
+        let request = Request::builder().method(method).uri("/doc").body(Body::empty()).unwrap();
+        router.clone().oneshot(request).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn concurrent_readers_of_a_missing_entry_wait_for_one_computation() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let router = counting(Arc::new(PublicCache::new(Duration::from_secs(60))), calls.clone());
+        let readers = (0..20).map(|_| call(&router, Method::GET));
+        for status in futures_util::future::join_all(readers).await {
+            assert_eq!(status, StatusCode::OK);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // A write empties the cache: the next read computes again.
+        assert_eq!(call(&router, Method::POST).await, StatusCode::OK);
+        assert_eq!(call(&router, Method::GET).await, StatusCode::OK);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn with_no_maximum_age_nothing_is_kept() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let router = counting(Arc::new(PublicCache::new(Duration::ZERO)), calls.clone());
+        for _ in 0..3 {
+            assert_eq!(call(&router, Method::GET).await, StatusCode::OK);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl AppState {
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
             public_cache,
             signers: moka::sync::Cache::builder()
-                .max_capacity(10_000)
+                .max_capacity(2_000)
                 .time_to_live(std::time::Duration::from_secs(60))
                 .build(),
             federation: Arc::new(OnceLock::new()),

@@ -75,8 +75,9 @@ pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow
         // Idle connections are kept briefly: long enough for a burst of deliveries or fetches to
         // one server to reuse one, short enough that contacting thousands of servers in a row
         // does not keep thousands of sockets and their buffers (BENCHMARKS.md: 250 MB after
-        // 10,000 follows from 10,000 instances with reqwest's default of 90 s).
-        .pool_idle_timeout(Duration::from_secs(10))
+        // 10,000 follows from 10,000 instances with reqwest's default of 90 s, about 190 MB with 10 s
+        // once those follows were taken at 190 a second).
+        .pool_idle_timeout(Duration::from_secs(5))
         .pool_max_idle_per_host(4)
         .user_agent(format!("Buurt/{} (+{base_url})", env!("CARGO_PKG_VERSION")))
         .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(

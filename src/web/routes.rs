@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
         // Inside the signed-fetch check, so a refused request is refused before any cache.
-        .layer(middleware::from_fn_with_state(state.clone(), crate::public_cache::middleware))
+        .layer(middleware::from_fn_with_state(state.public_cache.clone(), crate::public_cache::middleware))
         .layer(middleware::from_fn_with_state(state.clone(), crate::apub::http::signed_fetch_middleware))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
