@@ -186,7 +186,7 @@ async fn signing_actor(state: &AppState, key_id: &str) -> ApubResult<(DbActor, b
                 && !actor.deleted
                 && actor.public_key.is_some()
             {
-                state.signers.insert(candidate.clone(), Arc::new(actor.clone()));
+                state.signers.insert(actor.ap_id.clone(), Arc::new(actor.clone()));
                 return Ok((DbActor::new(actor)?, true));
             }
         }

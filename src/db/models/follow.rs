@@ -1,4 +1,5 @@
 //! Follows between actors, local or remote.
+
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
