@@ -8,13 +8,13 @@ pub mod error;
 pub mod http;
 pub mod inbox;
 pub mod protocol;
+pub mod resolver;
 pub mod routes;
 pub mod signatures;
 
 use std::time::Duration;
 
 use activitypub_federation::config::FederationConfig;
-use activitypub_federation::resolver::ValidatingDnsResolver;
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
 
@@ -80,10 +80,7 @@ pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow
         .pool_idle_timeout(Duration::from_secs(5))
         .pool_max_idle_per_host(4)
         .user_agent(format!("Buurt/{} (+{base_url})", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(
-            Vec::new(),
-            !settings.federation.allow_private_addresses,
-        )))
+        .dns_resolver(std::sync::Arc::new(resolver::Resolver::new(!settings.federation.allow_private_addresses)))
         .build()?)
 }
 
