@@ -204,3 +204,25 @@ impl Drop for Tx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// Without the planner stability guarantee, every statement with a bound `LIMIT` is
+    /// re-prepared each time it runs (BENCHMARKS.md, round 5): `.cargo/config.toml` must reach
+    /// the build of the bundled SQLite.
+    #[test]
+    fn sqlite_is_built_to_plan_without_looking_at_bound_values() {
+        let mut conn = super::open_sqlite(":memory:").unwrap();
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options").load(&mut conn).unwrap();
+        let options: Vec<String> = options.into_iter().map(|o| o.compile_options).collect();
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    }
+}
