@@ -82,10 +82,10 @@ pub enum ConfigCommand {
 
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<()> {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let settings = Settings::load(cli.config.as_deref())?;
     init_logging(&settings);
-    limit_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings))
 }
@@ -99,7 +99,7 @@ fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
-        // SAFETY: mallopt only sets an allocator tunable; this runs before any other thread.
+        // SAFETY: mallopt only sets an allocator tunable; this runs first, before any other thread.
         unsafe {
             libc::mallopt(libc::M_ARENA_MAX, i32::try_from(cores).unwrap_or(i32::MAX));
         }

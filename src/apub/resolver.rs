@@ -78,8 +78,9 @@ impl Resolver {
     /// The addresses of `host`, checked against the private-address rule.
     pub async fn lookup(&self, host: &str) -> Result<Vec<IpAddr>, ResolveError> {
         let host = host.trim_end_matches('.');
-        let addresses: Vec<IpAddr> = match self.backend() {
-            Backend::Hickory { hosts, dns } => match in_hosts(hosts, host) {
+        let addresses: Vec<IpAddr> = match (host.parse::<IpAddr>(), self.backend()) {
+            (Ok(ip), _) => vec![ip],
+            (Err(_), Backend::Hickory { hosts, dns }) => match in_hosts(hosts, host) {
                 Some(addresses) => addresses,
                 None => dns
                     .lookup_ip(host)
@@ -88,7 +89,7 @@ impl Resolver {
                     .iter()
                     .collect(),
             },
-            Backend::System => tokio::net::lookup_host((host, 0))
+            (Err(_), Backend::System) => tokio::net::lookup_host((host, 0))
                 .await
                 .map_err(|e| ResolveError::Lookup(host.to_string(), e.to_string()))?
                 .map(|a| a.ip())
@@ -106,11 +107,8 @@ impl Resolver {
     }
 }
 
-/// The addresses the hosts file gives `host` (both families), if it names it at all.
+/// The addresses the hosts file gives the name `host` (both families), if it lists it at all.
 fn in_hosts(hosts: &Hosts, host: &str) -> Option<Vec<IpAddr>> {
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return Some(vec![ip]);
-    }
     let name = hickory_resolver::proto::rr::Name::from_ascii(host).ok()?;
     let addresses: Vec<IpAddr> = [RecordType::A, RecordType::AAAA]
         .into_iter()
@@ -160,7 +158,6 @@ mod tests {
         assert_eq!(in_hosts(&hosts, "r1.bench.test"), Some(vec![ip("127.0.0.9")]));
         assert_eq!(in_hosts(&hosts, "six.test"), Some(vec![ip("::1")]));
         assert_eq!(in_hosts(&hosts, "both.test"), Some(vec![ip("127.0.0.8"), ip("::2")]));
-        assert_eq!(in_hosts(&hosts, "10.0.0.1"), Some(vec![ip("10.0.0.1")]));
         assert_eq!(in_hosts(&hosts, "elsewhere.test"), None);
     }
 
