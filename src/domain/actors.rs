@@ -84,12 +84,30 @@ pub async fn ensure_instance_actor(
 ) -> DomainResult<Actor> {
     let mut conn = pool.get().await?;
     let ap_id = format!("{}/actor", settings.base_url());
-    if let Some(existing) = Actor::by_ap_id(&mut conn, &ap_id).await? {
-        return Ok(existing);
+    let actor = match Actor::by_ap_id(&mut conn, &ap_id).await? {
+        Some(existing) => existing,
+        None => insert_instance_actor(&mut conn, settings, site, &ap_id).await?,
+    };
+    // The row and its private key are written in two statements: a second process starting at
+    // the same moment can find the row before the key is in it. The key is the site's, so
+    // whichever process writes it writes the same value.
+    if actor.private_key.is_some() {
+        return Ok(actor);
     }
+    let set = ActorUpdate { private_key: Some(Some(&site.private_key)), ..Default::default() };
+    Actor::update(&mut conn, actor.id, &set).await?;
+    Actor::by_id(&mut conn, actor.id).await?.ok_or(DomainError::NotFound)
+}
+
+async fn insert_instance_actor(
+    conn: &mut DbConn,
+    settings: &Settings,
+    site: &crate::db::models::site::Site,
+    ap_id: &str,
+) -> DomainResult<Actor> {
     let domain_name = settings.instance.domain.split(':').next().unwrap_or("buurt").to_string();
     // Keep people and groups from taking the instance actor's name.
-    match local_name::reserve(&mut conn, &domain_name, "application").await {
+    match local_name::reserve(conn, &domain_name, "application").await {
         Ok(()) | Err(crate::db::DbError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
     }
@@ -98,17 +116,12 @@ pub async fn ensure_instance_actor(
     form.discoverable = false;
     form.manually_approves_followers = true;
     form.outbox_url = Some(format!("{}/outbox", form.ap_id));
-    let inserted = match Actor::insert(&mut conn, &form).await {
-        Ok(actor) => actor,
+    match Actor::insert(conn, &form).await {
+        Ok(actor) => Ok(actor),
         // Another process made it at the same moment.
-        Err(crate::db::DbError::Conflict(_)) => {
-            Actor::by_ap_id(&mut conn, &ap_id).await?.ok_or(DomainError::NotFound)?
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let set = ActorUpdate { private_key: Some(Some(&site.private_key)), ..Default::default() };
-    Actor::update(&mut conn, inserted.id, &set).await?;
-    Actor::by_id(&mut conn, inserted.id).await?.ok_or(DomainError::NotFound)
+        Err(crate::db::DbError::Conflict(_)) => Actor::by_ap_id(conn, ap_id).await?.ok_or(DomainError::NotFound),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Creates a local group (`buurt admin create-group NAME`).

@@ -149,6 +149,34 @@ async fn two_processes_starting_at_once_on_postgres_share_one_migration_and_one_
     assert!(buurt::db::migrate::run(&db.url).await.unwrap().is_empty());
 }
 
+both!(a_start_that_finds_the_instance_actor_before_its_key_completes_it);
+
+/// Two processes starting at once: one has stored the instance actor but not yet its private
+/// key when the other reads the row. The second must not start without a key to sign with.
+async fn a_start_that_finds_the_instance_actor_before_its_key_completes_it(b: Backend) {
+    use buurt::db::models::actor::{Actor, ActorUpdate};
+    let db = TestDb::new(b).await;
+    let mut settings = buurt::config::Settings::default();
+    settings.database.url = db.url.clone();
+    let first = buurt::server::prepare(settings.clone()).await.unwrap();
+    let actor_id = first.instance_actor.id;
+    {
+        let mut conn = first.pool.get().await.unwrap();
+        let half_made = ActorUpdate { private_key: Some(None), ..Default::default() };
+        Actor::update(&mut conn, actor_id, &half_made).await.unwrap();
+    }
+    first.pool.close();
+
+    let second = buurt::server::prepare(settings).await.unwrap();
+    assert_eq!(second.instance_actor.id, actor_id);
+    assert_eq!(second.instance_actor.private_key.as_deref(), Some(second.site.private_key.as_str()));
+    let mut conn = second.pool.get().await.unwrap();
+    let stored = Actor::by_id(&mut conn, actor_id).await.unwrap().unwrap();
+    assert_eq!(stored.private_key, Some(first.site.private_key.clone()));
+    drop(conn);
+    second.pool.close();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_reports_a_lost_database_while_healthz_stays_up() {
     let app = TestApp::spawn(Backend::Postgres).await;
