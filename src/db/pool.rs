@@ -6,7 +6,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, SqliteConnection};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
 use futures_util::FutureExt;
@@ -72,6 +72,12 @@ impl std::fmt::Debug for DbPool {
 }
 
 /// A pool of `size` connections with bounded waits.
+///
+/// Connections are handed out again without a `SELECT 1` first (diesel-async's default checks
+/// each one that way): that doubled the statements of a short request, and on SQLite added a
+/// hop to a blocking thread to every checkout. A broken one is still never handed out: one in
+/// a failed transaction state, and a PostgreSQL connection whose socket the server closed, are
+/// dropped when they come back.
 fn build<C>(manager: AsyncDieselConnectionManager<C>, size: usize) -> DbResult<Pool<C>>
 where
     AsyncDieselConnectionManager<C>: deadpool::managed::Manager,
@@ -94,9 +100,14 @@ impl DbPool {
     /// No connection is opened until the first use.
     pub fn new(url: &str, size: usize) -> DbResult<DbPool> {
         match Backend::of_url(url) {
-            Backend::Postgres => Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new(url), size)?)),
+            Backend::Postgres => {
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new_with_config(url, config), size)?))
+            }
             Backend::Sqlite => {
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(|url| {
                     let url = url.to_string();
                     async move {
