@@ -8,7 +8,7 @@ pub mod models;
 pub mod pool;
 pub mod schema;
 
-pub use pool::{DbConn, DbPool, Tx};
+pub use pool::{DbConn, DbPool, Tx, WriteConn};
 
 /// Runs `$body` with `$c` bound to the backend connection inside a [`DbConn`].
 ///
