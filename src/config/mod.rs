@@ -141,7 +141,7 @@ impl Default for DatabaseSettings {
 }
 
 /// Talking to other servers.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FederationSettings {
     /// Accept and fetch plain-http URLs of other servers. Only for tests and local development.
@@ -151,6 +151,20 @@ pub struct FederationSettings {
     /// Answer ActivityStreams requests for actors, posts and collections only when they carry a
     /// valid HTTP signature ("authorized fetch"). The instance actor stays public.
     pub signed_fetch_only: bool,
+    /// Other servers the delivery worker sends to at the same time (each gets its activities
+    /// in order, one request at a time).
+    pub delivery_parallel_instances: usize,
+}
+
+impl Default for FederationSettings {
+    fn default() -> Self {
+        FederationSettings {
+            allow_http: false,
+            allow_private_addresses: false,
+            signed_fetch_only: false,
+            delivery_parallel_instances: 32,
+        }
+    }
 }
 
 /// Where uploaded images are kept.
@@ -383,6 +397,9 @@ impl Settings {
         }
         if self.database.pool_size == 0 {
             return invalid("database.pool_size must be at least 1".into());
+        }
+        if self.federation.delivery_parallel_instances == 0 {
+            return invalid("federation.delivery_parallel_instances must be at least 1".into());
         }
         self.validate_media()?;
         let map = &self.map;

@@ -27,8 +27,6 @@ use crate::state::AppState;
 /// How long a claimed instance stays ours without renewal. A crashed process's instances are
 /// free again after this; a live one renews well before it runs out.
 const LEASE: TimeDelta = TimeDelta::seconds(20);
-/// Instances sent to at the same time by one process.
-const MAX_PARALLEL_INSTANCES: usize = 32;
 /// Deliveries read per batch for one instance.
 const BATCH: i64 = 16;
 /// Failing this long without a single success makes an instance dead.
@@ -74,6 +72,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut running: JoinSet<()> = JoinSet::new();
     let mut fan_out_due = true;
     let mut swept = tokio::time::Instant::now();
+    let parallel = state.settings.federation.delivery_parallel_instances;
     loop {
         if *stop.borrow() {
             break;
@@ -91,8 +90,8 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
         }
         while running.try_join_next().is_some() {}
-        let free = MAX_PARALLEL_INSTANCES.saturating_sub(running.len());
-        if free >= CLAIM_BATCH.min(MAX_PARALLEL_INSTANCES) || running.is_empty() {
+        let free = parallel.saturating_sub(running.len());
+        if free >= CLAIM_BATCH.min(parallel) || running.is_empty() {
             match claim(&state.pool, &owner, free as i64).await {
                 Ok(instances) => {
                     for instance in instances {
@@ -120,7 +119,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
 }
 
 async fn wake_stranded(pool: &DbPool) -> anyhow::Result<()> {
-    let mut conn = pool.get().await?;
+    let mut conn = pool.write().await?;
     let woken = queue::wake_stranded(&mut conn, now()).await?;
     if woken > 0 {
         tracing::info!(woken, "instances with waiting deliveries were idle; sending again");
@@ -130,14 +129,11 @@ async fn wake_stranded(pool: &DbPool) -> anyhow::Result<()> {
 
 async fn claim(pool: &DbPool, owner: &str, limit: i64) -> anyhow::Result<Vec<i64>> {
     let t = now();
-    let mut tx = pool.begin().await?;
-    let ids = queue::claim_targets(&mut tx, owner, t, t + LEASE, limit).await?;
-    tx.commit().await?;
-    Ok(ids)
+    Ok(queue::claim(pool, owner, t, t + LEASE, limit).await?)
 }
 
 async fn release(pool: &DbPool, instance: i64, owner: &str) -> anyhow::Result<()> {
-    let mut conn = pool.get().await?;
+    let mut conn = pool.write().await?;
     queue::release(&mut conn, instance, owner).await?;
     Ok(())
 }
@@ -187,15 +183,16 @@ async fn send_to_instance(state: &AppState, keys: &SigningKeys, instance: i64, o
             queue::pending_for(&mut conn, instance, BATCH).await?
         };
         if pending.is_empty() {
-            let mut conn = state.pool.get().await?;
+            let mut conn = state.pool.write().await?;
             queue::record_success(&mut conn, instance, owner, now()).await?;
             return Ok(());
         }
         let last_batch = (pending.len() as i64) < BATCH;
-        for item in pending {
+        let count = pending.len();
+        for (i, item) in pending.into_iter().enumerate() {
             // A send can take up to the request timeout: renew the lease in time.
             if renewed.elapsed() > Duration::from_secs(5) {
-                let mut conn = state.pool.get().await?;
+                let mut conn = state.pool.write().await?;
                 if !queue::renew_lease(&mut conn, instance, owner, now() + LEASE).await? {
                     tracing::warn!(instance, "lease lost; another worker continues");
                     return Ok(());
@@ -206,24 +203,21 @@ async fn send_to_instance(state: &AppState, keys: &SigningKeys, instance: i64, o
             match send(state, &item, key_id, private_key).await {
                 Outcome::Delivered => {
                     tracing::debug!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, "delivered");
-                    let mut conn = state.pool.get().await?;
-                    queue::delete_delivery(&mut conn, item.delivery.id).await?;
                 }
                 Outcome::Refused(status) => {
                     tracing::info!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, status, "inbox refused the activity; dropped");
-                    let mut conn = state.pool.get().await?;
-                    queue::delete_delivery(&mut conn, item.delivery.id).await?;
                 }
                 Outcome::Retry { reason, retry_after } => {
                     return fail(state, instance, owner, &item, &reason, retry_after).await;
                 }
             }
-        }
-        if last_batch {
-            // Nothing more was waiting; anything added since keeps the instance due.
-            let mut conn = state.pool.get().await?;
-            queue::record_success(&mut conn, instance, owner, now()).await?;
-            return Ok(());
+            let mut conn = state.pool.write().await?;
+            if last_batch && i + 1 == count {
+                // Nothing more was waiting; anything added since keeps the instance due.
+                queue::finish(&mut conn, item.delivery.id, instance, owner, now()).await?;
+                return Ok(());
+            }
+            queue::delete_delivery(&mut conn, item.delivery.id).await?;
         }
     }
 }
@@ -238,7 +232,7 @@ async fn fail(
     reason: &str,
     retry_after: Option<Duration>,
 ) -> anyhow::Result<()> {
-    let mut conn = state.pool.get().await?;
+    let mut conn = state.pool.write().await?;
     let Some(target) = queue::target(&mut conn, instance).await? else {
         return Ok(());
     };

@@ -256,6 +256,30 @@ pub struct DeliveryTarget {
     pub lease_until: Option<chrono::NaiveDateTime>,
 }
 
+/// Instances that are due, have deliveries and are not leased, oldest due first.
+macro_rules! due_targets {
+    ($now:expr, $limit:expr) => {{
+        let has_work =
+            diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)));
+        delivery_target::table
+            .filter(delivery_target::state.eq(TargetState::Active.as_str()))
+            .filter(delivery_target::next_attempt_at.le($now))
+            .filter(delivery_target::lease_until.is_null().or(delivery_target::lease_until.lt($now)))
+            .filter(has_work)
+            .order(delivery_target::next_attempt_at.asc())
+            .limit($limit)
+            .select(delivery_target::instance_id)
+    }};
+}
+
+/// Leases these instances to `owner`.
+macro_rules! lease_targets {
+    ($ids:expr, $owner:expr, $until:expr) => {
+        diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq_any($ids)))
+            .set((delivery_target::lease_owner.eq($owner), delivery_target::lease_until.eq($until)))
+    };
+}
+
 /// Claims up to `limit` instances that are due and have deliveries, by setting a lease. Run in
 /// a transaction: on PostgreSQL the candidate rows are locked with SKIP LOCKED, so processes
 /// never claim the same instance; on SQLite the transaction is `BEGIN IMMEDIATE`.
@@ -266,15 +290,7 @@ pub async fn claim_targets(
     lease_until: chrono::NaiveDateTime,
     limit: i64,
 ) -> DbResult<Vec<i64>> {
-    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)));
-    let due = delivery_target::table
-        .filter(delivery_target::state.eq(TargetState::Active.as_str()))
-        .filter(delivery_target::next_attempt_at.le(now))
-        .filter(delivery_target::lease_until.is_null().or(delivery_target::lease_until.lt(now)))
-        .filter(has_work)
-        .order(delivery_target::next_attempt_at.asc())
-        .limit(limit)
-        .select(delivery_target::instance_id);
+    let due = due_targets!(now, limit);
     let ids: Vec<i64> = match conn {
         crate::db::DbConn::Pg(c) => {
             let c: &mut diesel_async::AsyncPgConnection = c;
@@ -288,10 +304,41 @@ pub async fn claim_targets(
     if ids.is_empty() {
         return Ok(ids);
     }
-    dispatch!(conn, c => diesel::update(delivery_target::table.filter(delivery_target::instance_id.eq_any(ids.clone())))
-        .set((delivery_target::lease_owner.eq(owner), delivery_target::lease_until.eq(lease_until)))
-        .execute(c)
-        .await)?;
+    dispatch!(conn, c => lease_targets!(ids.clone(), owner, lease_until).execute(c).await)?;
+    Ok(ids)
+}
+
+/// [`claim_targets`] in a transaction of its own. On SQLite the transaction runs in one trip to
+/// a blocking thread instead of four (begin, select, update, commit), behind the write gate:
+/// the delivery worker claims after every few sends, and SQLite's write lock is the one thing
+/// all its writes wait for.
+pub async fn claim(
+    pool: &crate::db::DbPool,
+    owner: &str,
+    now: chrono::NaiveDateTime,
+    lease_until: chrono::NaiveDateTime,
+    limit: i64,
+) -> DbResult<Vec<i64>> {
+    let mut conn = pool.write().await?;
+    if let DbConn::Sqlite(c) = &mut *conn {
+        let owner = owner.to_string();
+        return c
+            .spawn_blocking(move |inner| {
+                inner.immediate_transaction(|inner| {
+                    let ids: Vec<i64> = diesel::RunQueryDsl::load(due_targets!(now, limit), inner)?;
+                    if !ids.is_empty() {
+                        diesel::RunQueryDsl::execute(lease_targets!(ids.clone(), &owner, lease_until), inner)?;
+                    }
+                    Ok(ids)
+                })
+            })
+            .await
+            .map_err(Into::into);
+    }
+    drop(conn);
+    let mut tx = pool.begin().await?;
+    let ids = claim_targets(&mut tx, owner, now, lease_until, limit).await?;
+    tx.commit().await?;
     Ok(ids)
 }
 
@@ -346,6 +393,29 @@ pub async fn count_unfanned(conn: &mut DbConn) -> DbResult<i64> {
         .map_err(Into::into)
 }
 
+/// Resets an instance's failure state and releases its lease. The next attempt is now when
+/// deliveries arrived meanwhile (then it is claimed again), else never until new ones come.
+macro_rules! success_update {
+    ($instance_id:expr, $owner:expr, $now:expr) => {{
+        let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq($instance_id)));
+        let next = diesel::dsl::case_when(has_work, $now.into_sql::<diesel::sql_types::Timestamp>())
+            .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
+        diesel::update(
+            delivery_target::table
+                .filter(delivery_target::instance_id.eq($instance_id))
+                .filter(delivery_target::lease_owner.eq($owner)),
+        )
+        .set((
+            delivery_target::fail_count.eq(0),
+            delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
+            delivery_target::last_success_at.eq($now),
+            delivery_target::next_attempt_at.eq(next),
+            delivery_target::lease_owner.eq(None::<String>),
+            delivery_target::lease_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+    }};
+}
+
 /// After a batch went through: reset the failure state and release the lease, in one statement
 /// (a worker whose lease was taken over changes nothing).
 pub async fn record_success(
@@ -354,23 +424,50 @@ pub async fn record_success(
     owner: &str,
     now: chrono::NaiveDateTime,
 ) -> DbResult<()> {
-    // Idle unless deliveries arrived meanwhile (then it stays due and is claimed again).
-    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(instance_id)));
-    let next = diesel::dsl::case_when(has_work, now.into_sql::<diesel::sql_types::Timestamp>())
-        .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
-    dispatch!(conn, c => diesel::update(
-        delivery_target::table.filter(delivery_target::instance_id.eq(instance_id)).filter(delivery_target::lease_owner.eq(owner)),
-    )
-    .set((
-        delivery_target::fail_count.eq(0),
-        delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
-        delivery_target::last_success_at.eq(now),
-        delivery_target::next_attempt_at.eq(next),
-        delivery_target::lease_owner.eq(None::<String>),
-        delivery_target::lease_until.eq(None::<chrono::NaiveDateTime>),
-    ))
-    .execute(c)
-    .await)?;
+    dispatch!(conn, c => success_update!(instance_id, owner, now).execute(c).await)?;
+    Ok(())
+}
+
+/// The last delivery waiting for an instance went through: [`delete_delivery`] and
+/// [`record_success`] at once. On SQLite both run in one trip to a blocking thread; on
+/// PostgreSQL they are one statement (the delete in a `WITH`, whose row the `EXISTS` of the
+/// update would still see, so it leaves that row out).
+pub async fn finish(
+    conn: &mut DbConn,
+    delivery_id: i64,
+    instance_id: i64,
+    owner: &str,
+    now: chrono::NaiveDateTime,
+) -> DbResult<()> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    match conn {
+        DbConn::Sqlite(c) => {
+            let owner = owner.to_string();
+            c.spawn_blocking(move |inner| {
+                diesel::RunQueryDsl::execute(diesel::delete(delivery::table.find(delivery_id)), inner)?;
+                diesel::RunQueryDsl::execute(success_update!(instance_id, &owner, now), inner)
+            })
+            .await?;
+        }
+        DbConn::Pg(c) => {
+            let c: &mut diesel_async::AsyncPgConnection = c;
+            diesel::sql_query(
+                "WITH gone AS (DELETE FROM delivery WHERE id = $1) \
+                 UPDATE delivery_target SET fail_count = 0, first_failure_at = NULL, last_success_at = $2, \
+                 next_attempt_at = CASE WHEN EXISTS \
+                 (SELECT 1 FROM delivery WHERE instance_id = $3 AND id <> $1) THEN $2 ELSE $4 END, \
+                 lease_owner = NULL, lease_until = NULL \
+                 WHERE instance_id = $3 AND lease_owner = $5",
+            )
+            .bind::<BigInt, _>(delivery_id)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(instance_id)
+            .bind::<Timestamp, _>(idle())
+            .bind::<Text, _>(owner)
+            .execute(c)
+            .await?;
+        }
+    }
     Ok(())
 }
 
