@@ -291,3 +291,38 @@ mod tests {
         assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
     }
 }
+
+#[cfg(test)]
+mod gate_tests {
+    use diesel_async::RunQueryDsl;
+
+    /// A transaction holds the write gate until it commits: a writer asking meanwhile waits
+    /// without taking a connection (a reader still gets the pool's last one), and afterwards
+    /// updates the committed row.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_writers_take_turns_at_the_gate() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = super::DbPool::new(&format!("sqlite://{}/t.sqlite", dir.path().display()), 2).unwrap();
+        let mut conn = pool.get().await.unwrap();
+        crate::dispatch!(&mut conn, c => diesel::sql_query("CREATE TABLE t (n INTEGER)").execute(c).await).unwrap();
+        drop(conn);
+        let mut tx = pool.begin().await.unwrap();
+        crate::dispatch!(&mut *tx, c => diesel::sql_query("INSERT INTO t VALUES (1)").execute(c).await).unwrap();
+        let writer = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut conn = pool.write().await.unwrap();
+                crate::dispatch!(&mut *conn, c => diesel::sql_query("UPDATE t SET n = n + 1").execute(c).await).unwrap()
+            })
+        };
+        // Time for the writer to reach the gate.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(!writer.is_finished(), "the second writer waits for the transaction");
+        let reader = tokio::time::timeout(std::time::Duration::from_secs(5), pool.get()).await;
+        assert!(reader.is_ok(), "the waiting writer holds no connection");
+        drop(reader);
+        tx.commit().await.unwrap();
+        assert_eq!(writer.await.unwrap(), 1, "and then updates the committed row");
+        pool.close();
+    }
+}

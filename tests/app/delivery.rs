@@ -191,27 +191,33 @@ async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
     );
 }
 
-both!(instances_without_deliveries_are_idle_and_new_ones_wake_them);
+/// A bare database (no delivery worker touches its queue) with a group and a remote instance,
+/// for tests of the queue's statements.
+struct QueueFixture {
+    group: buurt::db::models::actor::Actor,
+    instance: buurt::db::models::instance::Instance,
+}
 
-/// An instance with nothing to send is idle (out of the claim query's index range); new
-/// deliveries make it due again, also when they slipped in while it was being made idle.
-/// Runs on a bare database: no delivery worker may touch the queue meanwhile.
-async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend) {
-    use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
-    let db = TestDb::new(b).await;
-    buurt::db::migrate::run(&db.url).await.unwrap();
-    let pool = buurt::db::DbPool::new(&db.url, 2).unwrap();
-    let settings = buurt::config::Settings::default();
-    let group = buurt::domain::actors::create_group(&pool, &settings, "tuin", "Tuin").await.unwrap();
-    let mut conn = pool.get().await.unwrap();
-    let instance = buurt::db::models::instance::Instance::get_or_create(&mut conn, "far.example").await.unwrap();
-    let mut n = 0;
-    let mut enqueue = async |conn: &mut buurt::db::DbConn| {
-        n += 1;
+impl QueueFixture {
+    async fn new(b: Backend) -> (TestDb, buurt::db::DbPool, QueueFixture) {
+        let db = TestDb::new(b).await;
+        buurt::db::migrate::run(&db.url).await.unwrap();
+        let pool = buurt::db::DbPool::new(&db.url, 2).unwrap();
+        let settings = buurt::config::Settings::default();
+        let group = buurt::domain::actors::create_group(&pool, &settings, "tuin", "Tuin").await.unwrap();
+        let mut conn = pool.get().await.unwrap();
+        let instance = buurt::db::models::instance::Instance::get_or_create(&mut conn, "far.example").await.unwrap();
+        drop(conn);
+        (db, pool, QueueFixture { group, instance })
+    }
+
+    /// Queues the `n`th Like of the group for the instance's inbox.
+    async fn enqueue(&self, conn: &mut buurt::db::DbConn, n: u32) {
+        use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
         let ap_id = format!("https://here.example/activities/like/{n}");
         let new = NewOutboxActivity {
             ap_id: &ap_id,
-            actor_id: group.id,
+            actor_id: self.group.id,
             kind: "Like",
             payload: "{}",
             to_followers: false,
@@ -220,9 +226,26 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
         };
         let id = OutboxActivity::enqueue(conn, &new).await.unwrap();
         OutboxActivity::mark_fanned_out(conn, id).await.unwrap();
-        queue::add_deliveries(conn, id, &[("https://far.example/inbox".into(), instance.id)], buurt::db::now())
+        queue::add_deliveries(conn, id, &[("https://far.example/inbox".into(), self.instance.id)], buurt::db::now())
             .await
             .unwrap();
+    }
+}
+
+both!(instances_without_deliveries_are_idle_and_new_ones_wake_them);
+
+/// An instance with nothing to send is idle (out of the claim query's index range); new
+/// deliveries make it due again, also when they slipped in while it was being made idle.
+/// Runs on a bare database: no delivery worker may touch the queue meanwhile.
+async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend) {
+    use buurt::db::models::delivery as queue;
+    let (_db, pool, queued) = QueueFixture::new(b).await;
+    let instance = &queued.instance;
+    let mut conn = pool.get().await.unwrap();
+    let mut n = 0;
+    let mut enqueue = async |conn: &mut buurt::db::DbConn| {
+        n += 1;
+        queued.enqueue(conn, n).await;
     };
     async fn due(conn: &mut buurt::db::DbConn, id: i64) -> bool {
         queue::target(conn, id).await.unwrap().unwrap().next_attempt_at <= buurt::db::now()
@@ -268,6 +291,59 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 1);
     assert_eq!(claimed(&mut conn).await, vec![instance.id]);
     assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 0);
+    drop(conn);
+    pool.close();
+}
+
+both!(finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its_owner);
+
+/// `finish` (the last delivery of a batch acknowledged) is `delete_delivery` plus
+/// `record_success` in one trip: the instance stays due when more was queued meanwhile, goes
+/// idle when nothing was, and a worker that lost its lease releases nothing. `claim` takes a
+/// due instance once.
+async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its_owner(b: Backend) {
+    use buurt::db::models::delivery as queue;
+    let (_db, pool, queued) = QueueFixture::new(b).await;
+    let instance = &queued.instance;
+    let mut conn = pool.get().await.unwrap();
+    let mut n = 0;
+    let mut enqueue = async |conn: &mut buurt::db::DbConn| {
+        n += 1;
+        queued.enqueue(conn, n).await;
+    };
+    let claim = async |owner: &str| {
+        let t = buurt::db::now();
+        queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10).await.unwrap()
+    };
+    let pending = async |conn: &mut buurt::db::DbConn| queue::pending_for(conn, instance.id, 10).await.unwrap();
+
+    enqueue(&mut conn).await;
+    enqueue(&mut conn).await;
+    assert_eq!(claim("w1").await, vec![instance.id]);
+    assert!(claim("w2").await.is_empty(), "a leased instance is not claimed again");
+    // The first of two: deleted, and the instance stays due for the second.
+    let first = pending(&mut conn).await[0].delivery.id;
+    queue::finish(&mut conn, first, instance.id, "w1", buurt::db::now()).await.unwrap();
+    assert_eq!(pending(&mut conn).await.len(), 1);
+    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    assert_eq!(target.lease_owner, None);
+    assert!(target.next_attempt_at <= buurt::db::now());
+    assert!(target.last_success_at.is_some());
+    // A worker that lost its lease: its delivery is gone all the same, the lease stays.
+    assert_eq!(claim("w2").await, vec![instance.id]);
+    let second = pending(&mut conn).await[0].delivery.id;
+    queue::finish(&mut conn, second, instance.id, "w1", buurt::db::now()).await.unwrap();
+    assert!(pending(&mut conn).await.is_empty());
+    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    assert_eq!(target.lease_owner.as_deref(), Some("w2"));
+    // The owner finishing the last one makes the instance idle.
+    enqueue(&mut conn).await;
+    let third = pending(&mut conn).await[0].delivery.id;
+    queue::finish(&mut conn, third, instance.id, "w2", buurt::db::now()).await.unwrap();
+    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    assert_eq!(target.lease_owner, None);
+    assert_eq!(target.next_attempt_at, queue::idle());
+    assert!(claim("w1").await.is_empty());
     drop(conn);
     pool.close();
 }
