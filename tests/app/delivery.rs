@@ -196,6 +196,7 @@ async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
 struct QueueFixture {
     group: buurt::db::models::actor::Actor,
     instance: buurt::db::models::instance::Instance,
+    queued: std::sync::atomic::AtomicU32,
 }
 
 impl QueueFixture {
@@ -208,12 +209,13 @@ impl QueueFixture {
         let mut conn = pool.get().await.unwrap();
         let instance = buurt::db::models::instance::Instance::get_or_create(&mut conn, "far.example").await.unwrap();
         drop(conn);
-        (db, pool, QueueFixture { group, instance })
+        (db, pool, QueueFixture { group, instance, queued: Default::default() })
     }
 
-    /// Queues the `n`th Like of the group for the instance's inbox.
-    async fn enqueue(&self, conn: &mut buurt::db::DbConn, n: u32) {
+    /// Queues another Like of the group for the instance's inbox.
+    async fn enqueue(&self, conn: &mut buurt::db::DbConn) {
         use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
+        let n = self.queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let ap_id = format!("https://here.example/activities/like/{n}");
         let new = NewOutboxActivity {
             ap_id: &ap_id,
@@ -242,11 +244,6 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let instance = &queued.instance;
     let mut conn = pool.get().await.unwrap();
-    let mut n = 0;
-    let mut enqueue = async |conn: &mut buurt::db::DbConn| {
-        n += 1;
-        queued.enqueue(conn, n).await;
-    };
     async fn due(conn: &mut buurt::db::DbConn, id: i64) -> bool {
         queue::target(conn, id).await.unwrap().unwrap().next_attempt_at <= buurt::db::now()
     }
@@ -255,7 +252,7 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
         queue::claim_targets(conn, "test", t, t + chrono::TimeDelta::seconds(20), 10).await.unwrap()
     }
 
-    enqueue(&mut conn).await;
+    queued.enqueue(&mut conn).await;
     assert!(due(&mut conn, instance.id).await);
     assert_eq!(claimed(&mut conn).await, vec![instance.id]);
     // A success with a delivery still waiting keeps the instance due.
@@ -274,7 +271,7 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     assert!(!due(&mut conn, instance.id).await);
     assert!(claimed(&mut conn).await.is_empty());
     // New work wakes it.
-    enqueue(&mut conn).await;
+    queued.enqueue(&mut conn).await;
     assert!(due(&mut conn, instance.id).await);
     // A delivery that slipped in as the instance went idle is found by the sweep.
     {
@@ -306,19 +303,14 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let instance = &queued.instance;
     let mut conn = pool.get().await.unwrap();
-    let mut n = 0;
-    let mut enqueue = async |conn: &mut buurt::db::DbConn| {
-        n += 1;
-        queued.enqueue(conn, n).await;
-    };
     let claim = async |owner: &str| {
         let t = buurt::db::now();
         queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10).await.unwrap()
     };
     let pending = async |conn: &mut buurt::db::DbConn| queue::pending_for(conn, instance.id, 10).await.unwrap();
 
-    enqueue(&mut conn).await;
-    enqueue(&mut conn).await;
+    queued.enqueue(&mut conn).await;
+    queued.enqueue(&mut conn).await;
     assert_eq!(claim("w1").await, vec![instance.id]);
     assert!(claim("w2").await.is_empty(), "a leased instance is not claimed again");
     // The first of two: deleted, and the instance stays due for the second.
@@ -337,7 +329,7 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
     let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner.as_deref(), Some("w2"));
     // The owner finishing the last one makes the instance idle.
-    enqueue(&mut conn).await;
+    queued.enqueue(&mut conn).await;
     let third = pending(&mut conn).await[0].delivery.id;
     queue::finish(&mut conn, third, instance.id, "w2", buurt::db::now()).await.unwrap();
     let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();

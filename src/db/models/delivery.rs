@@ -319,8 +319,11 @@ pub async fn claim(
     lease_until: chrono::NaiveDateTime,
     limit: i64,
 ) -> DbResult<Vec<i64>> {
-    let mut conn = pool.write().await?;
-    if let DbConn::Sqlite(c) = &mut *conn {
+    if matches!(pool, crate::db::DbPool::Sqlite(..)) {
+        let mut conn = pool.write().await?;
+        let DbConn::Sqlite(c) = &mut *conn else {
+            return Err(crate::db::DbError::Pool("a SQLite pool gave another connection".into()));
+        };
         let owner = owner.to_string();
         return c
             .spawn_blocking(move |inner| {
@@ -335,7 +338,6 @@ pub async fn claim(
             .await
             .map_err(Into::into);
     }
-    drop(conn);
     let mut tx = pool.begin().await?;
     let ids = claim_targets(&mut tx, owner, now, lease_until, limit).await?;
     tx.commit().await?;
