@@ -36,6 +36,10 @@ pub struct AppState {
     /// activities are verified without reading its actor row each time. Whatever stores or
     /// deletes a remote actor forgets its entry here.
     pub signers: moka::sync::Cache<String, Arc<Actor>>,
+    /// Remote instances whose delivery state the inbox checked in the last minute (a valid
+    /// activity revives a dead instance): their further activities skip that statement. The
+    /// delivery worker forgets an instance here when it marks it dead.
+    pub live_instances: moka::sync::Cache<i64, ()>,
     /// Public responses kept for anonymous readers (`server.public_cache_ms`).
     pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
@@ -69,6 +73,10 @@ impl AppState {
             base_url,
             delivery_wake: Arc::new(tokio::sync::Notify::new()),
             public_cache,
+            live_instances: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(60))
+                .build(),
             signers: moka::sync::Cache::builder()
                 .max_capacity(2_000)
                 .time_to_live(std::time::Duration::from_secs(60))

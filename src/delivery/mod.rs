@@ -241,6 +241,7 @@ async fn fail(
         && target.last_success_at.is_none_or(|s| t - s > DEAD_AFTER)
     {
         let dropped = queue::mark_dead(&mut conn, instance).await?;
+        state.live_instances.invalidate(&instance);
         queue::release(&mut conn, instance, owner).await?;
         tracing::warn!(instance, inbox = %item.delivery.inbox_url, dropped, "instance failing for 72 hours: marked dead, pending deliveries dropped");
         return Ok(());

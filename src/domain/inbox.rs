@@ -62,7 +62,9 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
         return Ok(());
     }
     // A valid activity is proof of life: deliver to its instance again if it was given up.
-    if let Some(instance) = actor.instance_id
+    // Checked once a minute per instance, not for every activity of a busy one.
+    let check_life = actor.instance_id.filter(|i| !state.live_instances.contains_key(i));
+    if let Some(instance) = check_life
         && queue::revive(&mut tx, instance).await?
     {
         tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
@@ -80,6 +82,9 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
         other => tracing::debug!(kind = other, activity = %id, "ignored activity type"),
     }
     tx.commit().await?;
+    if let Some(instance) = check_life {
+        state.live_instances.insert(instance, ());
+    }
     if kind == "Delete" || kind == "Update" {
         // It may have been the sender itself that changed or went.
         state.signers.invalidate(&actor.ap_id);
