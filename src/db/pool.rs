@@ -42,10 +42,9 @@ pub fn sqlite_path(url: &str) -> &str {
 /// SQLite's own busy handler (other processes) and for the write gate (this process).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Pragmas every SQLite connection gets. `busy_timeout` comes first so that switching the
-/// journal mode waits for other connections instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-    PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+/// Pragmas every SQLite connection gets, after `busy_timeout` ([`BUSY_TIMEOUT`]), which comes
+/// first so that switching the journal mode waits for other connections instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 /// Opens a plain SQLite connection with the pragmas set, creating the file's folder first.
 pub fn open_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
@@ -56,7 +55,7 @@ pub fn open_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
             .map_err(|e| DbError::Connection(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut conn = SqliteConnection::establish(path).map_err(|e| DbError::Connection(format!("{path}: {e}")))?;
-    conn.batch_execute(SQLITE_PRAGMAS)?;
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {}; {SQLITE_PRAGMAS}", BUSY_TIMEOUT.as_millis()))?;
     Ok(conn)
 }
 
@@ -158,10 +157,12 @@ impl DbPool {
     async fn enter_gate(&self) -> DbResult<Option<tokio::sync::OwnedMutexGuard<()>>> {
         match self {
             DbPool::Pg(_) => Ok(None),
-            DbPool::Sqlite(_, gate) => tokio::time::timeout(BUSY_TIMEOUT, gate.clone().lock_owned())
-                .await
-                .map(Some)
-                .map_err(|_| DbError::Pool("database is locked: a writer waited 10 s for its turn".into())),
+            DbPool::Sqlite(_, gate) => {
+                tokio::time::timeout(BUSY_TIMEOUT, gate.clone().lock_owned()).await.map(Some).map_err(|_| {
+                    let waited = BUSY_TIMEOUT.as_secs();
+                    DbError::Pool(format!("database is locked: a writer waited {waited} s for its turn"))
+                })
+            }
         }
     }
 

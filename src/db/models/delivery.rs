@@ -453,6 +453,7 @@ pub async fn finish(
         }
         DbConn::Pg(c) => {
             let c: &mut diesel_async::AsyncPgConnection = c;
+            // `success_update!` written out, with the deleted row left out of its EXISTS.
             diesel::sql_query(
                 "WITH gone AS (DELETE FROM delivery WHERE id = $1) \
                  UPDATE delivery_target SET fail_count = 0, first_failure_at = NULL, last_success_at = $2, \
