@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use serde_json::json;
 
 use crate::remote::{self, Remote};
@@ -24,6 +24,8 @@ pub struct FanoutResult {
     pub cpu: Duration,
     pub rejected: usize,
     pub seed: Duration,
+    /// The same deliveries with nothing but signing and sending (see [`delivery_floor`]).
+    pub bare: Duration,
 }
 
 impl FanoutResult {
@@ -34,7 +36,7 @@ impl FanoutResult {
     pub fn row(&self) -> String {
         let ratio = self.elapsed.as_secs_f64() / self.floor().as_secs_f64();
         format!(
-            "| {} | {} | {:.2} s | {:.1} s | {:.0}/s | {:.2} s | {:.2}× {} | {} | {} |",
+            "| {} | {} | {:.2} s | {:.1} s | {:.0}/s | {:.2} s | {:.2}× {} | {:.2} s | {:.2}× | {} | {} |",
             self.backend.label(),
             self.instances,
             self.elapsed.as_secs_f64(),
@@ -43,12 +45,14 @@ impl FanoutResult {
             self.floor().as_secs_f64(),
             ratio,
             if ratio <= 1.5 { "✅" } else { "❌" },
+            self.bare.as_secs_f64(),
+            self.elapsed.as_secs_f64() / self.bare.as_secs_f64(),
             stats::mib(self.peak_rss_kib),
             self.open_fds,
         )
     }
 
-    pub const HEADER: &'static str = "| backend | instances | all acknowledged | Buurt CPU time | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|---|";
+    pub const HEADER: &'static str = "| backend | instances | all acknowledged | Buurt CPU time | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | sign and send only | ratio to it | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|---|---|---|";
 }
 
 pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Result<FanoutResult> {
@@ -58,6 +62,14 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
     remote.set_buurt(&server.url(""));
     let state = server.admin_state().await?;
     let token = server.seed_people(&state, &["anna".to_string()]).await?;
+    let anna = {
+        let mut conn = state.pool.get().await?;
+        buurt::db::models::actor::Actor::by_ap_id(&mut conn, &server.url("/u/anna"))
+            .await?
+            .context("anna is missing")?
+    };
+    let client = buurt::apub::http_client(&state.settings, &server.url(""))?;
+    let parallel = state.settings.federation.delivery_parallel_instances;
     state.pool.close();
 
     let seed_started = tokio::time::Instant::now();
@@ -67,6 +79,8 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
 
     // The signing floor, measured now on the same machine with Buurt's signing code.
     let signs_per_sec = ceiling::sign_rate(remote.private_pem().to_string(), ctx.ceiling_time).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let bare = delivery_floor(&client, &remote, &anna, instances, parallel).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
 
     let rss_before = server.memory()?.rss_kib;
@@ -90,6 +104,7 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
         cpu,
         rejected: remote.rejected(),
         seed,
+        bare,
     };
     eprintln!(
         "   {} (seeding took {:.1} s; before the post: RSS {}, {fds_before} open fds; {} deliveries refused)",
@@ -128,4 +143,86 @@ pub async fn seed_followers(server: &Server, remote: &Remote, instances: usize) 
         bail!("{failed} of {instances} Follows were not accepted:\n{}", server.log_tail());
     }
     remote.wait_for("Accept", instances, Duration::from_secs(1800)).await
+}
+
+/// The delivery floor of this machine for this benchmark: the same number of deliveries made
+/// with nothing but what each one cannot do without — a signature by Buurt's signing code (on
+/// a blocking thread, as the worker signs), a new connection through Buurt's HTTP client and a
+/// POST of a Create-sized activity to each instance's shared inbox, answered by the same
+/// receiver — `parallel` at a time, as many as Buurt sends to at once. No database, no queue.
+/// The activities are `Update`s so the receiver counts them apart from Buurt's `Create`s.
+async fn delivery_floor(
+    client: &reqwest::Client,
+    remote: &Remote,
+    author: &buurt::db::models::actor::Actor,
+    instances: usize,
+    parallel: usize,
+) -> anyhow::Result<Duration> {
+    let private_pem = Arc::new(author.private_key.clone().context("the author has no private key")?);
+    let key_id = Arc::new(format!("{}#main-key", author.ap_id));
+    let author = Arc::new(author.ap_id.clone());
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = tokio::time::Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..parallel.max(1) {
+        let (client, port, next) = (client.clone(), remote.port, next.clone());
+        let (private_pem, key_id, author) = (private_pem.clone(), key_id.clone(), author.clone());
+        tasks.spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= instances {
+                    return Ok::<_, anyhow::Error>(());
+                }
+                let url = url::Url::parse(&format!("http://{}:{port}/inbox", remote::host_name(i)))?;
+                let id = format!("{author}/bench-floor/{i}");
+                let body = json!({
+                    "@context": "https://www.w3.org/ns/activitystreams",
+                    "id": id,
+                    "type": "Update",
+                    "actor": *author,
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                    "cc": [format!("{author}/followers")],
+                    "object": {
+                        "id": format!("{id}/note"),
+                        "type": "Note",
+                        "attributedTo": *author,
+                        "content": "<p>Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!</p>",
+                        "published": "2026-11-29T10:00:00Z",
+                        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                        "cc": [format!("{author}/followers")],
+                    },
+                })
+                .to_string()
+                .into_bytes();
+                let (signing_url, private_pem, key_id) = (url.clone(), private_pem.clone(), key_id.clone());
+                let (headers, body) = tokio::task::spawn_blocking(move || {
+                    buurt::apub::signatures::sign(
+                        &axum::http::Method::POST,
+                        &signing_url,
+                        Some(&body),
+                        Some(buurt::apub::ACTIVITY_JSON),
+                        &key_id,
+                        &private_pem,
+                        std::time::SystemTime::now(),
+                    )
+                    .map(|headers| (headers, body))
+                })
+                .await??;
+                let mut request = client.post(url).header("accept", buurt::apub::ACTIVITY_JSON).body(body);
+                for (name, value) in headers {
+                    request = request.header(name, value);
+                }
+                let status = request.send().await?.status();
+                if !status.is_success() {
+                    bail!("the receiver answered {status} to a bare delivery");
+                }
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    let elapsed = started.elapsed();
+    remote.wait_for("Update", instances, Duration::from_secs(60)).await?;
+    Ok(elapsed)
 }

@@ -229,6 +229,7 @@ pub async fn timed(
     tokio::time::sleep(Duration::from_secs(1)).await;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
     let sampler = RssSampler::start(server.pid()?);
+    eprintln!("   sending {activities} activities over HTTP");
     let (sent, wall) = remote::send_all(&client, Arc::new(signed), concurrency).await;
     let peak_rss_kib = sampler.finish().await;
     let failed = sent.iter().filter(|s| s.status != Some(202)).count();
