@@ -1,6 +1,7 @@
 //! Processing activities from other servers. The signature and actor are verified by the
 //! inbox; here each activity is applied in one transaction together with the record of its id,
-//! so a repeated delivery does nothing and a failed one can be retried by the sender.
+//! so a repeated delivery does nothing and a failed one can be retried by the sender. What to
+//! write is decided by reads before that transaction (see [`process`]).
 
 use serde_json::Value;
 use url::Url;
@@ -48,7 +49,26 @@ fn internal(e: impl std::fmt::Display) -> ApubError {
     ApubError::Internal(e.to_string())
 }
 
+/// What an activity will write, decided by reads made before its transaction.
+enum Step {
+    /// Nothing here is concerned (a post nobody here follows, a Like of a post not ours).
+    Nothing,
+    /// A Follow of this local actor.
+    Follow(Box<Actor>),
+    /// A new post to store.
+    Create(Box<PostInsert>),
+    /// A Like or Announce of this local post.
+    React(PostId, Reaction),
+    /// The rarer kinds read and write inside the transaction.
+    InTransaction,
+}
+
 /// Applies one verified activity from `actor`.
+///
+/// The reads that decide what to write (is the followed actor ours, does anyone here follow
+/// the author, is the liked post ours) come first, on a pooled connection; the transaction
+/// then holds SQLite's one write lock only for the writes. An activity that concerns nobody
+/// here writes nothing at all.
 pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, activity: Value) -> ApubResult<()> {
     let object = activity.get("object").cloned().unwrap_or(Value::Null);
     // Network work happens before the transaction: on SQLite an open write transaction
@@ -56,30 +76,47 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
     if kind == "Update" {
         refetch_updated_actor(state, actor, &object).await?;
     }
+    let step = {
+        let mut conn = state.pool.get().await?;
+        look(&mut conn, actor, kind, &object).await?
+    };
+    // A valid activity is proof of life: deliver to its instance again if it was given up.
+    // Checked once a minute per instance, not for every activity of a busy one.
+    let check_life = actor.instance_id.filter(|i| !state.live_instances.contains_key(i));
+    if let Step::Nothing = step {
+        tracing::debug!(kind, activity = %id, "concerns nobody here; ignored");
+        if let Some(instance) = check_life {
+            let mut conn = state.pool.write().await?;
+            revive(&mut conn, actor, instance).await?;
+            state.live_instances.insert(instance, ());
+        }
+        return Ok(());
+    }
     let mut tx = state.pool.begin().await?;
     if !queue::mark_received(&mut tx, id.as_str(), now()).await? {
         tracing::debug!(activity = %id, "already processed");
         return Ok(());
     }
-    // A valid activity is proof of life: deliver to its instance again if it was given up.
-    // Checked once a minute per instance, not for every activity of a busy one.
-    let check_life = actor.instance_id.filter(|i| !state.live_instances.contains_key(i));
-    if let Some(instance) = check_life
-        && queue::revive(&mut tx, instance).await?
-    {
-        tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
+    if let Some(instance) = check_life {
+        revive(&mut tx, actor, instance).await?;
     }
-    match kind {
-        "Follow" => on_follow(state, &mut tx, actor, id, &object).await?,
-        "Accept" => on_answer(&mut tx, actor, &object, true).await?,
-        "Reject" => on_answer(&mut tx, actor, &object, false).await?,
-        "Undo" => on_undo(&mut tx, actor, &object).await?,
-        "Create" => on_create(&mut tx, actor, &object).await?,
-        "Update" => on_update(&mut tx, actor, &object).await?,
-        "Delete" => on_delete(&mut tx, actor, &object).await?,
-        "Like" => on_reaction(&mut tx, actor, id, &object, Reaction::Like).await?,
-        "Announce" => on_reaction(&mut tx, actor, id, &object, Reaction::Announce).await?,
-        other => tracing::debug!(kind = other, activity = %id, "ignored activity type"),
+    match step {
+        Step::Nothing => {}
+        Step::Follow(target) => on_follow(state, &mut tx, actor, id, &target).await?,
+        Step::Create(form) => {
+            store_new_post(&mut tx, actor, &form, &object).await?;
+        }
+        Step::React(post, reaction) => {
+            reaction.add(&mut tx, id.as_str(), actor.id, post).await?;
+        }
+        Step::InTransaction => match kind {
+            "Accept" => on_answer(&mut tx, actor, &object, true).await?,
+            "Reject" => on_answer(&mut tx, actor, &object, false).await?,
+            "Undo" => on_undo(&mut tx, actor, &object).await?,
+            "Update" => on_update(&mut tx, actor, &object).await?,
+            "Delete" => on_delete(&mut tx, actor, &object).await?,
+            other => tracing::debug!(kind = other, activity = %id, "ignored activity type"),
+        },
     }
     tx.commit().await?;
     if let Some(instance) = check_life {
@@ -93,18 +130,51 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
     Ok(())
 }
 
+async fn revive(conn: &mut DbConn, actor: &Actor, instance: i64) -> ApubResult<()> {
+    if queue::revive(conn, instance).await? {
+        tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
+    }
+    Ok(())
+}
+
+/// The reads before the transaction: what `kind` from `actor` will write.
+async fn look(conn: &mut DbConn, actor: &Actor, kind: &str, object: &Value) -> ApubResult<Step> {
+    Ok(match kind {
+        "Follow" => {
+            let target_id = id_of(object).ok_or_else(|| ApubError::BadRequest("Follow without object".into()))?;
+            let Some(target) = Actor::by_ap_id(conn, target_id).await?.filter(|t| t.local && !t.deleted) else {
+                return Err(ApubError::NotFound);
+            };
+            Step::Follow(Box::new(target))
+        }
+        "Create" => match new_post(conn, actor, object).await? {
+            Some(form) => Step::Create(Box::new(form)),
+            None => Step::Nothing,
+        },
+        "Like" | "Announce" => {
+            let reaction = if kind == "Like" { Reaction::Like } else { Reaction::Announce };
+            let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("reaction without object".into()))?;
+            match Post::by_ap_id(conn, object_id).await?.filter(|p| p.local && !p.deleted) {
+                Some(post) => Step::React(post.id, reaction),
+                None => Step::Nothing,
+            }
+        }
+        "Accept" | "Reject" | "Undo" | "Update" | "Delete" => Step::InTransaction,
+        other => {
+            tracing::debug!(kind = other, "ignored activity type");
+            Step::Nothing
+        }
+    })
+}
+
 /// A local actor being followed: stored, and accepted at once unless it approves by hand.
-async fn on_follow(state: &AppState, conn: &mut DbConn, actor: &Actor, id: &Url, object: &Value) -> ApubResult<()> {
-    let target_id = id_of(object).ok_or_else(|| ApubError::BadRequest("Follow without object".into()))?;
-    let Some(target) = Actor::by_ap_id(conn, target_id).await?.filter(|t| t.local && !t.deleted) else {
-        return Err(ApubError::NotFound);
-    };
+async fn on_follow(state: &AppState, conn: &mut DbConn, actor: &Actor, id: &Url, target: &Actor) -> ApubResult<()> {
     let accepted = !target.manually_approves_followers;
     Follow::upsert(conn, id.as_str(), actor.id, target.id, accepted).await?;
     if accepted {
         let accept_id = activities::new_activity_id(&state.base_url, "accept");
-        let accept = activities::answer_follow("Accept", &accept_id, &target, id.as_str(), actor);
-        social::enqueue(conn, &target, accept, false, &[actor.id]).await.map_err(ApubError::from)?;
+        let accept = activities::answer_follow("Accept", &accept_id, target, id.as_str(), actor);
+        social::enqueue(conn, target, accept, false, &[actor.id]).await.map_err(ApubError::from)?;
     }
     tracing::info!(follower = %actor.ap_id, target = %target.ap_id, accepted, "followed");
     Ok(())
@@ -184,7 +254,7 @@ async fn on_undo(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult
 fn visibility_of(object: &Value, author: &Actor) -> &'static str {
     let to = strings(object.get("to"));
     let cc = strings(object.get("cc"));
-    let public = |list: &[String]| list.iter().any(|a| a == PUBLIC || a == "as:Public" || a == "Public");
+    let public = |list: &[String]| list.iter().any(|a| is_public(a));
     if public(&to) {
         "public"
     } else if public(&cc) {
@@ -196,17 +266,22 @@ fn visibility_of(object: &Value, author: &Actor) -> &'static str {
     }
 }
 
+/// The public collection, in each of the forms servers write it.
+fn is_public(address: &str) -> bool {
+    address == PUBLIC || address == "as:Public" || address == "Public"
+}
+
 fn first_attributed(object: &Value) -> Option<String> {
     strings(object.get("attributedTo")).into_iter().next()
 }
 
-/// A post from a remote author: kept when someone here follows the author, or it is addressed
-/// to or replies to someone here.
-async fn on_create(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<()> {
+/// A post from a remote author, as the row to store: kept when someone here follows the
+/// author, or it is addressed to or replies to someone here (`None`: not kept).
+async fn new_post(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult<Option<PostInsert>> {
     let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
     if !POST_TYPES.contains(&kind) {
         tracing::debug!(kind, "ignored Create of an unsupported object type");
-        return Ok(());
+        return Ok(None);
     }
     let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
     if !same_host(object_id, actor) {
@@ -218,7 +293,7 @@ async fn on_create(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
     let visibility = visibility_of(object, actor);
     if visibility == "direct" {
         tracing::debug!(object = object_id, "direct messages are not supported yet; ignored");
-        return Ok(());
+        return Ok(None);
     }
     let in_reply_to = object.get("inReplyTo").and_then(id_of).map(str::to_string);
     let mut relevant = Follow::has_local_follower(conn, actor.id).await?;
@@ -228,26 +303,32 @@ async fn on_create(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
         if let Some(Value::Array(tags)) = object.get("tag") {
             addressed.extend(tags.iter().filter_map(|t| t.get("href").and_then(Value::as_str)).map(str::to_string));
         }
-        for a in &addressed {
-            if Actor::by_ap_id(conn, a).await?.is_some_and(|x| x.local) {
-                relevant = true;
-                break;
-            }
-        }
+        // The public collection and the author's own collections are never someone here.
+        addressed.retain(|a| !is_public(a) && !a.starts_with(&actor.ap_id));
+        addressed.sort();
+        addressed.dedup();
+        relevant = Actor::any_local(conn, &addressed).await?;
     }
     if !relevant && let Some(parent) = &in_reply_to {
         relevant = Post::by_ap_id(conn, parent).await?.is_some_and(|p| p.local);
     }
     if !relevant {
         tracing::debug!(object = object_id, "post from an actor nobody here follows; ignored");
-        return Ok(());
+        return Ok(None);
     }
-    let form = post_form(object, actor, object_id, visibility, in_reply_to)?;
-    let post = Post::insert_or_get(conn, &form).await?;
-    if Media::of_posts(conn, &[post.id]).await?.is_empty() {
-        store_attachments(conn, actor, post.id, object).await?;
+    post_form(object, actor, object_id, visibility, in_reply_to).map(Some)
+}
+
+/// Stores a remote post, with its attachments unless it was stored before.
+async fn store_new_post(conn: &mut DbConn, actor: &Actor, form: &PostInsert, object: &Value) -> ApubResult<Post> {
+    let post = Post::insert_or_get(conn, form).await?;
+    let attachments = attachment_rows(object, actor, post.id);
+    if !attachments.is_empty() && Media::of_posts(conn, &[post.id]).await?.is_empty() {
+        for row in attachments {
+            Media::insert(conn, &row).await?;
+        }
     }
-    Ok(())
+    Ok(post)
 }
 
 /// Most attachments kept of a remote post.
@@ -348,11 +429,8 @@ pub async fn store_post(
     }
     let in_reply_to = object.get("inReplyTo").and_then(id_of).map(str::to_string);
     let form = post_form(object, author, object_id, visibility, in_reply_to)?;
-    let mut conn = state.pool.get().await?;
-    let post = Post::insert_or_get(&mut conn, &form).await?;
-    if Media::of_posts(&mut conn, &[post.id]).await?.is_empty() {
-        store_attachments(&mut conn, author, post.id, object).await?;
-    }
+    let mut conn = state.pool.write().await?;
+    let post = store_new_post(&mut conn, author, &form, object).await?;
     crate::db::models::post::PostView::by_id(&mut conn, post.id).await?.ok_or(ApubError::NotFound)
 }
 
@@ -481,20 +559,6 @@ async fn on_delete(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
             },
         )
         .await?;
-    }
-    Ok(())
-}
-
-/// A Like or Announce of one of our posts.
-async fn on_reaction(conn: &mut DbConn, actor: &Actor, id: &Url, object: &Value, reaction: Reaction) -> ApubResult<()> {
-    let Some(object_id) = id_of(object) else {
-        return Err(ApubError::BadRequest("reaction without object".into()));
-    };
-    let Some(post) = Post::by_ap_id(conn, object_id).await?.filter(|p| !p.deleted) else {
-        return Ok(());
-    };
-    if post.local {
-        reaction.add(conn, id.as_str(), actor.id, post.id).await?;
     }
     Ok(())
 }

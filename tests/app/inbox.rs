@@ -13,6 +13,7 @@ both!(
     inbox_refuses_bad_input_and_processes_each_activity_once,
     private_and_plain_http_peers_are_refused_by_default,
     a_sender_whose_key_changed_is_fetched_again,
+    what_is_stored_depends_on_whom_here_it_concerns,
 );
 
 /// A remote actor whose key we hold: bert on beta.
@@ -231,5 +232,121 @@ async fn a_sender_whose_key_changed_is_fetched_again(b: Backend) {
     let kept = alpha.state.signers.get(&old.actor).map(|a| a.public_key.clone());
     assert!(kept.is_none() || kept == Some(Some(keys.public_key.clone())), "the old key is not kept");
     assert_eq!(post_signed(&inbox, follow("k3").as_bytes(), &old, SystemTime::now()).await.status(), 401);
+    alpha.drain().await;
+}
+
+/// Whether `ap_id` was recorded as a processed activity (recording it now if not, so call it
+/// last).
+async fn was_recorded(app: &TestApp, ap_id: &str) -> bool {
+    let mut conn = app.state.pool.get().await.unwrap();
+    !buurt::db::models::delivery::mark_received(&mut conn, ap_id, buurt::db::now()).await.unwrap()
+}
+
+async fn stored_post(app: &TestApp, ap_id: &str) -> Option<buurt::db::models::post::Post> {
+    let mut conn = app.state.pool.get().await.unwrap();
+    buurt::db::models::post::Post::by_ap_id(&mut conn, ap_id).await.unwrap()
+}
+
+async fn what_is_stored_depends_on_whom_here_it_concerns(b: Backend) {
+    use buurt::db::models::media::Media;
+    use buurt::db::models::post::Reaction;
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    let anna = alpha.api_user("anna").await;
+    let status = anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag mee?"})).await;
+    let anna_post = status["uri"].as_str().unwrap().to_string();
+    let bert = signer(&beta, "bert").await;
+    let inbox = alpha.url("/inbox");
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let create = |n: &str, extra: serde_json::Value| {
+        let mut note = json!({"id": format!("{}/p/{n}", beta.base), "type": "Note", "attributedTo": bert.actor,
+            "content": format!("<p>bericht {n}</p>"), "to": [public], "cc": [format!("{}/followers", bert.actor)]});
+        if let (Some(note), Some(extra)) = (note.as_object_mut(), extra.as_object()) {
+            note.extend(extra.clone());
+        }
+        json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}/activities/create-{n}", beta.base),
+               "type": "Create", "actor": bert.actor, "to": [public], "object": note})
+    };
+    let send = |activity: serde_json::Value| {
+        let (inbox, bert) = (&inbox, &bert);
+        async move { post_signed(inbox, activity.to_string().as_bytes(), bert, SystemTime::now()).await.status() }
+    };
+
+    // Nobody here follows bert and his post names nobody here: accepted, nothing written.
+    assert_eq!(send(create("1", json!({}))).await, 202);
+    assert!(stored_post(&alpha, &format!("{}/p/1", beta.base)).await.is_none());
+    // A Like of a post that is not ours: likewise.
+    let like = |n: &str, object: &str| {
+        json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}/activities/like-{n}", beta.base),
+               "type": "Like", "actor": bert.actor, "object": object})
+    };
+    assert_eq!(send(like("1", &format!("{}/p/elsewhere", beta.base))).await, 202);
+
+    // A post that mentions anna is kept, with its image, once however often it is delivered.
+    let mention = create(
+        "2",
+        json!({"cc": [alpha.url("/u/anna")], "tag": [{"type": "Mention", "href": alpha.url("/u/anna"), "name": "@anna"}],
+               "attachment": [{"type": "Document", "mediaType": "image/png", "url": format!("{}/media/plein.png", beta.base), "name": "Het plein"}]}),
+    );
+    for _ in 0..2 {
+        assert_eq!(send(mention.clone()).await, 202);
+    }
+    let kept = stored_post(&alpha, &format!("{}/p/2", beta.base)).await.expect("the mention is kept");
+    let media = {
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        Media::of_posts(&mut conn, &[kept.id]).await.unwrap()
+    };
+    assert_eq!(media.len(), 1, "one attachment row");
+    assert_eq!(media[0].description, "Het plein");
+    // A reply to anna's post is kept.
+    assert_eq!(send(create("3", json!({"inReplyTo": anna_post}))).await, 202);
+    assert_eq!(
+        stored_post(&alpha, &format!("{}/p/3", beta.base)).await.unwrap().in_reply_to.as_deref(),
+        Some(anna_post.as_str())
+    );
+    // A Like of anna's post counts once, however often it is delivered.
+    for _ in 0..2 {
+        assert_eq!(send(like("2", &anna_post)).await, 202);
+    }
+    let mine = stored_post(&alpha, &anna_post).await.unwrap();
+    let likes = {
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        Reaction::Like.counts(&mut conn, &[mine.id]).await.unwrap()
+    };
+    assert_eq!(likes.get(&mine.id).copied(), Some(1));
+    // A mention of an account that was deleted does not make a post ours to keep.
+    let dirk = alpha.create_user("dirk", buurt::db::models::local_user::Role::Member).await;
+    {
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        let gone = buurt::db::models::actor::ActorUpdate { deleted: Some(true), ..Default::default() };
+        Actor::update(&mut conn, dirk.actor.id, &gone).await.unwrap();
+    }
+    assert_eq!(send(create("5", json!({"cc": [alpha.url("/u/dirk")]}))).await, 202);
+    assert!(stored_post(&alpha, &format!("{}/p/5", beta.base)).await.is_none());
+
+    // Once someone here follows bert, his posts are kept even when they name nobody here.
+    let cas = alpha.create_user("cas", buurt::db::models::local_user::Role::Member).await;
+    {
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        let bert_here = Actor::by_ap_id(&mut conn, &bert.actor).await.unwrap().expect("bert is stored");
+        buurt::db::models::follow::Follow::upsert(
+            &mut conn,
+            &format!("{}/f/1", alpha.base),
+            cas.actor.id,
+            bert_here.id,
+            true,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(send(create("4", json!({}))).await, 202);
+    assert!(stored_post(&alpha, &format!("{}/p/4", beta.base)).await.is_some(), "a followed author's post is kept");
+
+    // What concerned nobody was not recorded as processed (nothing was written); what was
+    // stored was.
+    assert!(!was_recorded(&alpha, &format!("{}/activities/create-1", beta.base)).await);
+    assert!(!was_recorded(&alpha, &format!("{}/activities/like-1", beta.base)).await);
+    assert!(was_recorded(&alpha, &format!("{}/activities/create-2", beta.base)).await);
+    assert!(was_recorded(&alpha, &format!("{}/activities/like-2", beta.base)).await);
     alpha.drain().await;
 }

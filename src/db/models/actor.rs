@@ -194,6 +194,20 @@ impl Actor {
     }
 
     /// The actor `@name@domain`, any case of name.
+    /// Whether any of `ap_ids` is a local actor that was not deleted (one statement).
+    pub async fn any_local(conn: &mut DbConn, ap_ids: &[String]) -> DbResult<bool> {
+        if ap_ids.is_empty() {
+            return Ok(false);
+        }
+        let ids = ap_ids.to_vec();
+        dispatch!(conn, c => diesel::select(diesel::dsl::exists(
+            actor::table.filter(actor::ap_id.eq_any(ids.clone())).filter(actor::local.eq(true)).filter(actor::deleted.eq(false)),
+        ))
+        .get_result(c)
+        .await)
+        .map_err(Into::into)
+    }
+
     pub async fn by_name(conn: &mut DbConn, name: &str, domain: &str) -> DbResult<Option<Actor>> {
         let key = name.to_lowercase();
         dispatch!(conn, c => actor::table

@@ -150,13 +150,14 @@ impl Follow {
 
     /// Whether any local actor follows `target` (a remote actor's posts are then stored).
     pub async fn has_local_follower(conn: &mut DbConn, target: ActorId) -> DbResult<bool> {
-        let n: i64 = dispatch!(conn, c => follow::table
-            .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
-            .filter(follow::target_id.eq(target))
-            .filter(actor::local.eq(true))
-            .count()
-            .get_result(c)
-            .await)?;
-        Ok(n > 0)
+        dispatch!(conn, c => diesel::select(diesel::dsl::exists(
+            follow::table
+                .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
+                .filter(follow::target_id.eq(target))
+                .filter(actor::local.eq(true)),
+        ))
+        .get_result(c)
+        .await)
+        .map_err(Into::into)
     }
 }

@@ -103,10 +103,21 @@ impl Post {
     }
 
     /// Inserts a remote post unless it is known; returns the stored row either way.
+    /// Inserts a post, or returns the one stored with its `ap_id` (one statement when it is new).
     pub async fn insert_or_get(conn: &mut DbConn, form: &PostInsert) -> DbResult<Post> {
         dispatch!(conn, c => {
-            diesel::insert_into(post::table).values(form).on_conflict(post::ap_id).do_nothing().execute(c).await?;
-            post::table.filter(post::ap_id.eq(&form.ap_id)).select(Post::as_select()).first(c).await
+            let inserted = diesel::insert_into(post::table)
+                .values(form)
+                .on_conflict(post::ap_id)
+                .do_nothing()
+                .returning(Post::as_returning())
+                .get_result(c)
+                .await
+                .optional()?;
+            match inserted {
+                Some(post) => Ok(post),
+                None => post::table.filter(post::ap_id.eq(&form.ap_id)).select(Post::as_select()).first(c).await,
+            }
         })
         .map_err(Into::into)
     }
