@@ -93,11 +93,12 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         let free = parallel.saturating_sub(running.len());
         if free >= CLAIM_BATCH.min(parallel) || running.is_empty() {
             match claim(&state.pool, &owner, free as i64).await {
-                Ok(instances) => {
-                    for instance in instances {
+                Ok(claimed) => {
+                    for claim in claimed {
                         let (state, owner, keys) = (state.clone(), owner.clone(), keys.clone());
+                        let instance = claim.instance;
                         running.spawn(async move {
-                            if let Err(e) = send_to_instance(&state, &keys, instance, &owner).await {
+                            if let Err(e) = send_to_instance(&state, &keys, claim, &owner).await {
                                 tracing::warn!(instance, error = %e, "delivery batch failed");
                                 let _ = release(&state.pool, instance, &owner).await;
                             }
@@ -127,9 +128,9 @@ async fn wake_stranded(pool: &DbPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn claim(pool: &DbPool, owner: &str, limit: i64) -> anyhow::Result<Vec<i64>> {
+async fn claim(pool: &DbPool, owner: &str, limit: i64) -> anyhow::Result<Vec<queue::Claimed>> {
     let t = now();
-    Ok(queue::claim(pool, owner, t, t + LEASE, limit).await?)
+    Ok(queue::claim(pool, owner, t, t + LEASE, limit, BATCH).await?)
 }
 
 async fn release(pool: &DbPool, instance: i64, owner: &str) -> anyhow::Result<()> {
@@ -174,20 +175,32 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
     }
 }
 
-/// Sends an instance's deliveries in order until none are left or one fails.
-async fn send_to_instance(state: &AppState, keys: &SigningKeys, instance: i64, owner: &str) -> anyhow::Result<()> {
+/// Sends a claimed instance's deliveries in order until none are left or one fails: first
+/// those read in the claim, then batches read as it goes.
+async fn send_to_instance(
+    state: &AppState,
+    keys: &SigningKeys,
+    claim: queue::Claimed,
+    owner: &str,
+) -> anyhow::Result<()> {
+    let instance = claim.instance;
+    let mut first = (!claim.first.is_empty() || claim.complete).then_some((claim.first, claim.complete));
     let mut renewed = tokio::time::Instant::now();
     loop {
-        let pending = {
-            let mut conn = state.pool.get().await?;
-            queue::pending_for(&mut conn, instance, BATCH).await?
+        let (pending, last_batch) = match first.take() {
+            Some(read_in_claim) => read_in_claim,
+            None => {
+                let mut conn = state.pool.get().await?;
+                let pending = queue::pending_for(&mut conn, instance, BATCH).await?;
+                let last = (pending.len() as i64) < BATCH;
+                (pending, last)
+            }
         };
         if pending.is_empty() {
             let mut conn = state.pool.write().await?;
             queue::record_success(&mut conn, instance, owner, now()).await?;
             return Ok(());
         }
-        let last_batch = (pending.len() as i64) < BATCH;
         let count = pending.len();
         for (i, item) in pending.into_iter().enumerate() {
             // A send can take up to the request timeout: renew the lease in time.

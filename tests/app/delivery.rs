@@ -303,14 +303,37 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let instance = &queued.instance;
     let mut conn = pool.get().await.unwrap();
-    let claim = async |owner: &str| {
+    let claim_with_first = async |owner: &str, per_instance: i64| {
         let t = buurt::db::now();
-        queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10).await.unwrap()
+        queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10, per_instance).await.unwrap()
     };
+    let claim =
+        async |owner: &str| -> Vec<i64> { claim_with_first(owner, 10).await.into_iter().map(|c| c.instance).collect() };
     let pending = async |conn: &mut buurt::db::DbConn| queue::pending_for(conn, instance.id, 10).await.unwrap();
 
     queued.enqueue(&mut conn).await;
     queued.enqueue(&mut conn).await;
+    // The claim reads the instance's first deliveries with it: both, in order, and says so.
+    let claimed = claim_with_first("w1", 10).await;
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].instance, instance.id);
+    let ids: Vec<i64> = claimed[0].first.iter().map(|p| p.delivery.id).collect();
+    let waiting: Vec<i64> = pending(&mut conn).await.iter().map(|p| p.delivery.id).collect();
+    assert_eq!(ids, waiting);
+    assert_eq!(ids.len(), 2);
+    assert!(ids[0] < ids[1]);
+    assert!(claimed[0].complete, "all that was waiting");
+    assert!(
+        claimed[0]
+            .first
+            .iter()
+            .all(|p| p.activity_ap_id.contains("/activities/like/") && p.actor_id == queued.group.id)
+    );
+    queue::release(&mut conn, instance.id, "w1").await.unwrap();
+    // Read with a limit that cuts it short: not complete, and the worker reads on.
+    let cut = claim_with_first("w1", 1).await;
+    assert_eq!((cut[0].first.len(), cut[0].complete), (1, false));
+    queue::release(&mut conn, instance.id, "w1").await.unwrap();
     assert_eq!(claim("w1").await, vec![instance.id]);
     assert!(claim("w2").await.is_empty(), "a leased instance is not claimed again");
     // The first of two: deleted, and the instance stays due for the second.

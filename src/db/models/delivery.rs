@@ -256,6 +256,29 @@ pub struct DeliveryTarget {
     pub lease_until: Option<chrono::NaiveDateTime>,
 }
 
+/// The deliveries of these instances with what sending them needs, by instance and in order.
+macro_rules! pending_of {
+    ($instances:expr, $limit:expr) => {
+        delivery::table
+            .inner_join(outbox_activity::table)
+            .filter(delivery::instance_id.eq_any($instances))
+            .order((delivery::instance_id.asc(), delivery::id.asc()))
+            .limit($limit)
+            .select((
+                Delivery::as_select(),
+                outbox_activity::ap_id,
+                outbox_activity::actor_id,
+                outbox_activity::payload,
+            ))
+    };
+}
+
+type PendingRow = (Delivery, String, ActorId, String);
+
+fn pending_delivery((delivery, activity_ap_id, actor_id, payload): PendingRow) -> PendingDelivery {
+    PendingDelivery { delivery, activity_ap_id, actor_id, payload }
+}
+
 /// Instances that are due, have deliveries and are not leased, oldest due first.
 macro_rules! due_targets {
     ($now:expr, $limit:expr) => {{
@@ -308,17 +331,49 @@ pub async fn claim_targets(
     Ok(ids)
 }
 
-/// [`claim_targets`] in a transaction of its own. On SQLite the transaction runs in one trip to
-/// a blocking thread instead of four (begin, select, update, commit), behind the write gate:
-/// the delivery worker claims after every few sends, and SQLite's write lock is the one thing
-/// all its writes wait for.
+/// An instance claimed for sending, with the first of its deliveries, read in the claim.
+#[derive(Debug)]
+pub struct Claimed {
+    pub instance: i64,
+    /// Its first deliveries, in order (may be empty when the claim read up to its limit).
+    pub first: Vec<PendingDelivery>,
+    /// Whether `first` is all that was waiting for it when it was claimed.
+    pub complete: bool,
+}
+
+/// Groups the deliveries read for `instances` (ordered by instance, at most `limit` rows). When
+/// fewer than `limit` came back they are all there were; otherwise the last instance's may be
+/// cut short and those after it got none, and those are marked incomplete.
+fn claimed(instances: Vec<i64>, rows: Vec<PendingRow>, limit: i64) -> Vec<Claimed> {
+    let cut = rows.len() as i64 >= limit;
+    let last = rows.last().map(|r| r.0.instance_id);
+    let mut by_instance: std::collections::HashMap<i64, Vec<PendingDelivery>> = std::collections::HashMap::new();
+    for row in rows {
+        by_instance.entry(row.0.instance_id).or_default().push(pending_delivery(row));
+    }
+    instances
+        .into_iter()
+        .map(|instance| {
+            let first = by_instance.remove(&instance).unwrap_or_default();
+            let complete = !cut || (!first.is_empty() && Some(instance) != last);
+            Claimed { instance, first, complete }
+        })
+        .collect()
+}
+
+/// [`claim_targets`] in a transaction of its own, and the claimed instances' first deliveries
+/// (up to `per_instance` each on average) read in the same trip: a delivery worker sending to
+/// thousands of instances with one delivery each reads nothing more before sending. On SQLite
+/// the transaction runs in one call, behind the write gate: the delivery worker claims after
+/// every few sends, and SQLite's write lock is the one thing all its writes wait for.
 pub async fn claim(
     pool: &crate::db::DbPool,
     owner: &str,
     now: chrono::NaiveDateTime,
     lease_until: chrono::NaiveDateTime,
     limit: i64,
-) -> DbResult<Vec<i64>> {
+    per_instance: i64,
+) -> DbResult<Vec<Claimed>> {
     if matches!(pool, crate::db::DbPool::Sqlite(..)) {
         let mut conn = pool.write().await?;
         let DbConn::Sqlite(c) = &mut *conn else {
@@ -329,10 +384,13 @@ pub async fn claim(
             .spawn_blocking(move |inner| {
                 inner.immediate_transaction(|inner| {
                     let ids: Vec<i64> = diesel::RunQueryDsl::load(due_targets!(now, limit), inner)?;
-                    if !ids.is_empty() {
-                        diesel::RunQueryDsl::execute(lease_targets!(ids.clone(), &owner, lease_until), inner)?;
+                    if ids.is_empty() {
+                        return Ok(vec![]);
                     }
-                    Ok(ids)
+                    diesel::RunQueryDsl::execute(lease_targets!(ids.clone(), &owner, lease_until), inner)?;
+                    let rows_limit = ids.len() as i64 * per_instance;
+                    let rows: Vec<PendingRow> = diesel::RunQueryDsl::load(pending_of!(ids.clone(), rows_limit), inner)?;
+                    Ok(claimed(ids, rows, rows_limit))
                 })
             })
             .await
@@ -341,7 +399,15 @@ pub async fn claim(
     let mut tx = pool.begin().await?;
     let ids = claim_targets(&mut tx, owner, now, lease_until, limit).await?;
     tx.commit().await?;
-    Ok(ids)
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    // Read after the commit: the rows are leased to us, and the claim's locks are not held
+    // for the read.
+    let rows_limit = ids.len() as i64 * per_instance;
+    let mut conn = pool.get().await?;
+    let rows: Vec<PendingRow> = dispatch!(&mut conn, c => pending_of!(ids.clone(), rows_limit).load(c).await)?;
+    Ok(claimed(ids, rows, rows_limit))
 }
 
 /// Extends a lease this worker holds; false when it was lost (expired and taken).
@@ -362,23 +428,8 @@ pub async fn renew_lease(
 
 /// The oldest deliveries for an instance, in the order they were made.
 pub async fn pending_for(conn: &mut DbConn, instance_id: i64, limit: i64) -> DbResult<Vec<PendingDelivery>> {
-    let rows: Vec<(Delivery, String, ActorId, String)> = dispatch!(conn, c => delivery::table
-        .inner_join(outbox_activity::table)
-        .filter(delivery::instance_id.eq(instance_id))
-        .order(delivery::id.asc())
-        .limit(limit)
-        .select((Delivery::as_select(), outbox_activity::ap_id, outbox_activity::actor_id, outbox_activity::payload))
-        .load(c)
-        .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(delivery, activity_ap_id, actor_id, payload)| PendingDelivery {
-            delivery,
-            activity_ap_id,
-            actor_id,
-            payload,
-        })
-        .collect())
+    let rows: Vec<PendingRow> = dispatch!(conn, c => pending_of!(vec![instance_id], limit).load(c).await)?;
+    Ok(rows.into_iter().map(pending_delivery).collect())
 }
 
 pub async fn delete_delivery(conn: &mut DbConn, id: i64) -> DbResult<()> {
@@ -578,4 +629,40 @@ pub async fn prune_outbox(conn: &mut DbConn, before: chrono::NaiveDateTime) -> D
 pub async fn prune_received(conn: &mut DbConn, before: chrono::NaiveDateTime) -> DbResult<usize> {
     dispatch!(conn, c => diesel::delete(received_activity::table.filter(received_activity::received_at.lt(before))).execute(c).await)
         .map_err(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, instance_id: i64) -> PendingRow {
+        let delivery = Delivery {
+            id,
+            activity_id: 1,
+            instance_id,
+            inbox_url: format!("https://i{instance_id}.example/inbox"),
+            attempts: 0,
+            created_at: crate::db::now(),
+        };
+        (delivery, "https://here.example/a/1".into(), ActorId(1), "{}".into())
+    }
+
+    fn summary(claimed: &[Claimed]) -> Vec<(i64, Vec<i64>, bool)> {
+        claimed.iter().map(|c| (c.instance, c.first.iter().map(|p| p.delivery.id).collect(), c.complete)).collect()
+    }
+
+    #[test]
+    fn a_claim_read_in_full_is_complete_for_every_instance() {
+        let rows = vec![row(1, 7), row(2, 7), row(3, 9)];
+        let claimed = claimed(vec![9, 7, 8], rows, 10);
+        assert_eq!(summary(&claimed), [(9, vec![3], true), (7, vec![1, 2], true), (8, vec![], true)]);
+    }
+
+    #[test]
+    fn a_claim_read_up_to_its_limit_leaves_the_last_instance_and_those_after_it_to_read_on() {
+        // Rows come ordered by instance: 7's are all there, 9's may be cut, 11 got none.
+        let rows = vec![row(1, 7), row(2, 9), row(3, 9)];
+        let claimed = claimed(vec![7, 9, 11], rows, 3);
+        assert_eq!(summary(&claimed), [(7, vec![1], true), (9, vec![2, 3], false), (11, vec![], false)]);
+    }
 }
