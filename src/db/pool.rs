@@ -322,23 +322,35 @@ mod tests {
 mod gate_tests {
     use diesel_async::RunQueryDsl;
 
+    /// A pool of `size` on a new SQLite file, and the statements run on it.
+    async fn pool_with(size: usize, statements: &[&str]) -> (tempfile::TempDir, super::DbPool) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = super::DbPool::new(&format!("sqlite://{}/t.sqlite", dir.path().display()), size).unwrap();
+        let mut conn = pool.get().await.unwrap();
+        for statement in statements {
+            crate::dispatch!(&mut conn, c => diesel::sql_query(*statement).execute(c).await).unwrap();
+        }
+        (dir, pool)
+    }
+
+    /// Runs `sql` on `conn`.
+    async fn run(conn: &mut crate::db::DbConn, sql: &str) -> diesel::QueryResult<usize> {
+        crate::dispatch!(conn, c => diesel::sql_query(sql).execute(c).await)
+    }
+
     /// A transaction holds the write gate until it commits: a writer asking meanwhile waits
     /// without taking a connection (a reader still gets the pool's last one), and afterwards
     /// updates the committed row.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite_writers_take_turns_at_the_gate() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = super::DbPool::new(&format!("sqlite://{}/t.sqlite", dir.path().display()), 2).unwrap();
-        let mut conn = pool.get().await.unwrap();
-        crate::dispatch!(&mut conn, c => diesel::sql_query("CREATE TABLE t (n INTEGER)").execute(c).await).unwrap();
-        drop(conn);
+        let (_dir, pool) = pool_with(2, &["CREATE TABLE t (n INTEGER)"]).await;
         let mut tx = pool.begin().await.unwrap();
-        crate::dispatch!(&mut *tx, c => diesel::sql_query("INSERT INTO t VALUES (1)").execute(c).await).unwrap();
+        run(&mut tx, "INSERT INTO t VALUES (1)").await.unwrap();
         let writer = {
             let pool = pool.clone();
             tokio::spawn(async move {
                 let mut conn = pool.write().await.unwrap();
-                crate::dispatch!(&mut *conn, c => diesel::sql_query("UPDATE t SET n = n + 1").execute(c).await).unwrap()
+                run(&mut conn, "UPDATE t SET n = n + 1").await.unwrap()
             })
         };
         // Time for the writer to reach the gate.
@@ -355,8 +367,7 @@ mod gate_tests {
     /// SQLite's statements run on the thread that awaits them, not on a blocking thread.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite_statements_run_on_the_calling_thread() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = super::DbPool::new(&format!("sqlite://{}/t.sqlite", dir.path().display()), 2).unwrap();
+        let (_dir, pool) = pool_with(2, &[]).await;
         let mut conn = pool.get().await.unwrap();
         let crate::db::DbConn::Sqlite(c) = &mut conn else { panic!("a SQLite connection") };
         let here = std::thread::current().id();
@@ -369,29 +380,18 @@ mod gate_tests {
     /// completes once the transaction commits on another; readers are not held up meanwhile.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_write_past_the_gate_waits_for_the_open_transaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = super::DbPool::new(&format!("sqlite://{}/t.sqlite", dir.path().display()), 4).unwrap();
-        let mut conn = pool.get().await.unwrap();
-        crate::dispatch!(&mut conn, c => diesel::sql_query("CREATE TABLE t (n INTEGER)").execute(c).await).unwrap();
-        crate::dispatch!(&mut conn, c => diesel::sql_query("INSERT INTO t VALUES (1)").execute(c).await).unwrap();
-        drop(conn);
+        let (_dir, pool) = pool_with(4, &["CREATE TABLE t (n INTEGER)", "INSERT INTO t VALUES (1)"]).await;
         let mut tx = pool.begin().await.unwrap();
-        crate::dispatch!(&mut *tx, c => diesel::sql_query("UPDATE t SET n = 10").execute(c).await).unwrap();
+        run(&mut tx, "UPDATE t SET n = 10").await.unwrap();
         let writer = {
             let pool = pool.clone();
-            tokio::spawn(async move {
-                let mut conn = pool.get().await.unwrap();
-                crate::dispatch!(&mut conn, c => diesel::sql_query("UPDATE t SET n = n + 1").execute(c).await)
-            })
+            tokio::spawn(async move { run(&mut pool.get().await.unwrap(), "UPDATE t SET n = n + 1").await })
         };
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         assert!(!writer.is_finished(), "the write waits for SQLite's lock");
         let reader = tokio::spawn({
             let pool = pool.clone();
-            async move {
-                let mut conn = pool.get().await.unwrap();
-                crate::dispatch!(&mut conn, c => diesel::sql_query("SELECT n FROM t").execute(c).await)
-            }
+            async move { run(&mut pool.get().await.unwrap(), "SELECT n FROM t").await }
         });
         assert!(tokio::time::timeout(std::time::Duration::from_secs(5), reader).await.is_ok(), "a reader is served");
         tx.commit().await.unwrap();

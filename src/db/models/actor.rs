@@ -199,13 +199,15 @@ impl Actor {
         if ap_ids.is_empty() {
             return Ok(false);
         }
+        // The rows by their unique ids, checked here: the plan cannot turn into a scan of
+        // all actors, as an EXISTS with `local` and `deleted` as parameters can on PostgreSQL.
         let ids = ap_ids.to_vec();
-        dispatch!(conn, c => diesel::select(diesel::dsl::exists(
-            actor::table.filter(actor::ap_id.eq_any(ids.clone())).filter(actor::local.eq(true)).filter(actor::deleted.eq(false)),
-        ))
-        .get_result(c)
-        .await)
-        .map_err(Into::into)
+        let found: Vec<(bool, bool)> = dispatch!(conn, c => actor::table
+            .filter(actor::ap_id.eq_any(ids.clone()))
+            .select((actor::local, actor::deleted))
+            .load(c)
+            .await)?;
+        Ok(found.iter().any(|&(local, deleted)| local && !deleted))
     }
 
     pub async fn by_name(conn: &mut DbConn, name: &str, domain: &str) -> DbResult<Option<Actor>> {
