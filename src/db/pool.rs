@@ -161,8 +161,8 @@ impl DbPool {
         }
     }
 
-    /// A connection for reads. (A single write works on it too, but waits for SQLite's lock the
-    /// slow way: use [`DbPool::write`].)
+    /// A connection for reads. (A single write works on it too, but on SQLite it waits for the
+    /// lock in SQLite's busy handler, on the runtime's thread: use [`DbPool::write`].)
     pub async fn get(&self) -> DbResult<DbConn> {
         Ok(match self {
             DbPool::Pg(p) => DbConn::Pg(Box::new(p.get().await.map_err(|e| DbError::Pool(e.to_string()))?)),

@@ -324,9 +324,7 @@ async fn store_new_post(conn: &mut DbConn, actor: &Actor, form: &PostInsert, obj
     let post = Post::insert_or_get(conn, form).await?;
     let attachments = attachment_rows(object, actor, post.id);
     if !attachments.is_empty() && Media::of_posts(conn, &[post.id]).await?.is_empty() {
-        for row in attachments {
-            Media::insert(conn, &row).await?;
-        }
+        insert_media(conn, attachments).await?;
     }
     Ok(post)
 }
@@ -409,8 +407,8 @@ fn attachment_rows(object: &Value, owner: &Actor, post: PostId) -> Vec<MediaInse
         .collect()
 }
 
-async fn store_attachments(conn: &mut DbConn, actor: &Actor, post: PostId, object: &Value) -> ApubResult<()> {
-    for row in attachment_rows(object, actor, post) {
+async fn insert_media(conn: &mut DbConn, rows: Vec<MediaInsert>) -> ApubResult<()> {
+    for row in rows {
         Media::insert(conn, &row).await?;
     }
     Ok(())
@@ -524,7 +522,7 @@ async fn on_update(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
     )
     .await?;
     Media::delete_of_post(conn, post.id).await?;
-    store_attachments(conn, actor, post.id, object).await?;
+    insert_media(conn, attachment_rows(object, actor, post.id)).await?;
     Ok(())
 }
 

@@ -193,7 +193,6 @@ impl Actor {
             .map_err(Into::into)
     }
 
-    /// The actor `@name@domain`, any case of name.
     /// Whether any of `ap_ids` is a local actor that was not deleted (one statement).
     pub async fn any_local(conn: &mut DbConn, ap_ids: &[String]) -> DbResult<bool> {
         if ap_ids.is_empty() {
@@ -210,6 +209,7 @@ impl Actor {
         Ok(found.iter().any(|&(local, deleted)| local && !deleted))
     }
 
+    /// The actor `@name@domain`, any case of name.
     pub async fn by_name(conn: &mut DbConn, name: &str, domain: &str) -> DbResult<Option<Actor>> {
         let key = name.to_lowercase();
         dispatch!(conn, c => actor::table
