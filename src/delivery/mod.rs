@@ -39,6 +39,8 @@ const POLL: Duration = Duration::from_millis(500);
 const CLAIM_BATCH: usize = 8;
 /// How often idle instances are checked for deliveries that arrived as they became idle.
 const SWEEP: Duration = Duration::from_secs(30);
+/// A fan-out adding at least this many deliveries refreshes the queue's planner statistics.
+const ANALYZE_AFTER: usize = 1_000;
 
 /// The backoff after the `n`th failure in a row: 2 s · 2^(n−1), at most 6 h, ± 20 % jitter.
 pub fn backoff(n: i32) -> Duration {
@@ -143,10 +145,21 @@ async fn release(pool: &DbPool, instance: i64, owner: &str) -> anyhow::Result<()
 /// inbox) plus any explicitly addressed remote actors. Replaying it changes nothing.
 pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
     let mut done = 0;
+    let mut added = 0;
     loop {
         let mut tx = state.pool.begin().await?;
         let batch = OutboxActivity::unfanned(&mut tx, 20).await?;
         if batch.is_empty() {
+            if added >= ANALYZE_AFTER {
+                // Apart from the loop: ANALYZE waits for a vacuum of the same table.
+                let pool = state.pool.clone();
+                tokio::spawn(async move {
+                    let analyzed = async { queue::analyze(&mut pool.get().await?).await };
+                    if let Err(e) = analyzed.await {
+                        tracing::warn!(error = %e, "refreshing the delivery queue's statistics failed");
+                    }
+                });
+            }
             return Ok(done);
         }
         for activity in &batch {
@@ -168,6 +181,7 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
             let dead = queue::dead_among(&mut tx, &instances).await?;
             inboxes.retain(|(_, i)| !dead.contains(i));
             queue::add_deliveries(&mut tx, activity.id, &inboxes, now()).await?;
+            added += inboxes.len();
             OutboxActivity::mark_fanned_out(&mut tx, activity.id).await?;
         }
         tx.commit().await?;

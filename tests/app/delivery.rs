@@ -363,6 +363,58 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
     pool.close();
 }
 
+both!(a_due_instance_whose_deliveries_were_dropped_is_claimed_once_and_goes_idle);
+
+/// The claim does not ask whether a due instance has deliveries (that cost a probe per due
+/// instance): one whose deliveries were dropped meanwhile is claimed with nothing to send,
+/// and the success recorded for it makes it idle. `analyze` (run after large fan-outs)
+/// refreshes PostgreSQL's statistics and is a no-op on SQLite.
+async fn a_due_instance_whose_deliveries_were_dropped_is_claimed_once_and_goes_idle(b: Backend) {
+    use buurt::db::models::delivery as queue;
+    let (_db, pool, queued) = QueueFixture::new(b).await;
+    let instance = &queued.instance;
+    let mut conn = pool.get().await.unwrap();
+    let claim = async |owner: &str| {
+        let t = buurt::db::now();
+        queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap()
+    };
+
+    queued.enqueue(&mut conn).await;
+    for d in queue::pending_for(&mut conn, instance.id, 10).await.unwrap() {
+        queue::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
+    }
+    let claimed = claim("w1").await;
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].instance, instance.id);
+    assert!(claimed[0].first.is_empty() && claimed[0].complete, "claimed with nothing to send");
+    queue::record_success(&mut conn, instance.id, "w1", buurt::db::now()).await.unwrap();
+    assert_eq!(queue::target(&mut conn, instance.id).await.unwrap().unwrap().next_attempt_at, queue::idle());
+    assert!(claim("w2").await.is_empty());
+
+    queue::analyze(&mut conn).await.unwrap();
+    if let buurt::db::DbConn::Pg(c) = &mut conn {
+        use diesel::sql_types::{BigInt, Text};
+        #[derive(diesel::QueryableByName)]
+        struct Analyzed {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let analyzed: Analyzed = diesel_async::RunQueryDsl::get_result(
+            diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_stat_user_tables WHERE relname = ANY(string_to_array($1, ',')) \
+                 AND last_analyze IS NOT NULL",
+            )
+            .bind::<Text, _>("delivery,delivery_target"),
+            c,
+        )
+        .await
+        .unwrap();
+        assert_eq!(analyzed.n, 2, "both queue tables analyzed");
+    }
+    drop(conn);
+    pool.close();
+}
+
 both!(an_activity_is_expanded_by_one_process_only);
 
 /// Two processes on one database both run the fan-out. While one is expanding an activity the

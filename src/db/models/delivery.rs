@@ -204,6 +204,19 @@ pub async fn add_deliveries(
     Ok(())
 }
 
+/// Fresh planner statistics for the queue tables, after a fan-out added many deliveries at
+/// once (PostgreSQL; SQLite plans these queries from the indexes alone). Until autovacuum gets
+/// to them (a minute or more), PostgreSQL plans the claim from what the tables looked like
+/// before: in a new database, no rows; later, nearly every instance idle. With 10,000 instances
+/// suddenly due, the claim then read and sorted all of them for each batch it took (3.7 ms
+/// instead of 0.07 ms).
+pub async fn analyze(conn: &mut DbConn) -> DbResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("ANALYZE delivery, delivery_target").execute(c).await?;
+    }
+    Ok(())
+}
+
 /// `next_attempt_at` of an instance with nothing to deliver: far in the future, so that claiming
 /// work reads only instances that have some (the index on state and next attempt ends before it).
 pub fn idle() -> chrono::NaiveDateTime {
@@ -279,20 +292,23 @@ fn pending_delivery((delivery, activity_ap_id, actor_id, payload): PendingRow) -
     PendingDelivery { delivery, activity_ap_id, actor_id, payload }
 }
 
-/// Instances that are due, have deliveries and are not leased, oldest due first.
+/// Instances that are due and not leased, oldest due first.
+///
+/// Whether they have deliveries is not asked here: an instance is due only when deliveries
+/// were added, a failed one waits, or the sweep found some, and one that has none after all
+/// (they were dropped meanwhile) is claimed once, finds nothing and goes idle. Asking cost a
+/// probe of `delivery` per due instance before the sort: on PostgreSQL, with the queue tables
+/// not yet analyzed, 10,000 probes and 28 ms per claim while 10,000 instances were due.
 macro_rules! due_targets {
-    ($now:expr, $limit:expr) => {{
-        let has_work =
-            diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)));
+    ($now:expr, $limit:expr) => {
         delivery_target::table
             .filter(delivery_target::state.eq(TargetState::Active.as_str()))
             .filter(delivery_target::next_attempt_at.le($now))
             .filter(delivery_target::lease_until.is_null().or(delivery_target::lease_until.lt($now)))
-            .filter(has_work)
             .order(delivery_target::next_attempt_at.asc())
             .limit($limit)
             .select(delivery_target::instance_id)
-    }};
+    };
 }
 
 /// Leases these instances to `owner`.
@@ -483,8 +499,7 @@ pub async fn record_success(
 
 /// The last delivery waiting for an instance went through: [`delete_delivery`] and
 /// [`record_success`] at once. On SQLite both run in one trip to a blocking thread; on
-/// PostgreSQL they are one statement (the delete in a `WITH`, whose row the `EXISTS` of the
-/// update would still see, so it leaves that row out).
+/// PostgreSQL they are one prepared statement ([`FinishPg`]).
 pub async fn finish(
     conn: &mut DbConn,
     delivery_id: i64,
@@ -492,7 +507,6 @@ pub async fn finish(
     owner: &str,
     now: chrono::NaiveDateTime,
 ) -> DbResult<()> {
-    use diesel::sql_types::{BigInt, Text, Timestamp};
     match conn {
         DbConn::Sqlite(c) => {
             let owner = owner.to_string();
@@ -503,26 +517,50 @@ pub async fn finish(
             .await?;
         }
         DbConn::Pg(c) => {
-            let c: &mut diesel_async::AsyncPgConnection = c;
-            // `success_update!` written out, with the deleted row left out of its EXISTS.
-            diesel::sql_query(
-                "WITH gone AS (DELETE FROM delivery WHERE id = $1) \
-                 UPDATE delivery_target SET fail_count = 0, first_failure_at = NULL, last_success_at = $2, \
-                 next_attempt_at = CASE WHEN EXISTS \
-                 (SELECT 1 FROM delivery WHERE instance_id = $3 AND id <> $1) THEN $2 ELSE $4 END, \
-                 lease_owner = NULL, lease_until = NULL \
-                 WHERE instance_id = $3 AND lease_owner = $5",
-            )
-            .bind::<BigInt, _>(delivery_id)
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(instance_id)
-            .bind::<Timestamp, _>(idle())
-            .bind::<Text, _>(owner)
-            .execute(c)
-            .await?;
+            FinishPg { delivery_id, instance_id, owner, now, idle: idle() }.execute(c).await?;
         }
     }
     Ok(())
+}
+
+/// [`finish`] on PostgreSQL: `success_update!` written out with the delete in a `WITH`, whose
+/// row the update's `EXISTS` would still see, so it leaves that row out. A query type of its
+/// own with a fixed [`QueryId`](diesel::query_builder::QueryId), so that diesel prepares it
+/// once per connection (a `sql_query` is parsed and planned on every call).
+struct FinishPg<'a> {
+    delivery_id: i64,
+    instance_id: i64,
+    owner: &'a str,
+    now: chrono::NaiveDateTime,
+    idle: chrono::NaiveDateTime,
+}
+
+impl diesel::query_builder::QueryId for FinishPg<'_> {
+    type QueryId = FinishPg<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FinishPg<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Text, Timestamp};
+        out.push_sql("WITH gone AS (DELETE FROM delivery WHERE id = ");
+        out.push_bind_param::<BigInt, _>(&self.delivery_id)?;
+        out.push_sql(") UPDATE delivery_target SET fail_count = 0, first_failure_at = NULL, last_success_at = ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(", next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM delivery WHERE instance_id = ");
+        out.push_bind_param::<BigInt, _>(&self.instance_id)?;
+        out.push_sql(" AND id <> ");
+        out.push_bind_param::<BigInt, _>(&self.delivery_id)?;
+        out.push_sql(") THEN ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(" ELSE ");
+        out.push_bind_param::<Timestamp, _>(&self.idle)?;
+        out.push_sql(" END, lease_owner = NULL, lease_until = NULL WHERE instance_id = ");
+        out.push_bind_param::<BigInt, _>(&self.instance_id)?;
+        out.push_sql(" AND lease_owner = ");
+        out.push_bind_param::<Text, _>(&self.owner)?;
+        Ok(())
+    }
 }
 
 /// After a failed attempt: count it, wait until `next_attempt`, release the lease.
