@@ -39,7 +39,8 @@ const POLL: Duration = Duration::from_millis(500);
 const CLAIM_BATCH: usize = 8;
 /// How often idle instances are checked for deliveries that arrived as they became idle.
 const SWEEP: Duration = Duration::from_secs(30);
-/// A fan-out adding at least this many deliveries refreshes the queue's planner statistics.
+/// A fan-out adding at least this many deliveries refreshes the queue's planner statistics
+/// (PostgreSQL; see [`queue::analyze`]).
 const ANALYZE_AFTER: usize = 1_000;
 
 /// The backoff after the `n`th failure in a row: 2 s · 2^(n−1), at most 6 h, ± 20 % jitter.
@@ -150,7 +151,7 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
         let mut tx = state.pool.begin().await?;
         let batch = OutboxActivity::unfanned(&mut tx, 20).await?;
         if batch.is_empty() {
-            if added >= ANALYZE_AFTER {
+            if added >= ANALYZE_AFTER && matches!(state.pool, DbPool::Pg(_)) {
                 // Apart from the loop: ANALYZE waits for a vacuum of the same table.
                 let pool = state.pool.clone();
                 tokio::spawn(async move {
