@@ -245,9 +245,11 @@ impl std::ops::DerefMut for WriteConn {
     }
 }
 
-/// An open transaction. [`Tx::commit`] ends it; dropping it without a commit throws the
-/// connection away, so the database rolls the transaction back. On SQLite it holds the write
-/// gate until then (the connection is given up first, see `Drop`).
+/// An open transaction. [`Tx::commit`] or [`Tx::rollback`] ends it and gives the connection
+/// back to the pool. Dropped without either (an error, a cancelled request), it is rolled back:
+/// on SQLite at once, as statements run on the calling thread, and the connection goes back to
+/// the pool; on PostgreSQL, where that would need an await, the connection is closed, which
+/// ends the transaction on the server. On SQLite it holds the write gate until then.
 pub struct Tx {
     conn: Option<DbConn>,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -264,6 +266,24 @@ impl Tx {
             }
             DbConn::Sqlite(c) => {
                 <SqliteConn as AsyncConnection>::TransactionManager::commit_transaction(&mut **c).await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the transaction without keeping anything it wrote: for a transaction that found
+    /// nothing to do. (Dropping it would do the same, but on PostgreSQL at the price of the
+    /// connection: a new one is a new server process.)
+    pub async fn rollback(mut self) -> DbResult<()> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        match &mut conn {
+            DbConn::Pg(c) => {
+                <AsyncPgConnection as AsyncConnection>::TransactionManager::rollback_transaction(&mut ***c).await?
+            }
+            DbConn::Sqlite(c) => {
+                <SqliteConn as AsyncConnection>::TransactionManager::rollback_transaction(&mut **c).await?
             }
         }
         Ok(())
@@ -286,12 +306,18 @@ impl std::ops::DerefMut for Tx {
 
 impl Drop for Tx {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            // Detach from the pool: the connection closes and the open transaction is rolled back.
-            match conn {
-                DbConn::Pg(c) => drop(Object::take(*c)),
-                DbConn::Sqlite(c) => drop(Object::take(c)),
+        match self.conn.take() {
+            None => {}
+            // The rollback runs inline (see `Inline`), so its future is ready at once. Reopening a
+            // SQLite connection instead reads the schema and prepares every statement again.
+            Some(DbConn::Sqlite(mut c)) => {
+                let rollback = <SqliteConn as AsyncConnection>::TransactionManager::rollback_transaction(&mut *c);
+                if !matches!(rollback.now_or_never(), Some(Ok(()))) {
+                    drop(Object::take(c));
+                }
             }
+            // Detached from the pool: the connection closes and the server rolls back.
+            Some(DbConn::Pg(c)) => drop(Object::take(*c)),
         }
     }
 }

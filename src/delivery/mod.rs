@@ -151,6 +151,7 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
         let mut tx = state.pool.begin().await?;
         let batch = OutboxActivity::unfanned(&mut tx, 20).await?;
         if batch.is_empty() {
+            tx.rollback().await?;
             if added >= ANALYZE_AFTER && matches!(state.pool, DbPool::Pg(_)) {
                 // Apart from the loop: ANALYZE waits for a vacuum of the same table.
                 let pool = state.pool.clone();

@@ -95,6 +95,7 @@ pub async fn process(state: &AppState, actor: &Actor, kind: &str, id: &Url, acti
     let mut tx = state.pool.begin().await?;
     if !queue::mark_received(&mut tx, id.as_str(), now()).await? {
         tracing::debug!(activity = %id, "already processed");
+        tx.rollback().await?;
         return Ok(());
     }
     if let Some(instance) = check_life {

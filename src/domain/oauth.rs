@@ -174,19 +174,20 @@ pub struct Issued {
 /// The token endpoint: `authorization_code` (with PKCE when the code has a challenge) and
 /// `client_credentials`.
 pub async fn exchange(pool: &DbPool, req: &TokenRequest) -> DomainResult<Result<Issued, TokenError>> {
-    let mut tx = pool.begin().await?;
-    let Some(app) = OauthApp::by_client_id(&mut tx, &req.client_id).await? else {
+    // Each write below is one statement, so none needs a transaction; a refused request writes
+    // nothing but the code it used up.
+    let app = OauthApp::by_client_id(&mut pool.get().await?, &req.client_id).await?;
+    let Some(app) = app else {
         return Ok(Err(TokenError::InvalidClient));
     };
     let secret_ok = constant_eq(app.client_secret.as_bytes(), req.client_secret.as_bytes());
     let (user, scopes) = match req.grant_type.as_str() {
         "authorization_code" => {
-            let Some(code) = OauthCode::take(&mut tx, &token_hash(&req.code)).await? else {
-                tx.commit().await?;
+            // The code is used up whatever happens next.
+            let code = OauthCode::take(&mut *pool.write().await?, &token_hash(&req.code)).await?;
+            let Some(code) = code else {
                 return Ok(Err(TokenError::InvalidGrant));
             };
-            // The code is used up whatever happens next.
-            tx.commit().await?;
             let pkce_ok = match &code.code_challenge {
                 Some(challenge) => pkce_s256(&req.code_verifier) == *challenge,
                 None => secret_ok,
@@ -200,7 +201,6 @@ pub async fn exchange(pool: &DbPool, req: &TokenRequest) -> DomainResult<Result<
             {
                 return Ok(Err(TokenError::InvalidGrant));
             }
-            tx = pool.begin().await?;
             (Some(code.local_user_id), code.scopes)
         }
         "client_credentials" => {
@@ -221,8 +221,8 @@ pub async fn exchange(pool: &DbPool, req: &TokenRequest) -> DomainResult<Result<
     };
     let token = random_token(32);
     let t = now();
-    OauthToken::insert(&mut tx, &token_hash(&token), Some(app.id), user, &app.name, &scopes, t).await?;
-    tx.commit().await?;
+    let mut conn = pool.write().await?;
+    OauthToken::insert(&mut conn, &token_hash(&token), Some(app.id), user, &app.name, &scopes, t).await?;
     Ok(Ok(Issued { token, scopes, created_at: t }))
 }
 

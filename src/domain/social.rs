@@ -52,6 +52,7 @@ pub async fn follow(state: &AppState, follower: &Account, target: &Actor) -> Dom
     }
     let mut tx = state.pool.begin().await?;
     if let Some(existing) = Follow::find(&mut tx, follower.actor.id, target.id).await? {
+        tx.rollback().await?;
         return Ok(existing);
     }
     let id = activities::new_activity_id(&state.base_url, "follow");
@@ -69,6 +70,7 @@ pub async fn follow(state: &AppState, follower: &Account, target: &Actor) -> Dom
 pub async fn unfollow(state: &AppState, follower: &Account, target: &Actor) -> DomainResult<()> {
     let mut tx = state.pool.begin().await?;
     let Some(existing) = Follow::find(&mut tx, follower.actor.id, target.id).await? else {
+        tx.rollback().await?;
         return Ok(());
     };
     Follow::delete(&mut tx, follower.actor.id, target.id).await?;

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod browser;
 mod config;
+mod database;
 mod delivery;
 mod discovery;
 mod federation;
