@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use axum::http::Method;
 use chrono::TimeDelta;
 use rand::Rng;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::apub::signatures;
@@ -39,6 +39,8 @@ const POLL: Duration = Duration::from_millis(500);
 const CLAIM_BATCH: usize = 8;
 /// How often idle instances are checked for deliveries that arrived as they became idle.
 const SWEEP: Duration = Duration::from_secs(30);
+/// At most this many acknowledged deliveries are recorded in one write.
+const RECORD_GROUP: usize = 256;
 /// A fan-out adding at least this many deliveries refreshes the queue's planner statistics
 /// (PostgreSQL; see [`queue::analyze`]).
 const ANALYZE_AFTER: usize = 1_000;
@@ -72,6 +74,7 @@ enum Outcome {
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let owner = format!("{}-{}", std::process::id(), crate::domain::accounts::random_token(6));
     let keys = SigningKeys::default();
+    let (recorder, recording) = Recorder::start(state.pool.clone(), owner.clone());
     let mut running: JoinSet<()> = JoinSet::new();
     let mut fan_out_due = true;
     let mut swept = tokio::time::Instant::now();
@@ -99,9 +102,13 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                 Ok(claimed) => {
                     for claim in claimed {
                         let (state, owner, keys) = (state.clone(), owner.clone(), keys.clone());
+                        let recorder = recorder.clone();
                         let instance = claim.instance;
                         running.spawn(async move {
-                            if let Err(e) = send_to_instance(&state, &keys, claim, &owner).await {
+                            let mut acks = recorder.acks();
+                            let sent = send_to_instance(&state, &keys, &mut acks, claim, &owner).await;
+                            // What was acknowledged is written before the instance is released.
+                            if let Err(e) = sent.and(acks.written().await) {
                                 tracing::warn!(instance, error = %e, "delivery batch failed");
                                 let _ = release(&state.pool, instance, &owner).await;
                             }
@@ -120,6 +127,77 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     }
     // Sends in flight finish; anything not acknowledged stays queued for the next start.
     while running.join_next().await.is_some() {}
+    drop(recorder);
+    let _ = recording.await;
+}
+
+/// A sent delivery to record, and who waits for it to be recorded.
+struct Ack {
+    delivery: i64,
+    /// The instance, when this was the last delivery waiting for it.
+    finished: Option<i64>,
+    recorded: oneshot::Sender<Result<(), String>>,
+}
+
+/// Records acknowledged deliveries for the worker's sends, in groups: everything acknowledged
+/// while one group is written goes into the next (group commit). Nothing waits for a timer: a
+/// lone acknowledgement is written at once.
+#[derive(Clone)]
+struct Recorder(mpsc::UnboundedSender<Ack>);
+
+impl Recorder {
+    fn start(pool: DbPool, owner: String) -> (Recorder, tokio::task::JoinHandle<()>) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Ack>();
+        let task = tokio::spawn(async move {
+            let mut group = Vec::with_capacity(RECORD_GROUP);
+            while rx.recv_many(&mut group, RECORD_GROUP).await > 0 {
+                let sent: Vec<i64> = group.iter().map(|a| a.delivery).collect();
+                let finished: Vec<i64> = group.iter().filter_map(|a| a.finished).collect();
+                let written = async {
+                    let mut conn = pool.write().await?;
+                    queue::record_sent(&mut conn, &sent, &finished, &owner, now()).await
+                };
+                let result = written.await.map_err(|e| e.to_string());
+                for ack in group.drain(..) {
+                    let _ = ack.recorded.send(result.clone());
+                }
+            }
+        });
+        (Recorder(tx), task)
+    }
+
+    /// A list of acknowledgements for one instance's sends.
+    fn acks(&self) -> Acks {
+        Acks { recorder: self.clone(), waiting: Vec::new() }
+    }
+}
+
+/// One instance's sent deliveries, queued for the [`Recorder`] and not yet known to be written.
+struct Acks {
+    recorder: Recorder,
+    waiting: Vec<oneshot::Receiver<Result<(), String>>>,
+}
+
+impl Acks {
+    /// Queues a sent delivery for recording.
+    fn push(&mut self, delivery: i64, finished: Option<i64>) {
+        let (recorded, answer) = oneshot::channel();
+        // When the recorder is gone `recorded` is dropped with the message: `written` says so.
+        let _ = self.recorder.0.send(Ack { delivery, finished, recorded });
+        self.waiting.push(answer);
+    }
+
+    /// Waits until everything pushed so far is written.
+    async fn written(&mut self) -> anyhow::Result<()> {
+        for answer in self.waiting.drain(..) {
+            match answer.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => anyhow::bail!("recording sent deliveries: {e}"),
+                Err(_) => anyhow::bail!("the delivery recorder stopped"),
+            }
+        }
+        Ok(())
+    }
 }
 
 async fn wake_stranded(pool: &DbPool) -> anyhow::Result<()> {
@@ -192,10 +270,13 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Sends a claimed instance's deliveries in order until none are left or one fails: first
-/// those read in the claim, then batches read as it goes.
+/// those read in the claim, then batches read as it goes. Each acknowledged delivery goes to
+/// the [`Recorder`]; a batch's are written before the next batch is read (else it would read
+/// them again) and before the instance is given up.
 async fn send_to_instance(
     state: &AppState,
     keys: &SigningKeys,
+    acks: &mut Acks,
     claim: queue::Claimed,
     owner: &str,
 ) -> anyhow::Result<()> {
@@ -237,16 +318,18 @@ async fn send_to_instance(
                     tracing::info!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, status, "inbox refused the activity; dropped");
                 }
                 Outcome::Retry { reason, retry_after } => {
+                    acks.written().await?;
                     return fail(state, instance, owner, &item, &reason, retry_after).await;
                 }
             }
-            let mut conn = state.pool.write().await?;
-            if last_batch && i + 1 == count {
-                // Nothing more was waiting; anything added since keeps the instance due.
-                queue::finish(&mut conn, item.delivery.id, instance, owner, now()).await?;
-                return Ok(());
-            }
-            queue::delete_delivery(&mut conn, item.delivery.id).await?;
+            // Nothing more was waiting after the last: recording it releases the instance
+            // (anything added since keeps it due).
+            let finished = (last_batch && i + 1 == count).then_some(instance);
+            acks.push(item.delivery.id, finished);
+        }
+        acks.written().await?;
+        if last_batch {
+            return Ok(());
         }
     }
 }

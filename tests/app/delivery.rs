@@ -294,10 +294,9 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
 
 both!(finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its_owner);
 
-/// `finish` (the last delivery of a batch acknowledged) is `delete_delivery` plus
-/// `record_success` in one trip: the instance stays due when more was queued meanwhile, goes
-/// idle when nothing was, and a worker that lost its lease releases nothing. `claim` takes a
-/// due instance once.
+/// `record_sent` of an instance's last delivery is `delete_delivery` plus `record_success` in
+/// one trip: the instance stays due when more was queued meanwhile, goes idle when nothing was,
+/// and a worker that lost its lease releases nothing. `claim` takes a due instance once.
 async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its_owner(b: Backend) {
     use buurt::db::models::delivery as queue;
     let (_db, pool, queued) = QueueFixture::new(b).await;
@@ -338,7 +337,7 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
     assert!(claim("w2").await.is_empty(), "a leased instance is not claimed again");
     // The first of two: deleted, and the instance stays due for the second.
     let first = pending(&mut conn).await[0].delivery.id;
-    queue::finish(&mut conn, first, instance.id, "w1", buurt::db::now()).await.unwrap();
+    queue::record_sent(&mut conn, &[first], &[instance.id], "w1", buurt::db::now()).await.unwrap();
     assert_eq!(pending(&mut conn).await.len(), 1);
     let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner, None);
@@ -347,18 +346,74 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
     // A worker that lost its lease: its delivery is gone all the same, the lease stays.
     assert_eq!(claim("w2").await, vec![instance.id]);
     let second = pending(&mut conn).await[0].delivery.id;
-    queue::finish(&mut conn, second, instance.id, "w1", buurt::db::now()).await.unwrap();
+    queue::record_sent(&mut conn, &[second], &[instance.id], "w1", buurt::db::now()).await.unwrap();
     assert!(pending(&mut conn).await.is_empty());
     let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner.as_deref(), Some("w2"));
     // The owner finishing the last one makes the instance idle.
     queued.enqueue(&mut conn).await;
     let third = pending(&mut conn).await[0].delivery.id;
-    queue::finish(&mut conn, third, instance.id, "w2", buurt::db::now()).await.unwrap();
+    queue::record_sent(&mut conn, &[third], &[instance.id], "w2", buurt::db::now()).await.unwrap();
     let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner, None);
     assert_eq!(target.next_attempt_at, queue::idle());
     assert!(claim("w1").await.is_empty());
+    drop(conn);
+    pool.close();
+}
+
+both!(deliveries_to_several_instances_are_recorded_in_one_write);
+
+/// The delivery worker records what several sends acknowledged in one `record_sent`: every
+/// listed delivery is deleted; of the instances listed as finished, the one with a delivery
+/// still waiting stays due and the other goes idle, both released; an instance whose
+/// delivery was recorded but which is not finished keeps its lease (its worker sends on).
+async fn deliveries_to_several_instances_are_recorded_in_one_write(b: Backend) {
+    use buurt::db::models::delivery as queue;
+    use buurt::db::models::instance::Instance;
+    let (_db, pool, queued) = QueueFixture::new(b).await;
+    let mut conn = pool.get().await.unwrap();
+    let a = queued.instance.id;
+    let mut others = Vec::new();
+    for host in ["b.example", "c.example"] {
+        let instance = Instance::get_or_create(&mut conn, host).await.unwrap();
+        others.push(instance.id);
+    }
+    let (b_id, c_id) = (others[0], others[1]);
+    queued.enqueue(&mut conn).await;
+    queued.enqueue(&mut conn).await;
+    // One more activity, to b and c.
+    queued.enqueue(&mut conn).await;
+    let activity = queue::pending_for(&mut conn, a, 10).await.unwrap()[2].delivery.activity_id;
+    let inboxes = [("https://b.example/inbox".to_string(), b_id), ("https://c.example/inbox".to_string(), c_id)];
+    queue::add_deliveries(&mut conn, activity, &inboxes, buurt::db::now()).await.unwrap();
+    let t = buurt::db::now();
+    let claimed = queue::claim(&pool, "w1", t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    let first_of =
+        |instance: i64| claimed.iter().find(|c| c.instance == instance).map(|c| c.first[0].delivery.id).unwrap();
+    let sent = [first_of(a), first_of(b_id), first_of(c_id)];
+
+    queue::record_sent(&mut conn, &sent, &[a, b_id], "w1", buurt::db::now()).await.unwrap();
+    let left: Vec<i64> = queue::pending_for(&mut conn, a, 10).await.unwrap().iter().map(|p| p.delivery.id).collect();
+    assert_eq!(left.len(), 2, "a's first delivery is gone, two are waiting");
+    assert!(!left.contains(&sent[0]));
+    assert!(queue::pending_for(&mut conn, b_id, 10).await.unwrap().is_empty());
+    assert!(queue::pending_for(&mut conn, c_id, 10).await.unwrap().is_empty());
+    async fn target(conn: &mut buurt::db::DbConn, id: i64) -> queue::DeliveryTarget {
+        queue::target(conn, id).await.unwrap().unwrap()
+    }
+    let ta = target(&mut conn, a).await;
+    assert_eq!(ta.lease_owner, None);
+    assert!(ta.next_attempt_at <= buurt::db::now(), "more waiting: due");
+    let tb = target(&mut conn, b_id).await;
+    assert_eq!((tb.lease_owner, tb.next_attempt_at), (None, queue::idle()));
+    assert!(tb.last_success_at.is_some());
+    let tc = target(&mut conn, c_id).await;
+    assert_eq!(tc.lease_owner.as_deref(), Some("w1"), "not finished: still leased");
+    // Nothing to record changes nothing.
+    queue::record_sent(&mut conn, &[], &[], "w1", buurt::db::now()).await.unwrap();
+    assert_eq!(queue::count_pending(&mut conn).await.unwrap(), 2);
     drop(conn);
     pool.close();
 }

@@ -462,16 +462,16 @@ pub async fn count_unfanned(conn: &mut DbConn) -> DbResult<i64> {
         .map_err(Into::into)
 }
 
-/// Resets an instance's failure state and releases its lease. The next attempt is now when
-/// deliveries arrived meanwhile (then it is claimed again), else never until new ones come.
+/// Resets the failure state of these instances (`eq_any`) and releases their leases, where
+/// `owner` holds them. The next attempt is now when `$has_work` (deliveries arrived meanwhile;
+/// then the instance is claimed again), else never until new ones come.
 macro_rules! success_update {
-    ($instance_id:expr, $owner:expr, $now:expr) => {{
-        let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq($instance_id)));
-        let next = diesel::dsl::case_when(has_work, $now.into_sql::<diesel::sql_types::Timestamp>())
+    ($has_work:expr, $instances:expr, $owner:expr, $now:expr) => {{
+        let next = diesel::dsl::case_when($has_work, $now.into_sql::<diesel::sql_types::Timestamp>())
             .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
         diesel::update(
             delivery_target::table
-                .filter(delivery_target::instance_id.eq($instance_id))
+                .filter(delivery_target::instance_id.eq_any($instances))
                 .filter(delivery_target::lease_owner.eq($owner)),
         )
         .set((
@@ -493,71 +493,91 @@ pub async fn record_success(
     owner: &str,
     now: chrono::NaiveDateTime,
 ) -> DbResult<()> {
-    dispatch!(conn, c => success_update!(instance_id, owner, now).execute(c).await)?;
+    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(instance_id)));
+    dispatch!(conn, c => success_update!(has_work, vec![instance_id], owner, now).execute(c).await)?;
     Ok(())
 }
 
-/// The last delivery waiting for an instance went through: [`delete_delivery`] and
-/// [`record_success`] at once. On SQLite both run in one trip to a blocking thread; on
-/// PostgreSQL they are one prepared statement ([`FinishPg`]).
-pub async fn finish(
+/// Deliveries that their inboxes acknowledged (or refused for good), recorded together: deletes
+/// `sent`, and for `finished` (instances whose last waiting delivery is among them) resets the
+/// failure state and releases the lease as [`record_success`] does — an instance whose lease
+/// another worker holds now is left alone, one that got new deliveries meanwhile stays due.
+///
+/// The delivery worker records what its sends acknowledge in groups, one statement (PostgreSQL,
+/// [`RecordSentPg`]) or one transaction (SQLite) for as many as were acknowledged while the
+/// previous group was written: a fan-out to 10,000 instances with one delivery each made
+/// 10,000 writes, one after each send.
+pub async fn record_sent(
     conn: &mut DbConn,
-    delivery_id: i64,
-    instance_id: i64,
+    sent: &[i64],
+    finished: &[i64],
     owner: &str,
     now: chrono::NaiveDateTime,
 ) -> DbResult<()> {
+    if sent.is_empty() && finished.is_empty() {
+        return Ok(());
+    }
     match conn {
         DbConn::Sqlite(c) => {
-            let owner = owner.to_string();
+            let (sent, finished, owner) = (sent.to_vec(), finished.to_vec(), owner.to_string());
             c.spawn_blocking(move |inner| {
-                diesel::RunQueryDsl::execute(diesel::delete(delivery::table.find(delivery_id)), inner)?;
-                diesel::RunQueryDsl::execute(success_update!(instance_id, &owner, now), inner)
+                inner.immediate_transaction(|inner| {
+                    diesel::RunQueryDsl::execute(
+                        diesel::delete(delivery::table.filter(delivery::id.eq_any(&sent))),
+                        inner,
+                    )?;
+                    // Correlated: in the same transaction the deleted rows are gone already.
+                    let has_work = diesel::dsl::exists(
+                        delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)),
+                    );
+                    diesel::RunQueryDsl::execute(success_update!(has_work, finished, &owner, now), inner)
+                })
             })
             .await?;
         }
         DbConn::Pg(c) => {
-            FinishPg { delivery_id, instance_id, owner, now, idle: idle() }.execute(c).await?;
+            RecordSentPg { sent, finished, owner, now, idle: idle() }.execute(c).await?;
         }
     }
     Ok(())
 }
 
-/// [`finish`] on PostgreSQL: `success_update!` written out with the delete in a `WITH`, whose
-/// row the update's `EXISTS` would still see, so it leaves that row out. A query type of its
+/// [`record_sent`] on PostgreSQL in one statement: the delete in a `WITH`, whose rows the
+/// update's `EXISTS` would still see (one snapshot), so it leaves them out. A query type of its
 /// own with a fixed [`QueryId`](diesel::query_builder::QueryId), so that diesel prepares it
 /// once per connection (a `sql_query` is parsed and planned on every call).
-struct FinishPg<'a> {
-    delivery_id: i64,
-    instance_id: i64,
+struct RecordSentPg<'a> {
+    sent: &'a [i64],
+    finished: &'a [i64],
     owner: &'a str,
     now: chrono::NaiveDateTime,
     idle: chrono::NaiveDateTime,
 }
 
-impl diesel::query_builder::QueryId for FinishPg<'_> {
-    type QueryId = FinishPg<'static>;
+impl diesel::query_builder::QueryId for RecordSentPg<'_> {
+    type QueryId = RecordSentPg<'static>;
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FinishPg<'_> {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordSentPg<'_> {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
-        use diesel::sql_types::{BigInt, Text, Timestamp};
-        out.push_sql("WITH gone AS (DELETE FROM delivery WHERE id = ");
-        out.push_bind_param::<BigInt, _>(&self.delivery_id)?;
-        out.push_sql(") UPDATE delivery_target SET fail_count = 0, first_failure_at = NULL, last_success_at = ");
+        use diesel::sql_types::{Array, BigInt, Text, Timestamp};
+        out.push_sql("WITH gone AS (DELETE FROM delivery WHERE id = ANY(");
+        out.push_bind_param::<Array<BigInt>, _>(&self.sent)?;
+        out.push_sql(")) UPDATE delivery_target SET fail_count = 0, first_failure_at = NULL, last_success_at = ");
         out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(", next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM delivery WHERE instance_id = ");
-        out.push_bind_param::<BigInt, _>(&self.instance_id)?;
-        out.push_sql(" AND id <> ");
-        out.push_bind_param::<BigInt, _>(&self.delivery_id)?;
-        out.push_sql(") THEN ");
+        out.push_sql(
+            ", next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM delivery d \
+             WHERE d.instance_id = delivery_target.instance_id AND d.id <> ALL(",
+        );
+        out.push_bind_param::<Array<BigInt>, _>(&self.sent)?;
+        out.push_sql(")) THEN ");
         out.push_bind_param::<Timestamp, _>(&self.now)?;
         out.push_sql(" ELSE ");
         out.push_bind_param::<Timestamp, _>(&self.idle)?;
-        out.push_sql(" END, lease_owner = NULL, lease_until = NULL WHERE instance_id = ");
-        out.push_bind_param::<BigInt, _>(&self.instance_id)?;
-        out.push_sql(" AND lease_owner = ");
+        out.push_sql(" END, lease_owner = NULL, lease_until = NULL WHERE instance_id = ANY(");
+        out.push_bind_param::<Array<BigInt>, _>(&self.finished)?;
+        out.push_sql(") AND lease_owner = ");
         out.push_bind_param::<Text, _>(&self.owner)?;
         Ok(())
     }
