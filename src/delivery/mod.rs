@@ -105,10 +105,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                         let recorder = recorder.clone();
                         let instance = claim.instance;
                         running.spawn(async move {
-                            let mut acks = recorder.acks();
-                            let sent = send_to_instance(&state, &keys, &mut acks, claim, &owner).await;
-                            // What was acknowledged is written before the instance is released.
-                            if let Err(e) = sent.and(acks.written().await) {
+                            if let Err(e) = send_to_instance(&state, &keys, &recorder, claim, &owner).await {
                                 tracing::warn!(instance, error = %e, "delivery batch failed");
                                 let _ = release(&state.pool, instance, &owner).await;
                             }
@@ -166,37 +163,17 @@ impl Recorder {
         (Recorder(tx), task)
     }
 
-    /// A list of acknowledgements for one instance's sends.
-    fn acks(&self) -> Acks {
-        Acks { recorder: self.clone(), waiting: Vec::new() }
-    }
-}
-
-/// One instance's sent deliveries, queued for the [`Recorder`] and not yet known to be written.
-struct Acks {
-    recorder: Recorder,
-    waiting: Vec<oneshot::Receiver<Result<(), String>>>,
-}
-
-impl Acks {
-    /// Queues a sent delivery for recording.
-    fn push(&mut self, delivery: i64, finished: Option<i64>) {
+    /// Records a sent delivery (with the instance, when it was the last one waiting for it)
+    /// and returns once it is written.
+    async fn record(&self, delivery: i64, finished: Option<i64>) -> anyhow::Result<()> {
         let (recorded, answer) = oneshot::channel();
-        // When the recorder is gone `recorded` is dropped with the message: `written` says so.
-        let _ = self.recorder.0.send(Ack { delivery, finished, recorded });
-        self.waiting.push(answer);
-    }
-
-    /// Waits until everything pushed so far is written.
-    async fn written(&mut self) -> anyhow::Result<()> {
-        for answer in self.waiting.drain(..) {
-            match answer.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => anyhow::bail!("recording sent deliveries: {e}"),
-                Err(_) => anyhow::bail!("the delivery recorder stopped"),
-            }
+        // When the recorder is gone `recorded` is dropped with the message, and `answer` says so.
+        let _ = self.0.send(Ack { delivery, finished, recorded });
+        match answer.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => anyhow::bail!("recording sent deliveries: {e}"),
+            Err(_) => anyhow::bail!("the delivery recorder stopped"),
         }
-        Ok(())
     }
 }
 
@@ -270,13 +247,13 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Sends a claimed instance's deliveries in order until none are left or one fails: first
-/// those read in the claim, then batches read as it goes. Each acknowledged delivery goes to
-/// the [`Recorder`]; a batch's are written before the next batch is read (else it would read
-/// them again) and before the instance is given up.
+/// those read in the claim, then batches read as it goes. Each acknowledged delivery is
+/// written (by the [`Recorder`]) before the next is sent, so that a crash repeats at most one
+/// send per instance.
 async fn send_to_instance(
     state: &AppState,
     keys: &SigningKeys,
-    acks: &mut Acks,
+    recorder: &Recorder,
     claim: queue::Claimed,
     owner: &str,
 ) -> anyhow::Result<()> {
@@ -318,18 +295,16 @@ async fn send_to_instance(
                     tracing::info!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, status, "inbox refused the activity; dropped");
                 }
                 Outcome::Retry { reason, retry_after } => {
-                    acks.written().await?;
                     return fail(state, instance, owner, &item, &reason, retry_after).await;
                 }
             }
             // Nothing more was waiting after the last: recording it releases the instance
             // (anything added since keeps it due).
             let finished = (last_batch && i + 1 == count).then_some(instance);
-            acks.push(item.delivery.id, finished);
-        }
-        acks.written().await?;
-        if last_batch {
-            return Ok(());
+            recorder.record(item.delivery.id, finished).await?;
+            if finished.is_some() {
+                return Ok(());
+            }
         }
     }
 }
