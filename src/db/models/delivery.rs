@@ -500,46 +500,22 @@ pub async fn count_unfanned(conn: &mut DbConn) -> DbResult<i64> {
         .map_err(Into::into)
 }
 
-/// Resets the failure state of these instances (`eq_any`) and releases their leases, where
-/// `owner` holds them. The next attempt is now when `$has_work` (deliveries arrived meanwhile;
-/// then the instance is claimed again), else never until new ones come.
-macro_rules! success_update {
-    ($has_work:expr, $instances:expr, $owner:expr, $now:expr) => {{
-        let next = diesel::dsl::case_when($has_work, $now.into_sql::<diesel::sql_types::Timestamp>())
-            .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
-        diesel::update(
-            delivery_target::table
-                .filter(delivery_target::instance_id.eq_any($instances))
-                .filter(delivery_target::lease_owner.eq($owner)),
-        )
-        .set((
-            delivery_target::fail_count.eq(0),
-            delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
-            delivery_target::last_success_at.eq($now),
-            delivery_target::next_attempt_at.eq(next),
-            delivery_target::lease_owner.eq(None::<String>),
-            delivery_target::lease_until.eq(None::<chrono::NaiveDateTime>),
-        ))
-    }};
-}
-
 /// After a batch went through: reset the failure state and release the lease, in one statement
-/// (a worker whose lease was taken over changes nothing).
+/// (a worker whose lease was taken over changes nothing): [`record_sent`] with nothing sent.
 pub async fn record_success(
     conn: &mut DbConn,
     instance_id: i64,
     owner: &str,
     now: chrono::NaiveDateTime,
 ) -> DbResult<()> {
-    let has_work = diesel::dsl::exists(delivery::table.filter(delivery::instance_id.eq(instance_id)));
-    dispatch!(conn, c => success_update!(has_work, vec![instance_id], owner, now).execute(c).await)?;
-    Ok(())
+    record_sent(conn, &[], &[instance_id], owner, now).await
 }
 
 /// Deliveries that their inboxes acknowledged (or refused for good), recorded together: deletes
 /// `sent`, and for `finished` (instances whose last waiting delivery is among them) resets the
-/// failure state and releases the lease as [`record_success`] does — an instance whose lease
-/// another worker holds now is left alone, one that got new deliveries meanwhile stays due.
+/// failure state and releases the lease — an instance whose lease another worker holds now is
+/// left alone; one that got new deliveries meanwhile stays due (else it is idle until new
+/// ones come).
 ///
 /// The delivery worker records what its sends acknowledge in groups, one statement (PostgreSQL,
 /// [`RecordSentPg`]) or one transaction (SQLite) for as many as were acknowledged while the
@@ -568,7 +544,22 @@ pub async fn record_sent(
                     let has_work = diesel::dsl::exists(
                         delivery::table.filter(delivery::instance_id.eq(delivery_target::instance_id)),
                     );
-                    diesel::RunQueryDsl::execute(success_update!(has_work, finished, &owner, now), inner)
+                    let next = diesel::dsl::case_when(has_work, now.into_sql::<diesel::sql_types::Timestamp>())
+                        .otherwise(idle().into_sql::<diesel::sql_types::Timestamp>());
+                    let released = diesel::update(
+                        delivery_target::table
+                            .filter(delivery_target::instance_id.eq_any(&finished))
+                            .filter(delivery_target::lease_owner.eq(&owner)),
+                    )
+                    .set((
+                        delivery_target::fail_count.eq(0),
+                        delivery_target::first_failure_at.eq(None::<chrono::NaiveDateTime>),
+                        delivery_target::last_success_at.eq(now),
+                        delivery_target::next_attempt_at.eq(next),
+                        delivery_target::lease_owner.eq(None::<String>),
+                        delivery_target::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    ));
+                    diesel::RunQueryDsl::execute(released, inner)
                 })
             })
             .await?;
