@@ -84,6 +84,10 @@ pub fn open_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
     Ok(conn)
 }
 
+/// How the delivery queue's PostgreSQL connections ([`DbPool::for_queue`]) are set up; the
+/// name shows them apart in `pg_stat_activity`.
+pub const QUEUE_SESSION: &str = "SET synchronous_commit = off; SET application_name = 'buurt delivery queue'";
+
 /// A pool of connections to one database.
 #[derive(Clone)]
 pub enum DbPool {
@@ -157,6 +161,39 @@ impl DbPool {
                 });
                 let manager = AsyncDieselConnectionManager::new_with_config(sqlite_path(url), config);
                 Ok(DbPool::Sqlite(build(manager, size)?, WriteGate::default()))
+            }
+        }
+    }
+
+    /// A pool for the delivery queue's own bookkeeping (claims, leases, sent deliveries), whose
+    /// writes may be lost in a crash of the database server without harm: a lost write only
+    /// means that a delivery is sent again, which a crash of this process allows anyway.
+    ///
+    /// On PostgreSQL a pool of its own, of `size` connections that commit without waiting for
+    /// the write-ahead log to reach the disk (`synchronous_commit = off`; the server still
+    /// writes it within a fraction of a second, and a crash loses only the last commits, never
+    /// consistency). A fan-out commits thousands of times: each would otherwise wait for a
+    /// flush. The delivery worker's connections are also no longer taken from the pool that
+    /// serves requests. On SQLite it is this pool: its writes must queue at the same gate, and
+    /// SQLite's commits do not wait for the disk anyway (`synchronous = NORMAL` in WAL mode).
+    pub fn for_queue(&self, url: &str, size: usize) -> DbResult<DbPool> {
+        match self {
+            DbPool::Sqlite(..) => Ok(self.clone()),
+            DbPool::Pg(_) => {
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                config.custom_setup = Box::new(|url| {
+                    let url = url.to_string();
+                    async move {
+                        let mut conn = AsyncPgConnection::establish(&url).await?;
+                        diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, QUEUE_SESSION)
+                            .await
+                            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                        Ok(conn)
+                    }
+                    .boxed()
+                });
+                Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new_with_config(url, config), size)?))
             }
         }
     }

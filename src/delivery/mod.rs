@@ -41,6 +41,9 @@ const CLAIM_BATCH: usize = 8;
 const SWEEP: Duration = Duration::from_secs(30);
 /// At most this many acknowledged deliveries are recorded in one write.
 const RECORD_GROUP: usize = 256;
+/// Connections of the queue's own pool on PostgreSQL ([`DbPool::for_queue`]): the recorder,
+/// the claims, and the few sends that read or fail at the same moment.
+const QUEUE_POOL: usize = 4;
 /// A fan-out adding at least this many deliveries refreshes the queue's planner statistics
 /// (PostgreSQL; see [`queue::analyze`]).
 const ANALYZE_AFTER: usize = 1_000;
@@ -73,8 +76,12 @@ enum Outcome {
 /// each time a send finishes.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let owner = format!("{}-{}", std::process::id(), crate::domain::accounts::random_token(6));
-    let keys = SigningKeys::default();
-    let (recorder, recording) = Recorder::start(state.pool.clone(), owner.clone());
+    let queue = state.pool.for_queue(&state.settings.database.url, QUEUE_POOL).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "no pool of its own for the delivery queue; it shares the main one");
+        state.pool.clone()
+    });
+    let (recorder, recording) = Recorder::start(queue.clone(), owner.clone());
+    let worker = Arc::new(Worker { state: state.clone(), queue, keys: SigningKeys::default(), recorder, owner });
     let mut running: JoinSet<()> = JoinSet::new();
     let mut fan_out_due = true;
     let mut swept = tokio::time::Instant::now();
@@ -91,23 +98,22 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if swept.elapsed() > SWEEP {
             swept = tokio::time::Instant::now();
-            if let Err(e) = wake_stranded(&state.pool).await {
+            if let Err(e) = wake_stranded(&worker.queue).await {
                 tracing::warn!(error = %e, "looking for stranded deliveries failed");
             }
         }
         while running.try_join_next().is_some() {}
         let free = parallel.saturating_sub(running.len());
         if free >= CLAIM_BATCH.min(parallel) || running.is_empty() {
-            match claim(&state.pool, &owner, free as i64).await {
+            match claim(&worker.queue, &worker.owner, free as i64).await {
                 Ok(claimed) => {
                     for claim in claimed {
-                        let (state, owner, keys) = (state.clone(), owner.clone(), keys.clone());
-                        let recorder = recorder.clone();
+                        let worker = worker.clone();
                         let instance = claim.instance;
                         running.spawn(async move {
-                            if let Err(e) = send_to_instance(&state, &keys, &recorder, claim, &owner).await {
+                            if let Err(e) = send_to_instance(&worker, claim).await {
                                 tracing::warn!(instance, error = %e, "delivery batch failed");
-                                let _ = release(&state.pool, instance, &owner).await;
+                                let _ = release(&worker.queue, instance, &worker.owner).await;
                             }
                         });
                     }
@@ -124,8 +130,19 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     }
     // Sends in flight finish; anything not acknowledged stays queued for the next start.
     while running.join_next().await.is_some() {}
-    drop(recorder);
+    drop(worker);
     let _ = recording.await;
+}
+
+/// What the sends of one worker share.
+struct Worker {
+    state: AppState,
+    /// For the queue's reads and writes ([`DbPool::for_queue`]).
+    queue: DbPool,
+    keys: SigningKeys,
+    recorder: Recorder,
+    /// Names this worker's leases.
+    owner: String,
 }
 
 /// A sent delivery to record, and who waits for it to be recorded.
@@ -138,8 +155,7 @@ struct Ack {
 
 /// Records acknowledged deliveries for the worker's sends, in groups: everything acknowledged
 /// while one group is written goes into the next (group commit). Nothing waits for a timer: a
-/// lone acknowledgement is written at once.
-#[derive(Clone)]
+/// lone acknowledgement is written at once. It stops when the worker is dropped.
 struct Recorder(mpsc::UnboundedSender<Ack>);
 
 impl Recorder {
@@ -250,13 +266,8 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
 /// those read in the claim, then batches read as it goes. Each acknowledged delivery is
 /// written (by the [`Recorder`]) before the next is sent, so that a crash repeats at most one
 /// send per instance.
-async fn send_to_instance(
-    state: &AppState,
-    keys: &SigningKeys,
-    recorder: &Recorder,
-    claim: queue::Claimed,
-    owner: &str,
-) -> anyhow::Result<()> {
+async fn send_to_instance(worker: &Worker, claim: queue::Claimed) -> anyhow::Result<()> {
+    let Worker { state, queue: pool, keys, recorder, owner } = worker;
     let instance = claim.instance;
     let mut first = (!claim.first.is_empty() || claim.complete).then_some((claim.first, claim.complete));
     let mut renewed = tokio::time::Instant::now();
@@ -264,14 +275,14 @@ async fn send_to_instance(
         let (pending, last_batch) = match first.take() {
             Some(read_in_claim) => read_in_claim,
             None => {
-                let mut conn = state.pool.get().await?;
+                let mut conn = pool.get().await?;
                 let pending = queue::pending_for(&mut conn, instance, BATCH).await?;
                 let last = (pending.len() as i64) < BATCH;
                 (pending, last)
             }
         };
         if pending.is_empty() {
-            let mut conn = state.pool.write().await?;
+            let mut conn = pool.write().await?;
             queue::record_success(&mut conn, instance, owner, now()).await?;
             return Ok(());
         }
@@ -279,7 +290,7 @@ async fn send_to_instance(
         for (i, item) in pending.into_iter().enumerate() {
             // A send can take up to the request timeout: renew the lease in time.
             if renewed.elapsed() > Duration::from_secs(5) {
-                let mut conn = state.pool.write().await?;
+                let mut conn = pool.write().await?;
                 if !queue::renew_lease(&mut conn, instance, owner, now() + LEASE).await? {
                     tracing::warn!(instance, "lease lost; another worker continues");
                     return Ok(());
@@ -295,7 +306,7 @@ async fn send_to_instance(
                     tracing::info!(inbox = %item.delivery.inbox_url, activity = %item.activity_ap_id, status, "inbox refused the activity; dropped");
                 }
                 Outcome::Retry { reason, retry_after } => {
-                    return fail(state, instance, owner, &item, &reason, retry_after).await;
+                    return fail(worker, instance, &item, &reason, retry_after).await;
                 }
             }
             // Nothing more was waiting after the last: recording it releases the instance
@@ -312,14 +323,14 @@ async fn send_to_instance(
 /// Records a failure: back off (or wait as long as the peer asked), or give the instance up
 /// as dead when it has failed for days without a success.
 async fn fail(
-    state: &AppState,
+    worker: &Worker,
     instance: i64,
-    owner: &str,
     item: &PendingDelivery,
     reason: &str,
     retry_after: Option<Duration>,
 ) -> anyhow::Result<()> {
-    let mut conn = state.pool.write().await?;
+    let owner = &worker.owner;
+    let mut conn = worker.queue.write().await?;
     let Some(target) = queue::target(&mut conn, instance).await? else {
         return Ok(());
     };
@@ -328,7 +339,7 @@ async fn fail(
         && target.last_success_at.is_none_or(|s| t - s > DEAD_AFTER)
     {
         let dropped = queue::mark_dead(&mut conn, instance).await?;
-        state.live_instances.invalidate(&instance);
+        worker.state.live_instances.invalidate(&instance);
         queue::release(&mut conn, instance, owner).await?;
         tracing::warn!(instance, inbox = %item.delivery.inbox_url, dropped, "instance failing for 72 hours: marked dead, pending deliveries dropped");
         return Ok(());
@@ -343,7 +354,6 @@ async fn fail(
 /// The key ids and private keys of the local actors that deliveries are signed for, kept while
 /// the worker runs (an actor's key pair never changes once made): a post to followers on
 /// thousands of instances reads its author's key once, not once per instance.
-#[derive(Clone)]
 struct SigningKeys(moka::sync::Cache<ActorId, Arc<(String, String)>>);
 
 impl Default for SigningKeys {

@@ -84,3 +84,44 @@ async fn an_idle_delivery_worker_keeps_its_database_connection(b: Backend) {
     assert_eq!(marker_rows(pool).await.unwrap(), 0, "still the first connection");
     app.stop().await;
 }
+
+both!(the_delivery_queue_has_connections_of_its_own_on_postgresql);
+
+/// The delivery queue's pool: on PostgreSQL connections of its own whose commits do not wait
+/// for the disk, while the pool that serves requests still waits; on SQLite the same pool, whose
+/// writers queue at the same gate as everyone else's.
+async fn the_delivery_queue_has_connections_of_its_own_on_postgresql(b: Backend) {
+    let db = TestDb::new(b).await;
+    let pool = DbPool::new(&db.url, 2).unwrap();
+    let queue = pool.for_queue(&db.url, 2).unwrap();
+    match b {
+        Backend::Postgres => {
+            assert_eq!(setting(&pool, "synchronous_commit").await, "on");
+            assert_eq!(setting(&queue, "synchronous_commit").await, "off");
+            assert_eq!(setting(&queue, "application_name").await, "buurt delivery queue");
+            queue.close();
+        }
+        Backend::Sqlite => {
+            let tx = pool.begin().await.unwrap();
+            let writer = tokio::spawn(async move { queue.write().await.map(drop) });
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            assert!(!writer.is_finished(), "a queue writer waits for the open transaction");
+            tx.commit().await.unwrap();
+            writer.await.unwrap().unwrap();
+        }
+    }
+    pool.close();
+}
+
+/// A PostgreSQL setting as the pool's connection sees it.
+pub async fn setting(pool: &DbPool, name: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let query = diesel::sql_query("SELECT current_setting($1) AS value").bind::<diesel::sql_types::Text, _>(name);
+    let DbConn::Pg(c) = &mut pool.get().await.unwrap() else { panic!("a PostgreSQL pool") };
+    let row: Setting = diesel_async::RunQueryDsl::get_result(query, &mut ***c).await.unwrap();
+    row.value
+}

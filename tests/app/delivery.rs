@@ -148,6 +148,23 @@ async fn retry_after_is_honoured_and_dead_instances_come_back(b: Backend) {
     let last = fake.script.lock().unwrap().received.last().map(|(_, v)| v.clone()).unwrap();
     assert_eq!(last["type"], "Create");
     assert_eq!(last["object"]["content"], "<p>Weer terug</p>");
+
+    // On PostgreSQL the worker kept the queue on connections of its own (`DbPool::for_queue`).
+    if b == Backend::Postgres {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let query = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = 'buurt delivery queue'",
+        );
+        let mut conn = alpha.state.pool.get().await.unwrap();
+        let count: Count =
+            buurt::dispatch!(&mut conn, c => diesel_async::RunQueryDsl::get_result(query, c).await).unwrap();
+        assert!(count.n >= 1, "no connection of the delivery queue's pool");
+    }
 }
 
 both!(old_rows_are_pruned_but_pending_deliveries_stay);
@@ -247,19 +264,20 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     async fn due(conn: &mut buurt::db::DbConn, id: i64) -> bool {
         queue::target(conn, id).await.unwrap().unwrap().next_attempt_at <= buurt::db::now()
     }
-    async fn claimed(conn: &mut buurt::db::DbConn) -> Vec<i64> {
+    let claimed = async || -> Vec<i64> {
         let t = buurt::db::now();
-        queue::claim_targets(conn, "test", t, t + chrono::TimeDelta::seconds(20), 10).await.unwrap()
-    }
+        let claimed = queue::claim(&pool, "test", t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap();
+        claimed.into_iter().map(|c| c.instance).collect()
+    };
 
     queued.enqueue(&mut conn).await;
     assert!(due(&mut conn, instance.id).await);
-    assert_eq!(claimed(&mut conn).await, vec![instance.id]);
+    assert_eq!(claimed().await, vec![instance.id]);
     // A success with a delivery still waiting keeps the instance due.
     queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
     assert!(due(&mut conn, instance.id).await);
     // With nothing waiting it is idle and not claimed.
-    assert_eq!(claimed(&mut conn).await, vec![instance.id]);
+    assert_eq!(claimed().await, vec![instance.id]);
     // A worker whose lease was taken over records nothing and releases nothing.
     queue::record_success(&mut conn, instance.id, "someone else", buurt::db::now()).await.unwrap();
     let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
@@ -269,7 +287,7 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     }
     queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
     assert!(!due(&mut conn, instance.id).await);
-    assert!(claimed(&mut conn).await.is_empty());
+    assert!(claimed().await.is_empty());
     // New work wakes it.
     queued.enqueue(&mut conn).await;
     assert!(due(&mut conn, instance.id).await);
@@ -284,9 +302,9 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
         .await)
         .unwrap();
     }
-    assert!(claimed(&mut conn).await.is_empty());
+    assert!(claimed().await.is_empty());
     assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 1);
-    assert_eq!(claimed(&mut conn).await, vec![instance.id]);
+    assert_eq!(claimed().await, vec![instance.id]);
     assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 0);
     drop(conn);
     pool.close();

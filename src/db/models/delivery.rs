@@ -319,45 +319,37 @@ macro_rules! lease_targets {
     };
 }
 
-/// Claims up to `limit` instances that are due, by setting a lease. On PostgreSQL one
-/// statement: the candidate rows are locked with SKIP LOCKED in a subquery of the update, so
-/// processes never claim the same instance (it was a transaction of four trips to the server,
-/// each committed claim a WAL flush either way). On SQLite, run it in a `BEGIN IMMEDIATE`
-/// transaction.
-pub async fn claim_targets(
-    conn: &mut DbConn,
-    owner: &str,
-    now: chrono::NaiveDateTime,
-    lease_until: chrono::NaiveDateTime,
-    limit: i64,
-) -> DbResult<Vec<i64>> {
-    match conn {
-        crate::db::DbConn::Pg(c) => {
-            let c: &mut diesel_async::AsyncPgConnection = c;
-            Ok(ClaimPg { owner, now, lease_until, limit, active: TargetState::Active.as_str() }.load(c).await?)
-        }
-        crate::db::DbConn::Sqlite(c) => {
-            let c: &mut crate::db::pool::SqliteConn = c;
-            let ids: Vec<i64> = due_targets!(now, limit).load(c).await?;
-            if !ids.is_empty() {
-                lease_targets!(ids.clone(), owner, lease_until).execute(c).await?;
-            }
-            Ok(ids)
-        }
-    }
-}
-
-/// [`claim_targets`] on PostgreSQL: [`due_targets!`] and [`lease_targets!`] written out as one
-/// statement (diesel does not take a locking subquery as an update's filter). Its own query
-/// type with a fixed [`QueryId`](diesel::query_builder::QueryId), so that diesel prepares it once
-/// per connection.
+/// [`claim`] on PostgreSQL, in one statement ([`due_targets!`], [`lease_targets!`] and
+/// [`pending_of!`] written out, as diesel does not take a locking subquery as an update's
+/// filter, nor an update as a subquery): the due, unleased instances are locked with
+/// SKIP LOCKED in a subquery of the update that leases them, so processes never claim the same
+/// instance, and each claimed instance's first deliveries are read in the same statement (a
+/// lateral join on the update's `RETURNING`). It was a transaction of four trips to the server
+/// and then a read. A query type of its own with a fixed
+/// [`QueryId`](diesel::query_builder::QueryId), so that diesel prepares it once per connection.
 struct ClaimPg<'a> {
     owner: &'a str,
     now: chrono::NaiveDateTime,
     lease_until: chrono::NaiveDateTime,
     limit: i64,
+    per_instance: i64,
     active: &'static str,
 }
+
+/// A row of [`ClaimPg`]: a claimed instance, and one of its deliveries (the delivery's id,
+/// activity, inbox, attempts and time made, then the activity's id, actor and payload), or
+/// nothing when none waits.
+type ClaimRowPg = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i32>,
+    Option<chrono::NaiveDateTime>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
 
 impl diesel::query_builder::QueryId for ClaimPg<'_> {
     type QueryId = ClaimPg<'static>;
@@ -365,13 +357,23 @@ impl diesel::query_builder::QueryId for ClaimPg<'_> {
 }
 
 impl diesel::query_builder::Query for ClaimPg<'_> {
-    type SqlType = diesel::sql_types::BigInt;
+    type SqlType = (
+        diesel::sql_types::BigInt,
+        diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+        diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+        diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        diesel::sql_types::Nullable<diesel::sql_types::Integer>,
+        diesel::sql_types::Nullable<diesel::sql_types::Timestamp>,
+        diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+        diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    );
 }
 
 impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ClaimPg<'_> {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Text, Timestamp};
-        out.push_sql("UPDATE delivery_target SET lease_owner = ");
+        out.push_sql("WITH claimed AS (UPDATE delivery_target SET lease_owner = ");
         out.push_bind_param::<Text, _>(&self.owner)?;
         out.push_sql(", lease_until = ");
         out.push_bind_param::<Timestamp, _>(&self.lease_until)?;
@@ -383,9 +385,40 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ClaimPg<'_> {
         out.push_bind_param::<Timestamp, _>(&self.now)?;
         out.push_sql(") ORDER BY next_attempt_at LIMIT ");
         out.push_bind_param::<BigInt, _>(&self.limit)?;
-        out.push_sql(" FOR UPDATE SKIP LOCKED) RETURNING instance_id");
+        out.push_sql(
+            " FOR UPDATE SKIP LOCKED) RETURNING instance_id) \
+             SELECT c.instance_id, p.id, p.activity_id, p.inbox_url, p.attempts, p.created_at, \
+             p.ap_id, p.actor_id, p.payload FROM claimed c LEFT JOIN LATERAL (\
+             SELECT d.id, d.activity_id, d.inbox_url, d.attempts, d.created_at, a.ap_id, a.actor_id, a.payload \
+             FROM delivery d JOIN outbox_activity a ON a.id = d.activity_id \
+             WHERE d.instance_id = c.instance_id ORDER BY d.id LIMIT ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.per_instance)?;
+        out.push_sql(") p ON true ORDER BY c.instance_id, p.id");
         Ok(())
     }
+}
+
+/// Groups [`ClaimPg`]'s rows (ordered by instance) by instance: up to `per_instance` deliveries
+/// each, complete when fewer came back.
+fn claimed_pg(rows: Vec<ClaimRowPg>, per_instance: i64) -> Vec<Claimed> {
+    let mut out: Vec<Claimed> = Vec::new();
+    for (instance, id, activity_id, inbox_url, attempts, created_at, ap_id, actor_id, payload) in rows {
+        if out.last().is_none_or(|c| c.instance != instance) {
+            out.push(Claimed { instance, first: Vec::new(), complete: true });
+        }
+        let Some(claim) = out.last_mut() else { continue };
+        // All or none are there (a left join on an inner one).
+        if let (Some(id), Some(activity_id), Some(inbox_url), Some(attempts), Some(created_at)) =
+            (id, activity_id, inbox_url, attempts, created_at)
+            && let (Some(activity_ap_id), Some(actor_id), Some(payload)) = (ap_id, actor_id, payload)
+        {
+            let delivery = Delivery { id, activity_id, instance_id: instance, inbox_url, attempts, created_at };
+            claim.first.push(PendingDelivery { delivery, activity_ap_id, actor_id: ActorId(actor_id), payload });
+        }
+        claim.complete = (claim.first.len() as i64) < per_instance;
+    }
+    out
 }
 
 /// An instance claimed for sending, with the first of its deliveries, read in the claim.
@@ -418,11 +451,12 @@ fn claimed(instances: Vec<i64>, rows: Vec<PendingRow>, limit: i64) -> Vec<Claime
         .collect()
 }
 
-/// [`claim_targets`] (committed on its own), and the claimed instances' first deliveries
-/// (up to `per_instance` each on average) read in the same trip: a delivery worker sending to
-/// thousands of instances with one delivery each reads nothing more before sending. On SQLite
-/// the transaction runs in one call, behind the write gate: the delivery worker claims after
-/// every few sends, and SQLite's write lock is the one thing all its writes wait for.
+/// Claims up to `limit` due instances by setting a lease, and reads their first deliveries
+/// in the same trip (up to `per_instance` each on average on SQLite, each on PostgreSQL): a
+/// delivery worker sending to thousands of instances with one delivery each reads nothing
+/// more before sending. On PostgreSQL one statement ([`ClaimPg`]); on SQLite a transaction in
+/// one call, behind the write gate: the delivery worker claims after every few sends, and
+/// SQLite's write lock is the one thing all its writes wait for.
 pub async fn claim(
     pool: &crate::db::DbPool,
     owner: &str,
@@ -454,14 +488,12 @@ pub async fn claim(
             .map_err(Into::into);
     }
     let mut conn = pool.get().await?;
-    let ids = claim_targets(&mut conn, owner, now, lease_until, limit).await?;
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    // Read after the claim's statement: the rows are leased to us, and no lock is held.
-    let rows_limit = ids.len() as i64 * per_instance;
-    let rows: Vec<PendingRow> = dispatch!(&mut conn, c => pending_of!(ids.clone(), rows_limit).load(c).await)?;
-    Ok(claimed(ids, rows, rows_limit))
+    let DbConn::Pg(c) = &mut conn else {
+        return Err(crate::db::DbError::Pool("a PostgreSQL pool gave another connection".into()));
+    };
+    let c: &mut diesel_async::AsyncPgConnection = c;
+    let claim = ClaimPg { owner, now, lease_until, limit, per_instance, active: TargetState::Active.as_str() };
+    Ok(claimed_pg(claim.load(c).await?, per_instance))
 }
 
 /// Extends a lease this worker holds; false when it was lost (expired and taken).
