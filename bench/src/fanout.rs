@@ -26,6 +26,11 @@ pub struct FanoutResult {
     pub seed: Duration,
     /// The same deliveries with nothing but signing and sending (see [`delivery_floor`]).
     pub bare: Duration,
+    /// The same deliveries signed beforehand, then only sent (see [`send_only`]): the wall time,
+    /// and the CPU time that sending and receiving them took in this process.
+    pub send_only: Duration,
+    pub send_cpu: Duration,
+    pub cores: usize,
 }
 
 impl FanoutResult {
@@ -33,10 +38,17 @@ impl FanoutResult {
         Duration::from_secs_f64(self.instances as f64 / self.signs_per_sec)
     }
 
+    /// The least time any sender could take on this machine: every signature's CPU time (the
+    /// floor on all cores) plus the CPU time of the sends and their reception alone, spread
+    /// over all cores.
+    pub fn lowest(&self) -> Duration {
+        self.floor() + self.send_cpu / self.cores.max(1) as u32
+    }
+
     pub fn row(&self) -> String {
         let ratio = self.elapsed.as_secs_f64() / self.floor().as_secs_f64();
         format!(
-            "| {} | {} | {:.2} s | {:.1} s | {:.0}/s | {:.2} s | {:.2}× {} | {:.2} s | {:.2}× | {} | {} |",
+            "| {} | {} | {:.2} s | {:.1} s | {:.0}/s | {:.2} s | {:.2}× {} | {:.2} s ({:.1} s CPU) | {:.2} s = {:.2}× | {:.2} s | {:.2}× | {} | {} |",
             self.backend.label(),
             self.instances,
             self.elapsed.as_secs_f64(),
@@ -45,6 +57,10 @@ impl FanoutResult {
             self.floor().as_secs_f64(),
             ratio,
             if ratio <= 1.5 { "✅" } else { "❌" },
+            self.send_only.as_secs_f64(),
+            self.send_cpu.as_secs_f64(),
+            self.lowest().as_secs_f64(),
+            self.lowest().as_secs_f64() / self.floor().as_secs_f64(),
             self.bare.as_secs_f64(),
             self.elapsed.as_secs_f64() / self.bare.as_secs_f64(),
             stats::mib(self.peak_rss_kib),
@@ -52,7 +68,7 @@ impl FanoutResult {
         )
     }
 
-    pub const HEADER: &'static str = "| backend | instances | all acknowledged | Buurt CPU time | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | sign and send only | ratio to it | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|---|---|---|";
+    pub const HEADER: &'static str = "| backend | instances | all acknowledged | Buurt CPU time | signatures/s (all cores) | signing floor | ratio (target ≤ 1.5×) | send only, signed beforehand | lowest possible: floor + send CPU / cores | sign and send only | ratio to it | peak RSS | open fds after |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 }
 
 pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Result<FanoutResult> {
@@ -82,6 +98,8 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
     tokio::time::sleep(Duration::from_secs(1)).await;
     let bare = delivery_floor(&client, &remote, &anna, instances, parallel).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
+    let (send_only, send_cpu) = send_only(&client, &remote, &anna, instances, parallel).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
 
     let rss_before = server.memory()?.rss_kib;
     let fds_before = server.open_fds()?;
@@ -105,6 +123,9 @@ pub async fn run(ctx: &Ctx, backend: Backend, instances: usize) -> anyhow::Resul
         rejected: remote.rejected(),
         seed,
         bare,
+        send_only,
+        send_cpu,
+        cores: std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
     eprintln!(
         "   {} (seeding took {:.1} s; before the post: RSS {}, {fds_before} open fds; {} deliveries refused)",
@@ -173,27 +194,8 @@ async fn delivery_floor(
                 if i >= instances {
                     return Ok::<_, anyhow::Error>(());
                 }
-                let url = url::Url::parse(&format!("http://{}:{port}/inbox", remote::host_name(i)))?;
-                let id = format!("{author}/bench-floor/{i}");
-                let body = json!({
-                    "@context": "https://www.w3.org/ns/activitystreams",
-                    "id": id,
-                    "type": "Update",
-                    "actor": *author,
-                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                    "cc": [format!("{author}/followers")],
-                    "object": {
-                        "id": format!("{id}/note"),
-                        "type": "Note",
-                        "attributedTo": *author,
-                        "content": "<p>Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!</p>",
-                        "published": "2026-11-29T10:00:00Z",
-                        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                        "cc": [format!("{author}/followers")],
-                    },
-                })
-                .to_string()
-                .into_bytes();
+                let url = url::Url::parse(&inbox_of(i, port))?;
+                let body = floor_activity(&author, "Update", i);
                 let (signing_url, private_pem, key_id) = (url.clone(), private_pem.clone(), key_id.clone());
                 let (headers, body) = tokio::task::spawn_blocking(move || {
                     buurt::apub::signatures::sign(
@@ -225,4 +227,60 @@ async fn delivery_floor(
     let elapsed = started.elapsed();
     remote.wait_for("Update", instances, Duration::from_secs(60)).await?;
     Ok(elapsed)
+}
+
+/// The sending part of [`delivery_floor`] alone: the same deliveries (as `Add`s, counted apart)
+/// signed beforehand on all cores, which is not timed, then sent `parallel` at a time through
+/// the same client to the same receiver. Returns the wall time and the CPU time this process
+/// (sender and receiver) used while sending: what any fan-out must spend beside its signatures.
+async fn send_only(
+    client: &reqwest::Client,
+    remote: &Remote,
+    author: &buurt::db::models::actor::Actor,
+    instances: usize,
+    parallel: usize,
+) -> anyhow::Result<(Duration, Duration)> {
+    let private_pem = author.private_key.clone().context("the author has no private key")?;
+    let requests: Vec<(String, String, Vec<u8>)> = (0..instances)
+        .map(|i| (inbox_of(i, remote.port), author.ap_id.clone(), floor_activity(&author.ap_id, "Add", i)))
+        .collect();
+    let signed = tokio::task::spawn_blocking(move || remote::sign_all(&private_pem, requests)).await??;
+    let cpu_before = stats::cpu_time_of(std::process::id())?;
+    let (sent, elapsed) = remote::send_all(client, Arc::new(signed), parallel.max(1)).await;
+    let cpu = stats::cpu_time_of(std::process::id())?.saturating_sub(cpu_before);
+    let failed = sent.iter().filter(|s| !s.status.is_some_and(|c| (200..300).contains(&c))).count();
+    if failed > 0 {
+        bail!("{failed} of {instances} pre-signed deliveries were not accepted");
+    }
+    remote.wait_for("Add", instances, Duration::from_secs(60)).await?;
+    Ok((elapsed, cpu))
+}
+
+/// The shared inbox of the `i`th instance.
+fn inbox_of(i: usize, port: u16) -> String {
+    format!("http://{}:{port}/inbox", remote::host_name(i))
+}
+
+/// A public activity of `kind` by `author` the size of the fan-out's `Create`.
+fn floor_activity(author: &str, kind: &str, i: usize) -> Vec<u8> {
+    let id = format!("{author}/bench-floor/{kind}/{i}");
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "type": kind,
+        "actor": author,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [format!("{author}/followers")],
+        "object": {
+            "id": format!("{id}/note"),
+            "type": "Note",
+            "attributedTo": author,
+            "content": "<p>Morgen is de buurtschoonmaak, om tien uur bij het plein. Iedereen welkom!</p>",
+            "published": "2026-11-29T10:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [format!("{author}/followers")],
+        },
+    })
+    .to_string()
+    .into_bytes()
 }
