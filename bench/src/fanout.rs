@@ -168,7 +168,7 @@ pub async fn seed_followers(server: &Server, remote: &Remote, instances: usize) 
 
 /// The delivery floor of this machine for this benchmark: the same number of deliveries made
 /// with nothing but what each one cannot do without — a signature by Buurt's signing code (on
-/// a blocking thread, as the worker signs), a new connection through Buurt's HTTP client and a
+/// a blocking thread, as the worker signs: `sign_off_thread`), a new connection through Buurt's HTTP client and a
 /// POST of a Create-sized activity to each instance's shared inbox, answered by the same
 /// receiver — `parallel` at a time, as many as Buurt sends to at once. No database, no queue.
 /// The activities are `Update`s so the receiver counts them apart from Buurt's `Create`s.
@@ -196,20 +196,14 @@ async fn delivery_floor(
                 }
                 let url = url::Url::parse(&inbox_of(i, port))?;
                 let body = floor_activity(&author, "Update", i);
-                let (signing_url, private_pem, key_id) = (url.clone(), private_pem.clone(), key_id.clone());
-                let (headers, body) = tokio::task::spawn_blocking(move || {
-                    buurt::apub::signatures::sign(
-                        &axum::http::Method::POST,
-                        &signing_url,
-                        Some(&body),
-                        Some(buurt::apub::ACTIVITY_JSON),
-                        &key_id,
-                        &private_pem,
-                        std::time::SystemTime::now(),
-                    )
-                    .map(|headers| (headers, body))
-                })
-                .await??;
+                let (headers, body) = buurt::apub::signatures::sign_off_thread(
+                    url.clone(),
+                    body,
+                    buurt::apub::ACTIVITY_JSON,
+                    key_id.to_string(),
+                    private_pem.to_string(),
+                )
+                .await?;
                 let mut request = client.post(url).header("accept", buurt::apub::ACTIVITY_JSON).body(body);
                 for (name, value) in headers {
                     request = request.header(name, value);

@@ -454,6 +454,29 @@ pub fn sign_rsa(private_key_pem: &str, message: &[u8]) -> Result<Vec<u8>, Signat
     Ok(signature)
 }
 
+/// [`sign`] of a POST on a blocking thread: a signature is a quarter of a millisecond of CPU
+/// work, too long for an async thread. Returns the headers and the body.
+///
+/// Each caller gets a thread of its own while it signs (a fan-out sending to 32 instances
+/// signs on up to 32). Limiting the signatures made at once to one per core was tried and was
+/// slower: the signatures then got a smaller share of the cores than the sending around them
+/// (BENCHMARKS.md, round 11).
+pub async fn sign_off_thread(
+    url: url::Url,
+    body: Vec<u8>,
+    content_type: &'static str,
+    key_id: String,
+    private_key_pem: String,
+) -> Result<(Vec<(&'static str, String)>, Vec<u8>), SignatureError> {
+    tokio::task::spawn_blocking(move || {
+        let headers =
+            sign(&Method::POST, &url, Some(&body), Some(content_type), &key_id, &private_key_pem, SystemTime::now())?;
+        Ok((headers, body))
+    })
+    .await
+    .map_err(|e| SignatureError::Key(format!("signing task: {e}")))?
+}
+
 /// The headers to add to an outgoing request: `Date`, `Digest` (with a body) and `Signature`.
 pub fn sign(
     method: &Method,

@@ -11,7 +11,6 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use axum::http::Method;
 use chrono::TimeDelta;
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -389,25 +388,12 @@ async fn send(state: &AppState, item: &PendingDelivery, key_id: &str, private_ke
         return Outcome::Refused(0);
     }
     let body = item.payload.clone().into_bytes();
-    let (signing_url, key_id, private_key) = (url.clone(), key_id.to_string(), private_key.to_string());
-    // RSA signing is CPU work: keep it off the async threads.
-    let signed = tokio::task::spawn_blocking(move || {
-        signatures::sign(
-            &Method::POST,
-            &signing_url,
-            Some(&body),
-            Some(crate::apub::ACTIVITY_JSON),
-            &key_id,
-            &private_key,
-            SystemTime::now(),
-        )
-        .map(|headers| (headers, body))
-    })
-    .await;
+    let signed =
+        signatures::sign_off_thread(url.clone(), body, crate::apub::ACTIVITY_JSON, key_id.into(), private_key.into())
+            .await;
     let (headers, body) = match signed {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => return Outcome::Retry { reason: format!("signing: {e}"), retry_after: None },
-        Err(e) => return Outcome::Retry { reason: format!("signing task: {e}"), retry_after: None },
+        Ok(signed) => signed,
+        Err(e) => return Outcome::Retry { reason: format!("signing: {e}"), retry_after: None },
     };
     let mut request = state.http.post(url).header("accept", crate::apub::ACTIVITY_JSON).body(body);
     for (name, value) in headers {
