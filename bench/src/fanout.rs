@@ -168,9 +168,10 @@ pub async fn seed_followers(server: &Server, remote: &Remote, instances: usize) 
 
 /// The delivery floor of this machine for this benchmark: the same number of deliveries made
 /// with nothing but what each one cannot do without — a signature by Buurt's signing code (on
-/// a blocking thread, as the worker signs: `sign_off_thread`), a new connection through Buurt's HTTP client and a
-/// POST of a Create-sized activity to each instance's shared inbox, answered by the same
-/// receiver — `parallel` at a time, as many as Buurt sends to at once. No database, no queue.
+/// a blocking thread, as the worker signs: `sign_off_thread`), a new connection through
+/// Buurt's HTTP client and a POST of a Create-sized activity to each instance's shared inbox,
+/// answered by the same receiver — `parallel` at a time, as many as Buurt sends to at once.
+/// No database, no queue.
 /// The activities are `Update`s so the receiver counts them apart from Buurt's `Create`s.
 async fn delivery_floor(
     client: &reqwest::Client,
