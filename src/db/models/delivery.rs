@@ -777,6 +777,31 @@ mod tests {
         assert_eq!(summary(&claimed), [(9, vec![3], true), (7, vec![1, 2], true), (8, vec![], true)]);
     }
 
+    fn pg_row(instance: i64, delivery: Option<i64>) -> ClaimRowPg {
+        let some = |v: String| delivery.map(|_| v);
+        (
+            instance,
+            delivery,
+            delivery.map(|_| 1),
+            some(format!("https://i{instance}.example/inbox")),
+            delivery.map(|_| 0),
+            delivery.map(|_| crate::db::now()),
+            some("https://here.example/a/1".into()),
+            delivery.map(|_| 1),
+            some("{}".into()),
+        )
+    }
+
+    #[test]
+    fn a_postgresql_claim_is_grouped_by_instance_and_complete_below_the_limit_of_each() {
+        // 7 has as many as the limit (more may wait), 8 none (a row of nulls), 9 fewer.
+        let rows = vec![pg_row(7, Some(1)), pg_row(7, Some(2)), pg_row(8, None), pg_row(9, Some(3))];
+        let claimed = claimed_pg(rows, 2);
+        assert_eq!(summary(&claimed), [(7, vec![1, 2], false), (8, vec![], true), (9, vec![3], true)]);
+        assert_eq!(claimed[0].first[1].delivery.inbox_url, "https://i7.example/inbox");
+        assert!(claimed_pg(vec![], 2).is_empty());
+    }
+
     #[test]
     fn a_claim_read_up_to_its_limit_leaves_the_last_instance_and_those_after_it_to_read_on() {
         // Rows come ordered by instance: 7's are all there, 9's may be cut, 11 got none.
