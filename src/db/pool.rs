@@ -86,7 +86,7 @@ pub fn open_sqlite(path: &str) -> Result<SqliteConnection, DbError> {
 
 /// How the delivery queue's PostgreSQL connections ([`DbPool::for_queue`]) are set up; the
 /// name shows them apart in `pg_stat_activity`.
-pub const QUEUE_SESSION: &str = "SET synchronous_commit = off; SET application_name = 'buurt delivery queue'";
+const QUEUE_SESSION: &str = "SET synchronous_commit = off; SET application_name = 'buurt delivery queue'";
 
 /// A pool of connections to one database.
 #[derive(Clone)]
@@ -135,16 +135,32 @@ where
         .map_err(|e| DbError::Pool(e.to_string()))
 }
 
+/// A PostgreSQL pool of `size`; each new connection runs `session` (settings) first.
+fn pg_pool(url: &str, size: usize, session: Option<&'static str>) -> DbResult<DbPool> {
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    if let Some(session) = session {
+        config.custom_setup = Box::new(move |url| {
+            let url = url.to_string();
+            async move {
+                let mut conn = AsyncPgConnection::establish(&url).await?;
+                diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, session)
+                    .await
+                    .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                Ok(conn)
+            }
+            .boxed()
+        });
+    }
+    Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new_with_config(url, config), size)?))
+}
+
 impl DbPool {
     /// Builds a pool for `url`. For SQLite the file's folder is created if needed.
     /// No connection is opened until the first use.
     pub fn new(url: &str, size: usize) -> DbResult<DbPool> {
         match Backend::of_url(url) {
-            Backend::Postgres => {
-                let mut config = ManagerConfig::<AsyncPgConnection>::default();
-                config.recycling_method = RecyclingMethod::Fast;
-                Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new_with_config(url, config), size)?))
-            }
+            Backend::Postgres => pg_pool(url, size, None),
             Backend::Sqlite => {
                 let mut config = ManagerConfig::<SqliteConn>::default();
                 config.recycling_method = RecyclingMethod::Fast;
@@ -179,22 +195,7 @@ impl DbPool {
     pub fn for_queue(&self, url: &str, size: usize) -> DbResult<DbPool> {
         match self {
             DbPool::Sqlite(..) => Ok(self.clone()),
-            DbPool::Pg(_) => {
-                let mut config = ManagerConfig::<AsyncPgConnection>::default();
-                config.recycling_method = RecyclingMethod::Fast;
-                config.custom_setup = Box::new(|url| {
-                    let url = url.to_string();
-                    async move {
-                        let mut conn = AsyncPgConnection::establish(&url).await?;
-                        diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, QUEUE_SESSION)
-                            .await
-                            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
-                        Ok(conn)
-                    }
-                    .boxed()
-                });
-                Ok(DbPool::Pg(build(AsyncDieselConnectionManager::new_with_config(url, config), size)?))
-            }
+            DbPool::Pg(_) => pg_pool(url, size, Some(QUEUE_SESSION)),
         }
     }
 
