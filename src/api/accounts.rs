@@ -131,19 +131,11 @@ pub async fn statuses(
     let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
     let mut query = q.timeline();
     query.author = Some(actor.id);
-    // Followers-only posts only for the author and (once accepted) followers.
-    let mut can_see_private = viewer.is_some_and(|v| v.actor.id == actor.id);
-    if let Some(v) = viewer
-        && !can_see_private
-    {
+    query.shown = {
         let mut conn = state.pool.get().await?;
-        can_see_private =
-            crate::db::models::follow::Follow::find(&mut conn, v.actor.id, actor.id).await?.is_some_and(|f| f.accepted);
-    }
-    query.public_only = false;
-    if !can_see_private {
-        query.public_only = true;
-    }
+        let who = crate::domain::visibility::Viewer::of(viewer.map(|v| v.actor.id));
+        crate::domain::visibility::shown_of(&mut conn, who, actor.id).await?
+    };
     status_page(&state, viewer, query, &format!("/api/v1/accounts/{id}/statuses")).await
 }
 
@@ -173,7 +165,7 @@ pub async fn search(
     let wants = |k: &str| q.kind.as_deref().is_none_or(|t| t == k);
     if !term.is_empty() && term.len() <= 2000 {
         if let Some(url) = url::Url::parse(term).ok().filter(|u| matches!(u.scheme(), "http" | "https")) {
-            match resolve::url(&state, &url, fetch).await {
+            match resolve::url(&state, &url, fetch, viewer.map(|v| v.actor.id)).await {
                 Ok(Some(Found::Actor(a))) if wants("accounts") => accounts.push(*a),
                 Ok(Some(Found::Post(p))) if wants("statuses") => statuses.push(*p),
                 Ok(_) => {}

@@ -11,7 +11,7 @@ use crate::db::models::actor_count::ActorCount;
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::Media;
-use crate::db::models::post::{Post, PostId, PostView, Reaction};
+use crate::db::models::post::{Post, PostId, PostView, Reaction, Visibility};
 use crate::state::AppState;
 
 pub fn time(t: chrono::NaiveDateTime) -> String {
@@ -85,12 +85,12 @@ pub async fn credential_account(
 }
 
 /// Mastodon's visibility names.
-pub fn visibility(v: &str) -> &'static str {
+pub fn visibility(v: Visibility) -> &'static str {
     match v {
-        "public" => "public",
-        "unlisted" => "unlisted",
-        "followers" => "private",
-        _ => "direct",
+        Visibility::Public => "public",
+        Visibility::Unlisted => "unlisted",
+        Visibility::Followers => "private",
+        Visibility::Direct => "direct",
     }
 }
 
@@ -136,7 +136,7 @@ pub async fn statuses(
             "edited_at": p.updated_at.map(time),
             "account": accounts.get(&view.author.id).cloned().unwrap_or(Value::Null),
             "content": p.content,
-            "visibility": visibility(&p.visibility),
+            "visibility": visibility(p.visibility),
             "sensitive": p.sensitive,
             "spoiler_text": p.summary.clone().unwrap_or_default(),
             "media_attachments": media.remove(&p.id).unwrap_or_default().iter().map(|m| media_attachment(state, m)).collect::<Vec<_>>(),

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use super::accounts::{PageQuery, status_page};
 use super::entities;
 use super::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
-use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::MediaId;
-use crate::db::models::post::{PostId, PostView, Reaction};
+use crate::db::models::post::{PostId, Reaction, Shown};
 use crate::domain::social::{self, NewPost};
+use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,9 +43,10 @@ fn post_id(id: &str) -> ApiResult<PostId> {
     id.parse::<i64>().map(PostId).map_err(|_| ApiError::not_found())
 }
 
+/// A post as a status, when `viewer` may see it (else 404, as for a post that does not exist).
 async fn render(state: &AppState, id: PostId, viewer: Option<&Account>) -> ApiResult {
     let mut conn = state.pool.get().await?;
-    let view = PostView::by_id(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let view = visibility::visible_post(&mut conn, Viewer::of(viewer.map(|v| v.actor.id)), id).await?;
     let mut list = entities::statuses(state, &mut conn, &[view], viewer).await?;
     Ok(json(&list.pop()))
 }
@@ -70,36 +71,9 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Input(form): 
     render(&state, post.id, Some(me)).await
 }
 
-/// Whether `viewer` may see a post.
-async fn visible(state: &AppState, view: &PostView, viewer: Option<&Account>) -> ApiResult<bool> {
-    if view.post.deleted {
-        return Ok(false);
-    }
-    match view.post.visibility.as_str() {
-        "public" | "unlisted" => Ok(true),
-        "followers" => match viewer {
-            Some(v) if v.actor.id == view.author.id => Ok(true),
-            Some(v) => {
-                let mut conn = state.pool.get().await?;
-                Ok(Follow::find(&mut conn, v.actor.id, view.author.id).await?.is_some_and(|f| f.accepted))
-            }
-            None => Ok(false),
-        },
-        _ => Ok(viewer.is_some_and(|v| v.actor.id == view.author.id)),
-    }
-}
-
 pub async fn get(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Path(id): Path<String>) -> ApiResult {
     let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
-    let id = post_id(&id)?;
-    let view = {
-        let mut conn = state.pool.get().await?;
-        PostView::by_id(&mut conn, id).await?.ok_or_else(ApiError::not_found)?
-    };
-    if !visible(&state, &view, viewer).await? {
-        return Err(ApiError::not_found());
-    }
-    render(&state, id, viewer).await
+    render(&state, post_id(&id)?, viewer).await
 }
 
 pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
@@ -158,6 +132,8 @@ pub async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query
     let me = caller.user("read:statuses")?;
     let mut query = q.timeline();
     query.followed_by = Some(me.actor.id);
+    // Only authors the viewer follows (accepted) and their own posts: all of theirs are visible.
+    query.shown = Shown::WithFollowersOnly;
     status_page(&state, Some(me), query, "/api/v1/timelines/home").await
 }
 
@@ -169,7 +145,7 @@ pub async fn public(
 ) -> ApiResult {
     let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
     let mut query = q.timeline();
-    query.public_only = true;
+    query.shown = Shown::Listed;
     query.local_only = q.local.unwrap_or(false);
     status_page(&state, viewer, query, "/api/v1/timelines/public").await
 }

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::PUBLIC;
 use crate::db::models::actor::Actor;
-use crate::db::models::post::Post;
+use crate::db::models::post::{Post, Visibility};
 
 /// A new, unique, dereferenceable activity id.
 pub fn new_activity_id(base_url: &str, kind: &str) -> String {
@@ -18,11 +18,11 @@ fn iso(t: chrono::NaiveDateTime) -> String {
 /// Who sees a post: (to, cc) by its visibility.
 pub fn addressing(post: &Post, author: &Actor) -> (Vec<String>, Vec<String>) {
     let followers = author.followers_url.clone().unwrap_or_else(|| format!("{}/followers", author.ap_id));
-    match post.visibility.as_str() {
-        "public" => (vec![PUBLIC.into()], vec![followers]),
-        "unlisted" => (vec![followers], vec![PUBLIC.into()]),
-        "followers" => (vec![followers], vec![]),
-        _ => (vec![], vec![]),
+    match post.visibility {
+        Visibility::Public => (vec![PUBLIC.into()], vec![followers]),
+        Visibility::Unlisted => (vec![followers], vec![PUBLIC.into()]),
+        Visibility::Followers => (vec![followers], vec![]),
+        Visibility::Direct => (vec![], vec![]),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::db::models::actor_count::ActorCount;
 use crate::db::models::delivery::OutboxActivity;
 use crate::db::models::follow::{Follow, Side};
 use crate::db::models::post::{Post, PostId, PostView};
+use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
 /// With `signed_fetch_only`, ActivityStreams GETs must be signed by some actor; discovery, the
@@ -222,8 +223,45 @@ pub async fn featured(
     Ok(activity_json(value))
 }
 
+/// Who fetches a post that not everyone may see: the actor whose signature on this GET
+/// verifies, else nobody known. Open posts never need it (no signature is checked for them).
+async fn fetcher(state: &AppState, uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Viewer {
+    if !headers.contains_key("signature") && !headers.contains_key("signature-input") {
+        return Viewer::Anonymous;
+    }
+    match super::inbox::verify_request(state, &axum::http::Method::GET, uri, headers, &[]).await {
+        Ok(signer) => Viewer::Actor(signer.actor.id),
+        Err(e) => {
+            tracing::debug!(error = %e, "fetch of a non-public post with a signature that does not verify");
+            Viewer::Anonymous
+        }
+    }
+}
+
+/// A local post that the fetcher may see: a public or unlisted one for anyone, a
+/// followers-only one for a signed fetch by a follower (as Mastodon fetches them).
+async fn fetched_post(
+    state: &AppState,
+    conn: &mut crate::db::DbConn,
+    id: i64,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> ApubResult<PostView> {
+    let view = PostView::by_id(conn, PostId(id)).await?.filter(|v| v.post.local).ok_or(ApubError::NotFound)?;
+    let viewer = if view.post.visibility.is_open() { Viewer::Anonymous } else { fetcher(state, uri, headers).await };
+    if !visibility::can_see(conn, viewer, &view.post).await? {
+        return Err(ApubError::NotFound);
+    }
+    Ok(view)
+}
+
 /// The JSON of a local post, or a Tombstone (410) when it was deleted.
-pub async fn post_document(state: &AppState, id: i64) -> ApubResult<Response> {
+pub async fn post_document(
+    state: &AppState,
+    id: i64,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> ApubResult<Response> {
     let mut conn = state.pool.get().await?;
     let view = PostView::by_id(&mut conn, PostId(id)).await?.filter(|v| v.post.local).ok_or(ApubError::NotFound)?;
     if view.post.deleted {
@@ -233,24 +271,21 @@ pub async fn post_document(state: &AppState, id: i64) -> ApubResult<Response> {
         *response.status_mut() = axum::http::StatusCode::GONE;
         return Ok(response);
     }
-    if !matches!(view.post.visibility.as_str(), "public" | "unlisted") {
-        return Err(ApubError::NotFound);
-    }
+    let view = fetched_post(state, &mut conn, id, uri, headers).await?;
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let attachments = crate::media::ap_attachments(state, &media);
     Ok(activity_json(activities::post_object(&view.post, &view.author, attachments)))
 }
 
 /// `GET /p/{id}/activity`: the Create of a post.
-pub async fn post_activity(State(state): State<AppState>, Path(id): Path<i64>) -> ApubResult<Response> {
+pub async fn post_activity(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<i64>,
+) -> ApubResult<Response> {
     let mut conn = state.pool.get().await?;
-    let view = PostView::by_id(&mut conn, PostId(id))
-        .await?
-        .filter(|v| v.post.local && !v.post.deleted)
-        .ok_or(ApubError::NotFound)?;
-    if !matches!(view.post.visibility.as_str(), "public" | "unlisted") {
-        return Err(ApubError::NotFound);
-    }
+    let view = fetched_post(&state, &mut conn, id, &uri, &headers).await?;
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let object = activities::post_object(&view.post, &view.author, crate::media::ap_attachments(&state, &media));
     Ok(activity_json(activities::create(&format!("{}/activity", view.post.ap_id), &view.author, object)))

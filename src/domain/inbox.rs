@@ -13,9 +13,10 @@ use crate::db::models::actor::{Actor, ActorUpdate};
 use crate::db::models::delivery as queue;
 use crate::db::models::follow::Follow;
 use crate::db::models::media::{Media, MediaInsert, Purpose};
-use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Reaction};
+use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Reaction, Visibility};
 use crate::db::{DbConn, now};
 use crate::domain::html;
+use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
 /// Object types stored as posts.
@@ -155,10 +156,17 @@ async fn look(conn: &mut DbConn, actor: &Actor, kind: &str, object: &Value) -> A
         "Like" | "Announce" => {
             let reaction = if kind == "Like" { Reaction::Like } else { Reaction::Announce };
             let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("reaction without object".into()))?;
-            match Post::by_ap_id(conn, object_id).await?.filter(|p| p.local && !p.deleted) {
-                Some(post) => Step::React(post.id, reaction),
-                None => Step::Nothing,
+            let Some(post) = Post::by_ap_id(conn, object_id).await?.filter(|p| p.local) else {
+                return Ok(Step::Nothing);
+            };
+            // A reaction to a post the actor may not see (or may not share) changes nothing,
+            // and is answered like one to a post that does not exist.
+            let seen = visibility::can_see(conn, Viewer::Actor(actor.id), &post).await.map_err(internal)?;
+            if !seen || (reaction == Reaction::Announce && !visibility::can_share(&post)) {
+                tracing::debug!(kind, post = object_id, "reaction to a post the actor may not see; ignored");
+                return Ok(Step::Nothing);
             }
+            Step::React(post.id, reaction)
         }
         "Accept" | "Reject" | "Undo" | "Update" | "Delete" => Step::InTransaction,
         other => {
@@ -252,18 +260,18 @@ async fn on_undo(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResult
 }
 
 /// Visibility of an incoming object from its addressing.
-fn visibility_of(object: &Value, author: &Actor) -> &'static str {
+fn visibility_of(object: &Value, author: &Actor) -> Visibility {
     let to = strings(object.get("to"));
     let cc = strings(object.get("cc"));
     let public = |list: &[String]| list.iter().any(|a| is_public(a));
     if public(&to) {
-        "public"
+        Visibility::Public
     } else if public(&cc) {
-        "unlisted"
+        Visibility::Unlisted
     } else if author.followers_url.as_ref().is_some_and(|f| to.contains(f) || cc.contains(f)) {
-        "followers"
+        Visibility::Followers
     } else {
-        "direct"
+        Visibility::Direct
     }
 }
 
@@ -292,7 +300,7 @@ async fn new_post(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResul
         return Err(ApubError::Forbidden("object is attributed to someone else".into()));
     }
     let visibility = visibility_of(object, actor);
-    if visibility == "direct" {
+    if visibility == Visibility::Direct {
         tracing::debug!(object = object_id, "direct messages are not supported yet; ignored");
         return Ok(None);
     }
@@ -423,7 +431,7 @@ pub async fn store_post(
 ) -> ApubResult<crate::db::models::post::PostView> {
     let object_id = id_of(object).ok_or_else(|| ApubError::BadRequest("object without id".into()))?;
     let visibility = visibility_of(object, author);
-    if !matches!(visibility, "public" | "unlisted") {
+    if !visibility.is_open() {
         return Err(ApubError::NotFound);
     }
     let in_reply_to = object.get("inReplyTo").and_then(id_of).map(str::to_string);
@@ -441,7 +449,7 @@ fn post_form(
     object: &Value,
     actor: &Actor,
     object_id: &str,
-    visibility: &str,
+    visibility: Visibility,
     in_reply_to: Option<String>,
 ) -> ApubResult<PostInsert> {
     let kind = object.get("type").and_then(Value::as_str).unwrap_or("Note");
@@ -468,7 +476,7 @@ fn post_form(
         language,
         in_reply_to,
         url: object.get("url").and_then(crate::apub::protocol::first_url),
-        visibility: visibility.into(),
+        visibility,
         local: false,
         deleted: false,
         published: timestamp(object.get("published")).unwrap_or_else(now),
@@ -508,7 +516,7 @@ async fn on_update(conn: &mut DbConn, actor: &Actor, object: &Value) -> ApubResu
     if post.author_id != actor.id {
         return Err(ApubError::Forbidden("only the author can update a post".into()));
     }
-    let form = post_form(object, actor, object_id, &post.visibility, post.in_reply_to.clone())?;
+    let form = post_form(object, actor, object_id, post.visibility, post.in_reply_to.clone())?;
     Post::update(
         conn,
         post.id,

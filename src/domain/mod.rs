@@ -14,6 +14,7 @@ pub mod site;
 pub mod social;
 pub mod stats;
 pub mod validate;
+pub mod visibility;
 
 use crate::db::DbError;
 

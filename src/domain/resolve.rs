@@ -7,8 +7,10 @@ use url::Url;
 
 use crate::apub::actor::{DbActor, domain_of};
 use crate::apub::{ApubError, ApubResult};
-use crate::db::models::actor::Actor;
+use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::post::{Post, PostView};
+use crate::domain::DomainError;
+use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
 /// What a lookup found.
@@ -76,17 +78,20 @@ pub async fn subscribe_template(state: &AppState, handle: &str) -> Result<String
         .ok_or("error-remote-no-template")
 }
 
-/// An actor or post by URL: from the database, else fetched.
-pub async fn url(state: &AppState, url: &Url, fetch: bool) -> ApubResult<Option<Found>> {
+/// An actor or post by URL: from the database, else fetched. A stored post is found only
+/// when `viewer` may see it; one it may not see is not fetched again either.
+pub async fn url(state: &AppState, url: &Url, fetch: bool, viewer: Option<ActorId>) -> ApubResult<Option<Found>> {
     {
         let mut conn = state.pool.get().await?;
         if let Some(actor) = Actor::by_ap_id(&mut conn, url.as_str()).await?.filter(|a| !a.deleted) {
             return Ok(Some(Found::Actor(Box::new(actor))));
         }
-        if let Some(post) = Post::by_ap_id(&mut conn, url.as_str()).await?.filter(|p| !p.deleted)
-            && let Some(view) = PostView::by_id(&mut conn, post.id).await?
-        {
-            return Ok(Some(Found::Post(Box::new(view))));
+        if let Some(post) = Post::by_ap_id(&mut conn, url.as_str()).await? {
+            return match visibility::visible_post(&mut conn, Viewer::of(viewer), post.id).await {
+                Ok(view) => Ok(Some(Found::Post(Box::new(view)))),
+                Err(DomainError::NotFound) => Ok(None),
+                Err(e) => Err(ApubError::Internal(e.to_string())),
+            };
         }
     }
     if !fetch || domain_of(url) == state.settings.instance.domain {

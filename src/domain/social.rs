@@ -10,8 +10,9 @@ use crate::db::models::delivery::{NewOutboxActivity, OutboxActivity};
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::{Media, MediaId};
-use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Reaction};
+use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Reaction, Visibility};
 use crate::db::{DbConn, now};
+use crate::domain::visibility::{self as seen, Viewer};
 use crate::state::AppState;
 
 /// Longest post text accepted, in characters.
@@ -110,12 +111,13 @@ pub fn check_post(text: &str, spoiler: &str, has_media: bool) -> DomainResult<()
     errors.into_result()
 }
 
-fn visibility(v: &str) -> DomainResult<&'static str> {
+/// A visibility as clients name it (Mastodon's names, and ours).
+fn visibility(v: &str) -> DomainResult<Visibility> {
     match v {
-        "" | "public" => Ok("public"),
-        "unlisted" => Ok("unlisted"),
-        "private" | "followers" => Ok("followers"),
-        "direct" => Ok("direct"),
+        "" | "public" => Ok(Visibility::Public),
+        "unlisted" => Ok(Visibility::Unlisted),
+        "private" | "followers" => Ok(Visibility::Followers),
+        "direct" => Ok(Visibility::Direct),
         _ => Err(DomainError::Invalid(validate::FieldErrors::one("visibility", "error-choice-invalid"))),
     }
 }
@@ -125,8 +127,9 @@ pub async fn create_post(state: &AppState, author: &Account, new: &NewPost) -> D
     check_post(&new.text, &new.spoiler_text, !new.media_ids.is_empty())?;
     let visibility = visibility(&new.visibility)?;
     let mut tx = state.pool.begin().await?;
+    // A reply only to what the author may see: replying must not tell that a post exists.
     let in_reply_to = match new.in_reply_to {
-        Some(id) => Some(Post::by_id(&mut tx, id).await?.filter(|p| !p.deleted).ok_or(DomainError::NotFound)?.ap_id),
+        Some(id) => Some(seen::visible_post(&mut tx, Viewer::Actor(author.actor.id), id).await?.post.ap_id),
         None => None,
     };
     let t = now();
@@ -144,7 +147,7 @@ pub async fn create_post(state: &AppState, author: &Account, new: &NewPost) -> D
             language: new.language.clone(),
             in_reply_to,
             url: None,
-            visibility: visibility.into(),
+            visibility,
             local: true,
             deleted: false,
             published: t,
@@ -157,7 +160,7 @@ pub async fn create_post(state: &AppState, author: &Account, new: &NewPost) -> D
     Post::update(&mut tx, inserted.id, &PostUpdate { ap_id: Some(ap_id.clone()), ..Default::default() }).await?;
     let post = Post { ap_id, ..inserted };
     let (attached, _) = super::media::attach(&mut tx, &author.actor, post.id, &new.media_ids).await?;
-    if visibility != "direct" {
+    if visibility != Visibility::Direct {
         let object = activities::post_object(&post, &author.actor, crate::media::ap_attachments(state, &attached));
         // A Create's id follows from its object's, so the outbox can list it from the post.
         let create = activities::create(&format!("{}/activity", post.ap_id), &author.actor, object);
@@ -168,9 +171,10 @@ pub async fn create_post(state: &AppState, author: &Account, new: &NewPost) -> D
     Ok(post)
 }
 
-/// A local post of `author`, or NotFound.
+/// A post of `author`: Forbidden for someone else's post they may see, NotFound for one they
+/// may not (so that editing or deleting cannot tell that a post exists).
 async fn own_post(conn: &mut DbConn, author: &Account, id: PostId) -> DomainResult<Post> {
-    let post = Post::by_id(conn, id).await?.filter(|p| !p.deleted).ok_or(DomainError::NotFound)?;
+    let post = seen::visible_post(conn, Viewer::Actor(author.actor.id), id).await?.post;
     if post.author_id != author.actor.id {
         return Err(DomainError::Forbidden);
     }
@@ -203,7 +207,7 @@ pub async fn edit_post(
     };
     Post::update(&mut tx, post.id, &form).await?;
     let post = Post::by_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
-    if post.visibility != "direct" {
+    if post.visibility != Visibility::Direct {
         let object = activities::post_object(&post, &author.actor, crate::media::ap_attachments(state, &attached));
         let update = activities::update(&activities::new_activity_id(&state.base_url, "update"), &author.actor, object);
         enqueue(&mut tx, &author.actor, update, true, &[]).await?;
@@ -231,7 +235,7 @@ pub async fn delete_post(state: &AppState, author: &Account, id: PostId) -> Doma
         },
     )
     .await?;
-    if post.visibility != "direct" {
+    if post.visibility != Visibility::Direct {
         let delete =
             activities::delete_post(&activities::new_activity_id(&state.base_url, "delete"), &author.actor, &post);
         enqueue(&mut tx, &author.actor, delete, true, &[]).await?;
@@ -250,11 +254,12 @@ pub async fn react(
     on: bool,
 ) -> DomainResult<Post> {
     let mut tx = state.pool.begin().await?;
-    let post = Post::by_id(&mut tx, id).await?.filter(|p| !p.deleted).ok_or(DomainError::NotFound)?;
-    if reaction == Reaction::Announce && !matches!(post.visibility.as_str(), "public" | "unlisted") {
+    // What one may not see does not exist for them, also when liking or undoing a like.
+    let crate::db::models::post::PostView { post, author } =
+        seen::visible_post(&mut tx, Viewer::Actor(account.actor.id), id).await?;
+    if on && reaction == Reaction::Announce && !seen::can_share(&post) {
         return Err(DomainError::Forbidden);
     }
-    let author = Actor::by_id(&mut tx, post.author_id).await?.ok_or(DomainError::NotFound)?;
     let me = &account.actor;
     let kind = if reaction == Reaction::Like { "like" } else { "announce" };
     let build = |ap_id: &str| match reaction {

@@ -14,6 +14,74 @@ use crate::dispatch;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DieselNewType, serde::Serialize, serde::Deserialize)]
 pub struct PostId(pub i64);
 
+/// Who a post is addressed to. Stored as text; who may *see* a post is decided by
+/// `domain::visibility`, which every read of a post asks.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum Visibility {
+    /// Anyone, and listed in public timelines.
+    Public,
+    /// Anyone who has the link; not listed in public timelines.
+    Unlisted,
+    /// The author's accepted followers (Mastodon's `private`).
+    Followers,
+    /// The people it is addressed to.
+    Direct,
+}
+
+impl Visibility {
+    /// Those that anyone may see, logged in or not.
+    pub const OPEN: [Visibility; 2] = [Visibility::Public, Visibility::Unlisted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Followers => "followers",
+            Visibility::Direct => "direct",
+        }
+    }
+
+    /// The stored name.
+    pub fn parse(s: &str) -> Option<Visibility> {
+        match s {
+            "public" => Some(Visibility::Public),
+            "unlisted" => Some(Visibility::Unlisted),
+            "followers" => Some(Visibility::Followers),
+            "direct" => Some(Visibility::Direct),
+            _ => None,
+        }
+    }
+
+    /// Whether anyone may see it, without knowing who looks.
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+}
+
+impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for Visibility
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+        self.as_str().to_sql(out)
+    }
+}
+
+impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for Visibility
+where
+    DB: diesel::backend::Backend,
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let name = String::from_sql(bytes)?;
+        Visibility::parse(&name).ok_or_else(|| format!("unknown post visibility {name:?}").into())
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = post)]
 pub struct Post {
@@ -30,8 +98,7 @@ pub struct Post {
     pub language: Option<String>,
     pub in_reply_to: Option<String>,
     pub url: Option<String>,
-    /// `public`, `unlisted`, `followers` or `direct`.
-    pub visibility: String,
+    pub visibility: Visibility,
     pub local: bool,
     pub deleted: bool,
     pub published: chrono::NaiveDateTime,
@@ -51,7 +118,7 @@ pub struct PostInsert {
     pub language: Option<String>,
     pub in_reply_to: Option<String>,
     pub url: Option<String>,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub local: bool,
     pub deleted: bool,
     pub published: chrono::NaiveDateTime,
@@ -80,6 +147,29 @@ pub struct PostView {
     pub author: Actor,
 }
 
+/// Which visibilities a list of posts includes. The default lists public posts only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shown {
+    /// Public posts: public timelines.
+    #[default]
+    Listed,
+    /// Public and unlisted posts: what anyone sees of an author.
+    Open,
+    /// Also followers-only posts: only for the author, their accepted followers, or a home
+    /// timeline (which lists only authors the viewer follows).
+    WithFollowersOnly,
+}
+
+impl Shown {
+    pub fn visibilities(self) -> &'static [Visibility] {
+        match self {
+            Shown::Listed => &[Visibility::Public],
+            Shown::Open => &Visibility::OPEN,
+            Shown::WithFollowersOnly => &[Visibility::Public, Visibility::Unlisted, Visibility::Followers],
+        }
+    }
+}
+
 /// Which posts a timeline query returns.
 #[derive(Debug, Clone, Default)]
 pub struct TimelineQuery {
@@ -88,8 +178,8 @@ pub struct TimelineQuery {
     /// Only posts by the actors this one follows (accepted follows), and its own: a home timeline.
     pub followed_by: Option<ActorId>,
     pub local_only: bool,
-    /// Only public posts (else also unlisted and followers-only: the caller decides).
-    pub public_only: bool,
+    /// Which posts the viewer may see here: `domain::visibility` decides.
+    pub shown: Shown,
     pub max_id: Option<i64>,
     pub since_id: Option<i64>,
     pub min_id: Option<i64>,
@@ -187,11 +277,10 @@ impl PostView {
             if q.local_only {
                 query = query.filter(post::local.eq(true));
             }
-            if q.public_only {
-                query = query.filter(post::visibility.eq("public"));
-            } else {
-                query = query.filter(post::visibility.eq_any(["public", "unlisted", "followers"]));
-            }
+            query = match q.shown {
+                Shown::Listed => query.filter(post::visibility.eq(Visibility::Public)),
+                shown => query.filter(post::visibility.eq_any(shown.visibilities())),
+            };
             if let Some(max) = q.max_id {
                 query = query.filter(post::id.lt(max));
             }
@@ -288,7 +377,7 @@ impl Post {
             let mut q = post::table
                 .filter(post::author_id.eq(author))
                 .filter(post::deleted.eq(false))
-                .filter(post::visibility.eq_any(["public", "unlisted"]))
+                .filter(post::visibility.eq_any(Visibility::OPEN))
                 .order(post::id.desc())
                 .limit(limit)
                 .select(Post::as_select())

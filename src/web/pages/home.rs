@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::db::models::actor::{Actor, ActorKind};
-use crate::db::models::post::{PostView, TimelineQuery};
+use crate::db::models::post::{PostView, Shown, TimelineQuery};
 use crate::domain::DomainError;
 use crate::domain::social::{self, NewPost};
 use crate::domain::validate::FieldErrors;
@@ -40,13 +40,19 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
         let mut conn = ctx.state.pool.get().await?;
         let members = Actor::count_local(&mut conn, ActorKind::Person).await?;
         let groups = Actor::list_local(&mut conn, ActorKind::Group, GROUPS).await?;
-        let query = TimelineQuery { local_only: true, public_only: true, limit: RECENT_POSTS, ..Default::default() };
+        let query = TimelineQuery { local_only: true, shown: Shown::Listed, limit: RECENT_POSTS, ..Default::default() };
         let views = PostView::timeline(&mut conn, &query).await?;
         // Signed in, the neighbourhood as the resident follows it comes first: the people and
         // groups they follow (here and on other servers), and their own posts.
         let followed = match &ctx.account {
             Some(me) => {
-                let query = TimelineQuery { followed_by: Some(me.actor.id), limit: RECENT_POSTS, ..Default::default() };
+                // Followed authors only, whose follows are accepted: all their posts are visible.
+                let query = TimelineQuery {
+                    followed_by: Some(me.actor.id),
+                    shown: Shown::WithFollowersOnly,
+                    limit: RECENT_POSTS,
+                    ..Default::default()
+                };
                 PostView::timeline(&mut conn, &query).await?
             }
             None => Vec::new(),

@@ -25,7 +25,7 @@ async fn find(ctx: &Ctx, uri: &str) -> WebResult<Option<Found>> {
         return Ok(None);
     }
     let result = match url::Url::parse(uri).ok().filter(|u| matches!(u.scheme(), "http" | "https")) {
-        Some(url) => resolve::url(&ctx.state, &url, true).await,
+        Some(url) => resolve::url(&ctx.state, &url, true, ctx.account.as_ref().map(|a| a.actor.id)).await,
         None => resolve::account(&ctx.state, uri.trim_start_matches("acct:"), true)
             .await
             .map(|a| a.map(|a| Found::Actor(Box::new(a)))),

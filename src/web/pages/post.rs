@@ -2,27 +2,28 @@
 
 use axum::extract::Path;
 use axum::http::header::VARY;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use crate::db::models::post::{PostId, PostView};
+use crate::db::models::post::PostId;
+use crate::domain::visibility::{self, Viewer};
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::templates::{Image, PostPage, page};
 
-pub async fn show(ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn show(ctx: Ctx, uri: Uri, headers: HeaderMap, Path(id): Path<i64>) -> WebResult<Response> {
     if crate::apub::wants_activity_json(&headers) {
-        return Ok(crate::apub::http::post_document(&ctx.state, id).await.into_response());
+        return Ok(crate::apub::http::post_document(&ctx.state, id, &uri, &headers).await.into_response());
     }
     let view = {
         let mut conn = ctx.state.pool.get().await?;
-        PostView::by_id(&mut conn, PostId(id)).await?
+        let viewer = Viewer::of(ctx.account.as_ref().map(|a| a.actor.id));
+        visibility::visible_post(&mut conn, viewer, PostId(id)).await?
     };
-    let Some(view) =
-        view.filter(|v| v.post.local && !v.post.deleted && matches!(v.post.visibility.as_str(), "public" | "unlisted"))
-    else {
+    // Other servers' posts are shown on their own pages.
+    if !view.post.local {
         return Err(WebError::NotFound);
-    };
+    }
     let media = {
         let mut conn = ctx.state.pool.get().await?;
         crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?

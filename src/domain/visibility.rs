@@ -1,0 +1,73 @@
+//! Who may see a post: the one rule, asked by every read of a post — pages, the client API,
+//! ActivityPub GETs, search, interactions and the inbox. Lists of posts (timelines, outboxes)
+//! ask [`shown_of`] for the set form of the same rule.
+
+use super::{DomainError, DomainResult};
+use crate::db::DbConn;
+use crate::db::models::actor::ActorId;
+use crate::db::models::follow::Follow;
+use crate::db::models::post::{Post, PostId, PostView, Shown, Visibility};
+
+/// Who looks: nobody known (an anonymous visitor, an unsigned fetch), or an actor — a person
+/// signed in here, or a remote actor whose signature verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Anonymous,
+    Actor(ActorId),
+}
+
+impl Viewer {
+    pub fn of(actor: Option<ActorId>) -> Viewer {
+        actor.map_or(Viewer::Anonymous, Viewer::Actor)
+    }
+
+    fn is(self, actor: ActorId) -> bool {
+        self == Viewer::Actor(actor)
+    }
+}
+
+/// Whether `viewer` may see `post`. Deleted posts are seen by nobody (their URL answers with
+/// a Tombstone where the protocol wants one).
+pub async fn can_see(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainResult<bool> {
+    if post.deleted {
+        return Ok(false);
+    }
+    Ok(match post.visibility {
+        Visibility::Public | Visibility::Unlisted => true,
+        Visibility::Followers => follows_or_is(conn, viewer, post.author_id).await?,
+        // Direct posts have no stored recipients yet (incoming ones are not kept): the author only.
+        Visibility::Direct => viewer.is(post.author_id),
+    })
+}
+
+/// Whether `viewer` is `author` or one of its accepted followers.
+async fn follows_or_is(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> DomainResult<bool> {
+    match viewer {
+        Viewer::Anonymous => Ok(false),
+        Viewer::Actor(me) if me == author => Ok(true),
+        Viewer::Actor(me) => Ok(Follow::find(conn, me, author).await?.is_some_and(|f| f.accepted)),
+    }
+}
+
+/// Which of an author's posts `viewer` may see in a list: the set form of [`can_see`].
+pub async fn shown_of(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> DomainResult<Shown> {
+    Ok(if follows_or_is(conn, viewer, author).await? { Shown::WithFollowersOnly } else { Shown::Open })
+}
+
+/// A post with its author, when `viewer` may see it; else `NotFound` — the same answer as for
+/// a post that does not exist, so that ids cannot be probed.
+pub async fn visible_post(conn: &mut DbConn, viewer: Viewer, id: PostId) -> DomainResult<PostView> {
+    let view = PostView::by_id(conn, id).await?.ok_or(DomainError::NotFound)?;
+    if can_see(conn, viewer, &view.post).await? { Ok(view) } else { Err(DomainError::NotFound) }
+}
+
+/// [`visible_post`] for a post by its ActivityPub id.
+pub async fn visible_post_by_ap_id(conn: &mut DbConn, viewer: Viewer, ap_id: &str) -> DomainResult<PostView> {
+    let post = Post::by_ap_id(conn, ap_id).await?.ok_or(DomainError::NotFound)?;
+    visible_post(conn, viewer, post.id).await
+}
+
+/// Whether `viewer` may boost `post`: only what anyone may see can be shared further.
+pub fn can_share(post: &Post) -> bool {
+    !post.deleted && post.visibility.is_open()
+}
