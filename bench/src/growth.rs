@@ -144,7 +144,7 @@ pub async fn run(
         check_seed(&server, size).await?;
 
         let mut reads = Vec::new();
-        for endpoint in reads::endpoints(&server.domain) {
+        for endpoint in reads::endpoints(ctx, &server).await? {
             let result = reads::measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
             eprintln!("   {size}: {}", result.row());
             reads.push(result);

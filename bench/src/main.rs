@@ -47,6 +47,10 @@ struct Cli {
     /// with the cache off.
     #[arg(long, global = true)]
     public_cache_ms: Option<u64>,
+    /// Only the read endpoints whose name contains this (case-insensitive), for `reads`,
+    /// `growth` and `all`; repeatable. Default: every endpoint.
+    #[arg(long = "endpoint", global = true, value_name = "NAME")]
+    endpoints: Vec<String>,
     #[command(subcommand)]
     command: Scenario,
 }
@@ -150,6 +154,8 @@ pub struct Ctx {
     pub public_cache_ms: Option<u64>,
     pub duration: Duration,
     pub connections: usize,
+    /// `--endpoint`: the read endpoints to measure (empty: all).
+    pub endpoints: Vec<String>,
 }
 
 #[derive(Default)]
@@ -302,6 +308,7 @@ async fn main() -> anyhow::Result<()> {
         },
         duration,
         connections,
+        endpoints: cli.endpoints.iter().map(|e| e.to_lowercase()).collect(),
     };
     let mut report = Report::default();
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

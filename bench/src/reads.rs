@@ -82,11 +82,14 @@ pub struct Endpoint {
     pub html: bool,
 }
 
-/// The endpoints `reads` and `growth` measure, all about anna on the server at `domain`.
-pub fn endpoints(domain: &str) -> Vec<Endpoint> {
+/// The endpoints `reads` and `growth` measure, all about anna on `server`, narrowed to those
+/// `--endpoint` names.
+pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoint>> {
+    let post = newest_post(server).await?;
+    let domain = &server.domain;
     let json = Some("Accept: application/activity+json");
     let e = |name, path: &str, header, html| Endpoint { name, path: path.to_string(), header, html };
-    vec![
+    let all = vec![
         e("actor JSON", "/u/anna", json, false),
         e("WebFinger", &format!("/.well-known/webfinger?resource=acct:anna@{domain}"), None, false),
         e("NodeInfo 2.1", "/nodeinfo/2.1", None, false),
@@ -94,7 +97,36 @@ pub fn endpoints(domain: &str) -> Vec<Endpoint> {
         e("public timeline API", "/api/v1/timelines/public", None, false),
         e("home page", "/", None, true),
         e("actor HTML page", "/u/anna", None, true),
-    ]
+        e("post JSON", &format!("/p/{post}"), json, false),
+        e("status API", &format!("/api/v1/statuses/{post}"), None, false),
+        e("post page", &format!("/p/{post}"), None, true),
+    ];
+    Ok(all
+        .into_iter()
+        .filter(|e| ctx.endpoints.is_empty() || ctx.endpoints.iter().any(|n| e.name.to_lowercase().contains(n)))
+        .collect())
+}
+
+/// The id of anna's newest post, as the client API lists it.
+async fn newest_post(server: &Server) -> anyhow::Result<String> {
+    let anna: serde_json::Value = server
+        .http
+        .get(server.url("/api/v1/accounts/lookup?acct=anna"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let id = anna["id"].as_str().context("anna has no id")?;
+    let statuses: serde_json::Value = server
+        .http
+        .get(server.url(&format!("/api/v1/accounts/{id}/statuses?limit=1")))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(statuses[0]["id"].as_str().context("anna has no posts")?.to_string())
 }
 
 /// One endpoint under wrk for `duration` with `connections`, after checking it answers 2xx.
@@ -129,7 +161,7 @@ pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>
     let (_remote, server) = seeded(ctx, backend, 50, 20).await?;
     let idle_kib = idle_memory(&server).await?;
     let mut results = Vec::new();
-    for endpoint in endpoints(&server.domain) {
+    for endpoint in endpoints(ctx, &server).await? {
         let result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
         eprintln!("   {}", result.row());
         results.push(result);
