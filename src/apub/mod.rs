@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod addresses;
 pub mod discovery;
 pub mod error;
 pub mod http;
@@ -99,33 +100,11 @@ pub fn address_allowed(settings: &crate::config::Settings, url: &url::Url) -> bo
     }
 }
 
-/// Whether an address is on the public internet (not loopback, private, link-local, …).
+/// Whether an address is on the public internet: globally reachable by the IANA special-purpose
+/// registries, judged by the IPv4 address inside NAT64, 6to4 and IPv4-mapped or -compatible
+/// addresses (`addresses.rs`).
 pub fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
-    match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                // 100.64.0.0/10, carrier-grade NAT
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64))
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => {
-                let first = v6.segments()[0];
-                !(v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || (first & 0xFE00) == 0xFC00
-                    || (first & 0xFFC0) == 0xFE80)
-            }
-        },
-    }
+    addresses::is_global(ip)
 }
 
 /// Builds the federation library's configuration for this instance.
@@ -176,7 +155,18 @@ mod tests {
         let mut settings = crate::config::Settings::default();
         let url = |s: &str| url::Url::parse(s).unwrap();
         for refused in
-            ["https://10.0.0.1/inbox", "https://[::1]/inbox", "https://localhost/x", "http://127.0.0.2:8080/"]
+            [
+            "https://10.0.0.1/inbox",
+            "https://[::1]/inbox",
+            "https://localhost/x",
+            "http://127.0.0.2:8080/",
+            "http://0.0.0.0:8080/",
+            "http://0/",
+            "https://[64:ff9b::7f00:1]/",
+            "https://[2002:7f00:1::1]/",
+            "https://[::ffff:169.254.169.254]/",
+            "https://198.18.0.1/",
+        ]
         {
             assert!(!address_allowed(&settings, &url(refused)), "{refused}");
         }
