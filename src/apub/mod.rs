@@ -85,6 +85,40 @@ pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow
         .build()?)
 }
 
+/// Most bytes of a WebFinger document we read (real ones are a few hundred bytes to a few KiB).
+pub const MAX_WEBFINGER_BYTES: usize = 64 * 1024;
+
+/// A response body that was too large, or could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the response is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("reading the response: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Reads a response body chunk by chunk and stops with an error as soon as it passes
+/// `max_bytes` (or announces a larger `Content-Length`), so a server that sends an endless or
+/// huge body costs us at most `max_bytes` of memory. Time is bounded by the client's timeout
+/// ([`http_client`]: 10 s for the whole request, body included).
+///
+/// The federation library reads actor, object and WebFinger documents the same way, with a
+/// cap of 1 MiB (`activitypub_federation::reqwest_shim`); this is for the reads we make
+/// ourselves.
+pub async fn read_capped(mut response: reqwest::Response, max_bytes: usize) -> Result<Vec<u8>, ReadError> {
+    if response.content_length().is_some_and(|length| length > max_bytes as u64) {
+        return Err(ReadError::TooLarge(max_bytes));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > max_bytes {
+            return Err(ReadError::TooLarge(max_bytes));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Whether a URL's host may be contacted: the client's resolver refuses private addresses behind
 /// names, but reqwest does not resolve an address written in the URL (`https://10.0.0.1/`), so
 /// every place that sends or fetches checks those here first.
