@@ -34,7 +34,11 @@ pub async fn signed_fetch_middleware(
     }
     let json_only = activity_only_path(request.uri().path());
     if json_only && !accepts_json(request.headers()) {
-        return (axum::http::StatusCode::NOT_ACCEPTABLE, [(VARY, "Accept")], "406 Not Acceptable: application/activity+json only\n")
+        return (
+            axum::http::StatusCode::NOT_ACCEPTABLE,
+            [(VARY, "Accept")],
+            "406 Not Acceptable: application/activity+json only\n",
+        )
             .into_response();
     }
     if !state.settings.federation.signed_fetch_only

@@ -203,9 +203,8 @@ const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Actors refetched because a signature did not verify, for [`REFETCH_INTERVAL`]: without this,
 /// anyone could make us fetch a known actor again with every request bearing a bad signature.
-static REFETCHED: LazyLock<moka::sync::Cache<String, ()>> = LazyLock::new(|| {
-    moka::sync::Cache::builder().max_capacity(100_000).time_to_live(REFETCH_INTERVAL).build()
-});
+static REFETCHED: LazyLock<moka::sync::Cache<String, ()>> =
+    LazyLock::new(|| moka::sync::Cache::builder().max_capacity(100_000).time_to_live(REFETCH_INTERVAL).build());
 
 /// Whether the actor may be refetched now (and if so, records that it is).
 fn may_refetch(actor_id: &str) -> bool {

@@ -188,8 +188,7 @@ mod tests {
     fn addresses_in_urls_are_checked_unless_allowed() {
         let mut settings = crate::config::Settings::default();
         let url = |s: &str| url::Url::parse(s).unwrap();
-        for refused in
-            [
+        for refused in [
             "https://10.0.0.1/inbox",
             "https://[::1]/inbox",
             "https://localhost/x",
@@ -200,8 +199,7 @@ mod tests {
             "https://[2002:7f00:1::1]/",
             "https://[::ffff:169.254.169.254]/",
             "https://198.18.0.1/",
-        ]
-        {
+        ] {
             assert!(!address_allowed(&settings, &url(refused)), "{refused}");
         }
         assert!(address_allowed(&settings, &url("https://93.184.216.34/inbox")));

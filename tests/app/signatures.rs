@@ -182,7 +182,8 @@ impl RemoteState {
         }
         if uri.path() == "/.well-known/webfinger" && uri.query().is_some_and(|q| q.contains("endless")) {
             static SPACES: [u8; 16 * 1024] = [b' '; 16 * 1024];
-            let start = futures_util::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from("{\"links\":[")) });
+            let start =
+                futures_util::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from("{\"links\":[")) });
             let forever = futures_util::stream::repeat_with(|| Ok(axum::body::Bytes::from_static(&SPACES)));
             let body = axum::body::Body::from_stream(futures_util::StreamExt::chain(start, forever));
             return ([("content-type", "application/jrd+json")], body).into_response();
@@ -407,8 +408,7 @@ async fn signed_fetch_covers_collections_whatever_the_accept_header(b: Backend) 
     // Signed, they are answered whatever the Accept header.
     let bert = signer(&beta, "bert").await;
     let url = url::Url::parse(&alpha.url("/u/anna/outbox")).unwrap();
-    let headers =
-        signatures::sign(&Method::GET, &url, None, None, &bert.key_id, &bert.pem, SystemTime::now()).unwrap();
+    let headers = signatures::sign(&Method::GET, &url, None, None, &bert.key_id, &bert.pem, SystemTime::now()).unwrap();
     let mut request = client.get(url.as_str()).header("accept", "application/json");
     for (name, value) in headers {
         request = request.header(name, value);
@@ -451,7 +451,11 @@ async fn a_huge_or_endless_webfinger_answer_is_cut_off(b: Backend) {
         let response = visitor.submit("/u/anna", "/u/anna/op-afstand", &[("handle", &handle)]).await;
         assert_eq!(response.status(), 422, "{name}");
         let page = html(response).await;
-        assert_eq!(text_of(&page, "#remote-handle-error").as_deref(), Some("Die server kent dit adres niet."), "{name}");
+        assert_eq!(
+            text_of(&page, "#remote-handle-error").as_deref(),
+            Some("Die server kent dit adres niet."),
+            "{name}"
+        );
     }
     assert_eq!(alpha.browser().get("/healthz").await.status(), 200);
     // A WebFinger answer of ordinary size is followed.
