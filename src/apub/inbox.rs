@@ -126,9 +126,10 @@ async fn receive(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderM
 /// built from our configured scheme and domain (never from the Host header), a signed `Host`
 /// must be our domain, and every digest header the signature covers must match the body (a
 /// POST must cover one). Nothing is stored before the signature verifies: an unknown actor is
-/// fetched, checked with the key of the fetched document, and only then stored. A known
-/// actor's key that does not verify is refetched, at most once a minute per actor; what still
-/// fails is a 401.
+/// fetched (or taken from a copy fetched in the last minute for a signature that did not
+/// verify), checked with the key of that document, and only then stored. A known actor's key
+/// that does not verify is refetched, at most once a minute per actor; what still fails is a
+/// 401.
 pub async fn verify_request(
     state: &AppState,
     method: &Method,
@@ -166,7 +167,8 @@ pub async fn verify_request(
     };
     let signed = Signed { text: &text, signature: &signature };
     let Some(known) = known_signer(state, &key_id).await? else {
-        let signer = fetch_and_verify(state, &signatures::key_owner_candidates(&key_id), &signed).await?;
+        let candidates = signatures::key_owner_candidates(&key_id);
+        let signer = fetch_and_verify(state, &candidates, &signed, Source::Unknown).await?;
         tracing::debug!(key = %key_id, scheme, "verified signature of a newly fetched actor");
         return Ok(signer);
     };
@@ -180,7 +182,7 @@ pub async fn verify_request(
             "signature does not verify (the key was fetched again less than a minute ago)".into(),
         ));
     }
-    let fresh = fetch_and_verify(state, std::slice::from_ref(&known.actor.ap_id), &signed).await?;
+    let fresh = fetch_and_verify(state, std::slice::from_ref(&known.actor.ap_id), &signed, Source::Refetch).await?;
     tracing::debug!(key = %key_id, scheme, "verified signature with a refetched key");
     Ok(fresh)
 }
@@ -230,28 +232,59 @@ async fn known_signer(state: &AppState, key_id: &str) -> ApubResult<Option<DbAct
     Ok(None)
 }
 
+/// Actor documents fetched for a signature that did not verify, for [`REFETCH_INTERVAL`]: more
+/// bad signatures naming the same unknown actor are checked against this copy instead of
+/// fetching it for each, and a good one still verifies with it. Nothing here is stored.
+static UNVERIFIED: LazyLock<moka::sync::Cache<String, Arc<ActorJson>>> =
+    LazyLock::new(|| moka::sync::Cache::builder().max_capacity(1_000).time_to_live(REFETCH_INTERVAL).build());
+
+/// Where a signer's document comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// An actor we do not know: a copy fetched in the last minute will do.
+    Unknown,
+    /// A stored actor whose key did not verify: fetched now.
+    Refetch,
+}
+
 /// Fetches the first of `candidates` that is an actor, checks the signature with the key of
 /// the fetched document and only then stores the actor, through the same checks as every
 /// actor we store ([`Object::verify`] and [`Object::from_json`]).
-async fn fetch_and_verify(state: &AppState, candidates: &[String], signed: &Signed<'_>) -> ApubResult<DbActor> {
+async fn fetch_and_verify(
+    state: &AppState,
+    candidates: &[String],
+    signed: &Signed<'_>,
+    source: Source,
+) -> ApubResult<DbActor> {
     let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
     let mut last = None;
     for candidate in candidates {
-        let Ok(url) = Url::parse(candidate) else { continue };
-        let fetched = match fetch_object_http::<_, ActorJson>(&url, &data).await {
-            Ok(fetched) => fetched,
-            Err(e) => {
-                last = Some(e.to_string());
-                continue;
+        let cached = (source == Source::Unknown).then(|| UNVERIFIED.get(candidate)).flatten();
+        let document = match cached {
+            Some(document) => document,
+            None => {
+                let Ok(url) = Url::parse(candidate) else { continue };
+                let fetched = match fetch_object_http::<_, ActorJson>(&url, &data).await {
+                    Ok(fetched) => fetched,
+                    Err(e) => {
+                        last = Some(e.to_string());
+                        continue;
+                    }
+                };
+                DbActor::verify(&fetched.object, &fetched.url, &data)
+                    .await
+                    .map_err(|e| ApubError::Unauthorized(format!("the key's actor {candidate}: {e}")))?;
+                Arc::new(fetched.object)
             }
         };
-        DbActor::verify(&fetched.object, &fetched.url, &data)
-            .await
-            .map_err(|e| ApubError::Unauthorized(format!("the key's actor {candidate}: {e}")))?;
-        if !signed.verifies_with(Some(&fetched.object.public_key.public_key_pem)) {
+        if !signed.verifies_with(Some(&document.public_key.public_key_pem)) {
+            if source == Source::Unknown {
+                UNVERIFIED.insert(candidate.clone(), document);
+            }
             return Err(ApubError::Unauthorized("signature does not verify".into()));
         }
-        let actor = DbActor::from_json(fetched.object, &data).await?;
+        UNVERIFIED.invalidate(candidate);
+        let actor = DbActor::from_json(Arc::unwrap_or_clone(document), &data).await?;
         state.signers.insert(actor.actor.ap_id.clone(), Arc::new(actor.actor.clone()));
         return Ok(actor);
     }

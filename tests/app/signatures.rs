@@ -22,6 +22,7 @@ both!(
     an_unsigned_digest_added_to_a_signed_delivery_is_refused,
     a_signature_made_for_another_host_is_refused,
     a_bad_signature_stores_no_unknown_actor,
+    bad_signatures_of_an_unknown_actor_fetch_it_once_and_store_nothing,
     bad_signatures_of_a_known_actor_refetch_it_at_most_once_a_minute,
     an_actor_whose_inboxes_are_elsewhere_is_not_stored_with_them,
     non_http_urls_of_remote_actors_and_posts_are_dropped,
@@ -275,6 +276,33 @@ async fn a_bad_signature_stores_no_unknown_actor(b: Backend) {
     // Signed by bert himself, he is stored.
     assert_eq!(post(&inbox, None, &cavage(&inbox, wave.as_bytes(), &bert), wave.as_bytes()).await, 202);
     assert!(stored_actor(&alpha, &bert.actor).await.is_some());
+}
+
+/// Bad signatures naming an actor we do not know fetch its document once a minute, not once
+/// each, and store nothing; a good signature within that minute verifies with the copy
+/// fetched, and only then is the actor stored.
+async fn bad_signatures_of_an_unknown_actor_fetch_it_once_and_store_nothing(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    alpha.create_user("anna", Role::Member).await;
+    let remote = Remote::start().await;
+    let nina = remote.actor("nina", json!({}));
+    let other_key = activitypub_federation::http_signatures::generate_actor_keypair().unwrap();
+    let forger = Signer { key_id: nina.key_id.clone(), actor: nina.actor.clone(), pem: other_key.private_key };
+    let inbox = alpha.url("/inbox");
+    let wave = |n: u32| {
+        json!({"id": remote.url(&format!("/activities/w{n}")), "type": "Wave", "actor": nina.actor,
+               "object": alpha.url("/u/anna")})
+        .to_string()
+    };
+    for n in 1..=2 {
+        let body = wave(n);
+        assert_eq!(post(&inbox, None, &cavage(&inbox, body.as_bytes(), &forger), body.as_bytes()).await, 401);
+    }
+    assert_eq!(remote.gets("/u/nina"), 1, "fetched once for two bad signatures");
+    assert!(stored_actor(&alpha, &nina.actor).await.is_none());
+    assert_eq!(post(&inbox, None, &cavage(&inbox, wave(3).as_bytes(), &nina), wave(3).as_bytes()).await, 202);
+    assert_eq!(remote.gets("/u/nina"), 1, "the good signature verified with the copy fetched");
+    assert!(stored_actor(&alpha, &nina.actor).await.is_some());
 }
 
 /// A known actor whose signature does not verify is fetched again (its key may have changed),
