@@ -36,7 +36,7 @@ pub fn check_delivery(
     key_pem: &str,
 ) -> Result<(), SignatureError> {
     signatures::check_coverage(sig, method, headers, SystemTime::now())?;
-    signatures::verify_digest(headers, body)?;
+    signatures::verify_covered_digests(&sig.headers, method, headers, body)?;
     let text = signatures::signing_string(sig, method, path_and_query, headers)?;
     signatures::verify_rsa(key_pem, &text, &sig.signature)
 }

@@ -101,6 +101,15 @@ pub fn domain_of(url: &Url) -> String {
     }
 }
 
+fn is_http(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+}
+
+/// Whether `url` is an http(s) URL on the same host (and port) as `actor_id`.
+fn on_host(url: &Url, actor_id: &Url) -> bool {
+    is_http(url) && domain_of(url) == domain_of(actor_id)
+}
+
 fn parse_opt(url: &Option<String>) -> Option<Url> {
     url.as_deref().and_then(|u| Url::parse(u).ok())
 }
@@ -188,7 +197,16 @@ impl Object for DbActor {
 
     async fn verify(json: &ActorJson, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {
         verify_domains_match(json.id.inner(), expected_domain)?;
-        verify_domains_match(json.id.inner(), &json.inbox)?;
+        // Host and port: on one host name, each port can be another server (and the library's
+        // check compares host names only).
+        let host = domain_of(json.id.inner());
+        if host != domain_of(expected_domain) {
+            return Err(ApubError::Forbidden("the actor's id is on another host than its document".into()));
+        }
+        // Deliveries go to the inbox: one on another host would make us send there.
+        if domain_of(&json.inbox) != host || !is_http(&json.inbox) {
+            return Err(ApubError::Forbidden("the actor's inbox is on another host".into()));
+        }
         if json.public_key.owner != *json.id.inner() {
             return Err(ApubError::BadRequest("publicKey.owner is not the actor".into()));
         }
@@ -229,9 +247,10 @@ impl Object for DbActor {
             icon_url: json.icon_url(),
             image_url: json.image_url(),
             inbox_url: json.inbox.to_string(),
-            shared_inbox_url: json.shared_inbox().map(Url::to_string),
-            outbox_url: json.outbox.as_ref().map(Url::to_string),
-            followers_url: json.followers.as_ref().map(Url::to_string),
+            // A shared inbox elsewhere is dropped (deliveries then go to the actor's inbox).
+            shared_inbox_url: json.shared_inbox().filter(|u| on_host(u, &id)).map(Url::to_string),
+            outbox_url: json.outbox.as_ref().filter(|u| is_http(u)).map(Url::to_string),
+            followers_url: json.followers.as_ref().filter(|u| is_http(u)).map(Url::to_string),
             public_key: Some(json.public_key.public_key_pem.clone()),
             manually_approves_followers: json.manually_approves_followers.unwrap_or(false),
             discoverable: json.discoverable.unwrap_or(false),

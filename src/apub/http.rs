@@ -20,16 +20,30 @@ use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
 /// With `signed_fetch_only`, ActivityStreams GETs must be signed by some actor; discovery, the
-/// instance actor and pages for browsers stay open.
+/// instance actor and pages for browsers stay open. The routes that only ever answer
+/// ActivityStreams JSON (collections and activities) require the signature whatever the
+/// `Accept` header says, and answer `406` to an `Accept` that excludes JSON.
 pub async fn signed_fetch_middleware(
     State(state): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let open_path = |p: &str| p == "/actor" || p.starts_with("/.well-known/") || p.starts_with("/nodeinfo/");
+    let method = request.method();
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        return next.run(request).await;
+    }
+    let json_only = activity_only_path(request.uri().path());
+    if json_only && !accepts_json(request.headers()) {
+        return (
+            axum::http::StatusCode::NOT_ACCEPTABLE,
+            [(VARY, "Accept")],
+            "406 Not Acceptable: application/activity+json only\n",
+        )
+            .into_response();
+    }
     if !state.settings.federation.signed_fetch_only
-        || request.method() != axum::http::Method::GET
-        || !super::wants_activity_json(request.headers())
+        || !(json_only || super::wants_activity_json(request.headers()))
         || open_path(request.uri().path())
     {
         return next.run(request).await;
@@ -42,6 +56,39 @@ pub async fn signed_fetch_middleware(
             other => ApubError::Unauthorized(other.to_string()).into_response(),
         },
     }
+}
+
+/// The routes that serve nothing but ActivityStreams JSON (no page for browsers): the
+/// collections of an actor, the `Create` of a post and the activities we sent.
+fn activity_only_path(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["u" | "g", _, "outbox" | "followers" | "following" | "featured"] | ["p", _, "activity"] | ["activities", _, _]
+    )
+}
+
+/// Whether a request takes JSON: no `Accept`, or one naming an ActivityStreams type, any JSON,
+/// or `*/*` (with a quality above zero).
+fn accepts_json(headers: &axum::http::HeaderMap) -> bool {
+    let mut values = headers.get_all(axum::http::header::ACCEPT).iter().peekable();
+    if values.peek().is_none() {
+        return true;
+    }
+    values.filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|part| {
+        let mut params = part.split(';');
+        let media = params.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = params.any(|p| {
+            p.trim().split_once('=').is_some_and(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+            })
+        });
+        !refused
+            && matches!(
+                media.as_str(),
+                "application/activity+json" | "application/ld+json" | "application/json" | "application/*" | "*/*"
+            )
+    })
 }
 
 /// A JSON-LD document with our context, as `application/activity+json`. Every reader allowed to
@@ -305,4 +352,47 @@ pub async fn activity(State(state): State<AppState>, uri: axum::http::Uri) -> Ap
         return Err(ApubError::NotFound);
     }
     Ok(activity_json(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collections_and_activities_are_activity_only_and_pages_are_not() {
+        for path in [
+            "/u/anna/outbox",
+            "/g/buurt/followers",
+            "/u/anna/following",
+            "/g/buurt/featured",
+            "/p/12/activity",
+            "/activities/follow/abc",
+        ] {
+            assert!(activity_only_path(path), "{path}");
+        }
+        for path in ["/u/anna", "/g/buurt", "/p/12", "/actor", "/inbox", "/u/anna/inbox", "/", "/u/anna/outbox/x"] {
+            assert!(!activity_only_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn json_is_acceptable_unless_the_accept_header_excludes_it() {
+        let accept = |values: &[&str]| {
+            let mut headers = axum::http::HeaderMap::new();
+            for v in values {
+                headers.append(axum::http::header::ACCEPT, v.parse().unwrap());
+            }
+            accepts_json(&headers)
+        };
+        assert!(accept(&[]));
+        assert!(accept(&["application/activity+json"]));
+        assert!(accept(&["application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""]));
+        assert!(accept(&["application/json"]));
+        assert!(accept(&["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]));
+        assert!(accept(&["text/html", "application/activity+json"]));
+        assert!(!accept(&["text/html"]));
+        assert!(!accept(&["text/html, application/xhtml+xml"]));
+        assert!(!accept(&["application/json;q=0", "text/html"]));
+        assert!(!accept(&["image/png"]));
+    }
 }

@@ -2,10 +2,11 @@
 //! Date, HTTP signature of the activity's own actor, hosts of actor and objects — before the
 //! domain layer processes it exactly once.
 
-use std::sync::Arc;
-use std::time::SystemTime;
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, SystemTime};
 
-use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::traits::Object;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -14,6 +15,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::actor::{DbActor, domain_of};
+use super::protocol::ActorJson;
 use super::signatures::{self, MessageSignature, SignatureHeader};
 use super::{ApubError, ApubResult};
 use crate::db::models::actor::Actor;
@@ -118,8 +120,16 @@ async fn receive(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderM
     crate::domain::inbox::process(state, &signer.actor, &envelope.kind, &envelope.id, activity).await
 }
 
-/// Verifies the HTTP signature of a request and returns the signing actor. A key that does not
-/// verify is refetched once (actors rotate keys); what still fails is a 401.
+/// Verifies the HTTP signature of a request and returns the signing actor.
+///
+/// The signature must bind the request to this server and its body: the RFC 9421 target URI is
+/// built from our configured scheme and domain (never from the Host header), a signed `Host`
+/// must be our domain, and every digest header the signature covers must match the body (a
+/// POST must cover one). Nothing is stored before the signature verifies: an unknown actor is
+/// fetched (or taken from a copy fetched in the last minute for a signature that did not
+/// verify), checked with the key of that document, and only then stored. A known actor's key
+/// that does not verify is refetched, at most once a minute per actor; what still fails is a
+/// 401.
 pub async fn verify_request(
     state: &AppState,
     method: &Method,
@@ -129,13 +139,15 @@ pub async fn verify_request(
 ) -> ApubResult<DbActor> {
     let unauthorized = |e: signatures::SignatureError| ApubError::Unauthorized(e.to_string());
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    let domain = state.settings.instance.domain.as_str();
     // RFC 9421 (Signature-Input + Signature) or draft-cavage (Signature or Authorization).
     let (key_id, text, signature, scheme) = match MessageSignature::parse(headers) {
         Some(parsed) => {
             let sig = parsed.map_err(unauthorized)?;
             sig.check_coverage(method, SystemTime::now()).map_err(unauthorized)?;
-            let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or(&state.settings.instance.domain);
-            let target = format!("{}://{host}{path}", state.settings.scheme());
+            signatures::check_host(&sig.components, headers, domain).map_err(unauthorized)?;
+            signatures::verify_covered_digests(&sig.components, method, headers, body).map_err(unauthorized)?;
+            let target = format!("{}://{domain}{path}", state.settings.scheme());
             let text = sig.base(method, &target, headers).map_err(unauthorized)?;
             (sig.key_id, text, sig.signature, "RFC 9421")
         }
@@ -147,65 +159,138 @@ pub async fn verify_request(
                 .ok_or(ApubError::Unauthorized("no HTTP signature".into()))?;
             let sig = SignatureHeader::parse(header).map_err(unauthorized)?;
             signatures::check_coverage(&sig, method, headers, SystemTime::now()).map_err(unauthorized)?;
+            signatures::check_host(&sig.headers, headers, domain).map_err(unauthorized)?;
+            signatures::verify_covered_digests(&sig.headers, method, headers, body).map_err(unauthorized)?;
             let text = signatures::signing_string(&sig, method, path, headers).map_err(unauthorized)?;
             (sig.key_id, text, sig.signature, "draft-cavage")
         }
     };
-    if *method == Method::POST {
-        signatures::verify_digest(headers, body).map_err(unauthorized)?;
-    }
-    let (signer, cached) = signing_actor(state, &key_id).await?;
-    let key = signer.actor.public_key.clone().unwrap_or_default();
-    if signatures::verify_rsa(&key, &text, &signature).is_ok() {
-        tracing::debug!(key = %key_id, scheme, "verified signature");
+    let signed = Signed { text: &text, signature: &signature };
+    let Some(known) = known_signer(state, &key_id).await? else {
+        let candidates = signatures::key_owner_candidates(&key_id);
+        let signer = fetch_and_verify(state, &candidates, &signed, Source::Unknown).await?;
+        tracing::debug!(key = %key_id, scheme, "verified signature of a newly fetched actor");
         return Ok(signer);
+    };
+    if signed.verifies_with(known.actor.public_key.as_deref()) {
+        tracing::debug!(key = %key_id, scheme, "verified signature");
+        return Ok(known);
     }
-    if cached {
-        let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
-        let id: ObjectId<DbActor> = ObjectId::parse(&signer.actor.ap_id)?;
-        let fresh =
-            id.dereference_forced(&data).await.map_err(|e| ApubError::Unauthorized(format!("refetching key: {e}")))?;
-        let key = fresh.actor.public_key.clone().unwrap_or_default();
-        signatures::verify_rsa(&key, &text, &signature).map_err(unauthorized)?;
-        tracing::debug!(key = %key_id, scheme, "verified signature with a refetched key");
-        return Ok(fresh);
+    // Actors rotate keys: fetch the actor again, but not for every bad signature that names it.
+    if !may_refetch(&known.actor.ap_id) {
+        return Err(ApubError::Unauthorized(
+            "signature does not verify (the key was fetched again less than a minute ago)".into(),
+        ));
     }
-    Err(ApubError::Unauthorized("signature does not verify".into()))
+    let fresh = fetch_and_verify(state, std::slice::from_ref(&known.actor.ap_id), &signed, Source::Refetch).await?;
+    tracing::debug!(key = %key_id, scheme, "verified signature with a refetched key");
+    Ok(fresh)
 }
 
-/// Finds the actor of a `keyId`: stored (then `true`), or fetched now.
-async fn signing_actor(state: &AppState, key_id: &str) -> ApubResult<(DbActor, bool)> {
+/// What was signed, and the signature.
+struct Signed<'a> {
+    text: &'a str,
+    signature: &'a [u8],
+}
+
+impl Signed<'_> {
+    fn verifies_with(&self, public_key_pem: Option<&str>) -> bool {
+        public_key_pem.is_some_and(|pem| signatures::verify_rsa(pem, self.text, self.signature).is_ok())
+    }
+}
+
+/// How long after refetching an actor whose key did not verify it is not fetched again for
+/// that reason.
+const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Actors refetched because a signature did not verify, for [`REFETCH_INTERVAL`]: without this,
+/// anyone could make us fetch a known actor again with every request bearing a bad signature.
+static REFETCHED: LazyLock<moka::sync::Cache<String, ()>> =
+    LazyLock::new(|| moka::sync::Cache::builder().max_capacity(100_000).time_to_live(REFETCH_INTERVAL).build());
+
+/// Whether the actor may be refetched now (and if so, records that it is).
+fn may_refetch(actor_id: &str) -> bool {
+    REFETCHED.entry(actor_id.to_string()).or_insert(()).is_fresh()
+}
+
+/// The stored actor of a `keyId`, if we know it.
+async fn known_signer(state: &AppState, key_id: &str) -> ApubResult<Option<DbActor>> {
     let candidates = signatures::key_owner_candidates(key_id);
     if let Some(actor) = candidates.iter().find_map(|c| state.signers.get(c)) {
-        return Ok((DbActor::new(actor.as_ref().clone())?, true));
+        return Ok(Some(DbActor::new(actor.as_ref().clone())?));
     }
-    {
-        let mut conn = state.pool.get().await?;
-        for candidate in &candidates {
-            if let Some(actor) = Actor::by_ap_id(&mut conn, candidate).await?
-                && !actor.deleted
-                && actor.public_key.is_some()
-            {
-                state.signers.insert(actor.ap_id.clone(), Arc::new(actor.clone()));
-                return Ok((DbActor::new(actor)?, true));
-            }
+    let mut conn = state.pool.get().await?;
+    for candidate in &candidates {
+        if let Some(actor) = Actor::by_ap_id(&mut conn, candidate).await?
+            && !actor.deleted
+            && actor.public_key.is_some()
+        {
+            state.signers.insert(actor.ap_id.clone(), Arc::new(actor.clone()));
+            return Ok(Some(DbActor::new(actor)?));
         }
     }
+    Ok(None)
+}
+
+/// Actor documents fetched for a signature that did not verify, for [`REFETCH_INTERVAL`]: more
+/// bad signatures naming the same unknown actor are checked against this copy instead of
+/// fetching it for each, and a good one still verifies with it. Nothing here is stored.
+static UNVERIFIED: LazyLock<moka::sync::Cache<String, Arc<ActorJson>>> =
+    LazyLock::new(|| moka::sync::Cache::builder().max_capacity(1_000).time_to_live(REFETCH_INTERVAL).build());
+
+/// Where a signer's document comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// An actor we do not know: a copy fetched in the last minute will do.
+    Unknown,
+    /// A stored actor whose key did not verify: fetched now.
+    Refetch,
+}
+
+/// Fetches the first of `candidates` that is an actor, checks the signature with the key of
+/// the fetched document and only then stores the actor, through the same checks as every
+/// actor we store ([`Object::verify`] and [`Object::from_json`]).
+async fn fetch_and_verify(
+    state: &AppState,
+    candidates: &[String],
+    signed: &Signed<'_>,
+    source: Source,
+) -> ApubResult<DbActor> {
     let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
     let mut last = None;
-    for candidate in &candidates {
-        let Ok(id) = ObjectId::<DbActor>::parse(candidate) else { continue };
-        match id.dereference(&data).await {
-            Ok(actor) => {
-                state.signers.insert(actor.actor.ap_id.clone(), Arc::new(actor.actor.clone()));
-                return Ok((actor, false));
+    for candidate in candidates {
+        let cached = (source == Source::Unknown).then(|| UNVERIFIED.get(candidate)).flatten();
+        let document = match cached {
+            Some(document) => document,
+            None => {
+                let Ok(url) = Url::parse(candidate) else { continue };
+                let fetched = match fetch_object_http::<_, ActorJson>(&url, &data).await {
+                    Ok(fetched) => fetched,
+                    Err(e) => {
+                        last = Some(e.to_string());
+                        continue;
+                    }
+                };
+                DbActor::verify(&fetched.object, &fetched.url, &data)
+                    .await
+                    .map_err(|e| ApubError::Unauthorized(format!("the key's actor {candidate}: {e}")))?;
+                Arc::new(fetched.object)
             }
-            Err(e) => last = Some(e),
+        };
+        if !signed.verifies_with(Some(&document.public_key.public_key_pem)) {
+            if source == Source::Unknown {
+                UNVERIFIED.insert(candidate.clone(), document);
+            }
+            return Err(ApubError::Unauthorized("signature does not verify".into()));
         }
+        UNVERIFIED.invalidate(candidate);
+        let actor = DbActor::from_json(Arc::unwrap_or_clone(document), &data).await?;
+        state.signers.insert(actor.actor.ap_id.clone(), Arc::new(actor.actor.clone()));
+        return Ok(actor);
     }
     Err(ApubError::Unauthorized(format!(
-        "cannot get the key {}: {}",
-        key_id,
-        last.map_or_else(|| "no usable keyId".to_string(), |e| e.to_string())
+        "cannot get the key's actor ({}): {}",
+        candidates.join(", "),
+        last.unwrap_or_else(|| "no usable keyId".to_string())
     )))
 }

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod addresses;
 pub mod discovery;
 pub mod error;
 pub mod http;
@@ -84,6 +85,40 @@ pub fn http_client(settings: &crate::config::Settings, base_url: &str) -> anyhow
         .build()?)
 }
 
+/// Most bytes of a WebFinger document we read (real ones are a few hundred bytes to a few KiB).
+pub const MAX_WEBFINGER_BYTES: usize = 64 * 1024;
+
+/// A response body that was too large, or could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the response is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("reading the response: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Reads a response body chunk by chunk and stops with an error as soon as it passes
+/// `max_bytes` (or announces a larger `Content-Length`), so a server that sends an endless or
+/// huge body costs us at most `max_bytes` of memory. Time is bounded by the client's timeout
+/// ([`http_client`]: 10 s for the whole request, body included).
+///
+/// The federation library reads actor, object and WebFinger documents the same way, with a
+/// cap of 1 MiB (`activitypub_federation::reqwest_shim`); this is for the reads we make
+/// ourselves.
+pub async fn read_capped(mut response: reqwest::Response, max_bytes: usize) -> Result<Vec<u8>, ReadError> {
+    if response.content_length().is_some_and(|length| length > max_bytes as u64) {
+        return Err(ReadError::TooLarge(max_bytes));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > max_bytes {
+            return Err(ReadError::TooLarge(max_bytes));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Whether a URL's host may be contacted: the client's resolver refuses private addresses behind
 /// names, but reqwest does not resolve an address written in the URL (`https://10.0.0.1/`), so
 /// every place that sends or fetches checks those here first.
@@ -99,33 +134,11 @@ pub fn address_allowed(settings: &crate::config::Settings, url: &url::Url) -> bo
     }
 }
 
-/// Whether an address is on the public internet (not loopback, private, link-local, …).
+/// Whether an address is on the public internet: globally reachable by the IANA special-purpose
+/// registries, judged by the IPv4 address inside NAT64, 6to4 and IPv4-mapped or -compatible
+/// addresses (`addresses.rs`).
 pub fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
-    match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                // 100.64.0.0/10, carrier-grade NAT
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64))
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => {
-                let first = v6.segments()[0];
-                !(v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || (first & 0xFE00) == 0xFC00
-                    || (first & 0xFFC0) == 0xFE80)
-            }
-        },
-    }
+    addresses::is_global(ip)
 }
 
 /// Builds the federation library's configuration for this instance.
@@ -175,9 +188,18 @@ mod tests {
     fn addresses_in_urls_are_checked_unless_allowed() {
         let mut settings = crate::config::Settings::default();
         let url = |s: &str| url::Url::parse(s).unwrap();
-        for refused in
-            ["https://10.0.0.1/inbox", "https://[::1]/inbox", "https://localhost/x", "http://127.0.0.2:8080/"]
-        {
+        for refused in [
+            "https://10.0.0.1/inbox",
+            "https://[::1]/inbox",
+            "https://localhost/x",
+            "http://127.0.0.2:8080/",
+            "http://0.0.0.0:8080/",
+            "http://0/",
+            "https://[64:ff9b::7f00:1]/",
+            "https://[2002:7f00:1::1]/",
+            "https://[::ffff:169.254.169.254]/",
+            "https://198.18.0.1/",
+        ] {
             assert!(!address_allowed(&settings, &url(refused)), "{refused}");
         }
         assert!(address_allowed(&settings, &url("https://93.184.216.34/inbox")));

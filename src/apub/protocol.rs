@@ -98,10 +98,14 @@ impl ActorJson {
     }
 }
 
-/// A URL out of the shapes ActivityStreams allows: "…", {"url": …}, {"href": …} or a list.
+/// An http(s) URL out of the shapes ActivityStreams allows: "…", {"url": …}, {"href": …} or a
+/// list (the first http(s) one). Other schemes (`javascript:`, `data:`, …) from another server
+/// never count: they would end up in links on pages and in apps.
 pub fn first_url(value: &serde_json::Value) -> Option<String> {
     match value {
-        serde_json::Value::String(s) => Url::parse(s).ok().map(|u| u.to_string()),
+        serde_json::Value::String(s) => {
+            Url::parse(s).ok().filter(|u| matches!(u.scheme(), "http" | "https")).map(|u| u.to_string())
+        }
         serde_json::Value::Array(items) => items.iter().find_map(first_url),
         serde_json::Value::Object(map) => map.get("href").or_else(|| map.get("url")).and_then(first_url),
         _ => None,
@@ -138,4 +142,33 @@ pub struct OrderedCollectionPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<Url>,
     pub ordered_items: Vec<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_http_urls_are_taken_from_remote_objects() {
+        for value in [
+            json!("javascript:alert(1)"),
+            json!("JavaScript:alert(1)"),
+            json!("data:text/html,<script>alert(1)</script>"),
+            json!("vbscript:msgbox(1)"),
+            json!("file:///etc/passwd"),
+            json!({"type": "Link", "href": "javascript:alert(1)"}),
+            json!({"type": "Image", "url": "data:image/svg+xml,<svg/>"}),
+            json!(["javascript:alert(1)"]),
+            json!("not a url"),
+            json!(42),
+        ] {
+            assert_eq!(first_url(&value), None, "{value}");
+        }
+        assert_eq!(first_url(&json!("https://a.example/@anna")).as_deref(), Some("https://a.example/@anna"));
+        assert_eq!(first_url(&json!("http://a.example/x")).as_deref(), Some("http://a.example/x"));
+        // The first http(s) one of a list; a bad one before it is skipped, not the whole field.
+        let list = json!(["javascript:alert(1)", {"href": "data:,x"}, {"type": "Link", "href": "https://a.example/p"}]);
+        assert_eq!(first_url(&list).as_deref(), Some("https://a.example/p"));
+    }
 }

@@ -144,7 +144,9 @@ mod tests {
 
     #[tokio::test]
     async fn addresses_written_as_names_are_checked_too() {
-        assert!(matches!(Resolver::new(true).lookup("10.1.2.3").await, Err(ResolveError::Private(..))));
+        for special in ["10.1.2.3", "0.0.0.0", "240.0.0.1", "64:ff9b::7f00:1", "2002:a00:1::1", "::127.0.0.1"] {
+            assert!(matches!(Resolver::new(true).lookup(special).await, Err(ResolveError::Private(..))), "{special}");
+        }
         assert_eq!(Resolver::new(false).lookup("10.1.2.3").await.unwrap(), vec!["10.1.2.3".parse::<IpAddr>().unwrap()]);
     }
 

@@ -1,5 +1,6 @@
-//! HTTP Signatures (draft-cavage, as Mastodon uses them): signing our requests and verifying
-//! the requests other servers send, with the Digest of the body and the Date checked.
+//! HTTP Signatures (draft-cavage, as Mastodon uses them, and RFC 9421): signing our requests and
+//! verifying the requests other servers send, with the signed digest of the body, the signed
+//! host and the Date checked.
 //!
 //! Written here rather than taken from the federation library so that the inbox can tell a bad
 //! signature (401, which makes peers retry with another scheme) from a bad request, refetch a
@@ -35,8 +36,10 @@ pub enum SignatureError {
     HeaderNotSigned(&'static str),
     #[error("Date header missing or not within the accepted window")]
     Stale,
-    #[error("Digest header missing or not matching the body")]
+    #[error("a signed Digest or Content-Digest header is missing or does not match the body")]
     Digest,
+    #[error("the signature was made for another host")]
+    WrongHost,
     #[error("unsupported algorithm {0}")]
     Algorithm(String),
     #[error("signature does not verify")]
@@ -196,8 +199,9 @@ impl MessageSignature {
         })
     }
 
-    /// The signature base (RFC 9421 §2.5) for this request. `target_uri` is the full URL the
-    /// sender used (our scheme and the Host header).
+    /// The signature base (RFC 9421 §2.5) for this request. `target_uri` is this server's URL
+    /// of the request: the configured scheme and domain with the request's path, never the
+    /// request's Host header, so a signature made for another server does not verify here.
     pub fn base(&self, method: &Method, target_uri: &str, headers: &HeaderMap) -> Result<String, SignatureError> {
         let url = url::Url::parse(target_uri).map_err(|_| SignatureError::Malformed("target URI"))?;
         let authority = match url.port() {
@@ -262,27 +266,54 @@ pub fn digest_header(body: &[u8]) -> String {
     format!("SHA-256={}", BASE64.encode(Sha256::digest(body)))
 }
 
-/// Checks `Digest` (draft) or `Content-Digest` (RFC 9530) against the body. Algorithm names
-/// are compared without regard to case, as peers write `sha-256` too.
-pub fn verify_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
+/// The digest headers a signature can cover.
+const DIGEST_HEADERS: [&str; 2] = ["digest", "content-digest"];
+
+/// Checks the digest headers that the signature covers (`covered`: draft-cavage `headers` or
+/// RFC 9421 components) against the body: each of them must be present and match. A digest
+/// header the signature does not cover proves nothing (anyone on the way can add one) and is
+/// not looked at. A POST must cover at least one.
+///
+/// `Digest` is `SHA-256=<base64>` (RFC 3230), `Content-Digest` is `sha-256=:<base64>:`
+/// (RFC 9530); algorithm names are compared without regard to case, as peers write both. Of a
+/// header that lists several algorithms, every SHA-256 entry must match and at least one must be
+/// there; other algorithms are not checked.
+pub fn verify_covered_digests(
+    covered: &[String],
+    method: &Method,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), SignatureError> {
+    let names: Vec<&str> = DIGEST_HEADERS.into_iter().filter(|d| covered.iter().any(|c| c == d)).collect();
+    if names.is_empty() && *method == Method::POST {
+        return Err(SignatureError::HeaderNotSigned("digest"));
+    }
     let expected = BASE64.encode(Sha256::digest(body));
-    if let Some(digest) = headers.get("digest").and_then(|v| v.to_str().ok()) {
-        let ok = digest.split(',').any(|part| {
-            part.trim()
-                .split_once('=')
-                .is_some_and(|(alg, value)| alg.trim().eq_ignore_ascii_case("sha-256") && value.trim() == expected)
-        });
-        return if ok { Ok(()) } else { Err(SignatureError::Digest) };
+    for name in names {
+        let value = header_value(headers, name).ok_or(SignatureError::Digest)?;
+        let sha256: Vec<&str> = value
+            .split(',')
+            .filter_map(|part| part.trim().split_once('='))
+            .filter(|(alg, _)| alg.trim().eq_ignore_ascii_case("sha-256"))
+            .map(|(_, v)| v.trim().trim_matches(':'))
+            .collect();
+        if sha256.is_empty() || sha256.iter().any(|v| *v != expected) {
+            return Err(SignatureError::Digest);
+        }
     }
-    if let Some(digest) = headers.get("content-digest").and_then(|v| v.to_str().ok()) {
-        let ok = digest.split(',').any(|part| {
-            part.trim().split_once('=').is_some_and(|(alg, value)| {
-                alg.trim().eq_ignore_ascii_case("sha-256") && value.trim().trim_matches(':') == expected
-            })
-        });
-        return if ok { Ok(()) } else { Err(SignatureError::Digest) };
+    Ok(())
+}
+
+/// When the signature covers the `Host` header, it must name this server (`domain`, with its
+/// port if it has one): a request signed for another server and replayed here is refused.
+pub fn check_host(covered: &[String], headers: &HeaderMap, domain: &str) -> Result<(), SignatureError> {
+    if !covered.iter().any(|c| c == "host") {
+        return Ok(());
     }
-    Err(SignatureError::Digest)
+    match header_value(headers, "host") {
+        Some(host) if host.eq_ignore_ascii_case(domain) => Ok(()),
+        _ => Err(SignatureError::WrongHost),
+    }
 }
 
 fn header_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -560,11 +591,12 @@ mod tests {
         assert_eq!(sig.key_id, "https://alpha.example/u/anna#main-key");
         assert_eq!(sig.headers, ["(request-target)", "host", "date", "digest", "content-type"]);
         check_coverage(&sig, &Method::POST, &headers, now).unwrap();
-        verify_digest(&headers, body).unwrap();
+        verify_covered_digests(&sig.headers, &Method::POST, &headers, body).unwrap();
+        check_host(&sig.headers, &headers, "Beta.Example").unwrap();
         let text = signing_string(&sig, &Method::POST, "/inbox", &headers).unwrap();
         verify_rsa(PUBLIC, &text, &sig.signature).unwrap();
 
-        assert_eq!(verify_digest(&headers, b"{}"), Err(SignatureError::Digest));
+        assert_eq!(verify_covered_digests(&sig.headers, &Method::POST, &headers, b"{}"), Err(SignatureError::Digest));
         let other_path = signing_string(&sig, &Method::POST, "/u/bert/inbox", &headers).unwrap();
         assert_eq!(verify_rsa(PUBLIC, &other_path, &sig.signature), Err(SignatureError::Invalid));
         let mut tampered = headers.clone();
@@ -598,7 +630,8 @@ mod tests {
         }
         let mut headers = HeaderMap::new();
         headers.insert("digest", "sha-256=RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=".parse().unwrap());
-        assert!(verify_digest(&headers, b"{}").is_ok(), "lowercase algorithm name");
+        let covered = ["digest".to_string()];
+        assert!(verify_covered_digests(&covered, &Method::POST, &headers, b"{}").is_ok(), "lowercase algorithm name");
     }
 
     /// Our signatures (AWS-LC) are exactly what the independent `rsa` crate makes (PKCS#1 v1.5
@@ -647,7 +680,7 @@ mod tests {
         let parsed = MessageSignature::parse(&headers).unwrap().unwrap();
         assert_eq!(parsed.key_id, "https://alpha.example/u/anna#main-key");
         parsed.check_coverage(&Method::POST, now).unwrap();
-        verify_digest(&headers, body).unwrap();
+        verify_covered_digests(&parsed.components, &Method::POST, &headers, body).unwrap();
         let rebuilt = parsed.base(&Method::POST, "https://beta.example/inbox", &headers).unwrap();
         assert_eq!(rebuilt, base);
         verify_rsa(PUBLIC, &rebuilt, &parsed.signature).unwrap();
@@ -670,5 +703,63 @@ mod tests {
         let (headers, mut sig) = signed_request(b"{}", now);
         sig.algorithm = Some("hmac-sha256".into());
         assert!(matches!(check_coverage(&sig, &Method::POST, &headers, now), Err(SignatureError::Algorithm(_))));
+    }
+
+    /// A `Digest` the signature does not cover is anyone's to add: only the covered digest
+    /// headers are compared with the body, and every one of them must match.
+    #[test]
+    fn only_the_digest_headers_a_signature_covers_count() {
+        let body = br#"{"type":"Follow"}"#;
+        let other = br#"{"type":"Delete"}"#;
+        let content_digest = |b: &[u8]| format!("sha-256=:{}:", BASE64.encode(Sha256::digest(b)));
+        let rfc9421: Vec<String> = ["@method", "@target-uri", "content-digest"].map(String::from).to_vec();
+        let mut headers = HeaderMap::new();
+        headers.insert("content-digest", content_digest(body).parse().unwrap());
+        // The attack: the signed Content-Digest is the victim's, an added Digest fits the new body.
+        headers.insert("digest", digest_header(other).parse().unwrap());
+        assert_eq!(verify_covered_digests(&rfc9421, &Method::POST, &headers, other), Err(SignatureError::Digest));
+        assert_eq!(verify_covered_digests(&rfc9421, &Method::POST, &headers, body), Ok(()));
+        // The same the other way round for a draft-cavage signature over `digest`.
+        let cavage: Vec<String> = ["(request-target)", "host", "date", "digest"].map(String::from).to_vec();
+        let mut headers = HeaderMap::new();
+        headers.insert("digest", digest_header(body).parse().unwrap());
+        headers.insert("content-digest", content_digest(other).parse().unwrap());
+        assert_eq!(verify_covered_digests(&cavage, &Method::POST, &headers, other), Err(SignatureError::Digest));
+        assert_eq!(verify_covered_digests(&cavage, &Method::POST, &headers, body), Ok(()));
+        // Both covered: both must match.
+        let both: Vec<String> = ["digest", "content-digest"].map(String::from).to_vec();
+        assert_eq!(verify_covered_digests(&both, &Method::POST, &headers, body), Err(SignatureError::Digest));
+        headers.insert("content-digest", content_digest(body).parse().unwrap());
+        assert_eq!(verify_covered_digests(&both, &Method::POST, &headers, body), Ok(()));
+        // A covered digest header that is missing, or has no SHA-256, or has a wrong one besides.
+        headers.remove("content-digest");
+        assert_eq!(verify_covered_digests(&both, &Method::POST, &headers, body), Err(SignatureError::Digest));
+        headers.insert("content-digest", "sha-512=:AAAA:".parse().unwrap());
+        assert_eq!(verify_covered_digests(&rfc9421, &Method::POST, &headers, body), Err(SignatureError::Digest));
+        let twice = format!("{}, {}", content_digest(body), content_digest(other));
+        headers.insert("content-digest", twice.parse().unwrap());
+        assert_eq!(verify_covered_digests(&rfc9421, &Method::POST, &headers, body), Err(SignatureError::Digest));
+        // A POST must cover a digest; a GET need not.
+        let none: Vec<String> = ["(request-target)", "host", "date"].map(String::from).to_vec();
+        assert_eq!(
+            verify_covered_digests(&none, &Method::POST, &headers, body),
+            Err(SignatureError::HeaderNotSigned("digest"))
+        );
+        assert_eq!(verify_covered_digests(&none, &Method::GET, &HeaderMap::new(), b""), Ok(()));
+    }
+
+    #[test]
+    fn a_signed_host_must_be_ours() {
+        let covered: Vec<String> = ["(request-target)", "host", "date"].map(String::from).to_vec();
+        let mut headers = HeaderMap::new();
+        headers.insert("host", "LocalHost:41234".parse().unwrap());
+        assert_eq!(check_host(&covered, &headers, "localhost:41234"), Ok(()));
+        assert_eq!(check_host(&covered, &headers, "localhost:41235"), Err(SignatureError::WrongHost));
+        assert_eq!(check_host(&covered, &headers, "localhost"), Err(SignatureError::WrongHost));
+        headers.insert("host", "other.example".parse().unwrap());
+        assert_eq!(check_host(&covered, &headers, "buurt.example"), Err(SignatureError::WrongHost));
+        assert_eq!(check_host(&covered, &HeaderMap::new(), "buurt.example"), Err(SignatureError::WrongHost));
+        // Not covered (RFC 9421 binds the host through the target URI built from our domain).
+        assert_eq!(check_host(&["@target-uri".to_string()], &headers, "buurt.example"), Ok(()));
     }
 }

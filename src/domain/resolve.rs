@@ -68,7 +68,11 @@ pub async fn subscribe_template(state: &AppState, handle: &str) -> Result<String
     if !response.status().is_success() {
         return Err("error-remote-unknown");
     }
-    let body: Value = response.json().await.map_err(|_| "error-remote-unknown")?;
+    let body = crate::apub::read_capped(response, crate::apub::MAX_WEBFINGER_BYTES)
+        .await
+        .map_err(|e| tracing::info!(url, error = %e, "remote follow: WebFinger unreadable"))
+        .map_err(|()| "error-remote-unknown")?;
+    let body: Value = serde_json::from_slice(&body).map_err(|_| "error-remote-unknown")?;
     body["links"]
         .as_array()
         .and_then(|links| links.iter().find(|l| l["rel"] == "http://ostatus.org/schema/1.0/subscribe"))
