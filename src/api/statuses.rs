@@ -50,8 +50,15 @@ async fn render(state: &AppState, id: PostId, viewer: Option<&Account>) -> ApiRe
     Ok(json(&list.pop()))
 }
 
-pub async fn create(State(state): State<AppState>, caller: Caller, Input(form): Input<StatusForm>) -> ApiResult {
+pub async fn create(
+    State(state): State<AppState>,
+    client: crate::limits::ClientAddr,
+    caller: Caller,
+    Input(form): Input<StatusForm>,
+) -> ApiResult {
     let me = caller.user("write:statuses")?;
+    let limits = &state.limits;
+    limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
     let in_reply_to = match form.in_reply_to_id.as_deref().filter(|s| !s.is_empty()) {
         Some(id) => Some(post_id(id)?),
         None => None,

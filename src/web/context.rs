@@ -204,6 +204,9 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
         for value in response.headers().get_all(SET_COOKIE) {
             page.headers_mut().append(SET_COOKIE, value.clone());
         }
+        if let Some(value) = response.headers().get(axum::http::header::RETRY_AFTER) {
+            page.headers_mut().insert(axum::http::header::RETRY_AFTER, value.clone());
+        }
         response = page;
     }
     let is_html = response
