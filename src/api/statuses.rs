@@ -96,8 +96,8 @@ async fn visible(state: &AppState, view: &PostView, viewer: Option<&Account>) ->
     }
 }
 
-pub async fn get(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Path(id): Path<String>) -> ApiResult {
-    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+pub async fn get(State(state): State<AppState>, caller: MaybeCaller, Path(id): Path<String>) -> ApiResult {
+    let viewer = caller.viewer("read:statuses")?;
     let id = post_id(&id)?;
     let view = {
         let mut conn = state.pool.get().await?;
@@ -169,12 +169,8 @@ pub async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query
 }
 
 /// `GET /api/v1/timelines/public` (`local=true` for this instance only): public posts.
-pub async fn public(
-    State(state): State<AppState>,
-    MaybeCaller(caller): MaybeCaller,
-    Query(q): Query<PageQuery>,
-) -> ApiResult {
-    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+pub async fn public(State(state): State<AppState>, caller: MaybeCaller, Query(q): Query<PageQuery>) -> ApiResult {
+    let viewer = caller.viewer("read:statuses")?;
     let mut query = q.timeline();
     query.public_only = true;
     query.local_only = q.local.unwrap_or(false);
