@@ -28,6 +28,7 @@ both!(
     the_inbox_is_limited_per_remote_instance,
     image_decoding_waits_for_a_free_place,
     the_proxy_waits_for_a_free_place_before_fetching,
+    the_proxy_refuses_a_remote_image_larger_than_the_cap,
     a_next_with_a_tab_does_not_lead_away,
     read_endpoints_need_a_read_scope,
 );
@@ -350,12 +351,17 @@ async fn image_decoding_waits_for_a_free_place(b: Backend) {
 
 /// A loopback server that answers every request with a small PNG and counts the requests.
 async fn image_server() -> (String, Arc<AtomicUsize>) {
+    image_server_with(png(8), true).await
+}
+
+/// A loopback server that answers every request with `body` as image/png, with or without a
+/// `Content-Length` (without: the body ends when the connection closes).
+async fn image_server_with(body: Vec<u8>, length: bool) -> (String, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let hits = Arc::new(AtomicUsize::new(0));
     let counted = hits.clone();
     tokio::spawn(async move {
-        let body = png(8);
         while let Ok((mut stream, _)) = listener.accept().await {
             counted.fetch_add(1, Ordering::SeqCst);
             let body = body.clone();
@@ -368,10 +374,8 @@ async fn image_server() -> (String, Arc<AtomicUsize>) {
                         Ok(n) => head.extend_from_slice(&buf[..n]),
                     }
                 }
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
+                let length = if length { format!("Content-Length: {}\r\n", body.len()) } else { String::new() };
+                let answer = format!("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n{length}Connection: close\r\n\r\n");
                 let _ = stream.write_all(answer.as_bytes()).await;
                 let _ = stream.write_all(&body).await;
             });
@@ -402,6 +406,34 @@ async fn the_proxy_waits_for_a_free_place_before_fetching(b: Backend) {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "image/png");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+/// The cap on the proxy's read (`media.max_upload_bytes`) was there before this issue; this
+/// test keeps it, for a remote that states its size and one that does not.
+async fn the_proxy_refuses_a_remote_image_larger_than_the_cap(b: Backend) {
+    let cap = 64 * 1024;
+    let app = TestApp::spawn_with(b, |s| {
+        s.federation.allow_http = true;
+        s.federation.allow_private_addresses = true;
+        s.media.max_upload_bytes = cap;
+    })
+    .await;
+    for length in [true, false] {
+        let (url, hits) = image_server_with(vec![7u8; cap + 1], length).await;
+        let sig = buurt::media::proxy_signature(&app.state.site.secret, &url);
+        let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(&url)));
+        let response = reqwest::get(proxied).await.unwrap();
+        assert_eq!(response.status(), 502, "with Content-Length: {length}");
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        assert!(app.state.media.proxy_cache.get(&url).is_none());
+    }
+    // Right at the cap it is passed on.
+    let (url, _) = image_server_with(vec![7u8; cap], false).await;
+    let sig = buurt::media::proxy_signature(&app.state.site.secret, &url);
+    let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(&url)));
+    let response = reqwest::get(proxied).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().len(), cap);
 }
 
 async fn a_next_with_a_tab_does_not_lead_away(b: Backend) {
