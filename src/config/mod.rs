@@ -305,15 +305,15 @@ pub struct LimitsSettings {
     pub sign_in_per_address: Rate,
     /// Sign-in attempts per account name, from all addresses together.
     pub sign_in_per_account: Rate,
-    /// Registrations per client address.
+    /// Registration attempts (every form sent) per client address.
     pub register_per_address: Rate,
-    /// Password changes per client address.
+    /// Password change attempts per client address.
     pub password_change_per_address: Rate,
-    /// Password changes per account.
+    /// Password change attempts per account.
     pub password_change_per_account: Rate,
-    /// Posts (the web form and `POST /api/v1/statuses`) per client address.
+    /// Post attempts (the web form and `POST /api/v1/statuses`) per client address.
     pub post_per_address: Rate,
-    /// Posts per account.
+    /// Post attempts per account.
     pub post_per_account: Rate,
     /// Inbox deliveries per remote instance (the host of the signature's key), checked before
     /// the signature is.
