@@ -80,6 +80,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Mastodon's `X-RateLimit-*` headers on a response a limit let through.
+pub fn with_allowance(mut response: Response, allowance: &crate::limits::Allowance) -> Response {
+    if allowance.is_limited() {
+        let reset = chrono::Utc::now() + chrono::TimeDelta::from_std(allowance.full_after).unwrap_or_default();
+        let headers = response.headers_mut();
+        headers.insert("x-ratelimit-limit", allowance.limit.into());
+        headers.insert("x-ratelimit-remaining", allowance.remaining.into());
+        if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
+            headers.insert("x-ratelimit-reset", v);
+        }
+    }
+    response
+}
+
 impl From<crate::limits::Refused> for ApiError {
     fn from(refused: crate::limits::Refused) -> Self {
         ApiError { refused: Some(refused), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests") }

@@ -58,7 +58,8 @@ pub async fn create(
 ) -> ApiResult {
     let me = caller.user("write:statuses")?;
     let limits = &state.limits;
-    limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
+    let allowance =
+        limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
     let in_reply_to = match form.in_reply_to_id.as_deref().filter(|s| !s.is_empty()) {
         Some(id) => Some(post_id(id)?),
         None => None,
@@ -74,7 +75,7 @@ pub async fn create(
         media_ids: media_ids(&form.media_ids)?,
     };
     let post = social::create_post(&state, me, &new).await?;
-    render(&state, post.id, Some(me)).await
+    render(&state, post.id, Some(me)).await.map(|r| super::with_allowance(r, &allowance))
 }
 
 /// Whether `viewer` may see a post.

@@ -36,6 +36,31 @@ impl Refused {
     }
 }
 
+/// What is left of a limit after a request it let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    /// Requests the limit allows per period (`u32::MAX`: no limit).
+    pub limit: u32,
+    /// Requests still allowed right now.
+    pub remaining: u32,
+    /// When the whole allowance is back.
+    pub full_after: Duration,
+}
+
+impl Allowance {
+    const UNLIMITED: Allowance = Allowance { limit: u32::MAX, remaining: u32::MAX, full_after: Duration::ZERO };
+
+    /// The tighter of two.
+    fn min(self, other: Allowance) -> Allowance {
+        if other.remaining < self.remaining { other } else { self }
+    }
+
+    /// Whether a limit applies at all.
+    pub fn is_limited(&self) -> bool {
+        self.limit != u32::MAX
+    }
+}
+
 /// One rate limit, kept per key (a client address, an account, a remote host). Keys not seen for
 /// a period are forgotten by [`Limits::sweep`], so the state does not grow without bound.
 pub struct Limiter {
@@ -54,10 +79,18 @@ impl Limiter {
     }
 
     /// Counts one request for `key`; refused when its allowance is used up.
-    pub fn check(&self, key: &str) -> Result<(), Refused> {
-        let Some(limiter) = &self.inner else { return Ok(()) };
+    pub fn check(&self, key: &str) -> Result<Allowance, Refused> {
+        let Some(limiter) = &self.inner else { return Ok(Allowance::UNLIMITED) };
         match limiter.check_key(&key.to_string()) {
-            Ok(_) => Ok(()),
+            Ok(snapshot) => {
+                let remaining = snapshot.remaining_burst_capacity();
+                let used = self.requests.saturating_sub(remaining);
+                Ok(Allowance {
+                    limit: self.requests,
+                    remaining,
+                    full_after: snapshot.quota().replenish_interval().saturating_mul(used),
+                })
+            }
             Err(not_until) => {
                 Err(Refused { limit: self.requests, retry_after: not_until.wait_time_from(limiter.clock().now()) })
             }
@@ -214,16 +247,17 @@ impl Limits {
         &self.trusted_proxies
     }
 
-    /// Checks a limit per address and one per account; both count the request.
+    /// Checks a limit per address and one per account; both count the request. Returns the
+    /// tighter allowance that is left.
     pub fn check_both(
         &self,
         per_address: &Limiter,
         per_account: &Limiter,
         client: &ClientAddr,
         account: &str,
-    ) -> Result<(), Refused> {
-        per_address.check(&client.key())?;
-        per_account.check(account)
+    ) -> Result<Allowance, Refused> {
+        let address = per_address.check(&client.key())?;
+        Ok(address.min(per_account.check(account)?))
     }
 
     /// Before a sign-in attempt: the rate limits and the lockout. The login is the name or
@@ -231,7 +265,7 @@ impl Limits {
     pub fn check_sign_in(&self, login: &str, client: &ClientAddr) -> Result<(), Refused> {
         // The lockout first: a locked-out address's attempts use up no allowance.
         self.lockout.check(&lockout_key(login, client))?;
-        self.check_both(&self.sign_in_per_address, &self.sign_in_per_account, client, &login_key(login))
+        self.check_both(&self.sign_in_per_address, &self.sign_in_per_account, client, &login_key(login)).map(|_| ())
     }
 
     /// After a wrong name or password.
@@ -287,8 +321,8 @@ mod tests {
     #[test]
     fn a_rate_refuses_beyond_its_burst_and_says_when_to_return() {
         let limiter = Limiter::new(Rate::new(3, 3600));
-        for _ in 0..3 {
-            assert!(limiter.check("a").is_ok());
+        for remaining in [2, 1, 0] {
+            assert_eq!(limiter.check("a").unwrap().remaining, remaining);
         }
         let refused = limiter.check("a").unwrap_err();
         assert_eq!(refused.limit, 3);

@@ -224,8 +224,13 @@ async fn posting_is_limited_per_account_and_address_with_mastodon_headers(b: Bac
     })
     .await;
     let anna = app.api_user("anna").await;
-    for i in 0..2 {
-        anna.post("/api/v1/statuses", json!({"status": format!("bericht {i}")})).await;
+    // Every post says what is left, as Mastodon does.
+    for remaining in ["1", "0"] {
+        let posted = anna.send(reqwest::Method::POST, "/api/v1/statuses", Some(json!({"status": "bericht"}))).await;
+        assert_eq!(posted.status(), 200);
+        assert_eq!(posted.headers()["x-ratelimit-limit"], "2");
+        assert_eq!(posted.headers()["x-ratelimit-remaining"], remaining);
+        assert!(posted.headers().contains_key("x-ratelimit-reset"));
     }
     let refused = anna.send(reqwest::Method::POST, "/api/v1/statuses", Some(json!({"status": "nog een"}))).await;
     assert_eq!(refused.status(), 429);
