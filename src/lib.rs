@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod domain;
+pub mod limits;
 pub mod media;
 pub mod public_cache;
 pub mod server;

@@ -1,7 +1,6 @@
 //! Start-up (database, migrations, keys) and the HTTP server with graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -33,10 +32,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
+    let timeouts = Timeouts {
+        header_read: Duration::from_secs(state.settings.server.header_read_timeout_secs.max(1)),
+        idle: Duration::from_secs(state.settings.server.idle_timeout_secs.max(1)),
+    };
     let addr = listener.local_addr()?;
     tracing::info!(address = %addr, url = %state.base_url, "Buurt is listening on http://{addr}");
     let pool = state.pool.clone();
     let maintenance = tokio::spawn(maintenance(state.clone()));
+    let sweeper = tokio::spawn(crate::limits::sweeper(state.limits.clone()));
     let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
     let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop));
     // `/api/v1/instance/` is `/api/v1/instance`: clients (Mastodon.py) add the slash.
@@ -45,16 +49,11 @@ pub async fn serve(
         crate::web::routes::router(state),
     );
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-    )
-    .with_graceful_shutdown(async move {
+    let server = tokio::spawn(accept(listener, app, timeouts, async move {
         shutdown.await;
         tracing::info!("shutting down: finishing requests in flight");
         let _ = stopping_tx.send(());
-    });
-    let server = tokio::spawn(async move { server.await });
+    }));
     let mut server = server;
     tokio::select! {
         result = &mut server => { result??; }
@@ -64,12 +63,75 @@ pub async fn serve(
         }
     }
     maintenance.abort();
+    sweeper.abort();
     let _ = stop_delivery.send(true);
     if tokio::time::timeout(grace, delivery).await.is_err() {
         tracing::warn!("delivery worker did not stop in time; unsent deliveries stay queued");
     }
     pool.close();
     tracing::info!("stopped");
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Timeouts {
+    /// For a request's head; hyper also waits this long for the next request on a kept-alive
+    /// connection.
+    header_read: Duration,
+    /// Without any bytes read or written.
+    idle: Duration,
+}
+
+/// Accepts connections and serves each with hyper's HTTP/1 (header-read timeout, idle timeout,
+/// the peer's address for the limits) until `shutdown` resolves, then waits for the open
+/// connections to finish their requests.
+async fn accept<S>(
+    listener: TcpListener,
+    app: S,
+    timeouts: Timeouts,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()>
+where
+    S: tower::Service<axum::extract::Request, Response = axum::response::Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(timeouts.header_read).keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait for some to close.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            tower::ServiceExt::oneshot(app.clone(), request.map(axum::body::Body::new))
+        });
+        let io = TokioIo::new(crate::limits::idle::IdleTimeout::new(stream, timeouts.idle));
+        let connection = graceful.watch(builder.serve_connection(io, service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, peer = %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     Ok(())
 }
 

@@ -40,6 +40,8 @@ pub struct AppState {
     /// activity revives a dead instance): their further activities skip that statement. The
     /// delivery worker forgets an instance here when it marks it dead.
     pub live_instances: moka::sync::Cache<i64, ()>,
+    /// Rate limits, the sign-in lockout and the gates of expensive work (`[limits]`).
+    pub limits: Arc<crate::limits::Limits>,
     /// Public responses kept for anonymous readers (`server.public_cache_ms`).
     pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// The federation library's configuration. It holds a copy of this state, so it is set
@@ -59,7 +61,9 @@ impl AppState {
         let page_csp = crate::web::context::page_csp(&settings)?;
         let public_cache_age = std::time::Duration::from_millis(settings.server.public_cache_ms);
         let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
+        let limits = Arc::new(crate::limits::Limits::new(&settings));
         let state = AppState {
+            limits,
             map_area,
             page_csp,
             http,

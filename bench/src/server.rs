@@ -66,9 +66,22 @@ fn config_text(port: u16, domain: &str, db_url: &str, public_cache_ms: Option<u6
     format!(
         "[server]\nbind = \"127.0.0.1:{port}\"\n{cache}\n[instance]\ndomain = \"{domain}\"\nregistration = \"closed\"\n\n\
          [database]\nurl = \"{db_url}\"\npool_size = 8\n\n\
-         [federation]\nallow_http = true\nallow_private_addresses = true\n\n[log]\nlevel = \"{level}\"\n"
+         [federation]\nallow_http = true\nallow_private_addresses = true\n\n{LIMITS}\n[log]\nlevel = \"{level}\"\n"
     )
 }
+
+/// Rate limits no benchmark reaches: all load comes from 127.0.0.1 and a few peers. The
+/// limiters still run, so their cost is measured.
+const LIMITS: &str = "[limits]\n\
+    sign_in_per_address = { requests = 1000000, per_secs = 1 }\n\
+    sign_in_per_account = { requests = 1000000, per_secs = 1 }\n\
+    register_per_address = { requests = 1000000, per_secs = 1 }\n\
+    password_change_per_address = { requests = 1000000, per_secs = 1 }\n\
+    password_change_per_account = { requests = 1000000, per_secs = 1 }\n\
+    post_per_address = { requests = 1000000, per_secs = 1 }\n\
+    post_per_account = { requests = 1000000, per_secs = 1 }\n\
+    inbox_per_instance = { requests = 1000000, per_secs = 1 }\n\
+    lockout_after = 1000\n";
 
 /// Starts `buurt serve`, logging to `buurt.log` in `dir` (appended, so a restart keeps the log).
 fn spawn(binary: &std::path::Path, config: &std::path::Path, dir: &std::path::Path) -> anyhow::Result<Child> {

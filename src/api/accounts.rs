@@ -123,12 +123,12 @@ pub async fn status_page(
 
 pub async fn statuses(
     State(state): State<AppState>,
-    MaybeCaller(caller): MaybeCaller,
+    caller: MaybeCaller,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult {
+    let viewer = caller.viewer("read:statuses")?;
     let actor = actor_by_id(&state, &id).await?;
-    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
     let mut query = q.timeline();
     query.author = Some(actor.id);
     query.shown = {
@@ -152,12 +152,8 @@ pub struct SearchQuery {
 
 /// `GET /api/v2/search`: accounts and statuses by handle or URL; with `resolve=true` (and a
 /// user token) unknown ones are fetched from their server.
-pub async fn search(
-    State(state): State<AppState>,
-    MaybeCaller(caller): MaybeCaller,
-    Query(q): Query<SearchQuery>,
-) -> ApiResult {
-    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+pub async fn search(State(state): State<AppState>, caller: MaybeCaller, Query(q): Query<SearchQuery>) -> ApiResult {
+    let viewer = caller.viewer("read:search")?;
     let fetch = q.resolve.unwrap_or(false) && viewer.is_some();
     let term = q.q.trim();
     let limit = clamp_limit(q.limit, 20, 40) as usize;

@@ -28,11 +28,17 @@ use crate::state::AppState;
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// The limit that refused the request, for Mastodon's `X-RateLimit-*` headers.
+    pub refused: Option<crate::limits::Refused>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, message: message.into() }
+        ApiError { status, message: message.into(), refused: None }
+    }
+    /// A token without the scope a read needs (Mastodon's words, which apps may compare).
+    pub fn outside_scopes() -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "This action is outside the authorized scopes")
     }
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "Record not found")
@@ -59,7 +65,38 @@ impl IntoResponse for ApiError {
         let message = if self.status.is_server_error() { "Internal error".to_string() } else { self.message };
         let mut response = (self.status, axum::Json(serde_json::json!({"error": message}))).into_response();
         response.headers_mut().insert("access-control-allow-origin", HeaderValue::from_static("*"));
+        if let Some(refused) = self.refused {
+            let reset = chrono::Utc::now()
+                + chrono::TimeDelta::from_std(refused.retry_after).unwrap_or(chrono::TimeDelta::zero());
+            let headers = response.headers_mut();
+            headers.insert(axum::http::header::RETRY_AFTER, refused.retry_after_secs().into());
+            headers.insert("x-ratelimit-limit", refused.limit.into());
+            headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+            if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
+                headers.insert("x-ratelimit-reset", v);
+            }
+        }
         response
+    }
+}
+
+/// Mastodon's `X-RateLimit-*` headers on a response a limit let through.
+pub fn with_allowance(mut response: Response, allowance: &crate::limits::Allowance) -> Response {
+    if allowance.is_limited() {
+        let reset = chrono::Utc::now() + chrono::TimeDelta::from_std(allowance.full_after).unwrap_or_default();
+        let headers = response.headers_mut();
+        headers.insert("x-ratelimit-limit", allowance.limit.into());
+        headers.insert("x-ratelimit-remaining", allowance.remaining.into());
+        if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
+            headers.insert("x-ratelimit-reset", v);
+        }
+    }
+    response
+}
+
+impl From<crate::limits::Refused> for ApiError {
+    fn from(refused: crate::limits::Refused) -> Self {
+        ApiError { refused: Some(refused), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests") }
     }
 }
 
@@ -169,6 +206,18 @@ impl FromRequestParts<AppState> for Caller {
 
 /// An optional caller: public endpoints work without a token but know who asks when there is one.
 pub struct MaybeCaller(pub Option<Caller>);
+
+impl MaybeCaller {
+    /// The account that reads, if any, with the read scope the endpoint needs. A token without
+    /// it is refused, not treated as anonymous (as Mastodon does).
+    pub fn viewer(&self, scope: &str) -> ApiResult<Option<&Account>> {
+        match &self.0 {
+            None => Ok(None),
+            Some(caller) if !caller.has_scope(scope) => Err(ApiError::outside_scopes()),
+            Some(caller) => Ok(caller.account.as_ref()),
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for MaybeCaller {
     type Rejection = ApiError;

@@ -51,8 +51,16 @@ async fn render(state: &AppState, id: PostId, viewer: Option<&Account>) -> ApiRe
     Ok(json(&list.pop()))
 }
 
-pub async fn create(State(state): State<AppState>, caller: Caller, Input(form): Input<StatusForm>) -> ApiResult {
+pub async fn create(
+    State(state): State<AppState>,
+    client: crate::limits::ClientAddr,
+    caller: Caller,
+    Input(form): Input<StatusForm>,
+) -> ApiResult {
     let me = caller.user("write:statuses")?;
+    let limits = &state.limits;
+    let allowance =
+        limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
     let in_reply_to = match form.in_reply_to_id.as_deref().filter(|s| !s.is_empty()) {
         Some(id) => Some(post_id(id)?),
         None => None,
@@ -68,11 +76,11 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Input(form): 
         media_ids: media_ids(&form.media_ids)?,
     };
     let post = social::create_post(&state, me, &new).await?;
-    render(&state, post.id, Some(me)).await
+    render(&state, post.id, Some(me)).await.map(|r| super::with_allowance(r, &allowance))
 }
 
-pub async fn get(State(state): State<AppState>, MaybeCaller(caller): MaybeCaller, Path(id): Path<String>) -> ApiResult {
-    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+pub async fn get(State(state): State<AppState>, caller: MaybeCaller, Path(id): Path<String>) -> ApiResult {
+    let viewer = caller.viewer("read:statuses")?;
     render(&state, post_id(&id)?, viewer).await
 }
 
@@ -138,12 +146,8 @@ pub async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query
 }
 
 /// `GET /api/v1/timelines/public` (`local=true` for this instance only): public posts.
-pub async fn public(
-    State(state): State<AppState>,
-    MaybeCaller(caller): MaybeCaller,
-    Query(q): Query<PageQuery>,
-) -> ApiResult {
-    let viewer = caller.as_ref().and_then(|c| c.account.as_ref());
+pub async fn public(State(state): State<AppState>, caller: MaybeCaller, Query(q): Query<PageQuery>) -> ApiResult {
+    let viewer = caller.viewer("read:statuses")?;
     let mut query = q.timeline();
     query.shown = Shown::Listed;
     query.local_only = q.local.unwrap_or(false);

@@ -21,6 +21,7 @@ pub struct Settings {
     pub federation: FederationSettings,
     pub media: MediaSettings,
     pub map: MapSettings,
+    pub limits: LimitsSettings,
     pub log: LogSettings,
 }
 
@@ -40,6 +41,13 @@ pub struct ServerSettings {
     /// public timeline) may be served again to anonymous readers; 0 turns the cache off. A write
     /// taken by this process empties it at once.
     pub public_cache_ms: u64,
+    /// Seconds a client gets to send a request's head (request line and headers). It is also
+    /// how long a kept-alive connection may wait idle for its next request.
+    pub header_read_timeout_secs: u64,
+    /// A connection on which nothing was read or written for this many seconds is closed (a
+    /// client that stalls a request body or stops reading the response). Must be longer than
+    /// `request_timeout_secs`, so a request being worked on is answered first.
+    pub idle_timeout_secs: u64,
 }
 
 impl Default for ServerSettings {
@@ -50,6 +58,8 @@ impl Default for ServerSettings {
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
             public_cache_ms: 2000,
+            header_read_timeout_secs: 20,
+            idle_timeout_secs: 120,
         }
     }
 }
@@ -203,6 +213,13 @@ pub struct MediaSettings {
     pub remote: RemoteMedia,
     /// The bucket for `storage = "s3"`.
     pub s3: S3Settings,
+    /// Images decoded at the same time at most (a decoded photo can take hundreds of
+    /// megabytes); 0: one per processor core. Further uploads wait their turn.
+    pub max_concurrent_decodes: usize,
+    /// Images of other servers fetched by the proxy at the same time at most; further fetches
+    /// wait their turn. The proxy reads at most `max_upload_bytes` of a remote image, within
+    /// 10 seconds.
+    pub max_concurrent_proxy_fetches: usize,
 }
 
 impl Default for MediaSettings {
@@ -214,6 +231,8 @@ impl Default for MediaSettings {
             max_pixels: 50_000_000,
             remote: RemoteMedia::Proxy,
             s3: S3Settings::default(),
+            max_concurrent_decodes: 0,
+            max_concurrent_proxy_fetches: 16,
         }
     }
 }
@@ -246,6 +265,115 @@ impl Default for S3Settings {
             secret_key: String::new(),
             path_style: true,
             public_url: String::new(),
+        }
+    }
+}
+
+/// At most `requests` in `per_secs` seconds, as a burst or spread out; `requests = 0` turns the
+/// limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rate {
+    /// Requests allowed in the period; 0: no limit.
+    pub requests: u32,
+    /// The period, in seconds: the allowance refills evenly over it.
+    pub per_secs: u64,
+}
+
+impl Rate {
+    pub const fn new(requests: u32, per_secs: u64) -> Rate {
+        Rate { requests, per_secs }
+    }
+}
+
+impl Default for Rate {
+    fn default() -> Self {
+        Rate::new(0, 60)
+    }
+}
+
+/// Rate limits, the sign-in lockout and who may tell the client's address. A refused request
+/// is answered with 429 and `Retry-After`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsSettings {
+    /// Reverse proxies (addresses or CIDR ranges such as `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` names the client. Requests from other peers are counted by their own
+    /// address. Empty: `X-Forwarded-For` is never read.
+    pub trusted_proxies: Vec<String>,
+    /// Sign-in attempts per client address (IPv6: per /64).
+    pub sign_in_per_address: Rate,
+    /// Sign-in attempts per account name, from all addresses together.
+    pub sign_in_per_account: Rate,
+    /// Registration attempts (every form sent) per client address.
+    pub register_per_address: Rate,
+    /// Password change attempts per client address.
+    pub password_change_per_address: Rate,
+    /// Password change attempts per account.
+    pub password_change_per_account: Rate,
+    /// Post attempts (the web form and `POST /api/v1/statuses`) per client address.
+    pub post_per_address: Rate,
+    /// Post attempts per account.
+    pub post_per_account: Rate,
+    /// Inbox deliveries per remote instance (the host of the signature's key), checked before
+    /// the signature is.
+    pub inbox_per_instance: Rate,
+    /// Failed sign-ins for one account from one address before that address must wait; 0
+    /// turns the lockout off.
+    pub lockout_after: u32,
+    /// The first wait, in seconds; it doubles with each further failure.
+    pub lockout_base_secs: u64,
+    /// The longest wait, in seconds.
+    pub lockout_max_secs: u64,
+}
+
+impl Default for LimitsSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: Vec::new(),
+            sign_in_per_address: Rate::new(25, 300),
+            sign_in_per_account: Rate::new(50, 3600),
+            register_per_address: Rate::new(10, 1800),
+            password_change_per_address: Rate::new(10, 3600),
+            password_change_per_account: Rate::new(10, 3600),
+            post_per_address: Rate::new(1000, 3600),
+            post_per_account: Rate::new(300, 10800),
+            inbox_per_instance: Rate::new(30000, 300),
+            lockout_after: 5,
+            lockout_base_secs: 60,
+            lockout_max_secs: 3600,
+        }
+    }
+}
+
+/// An address (`10.1.2.3`, `::1`) or a range (`10.0.0.0/8`, `fd00::/8`).
+pub fn parse_net(text: &str) -> Option<ipnet::IpNet> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>().ok().or_else(|| text.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
+impl LimitsSettings {
+    /// The trusted proxies as ranges (checked at start-up; a bad entry is skipped here).
+    pub fn trusted_nets(&self) -> Vec<ipnet::IpNet> {
+        self.trusted_proxies.iter().filter_map(|p| parse_net(p)).collect()
+    }
+
+    /// Every limit turned off (benchmarks and the tests of other features).
+    pub fn off() -> Self {
+        let off = Rate::new(0, 60);
+        Self {
+            trusted_proxies: Vec::new(),
+            sign_in_per_address: off,
+            sign_in_per_account: off,
+            register_per_address: off,
+            password_change_per_address: off,
+            password_change_per_account: off,
+            post_per_address: off,
+            post_per_account: off,
+            inbox_per_instance: off,
+            lockout_after: 0,
+            lockout_base_secs: 60,
+            lockout_max_secs: 3600,
         }
     }
 }
@@ -402,6 +530,7 @@ impl Settings {
             return invalid("federation.delivery_parallel_instances must be at least 1".into());
         }
         self.validate_media()?;
+        self.validate_limits()?;
         let map = &self.map;
         if !map.tile_url.is_empty()
             && (!["{z}", "{x}", "{y}"].iter().all(|p| map.tile_url.contains(p))
@@ -421,6 +550,46 @@ impl Settings {
         }
         if let Err(e) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
             return invalid(format!("log.level {:?}: {e}", self.log.level));
+        }
+        Ok(())
+    }
+
+    fn validate_limits(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let server = &self.server;
+        if server.header_read_timeout_secs == 0 {
+            return invalid("server.header_read_timeout_secs must be at least 1".into());
+        }
+        if server.idle_timeout_secs <= server.request_timeout_secs {
+            return invalid("server.idle_timeout_secs must be longer than server.request_timeout_secs".into());
+        }
+        let limits = &self.limits;
+        for proxy in &limits.trusted_proxies {
+            if parse_net(proxy).is_none() {
+                return invalid(format!(
+                    "limits.trusted_proxies: {proxy:?} is not an address or range such as 10.0.0.0/8"
+                ));
+            }
+        }
+        for (key, rate) in [
+            ("sign_in_per_address", limits.sign_in_per_address),
+            ("sign_in_per_account", limits.sign_in_per_account),
+            ("register_per_address", limits.register_per_address),
+            ("password_change_per_address", limits.password_change_per_address),
+            ("password_change_per_account", limits.password_change_per_account),
+            ("post_per_address", limits.post_per_address),
+            ("post_per_account", limits.post_per_account),
+            ("inbox_per_instance", limits.inbox_per_instance),
+        ] {
+            if rate.per_secs == 0 {
+                return invalid(format!("limits.{key}.per_secs must be at least 1"));
+            }
+        }
+        if limits.lockout_base_secs == 0 || limits.lockout_max_secs < limits.lockout_base_secs {
+            return invalid("limits.lockout_base_secs must be at least 1 and at most limits.lockout_max_secs".into());
+        }
+        if self.media.max_concurrent_proxy_fetches == 0 {
+            return invalid("media.max_concurrent_proxy_fetches must be at least 1".into());
         }
         Ok(())
     }
@@ -556,6 +725,9 @@ mod tests {
             "[media]\nstorage = \"s3\"\n[media.s3]\nendpoint = \"ftp://x\"\nbucket = \"b\"\naccess_key = \"k\"\nsecret_key = \"s\"",
             "[media]\nremote = \"sometimes\"",
             "[media]\nmax_pixels = 10",
+            "[limits]\ntrusted_proxies = [\"10.0.0.0/33\"]",
+            "[limits]\nsign_in_per_address = { requests = 5, per_secs = 0 }",
+            "[server]\nidle_timeout_secs = 10",
         ] {
             assert!(Settings::from_toml(bad).is_err(), "{bad}");
         }

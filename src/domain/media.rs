@@ -11,16 +11,24 @@ use crate::media::process::{self, Limit, Processed};
 use crate::media::{MAX_ATTACHMENTS, MAX_DESCRIPTION, parse_focus};
 use crate::state::AppState;
 
-/// Processes an image off the async threads; a refusal is an error on field `field`.
+/// Processes an image off the async threads, when a decoding place is free
+/// (`media.max_concurrent_decodes`: a decoded photo can take hundreds of megabytes); a refusal
+/// is an error on field `field`.
 pub async fn process_upload(state: &AppState, field: &'static str, bytes: Vec<u8>) -> DomainResult<Processed> {
     let limit = Limit { max_bytes: state.settings.media.max_upload_bytes, max_pixels: state.settings.media.max_pixels };
-    tokio::task::spawn_blocking(move || process::process(&bytes, limit))
-        .await
-        .map_err(|e| DomainError::Internal(format!("image processing stopped: {e}")))?
-        .map_err(|e| {
-            tracing::info!(error = %e, "upload refused");
-            DomainError::Invalid(validate::FieldErrors::one(field, e.message_key()))
-        })
+    let permit = state.limits.decodes.enter().await;
+    // The permit goes with the work: it is held until decoding ends, even if the request is gone.
+    tokio::task::spawn_blocking(move || {
+        let processed = process::process(&bytes, limit);
+        drop(permit);
+        processed
+    })
+    .await
+    .map_err(|e| DomainError::Internal(format!("image processing stopped: {e}")))?
+    .map_err(|e| {
+        tracing::info!(error = %e, "upload refused");
+        DomainError::Invalid(validate::FieldErrors::one(field, e.message_key()))
+    })
 }
 
 /// Checks an alt text: at most [`MAX_DESCRIPTION`] characters.

@@ -1,17 +1,33 @@
-//! Password hashing with argon2id, off the async threads.
+//! Password hashing with argon2id, off the async threads, a few at a time.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 use super::{DomainError, DomainResult};
 
+/// Each hash takes 19 MiB and a core for a while: at most one per core runs, the others wait
+/// (without this, a burst of sign-ins fills the blocking pool of 512 threads with ~10 GB).
+static HASHING: LazyLock<Arc<tokio::sync::Semaphore>> =
+    LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(crate::limits::cores())));
+
+/// Runs `work` on a blocking thread once a hashing place is free; the place is held until the
+/// work ends, even when the caller stops waiting.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> DomainResult<T> {
+    let permit = HASHING.clone().acquire_owned().await.map_err(|e| DomainError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(permit);
+        result
+    })
+    .await
+    .map_err(|e| DomainError::Internal(e.to_string()))
+}
+
 pub async fn hash(password: &str) -> DomainResult<String> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| DomainError::Internal(e.to_string()))?
+    hashing(move || hash_blocking(&password)).await?
 }
 
 fn hash_blocking(password: &str) -> DomainResult<String> {
@@ -26,7 +42,7 @@ fn hash_blocking(password: &str) -> DomainResult<String> {
 /// so that an unknown login takes as long as a wrong password.
 pub async fn verify(stored: Option<String>, password: &str) -> bool {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let stored = match stored {
             Some(s) => s,
             None => dummy_hash().to_string(),

@@ -77,7 +77,7 @@ pub async fn proxy(State(state): State<AppState>, Query(q): Query<ProxyQuery>) -
     }
     let (content_type, bytes) = match state.media.proxy_cache.get(&q.url) {
         Some(hit) => hit,
-        None => match fetch(&state, &q.url).await {
+        None => match fetch_gated(&state, &q.url).await {
             Ok(fetched) => {
                 state.media.proxy_cache.insert(q.url.clone(), fetched.clone());
                 fetched
@@ -93,8 +93,15 @@ pub async fn proxy(State(state): State<AppState>, Query(q): Query<ProxyQuery>) -
     response
 }
 
+/// [`fetch`] when a place is free (`media.max_concurrent_proxy_fetches`).
+async fn fetch_gated(state: &AppState, url: &str) -> Result<(String, Bytes), &'static str> {
+    let _permit = state.limits.proxy_fetches.enter().await;
+    fetch(state, url).await
+}
+
 /// Fetches a remote image with the federation client (no private addresses unless allowed, no
-/// redirects), up to the upload size limit.
+/// redirects, 10 seconds at most), up to the upload size limit: the body is read chunk by chunk
+/// and the fetch stops as soon as it grows beyond it (the visitor gets 502).
 async fn fetch(state: &AppState, url: &str) -> Result<(String, Bytes), &'static str> {
     let parsed = url::Url::parse(url).map_err(|_| "not a URL")?;
     match parsed.scheme() {

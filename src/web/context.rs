@@ -204,6 +204,9 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
         for value in response.headers().get_all(SET_COOKIE) {
             page.headers_mut().append(SET_COOKIE, value.clone());
         }
+        if let Some(value) = response.headers().get(axum::http::header::RETRY_AFTER) {
+            page.headers_mut().insert(axum::http::header::RETRY_AFTER, value.clone());
+        }
         response = page;
     }
     let is_html = response
@@ -248,11 +251,51 @@ pub fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// Accepts only a local path as a place to return to, so `next=` cannot send people away.
+/// Accepts only a local path as a place to return to, so `next=` cannot send people away: `/`
+/// followed by anything but a second `/` or `\`, without control characters or white space
+/// anywhere (browsers drop tabs and line breaks from URLs and read `\` as `/`, so `/\t/evil`
+/// would be `//evil`, another site).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && next.len() < 1000 {
-        next
-    } else {
-        "/"
+    let mut chars = next.chars();
+    let local = chars.next() == Some('/')
+        && chars.next().is_none_or(|c| c != '/' && c != '\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
+        && next.len() < 1000;
+    if local { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_places_to_return_to() {
+        for good in ["/", "/instellingen", "/u/anna?tab=posts", "/p/12#reply", "/zoeken?q=%20fiets"] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in [
+            "",
+            "https://evil.example/",
+            "evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\t\\evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/ /evil.example",
+            "/path with space",
+            "/\u{0}/evil.example",
+            "/\u{7f}x",
+            "/\u{85}/evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(1000))), "/");
     }
 }

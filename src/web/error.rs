@@ -25,6 +25,9 @@ pub enum WebError {
     /// Not signed in: send the person to the login page, then back to this path.
     #[error("sign-in required")]
     SignInRequired(String),
+    /// A rate limit: try again later.
+    #[error("too many requests")]
+    TooManyRequests(crate::limits::Refused),
 }
 
 /// Put into a response's extensions so the page middleware renders an error page.
@@ -43,6 +46,7 @@ impl WebError {
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::SignInRequired(_) => StatusCode::SEE_OTHER,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -56,6 +60,7 @@ impl WebError {
             WebError::PayloadTooLarge => "error-body-too-large",
             WebError::Internal(_) => "error-page-internal",
             WebError::SignInRequired(_) => "error-page-forbidden",
+            WebError::TooManyRequests(_) => "error-too-many-requests",
         }
     }
 }
@@ -72,8 +77,23 @@ impl IntoResponse for WebError {
         }
         let mut response = self.status().into_response();
         response.extensions_mut().insert(ErrorPage { message: self.message() });
+        if let WebError::TooManyRequests(refused) = &self {
+            response = with_retry_after(response, refused);
+        }
         response
     }
+}
+
+impl From<crate::limits::Refused> for WebError {
+    fn from(refused: crate::limits::Refused) -> Self {
+        WebError::TooManyRequests(refused)
+    }
+}
+
+/// Adds `Retry-After` (in seconds) to a response refused by a limit.
+pub fn with_retry_after(mut response: Response, refused: &crate::limits::Refused) -> Response {
+    response.headers_mut().insert(axum::http::header::RETRY_AFTER, refused.retry_after_secs().into());
+    response
 }
 
 impl From<DomainError> for WebError {

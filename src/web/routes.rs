@@ -58,7 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/eigen/{file}", get(super::assets::serve_own))
         .route("/media/proxy", get(crate::media::http::proxy))
         .route("/media/{key}", get(crate::media::http::serve))
-        .merge(crate::apub::routes::router())
+        .merge(crate::apub::routes::router(&state))
         .merge(crate::api::routes::router(&state.settings))
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))

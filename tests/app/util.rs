@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use buurt::config::{RegistrationMode, Settings};
+use buurt::config::{LimitsSettings, Rate, RegistrationMode, Settings};
 use buurt::db::DbPool;
 use buurt::db::models::local_user::{Account, Role};
 use buurt::db::models::site::{SITE_ID, Site};
@@ -114,6 +114,25 @@ pub fn test_site() -> Site {
     }
 }
 
+/// Limits no test of another feature reaches (every test's requests come from 127.0.0.1); the
+/// tests in `limits.rs` set small ones.
+pub fn generous_limits() -> LimitsSettings {
+    let generous = Rate::new(1_000_000, 1);
+    LimitsSettings {
+        trusted_proxies: Vec::new(),
+        sign_in_per_address: generous,
+        sign_in_per_account: generous,
+        register_per_address: generous,
+        password_change_per_address: generous,
+        password_change_per_account: generous,
+        post_per_address: generous,
+        post_per_account: generous,
+        inbox_per_instance: generous,
+        lockout_after: 1_000,
+        ..LimitsSettings::default()
+    }
+}
+
 /// A running Buurt instance on a loopback port with its own database.
 pub struct TestApp {
     pub state: AppState,
@@ -158,6 +177,7 @@ impl TestApp {
         settings.media.dir = media_dir.path().display().to_string();
         // Browsers in tests never fetch map tiles from the internet; tests that want tiles serve them.
         settings.map.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
+        settings.limits = generous_limits();
         configure(&mut settings);
 
         buurt::db::migrate::run(&settings.database.url).await.expect("migrate");

@@ -11,6 +11,7 @@ use crate::config::RegistrationMode;
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, LoginError, Registration};
 use crate::domain::validate::FieldErrors;
+use crate::limits::ClientAddr;
 use crate::web::context::{Ctx, SESSION_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
@@ -42,11 +43,16 @@ pub async fn register_page(ctx: Ctx, Query(query): Query<RegisterQuery>) -> WebR
     Ok(register_form(&ctx, &form, &FieldErrors::default(), StatusCode::OK))
 }
 
-pub async fn register(headers: HeaderMap, CsrfForm { ctx, form }: CsrfForm<RegisterForm>) -> WebResult<Response> {
+pub async fn register(
+    client: ClientAddr,
+    headers: HeaderMap,
+    CsrfForm { ctx, form }: CsrfForm<RegisterForm>,
+) -> WebResult<Response> {
     let settings = &ctx.state.settings;
     if settings.instance.registration == RegistrationMode::Closed {
         return Ok(closed_page(&ctx, StatusCode::FORBIDDEN));
     }
+    ctx.state.limits.register_per_address.check(&client.key())?;
     let registration = Registration {
         username: form.username.trim().to_string(),
         display_name: form.display_name.clone(),
@@ -148,11 +154,27 @@ pub async fn login_page(ctx: Ctx, Query(query): Query<NextQuery>) -> WebResult<R
     Ok(login_form(&ctx, &form, None, StatusCode::OK))
 }
 
-pub async fn login(headers: HeaderMap, CsrfForm { ctx, form }: CsrfForm<LoginForm>) -> WebResult<Response> {
+pub async fn login(
+    client: ClientAddr,
+    headers: HeaderMap,
+    CsrfForm { ctx, form }: CsrfForm<LoginForm>,
+) -> WebResult<Response> {
     if form.login.trim().is_empty() || form.password.is_empty() {
         return Ok(login_form(&ctx, &form, Some("error-login-missing"), StatusCode::UNPROCESSABLE_ENTITY));
     }
-    match accounts::authenticate(&ctx.state.pool, &form.login, &form.password).await? {
+    let limits = &ctx.state.limits;
+    // Refused before the password is checked, so waiting costs no hashing either.
+    if let Err(refused) = limits.check_sign_in(&form.login, &client) {
+        let page = login_form(&ctx, &form, Some("error-login-too-many"), StatusCode::TOO_MANY_REQUESTS);
+        return Ok(crate::web::error::with_retry_after(page, &refused));
+    }
+    let result = accounts::authenticate(&ctx.state.pool, &form.login, &form.password).await?;
+    match &result {
+        Err(LoginError::WrongCredentials) => limits.sign_in_failed(&form.login, &client),
+        // The password was right.
+        _ => limits.sign_in_succeeded(&form.login, &client),
+    }
+    match result {
         Ok(account) => sign_in(&ctx, account.user.id, &headers, safe_next(&form.next)).await,
         Err(LoginError::WrongCredentials) => {
             Ok(login_form(&ctx, &form, Some("error-login-wrong"), StatusCode::UNAUTHORIZED))

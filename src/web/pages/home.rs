@@ -100,10 +100,12 @@ fn compose_form(ctx: &Ctx, values: &ComposeForm, errors: &FieldErrors) -> Form {
 }
 
 /// `POST /schrijven`: a public post with an optional photo, whose alt text is then required.
-pub async fn compose(mut upload: UploadForm<ComposeForm>) -> WebResult<Response> {
+pub async fn compose(client: crate::limits::ClientAddr, mut upload: UploadForm<ComposeForm>) -> WebResult<Response> {
     let file = upload.take_file("file");
     let UploadForm { ctx, form, .. } = upload;
     let me = ctx.require_account()?.clone();
+    let limits = &ctx.state.limits;
+    limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
     let mut errors = match social::check_post(&form.status, "", file.is_some()) {
         Err(DomainError::Invalid(e)) => e,
         _ => FieldErrors::default(),

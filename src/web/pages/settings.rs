@@ -143,8 +143,18 @@ pub async fn password_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<R
     Ok(password_form(&ctx, &FieldErrors::default(), notice, StatusCode::OK))
 }
 
-pub async fn change_password(CsrfForm { ctx, form }: CsrfForm<PasswordForm>) -> WebResult<Response> {
+pub async fn change_password(
+    client: crate::limits::ClientAddr,
+    CsrfForm { ctx, form }: CsrfForm<PasswordForm>,
+) -> WebResult<Response> {
     let account = ctx.require_account()?;
+    let limits = &ctx.state.limits;
+    limits.check_both(
+        &limits.password_change_per_address,
+        &limits.password_change_per_account,
+        &client,
+        &account.user.id.0.to_string(),
+    )?;
     let result = accounts::change_password(
         &ctx.state.pool,
         account,
