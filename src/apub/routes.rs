@@ -39,8 +39,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 /// Deliveries per remote instance (`limits.inbox_per_instance`), counted before the signature
-/// is verified (that is the work the limit saves): by the host of the signature's key, or by
-/// the client's address when there is no signature.
+/// is verified (that is the work the limit saves): by the host of the signature's key together
+/// with the sending address — so that someone who forges another instance's `keyId` from
+/// elsewhere uses up only their own allowance, not the real instance's — or by the address
+/// alone when there is no signature.
 async fn inbox_limit(
     State(state): State<AppState>,
     client: crate::limits::ClientAddr,
@@ -48,7 +50,7 @@ async fn inbox_limit(
     next: Next,
 ) -> Response {
     let key = match signer_host(request.headers()) {
-        Some(host) => format!("host:{host}"),
+        Some(host) => format!("host:{host} from {}", client.key()),
         None => format!("addr:{}", client.key()),
     };
     if let Err(refused) = state.limits.inbox_per_instance.check(&key) {

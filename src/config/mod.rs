@@ -315,8 +315,8 @@ pub struct LimitsSettings {
     pub post_per_address: Rate,
     /// Post attempts per account.
     pub post_per_account: Rate,
-    /// Inbox deliveries per remote instance (the host of the signature's key), checked before
-    /// the signature is.
+    /// Inbox deliveries per remote instance and sending address (the host of the signature's
+    /// key, and the address it comes from), checked before the signature is.
     pub inbox_per_instance: Rate,
     /// Failed sign-ins for one account from one address before that address must wait; 0
     /// turns the lockout off.
