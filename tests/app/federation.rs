@@ -142,13 +142,7 @@ async fn profile_updates_and_account_deletion_reach_followers(b: Backend) {
 both!(authorized_fetch_mode_answers_only_signed_requests);
 
 async fn authorized_fetch_mode_answers_only_signed_requests(b: Backend) {
-    let alpha = TestApp::spawn_with(b, |s| {
-        s.instance.domain = s.instance.domain.replace("127.0.0.1", "localhost");
-        s.federation.allow_http = true;
-        s.federation.allow_private_addresses = true;
-        s.federation.signed_fetch_only = true;
-    })
-    .await;
+    let alpha = TestApp::spawn_federated_with(b, |s| s.federation.signed_fetch_only = true).await;
     let beta = TestApp::spawn_federated(b).await;
     alpha.create_user("anna", buurt::db::models::local_user::Role::Member).await;
     let client = reqwest::Client::new();

@@ -16,20 +16,6 @@ both!(
     what_is_stored_depends_on_whom_here_it_concerns,
 );
 
-/// A remote actor whose key we hold: bert on beta.
-pub struct Signer {
-    pub key_id: String,
-    pub actor: String,
-    pub pem: String,
-}
-
-pub async fn signer(beta: &TestApp, name: &str) -> Signer {
-    let account = beta.create_user(name, buurt::db::models::local_user::Role::Member).await;
-    let mut conn = beta.state.pool.get().await.unwrap();
-    let actor = buurt::domain::actors::ensure_keys(&mut conn, account.actor).await.unwrap();
-    Signer { key_id: format!("{}#main-key", actor.ap_id), actor: actor.ap_id.clone(), pem: actor.private_key.unwrap() }
-}
-
 pub async fn post_signed(url: &str, body: &[u8], s: &Signer, date: SystemTime) -> reqwest::Response {
     let parsed = url::Url::parse(url).unwrap();
     let headers = signatures::sign(

@@ -33,20 +33,6 @@ both!(
 const PRIVATE: &str = include_str!("../fixtures/test_private_key.pem");
 const PUBLIC: &str = include_str!("../fixtures/test_public_key.pem");
 
-/// An actor whose private key the test holds.
-struct Signer {
-    key_id: String,
-    actor: String,
-    pem: String,
-}
-
-async fn signer(beta: &TestApp, name: &str) -> Signer {
-    let account = beta.create_user(name, Role::Member).await;
-    let mut conn = beta.state.pool.get().await.unwrap();
-    let actor = buurt::domain::actors::ensure_keys(&mut conn, account.actor).await.unwrap();
-    Signer { key_id: format!("{}#main-key", actor.ap_id), actor: actor.ap_id.clone(), pem: actor.private_key.unwrap() }
-}
-
 /// Draft-cavage headers for a POST of `body` to `target` (Date, Digest, Content-Type, Signature).
 fn cavage(target: &str, body: &[u8], s: &Signer) -> Vec<(String, String)> {
     let url = url::Url::parse(target).unwrap();
@@ -408,13 +394,7 @@ async fn non_http_urls_of_remote_actors_and_posts_are_dropped(b: Backend) {
 /// With `signed_fetch_only`, the collections and activities (which are only ever JSON) need a
 /// signature whatever the `Accept` header says; an `Accept` that excludes JSON gets 406.
 async fn signed_fetch_covers_collections_whatever_the_accept_header(b: Backend) {
-    let alpha = TestApp::spawn_with(b, |s| {
-        s.instance.domain = s.instance.domain.replace("127.0.0.1", "localhost");
-        s.federation.allow_http = true;
-        s.federation.allow_private_addresses = true;
-        s.federation.signed_fetch_only = true;
-    })
-    .await;
+    let alpha = TestApp::spawn_federated_with(b, |s| s.federation.signed_fetch_only = true).await;
     let beta = TestApp::spawn_federated(b).await;
     let anna = alpha.api_user("anna").await;
     let status = anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?"})).await;

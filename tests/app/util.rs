@@ -154,10 +154,16 @@ impl TestApp {
     /// An instance that federates with others on this machine: named `localhost:PORT`, with
     /// plain http and loopback addresses allowed.
     pub async fn spawn_federated(backend: Backend) -> TestApp {
+        Self::spawn_federated_with(backend, |_| {}).await
+    }
+
+    /// [`TestApp::spawn_federated`] with more settings changed.
+    pub async fn spawn_federated_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         Self::spawn_with(backend, |s| {
             s.instance.domain = s.instance.domain.replace("127.0.0.1", "localhost");
             s.federation.allow_http = true;
             s.federation.allow_private_addresses = true;
+            configure(s);
         })
         .await
     }
@@ -388,6 +394,31 @@ pub fn run_buurt(db_url: &str, domain: &str, args: &[&str], stdin: &str) -> (boo
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A local actor of another test instance whose private key the test holds, to sign as it.
+pub struct Signer {
+    pub key_id: String,
+    pub actor: String,
+    pub pem: String,
+}
+
+/// A new account `name` on `app`, to sign as.
+pub async fn signer(app: &TestApp, name: &str) -> Signer {
+    app.create_user(name, Role::Member).await;
+    signer_of(app, name).await
+}
+
+/// The existing account `name` on `app`, to sign as.
+pub async fn signer_of(app: &TestApp, name: &str) -> Signer {
+    let account = app.account(name).await.expect("account exists");
+    let mut conn = app.state.pool.get().await.expect("connection");
+    let actor = buurt::domain::actors::ensure_keys(&mut conn, account.actor).await.expect("keys");
+    Signer {
+        key_id: format!("{}#main-key", actor.ap_id),
+        actor: actor.ap_id.clone(),
+        pem: actor.private_key.expect("a local actor has a private key"),
+    }
 }
 
 /// A client of the Mastodon-style API with a bearer token.

@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::inbox::{Signer, post_signed, signer};
+use crate::inbox::post_signed;
 use crate::util::*;
 
 both!(
@@ -348,13 +348,6 @@ async fn other_instances_see_a_followers_only_post_only_as_a_follower(b: Backend
     assert!(!listed.to_string().contains(private.text), "{listed}");
     let listed = ben.get(&format!("/api/v1/accounts/{anna_on_beta}/statuses")).await;
     assert!(listed.to_string().contains(private.text), "{listed}");
-}
-
-async fn signer_of(app: &TestApp, name: &str) -> Signer {
-    let account = app.account(name).await.unwrap();
-    let mut conn = app.state.pool.get().await.unwrap();
-    let actor = buurt::domain::actors::ensure_keys(&mut conn, account.actor).await.unwrap();
-    Signer { key_id: format!("{}#main-key", actor.ap_id), actor: actor.ap_id.clone(), pem: actor.private_key.unwrap() }
 }
 
 async fn reactions_from_the_fediverse_to_posts_the_actor_may_not_see_change_nothing(b: Backend) {
