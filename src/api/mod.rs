@@ -66,30 +66,33 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, axum::Json(serde_json::json!({"error": message}))).into_response();
         response.headers_mut().insert("access-control-allow-origin", HeaderValue::from_static("*"));
         if let Some(refused) = self.refused {
-            let reset = chrono::Utc::now()
-                + chrono::TimeDelta::from_std(refused.retry_after).unwrap_or(chrono::TimeDelta::zero());
             let headers = response.headers_mut();
             headers.insert(axum::http::header::RETRY_AFTER, refused.retry_after_secs().into());
-            headers.insert("x-ratelimit-limit", refused.limit.into());
-            headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-            if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
-                headers.insert("x-ratelimit-reset", v);
-            }
+            rate_limit_headers(headers, refused.limit, 0, refused.retry_after);
         }
         response
+    }
+}
+
+/// Mastodon's `X-RateLimit-Limit`, `-Remaining` and `-Reset` (when the whole allowance is back).
+fn rate_limit_headers(
+    headers: &mut axum::http::HeaderMap,
+    limit: u32,
+    remaining: u32,
+    full_after: std::time::Duration,
+) {
+    let reset = chrono::Utc::now() + chrono::TimeDelta::from_std(full_after).unwrap_or_default();
+    headers.insert("x-ratelimit-limit", limit.into());
+    headers.insert("x-ratelimit-remaining", remaining.into());
+    if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
+        headers.insert("x-ratelimit-reset", v);
     }
 }
 
 /// Mastodon's `X-RateLimit-*` headers on a response a limit let through.
 pub fn with_allowance(mut response: Response, allowance: &crate::limits::Allowance) -> Response {
     if allowance.is_limited() {
-        let reset = chrono::Utc::now() + chrono::TimeDelta::from_std(allowance.full_after).unwrap_or_default();
-        let headers = response.headers_mut();
-        headers.insert("x-ratelimit-limit", allowance.limit.into());
-        headers.insert("x-ratelimit-remaining", allowance.remaining.into());
-        if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
-            headers.insert("x-ratelimit-reset", v);
-        }
+        rate_limit_headers(response.headers_mut(), allowance.limit, allowance.remaining, allowance.full_after);
     }
     response
 }

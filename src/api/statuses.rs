@@ -58,9 +58,7 @@ pub async fn create(
     Input(form): Input<StatusForm>,
 ) -> ApiResult {
     let me = caller.user("write:statuses")?;
-    let limits = &state.limits;
-    let allowance =
-        limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
+    let allowance = state.limits.check_post(&client, me)?;
     let in_reply_to = match form.in_reply_to_id.as_deref().filter(|s| !s.is_empty()) {
         Some(id) => Some(post_id(id)?),
         None => None,

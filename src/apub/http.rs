@@ -285,21 +285,22 @@ async fn fetcher(state: &AppState, uri: &axum::http::Uri, headers: &axum::http::
     }
 }
 
-/// A local post that the fetcher may see: a public or unlisted one for anyone, a
-/// followers-only one for a signed fetch by a follower (as Mastodon fetches them).
-async fn fetched_post(
+/// Whether the fetcher may see a post: a public or unlisted one anyone, a followers-only one
+/// a signed fetch by a follower (as Mastodon fetches them).
+async fn fetcher_may_see(
     state: &AppState,
     conn: &mut crate::db::DbConn,
-    id: i64,
+    view: &PostView,
     uri: &axum::http::Uri,
     headers: &axum::http::HeaderMap,
-) -> ApubResult<PostView> {
-    let view = PostView::by_id(conn, PostId(id)).await?.filter(|v| v.post.local).ok_or(ApubError::NotFound)?;
+) -> ApubResult<bool> {
     let viewer = if view.post.visibility.is_open() { Viewer::Anonymous } else { fetcher(state, uri, headers).await };
-    if !visibility::can_see(conn, viewer, &view.post).await? {
-        return Err(ApubError::NotFound);
-    }
-    Ok(view)
+    Ok(visibility::can_see(conn, viewer, &view.post).await?)
+}
+
+/// A local post, by id.
+async fn local_post(conn: &mut crate::db::DbConn, id: i64) -> ApubResult<PostView> {
+    PostView::by_id(conn, PostId(id)).await?.filter(|v| v.post.local).ok_or(ApubError::NotFound)
 }
 
 /// The JSON of a local post, or a Tombstone (410) when it was deleted.
@@ -310,7 +311,7 @@ pub async fn post_document(
     headers: &axum::http::HeaderMap,
 ) -> ApubResult<Response> {
     let mut conn = state.pool.get().await?;
-    let view = PostView::by_id(&mut conn, PostId(id)).await?.filter(|v| v.post.local).ok_or(ApubError::NotFound)?;
+    let view = local_post(&mut conn, id).await?;
     if view.post.deleted {
         let former = if view.post.kind == "article" { "Article" } else { "Note" };
         let mut response =
@@ -318,7 +319,9 @@ pub async fn post_document(
         *response.status_mut() = axum::http::StatusCode::GONE;
         return Ok(response);
     }
-    let view = fetched_post(state, &mut conn, id, uri, headers).await?;
+    if !fetcher_may_see(state, &mut conn, &view, uri, headers).await? {
+        return Err(ApubError::NotFound);
+    }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let attachments = crate::media::ap_attachments(state, &media);
     Ok(activity_json(activities::post_object(&view.post, &view.author, attachments)))
@@ -332,7 +335,10 @@ pub async fn post_activity(
     Path(id): Path<i64>,
 ) -> ApubResult<Response> {
     let mut conn = state.pool.get().await?;
-    let view = fetched_post(&state, &mut conn, id, &uri, &headers).await?;
+    let view = local_post(&mut conn, id).await?;
+    if !fetcher_may_see(&state, &mut conn, &view, &uri, &headers).await? {
+        return Err(ApubError::NotFound);
+    }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let object = activities::post_object(&view.post, &view.author, crate::media::ap_attachments(&state, &media));
     Ok(activity_json(activities::create(&format!("{}/activity", view.post.ap_id), &view.author, object)))

@@ -16,19 +16,16 @@ use crate::state::AppState;
 /// is an error on field `field`.
 pub async fn process_upload(state: &AppState, field: &'static str, bytes: Vec<u8>) -> DomainResult<Processed> {
     let limit = Limit { max_bytes: state.settings.media.max_upload_bytes, max_pixels: state.settings.media.max_pixels };
-    let permit = state.limits.decodes.enter().await;
-    // The permit goes with the work: it is held until decoding ends, even if the request is gone.
-    tokio::task::spawn_blocking(move || {
-        let processed = process::process(&bytes, limit);
-        drop(permit);
-        processed
-    })
-    .await
-    .map_err(|e| DomainError::Internal(format!("image processing stopped: {e}")))?
-    .map_err(|e| {
-        tracing::info!(error = %e, "upload refused");
-        DomainError::Invalid(validate::FieldErrors::one(field, e.message_key()))
-    })
+    state
+        .limits
+        .decodes
+        .run_blocking(move || process::process(&bytes, limit))
+        .await
+        .ok_or_else(|| DomainError::Internal("image processing stopped".into()))?
+        .map_err(|e| {
+            tracing::info!(error = %e, "upload refused");
+            DomainError::Invalid(validate::FieldErrors::one(field, e.message_key()))
+        })
 }
 
 /// Checks an alt text: at most [`MAX_DESCRIPTION`] characters.

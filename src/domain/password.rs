@@ -1,28 +1,20 @@
 //! Password hashing with argon2id, off the async threads, a few at a time.
 
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{LazyLock, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 use super::{DomainError, DomainResult};
+use crate::limits::Gate;
 
 /// Each hash takes 19 MiB and a core for a while: at most one per core runs, the others wait
 /// (without this, a burst of sign-ins fills the blocking pool of 512 threads with ~10 GB).
-static HASHING: LazyLock<Arc<tokio::sync::Semaphore>> =
-    LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(crate::limits::cores())));
+static HASHING: LazyLock<Gate> = LazyLock::new(|| Gate::new(crate::limits::cores()));
 
-/// Runs `work` on a blocking thread once a hashing place is free; the place is held until the
-/// work ends, even when the caller stops waiting.
+/// Runs `work` on a blocking thread once a hashing place is free.
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> DomainResult<T> {
-    let permit = HASHING.clone().acquire_owned().await.map_err(|e| DomainError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(move || {
-        let result = work();
-        drop(permit);
-        result
-    })
-    .await
-    .map_err(|e| DomainError::Internal(e.to_string()))
+    HASHING.run_blocking(work).await.ok_or_else(|| DomainError::Internal("password hashing stopped".into()))
 }
 
 pub async fn hash(password: &str) -> DomainResult<String> {

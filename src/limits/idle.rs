@@ -30,6 +30,18 @@ impl<S> IdleTimeout<S> {
         }
     }
 
+    /// The outcome of a read or write of the inner stream: progress restarts the wait, and a
+    /// wait past the deadline fails.
+    fn watch<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        match poll {
+            Poll::Ready(result) => {
+                self.moved();
+                Poll::Ready(result)
+            }
+            Poll::Pending => self.stalled(cx).map(Err),
+        }
+    }
+
     /// While waiting: fails once the deadline passed.
     fn stalled(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         match self.deadline.as_mut().poll(cx) {
@@ -42,26 +54,16 @@ impl<S> IdleTimeout<S> {
 impl<S: AsyncRead + Unpin> AsyncRead for IdleTimeout<S> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                this.moved();
-                Poll::Ready(result)
-            }
-            Poll::Pending => this.stalled(cx).map(Err),
-        }
+        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
+        this.watch(cx, poll)
     }
 }
 
 impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_write(cx, data) {
-            Poll::Ready(result) => {
-                this.moved();
-                Poll::Ready(result)
-            }
-            Poll::Pending => this.stalled(cx).map(Err),
-        }
+        let poll = Pin::new(&mut this.inner).poll_write(cx, data);
+        this.watch(cx, poll)
     }
 
     fn poll_write_vectored(
@@ -70,13 +72,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(result) => {
-                this.moved();
-                Poll::Ready(result)
-            }
-            Poll::Pending => this.stalled(cx).map(Err),
-        }
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.watch(cx, poll)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -190,6 +190,21 @@ impl Gate {
         self.permits.clone().acquire_owned().await.ok()
     }
 
+    /// Runs `work` on a blocking thread once a place is free. The place is held until the work
+    /// ends, even when the caller stops waiting (a request that went away); `None` when the
+    /// blocking thread failed.
+    pub async fn run_blocking<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let permit = self.enter().await;
+        tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| tracing::error!(error = %e, "blocking work stopped"))
+        .ok()
+    }
+
     /// How many wait for a place now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Relaxed)
@@ -249,7 +264,7 @@ impl Limits {
 
     /// Checks a limit per address and one per account; both count the request. Returns the
     /// tighter allowance that is left.
-    pub fn check_both(
+    fn check_both(
         &self,
         per_address: &Limiter,
         per_account: &Limiter,
@@ -258,6 +273,29 @@ impl Limits {
     ) -> Result<Allowance, Refused> {
         let address = per_address.check(&client.key())?;
         Ok(address.min(per_account.check(account)?))
+    }
+
+    /// Before a post, on the web or through the client API: per address and per account.
+    pub fn check_post(
+        &self,
+        client: &ClientAddr,
+        account: &crate::db::models::local_user::Account,
+    ) -> Result<Allowance, Refused> {
+        self.check_both(&self.post_per_address, &self.post_per_account, client, &account.user.id.0.to_string())
+    }
+
+    /// Before a password change: per address and per account.
+    pub fn check_password_change(
+        &self,
+        client: &ClientAddr,
+        account: &crate::db::models::local_user::Account,
+    ) -> Result<Allowance, Refused> {
+        self.check_both(
+            &self.password_change_per_address,
+            &self.password_change_per_account,
+            client,
+            &account.user.id.0.to_string(),
+        )
     }
 
     /// Before a sign-in attempt: the rate limits and the lockout. The login is the name or

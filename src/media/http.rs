@@ -113,7 +113,7 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Bytes), &'static 
         return Err("private address");
     }
     let cap = state.settings.media.max_upload_bytes;
-    let mut response = state.http.get(parsed).header("accept", "image/*").send().await.map_err(|_| "request failed")?;
+    let response = state.http.get(parsed).header("accept", "image/*").send().await.map_err(|_| "request failed")?;
     if response.status() != reqwest::StatusCode::OK {
         return Err("status is not 200");
     }
@@ -127,15 +127,9 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Bytes), &'static 
     if !PROXIED_TYPES.contains(&content_type.as_str()) {
         return Err("not an image");
     }
-    if response.content_length().is_some_and(|n| n > cap as u64) {
-        return Err("too large");
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|_| "reading failed")? {
-        if body.len() + chunk.len() > cap {
-            return Err("too large");
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = crate::apub::read_capped(response, cap).await.map_err(|e| match e {
+        crate::apub::ReadError::TooLarge(_) => "too large",
+        crate::apub::ReadError::Http(_) => "reading failed",
+    })?;
     Ok((content_type, Bytes::from(body)))
 }

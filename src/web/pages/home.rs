@@ -104,8 +104,7 @@ pub async fn compose(client: crate::limits::ClientAddr, mut upload: UploadForm<C
     let file = upload.take_file("file");
     let UploadForm { ctx, form, .. } = upload;
     let me = ctx.require_account()?.clone();
-    let limits = &ctx.state.limits;
-    limits.check_both(&limits.post_per_address, &limits.post_per_account, &client, &me.user.id.0.to_string())?;
+    ctx.state.limits.check_post(&client, &me)?;
     let mut errors = match social::check_post(&form.status, "", file.is_some()) {
         Err(DomainError::Invalid(e)) => e,
         _ => FieldErrors::default(),

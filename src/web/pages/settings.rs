@@ -148,13 +148,7 @@ pub async fn change_password(
     CsrfForm { ctx, form }: CsrfForm<PasswordForm>,
 ) -> WebResult<Response> {
     let account = ctx.require_account()?;
-    let limits = &ctx.state.limits;
-    limits.check_both(
-        &limits.password_change_per_address,
-        &limits.password_change_per_account,
-        &client,
-        &account.user.id.0.to_string(),
-    )?;
+    ctx.state.limits.check_password_change(&client, account)?;
     let result = accounts::change_password(
         &ctx.state.pool,
         account,
