@@ -7,11 +7,13 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod domain;
+pub mod i18n;
 pub mod limits;
 pub mod media;
 pub mod public_cache;
 pub mod server;
 pub mod state;
+pub mod util;
 pub mod web;
 
 /// Chooses the TLS crypto provider (ring) for every HTTP client; safe to call more than once.

@@ -1,12 +1,15 @@
 //! Start-up (database, migrations, keys) and the HTTP server with graceful shutdown.
 
 use std::future::Future;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::db::models::actor::Actor;
+use crate::db::models::site::Site;
 use crate::db::{DbPool, migrate};
 use crate::state::AppState;
 
@@ -22,7 +25,50 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let pool = DbPool::new(&settings.database.url, settings.database.pool_size)?;
     let site = crate::domain::site::ensure(&pool).await?;
     let instance_actor = crate::domain::actors::ensure_instance_actor(&pool, &settings, &site).await?;
-    AppState::new(settings, pool, site, instance_actor).await
+    build_state(settings, pool, site, instance_actor).await
+}
+
+/// The shared state: settings, database, the instance's own files, image storage, caches and
+/// limits, and then the federation library's configuration, which holds a copy of the state.
+pub async fn build_state(
+    settings: Settings,
+    pool: DbPool,
+    site: Site,
+    instance_actor: Actor,
+) -> anyhow::Result<AppState> {
+    let base_url: Arc<str> = settings.base_url().into();
+    let http = crate::apub::http_client(&settings, &base_url)?;
+    let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
+    let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
+    let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
+    let media = crate::media::MediaService::open(&settings, &base_url)?;
+    let map_area = crate::web::map::load_area(&settings.map.area_file)?.map(Arc::new);
+    let page_csp = crate::web::context::page_csp(&settings)?;
+    let public_cache_age = Duration::from_millis(settings.server.public_cache_ms);
+    let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
+    let limits = Arc::new(crate::limits::Limits::new(&settings));
+    let state = AppState {
+        limits,
+        map_area,
+        page_csp,
+        http,
+        media,
+        theme,
+        logo,
+        settings: Arc::new(settings),
+        pool,
+        site: Arc::new(site),
+        instance_actor: Arc::new(instance_actor),
+        base_url,
+        delivery_wake: Arc::new(tokio::sync::Notify::new()),
+        public_cache,
+        live_instances: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build(),
+        signers: moka::sync::Cache::builder().max_capacity(2_000).time_to_live(Duration::from_secs(60)).build(),
+        federation: Arc::new(OnceLock::new()),
+    };
+    let config = crate::apub::config(state.clone()).await?;
+    let _ = state.federation.set(config);
+    Ok(state)
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish within the grace time.

@@ -1,4 +1,5 @@
-//! What every request handler can reach.
+//! What every request handler can reach: plain values. `server.rs` builds them; nothing here
+//! builds anything of the web or of federation.
 
 use std::sync::{Arc, OnceLock};
 
@@ -8,6 +9,15 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::db::models::actor::Actor;
 use crate::db::models::site::Site;
+
+/// A file of the organisation's own (its theme stylesheet or logo), served under a name that
+/// changes with its content.
+#[derive(Debug)]
+pub struct OwnAsset {
+    pub name: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,9 +31,9 @@ pub struct AppState {
     /// The HTTP client for everything we send to or fetch from other servers.
     pub http: reqwest::Client,
     /// The organisation's theme stylesheet (`instance.theme_file`).
-    pub theme: Option<Arc<crate::web::assets::OwnAsset>>,
+    pub theme: Option<Arc<OwnAsset>>,
     /// The organisation's logo (`instance.logo_file`).
-    pub logo: Option<Arc<crate::web::assets::OwnAsset>>,
+    pub logo: Option<Arc<OwnAsset>>,
     /// Image storage and the remote image proxy's cache.
     pub media: Arc<crate::media::MediaService>,
     /// The neighbourhood's boundary as GeoJSON (`map.area_file`), checked at start-up.
@@ -44,61 +54,25 @@ pub struct AppState {
     pub limits: Arc<crate::limits::Limits>,
     /// Public responses kept for anonymous readers (`server.public_cache_ms`).
     pub public_cache: Arc<crate::public_cache::PublicCache>,
-    /// The federation library's configuration. It holds a copy of this state, so it is set
-    /// once right after the state is made.
-    federation: Arc<OnceLock<FederationConfig<AppState>>>,
+    /// The federation library's configuration. It holds a copy of this state, so `server.rs`
+    /// sets it once right after the state is made.
+    pub federation: Arc<OnceLock<FederationConfig<AppState>>>,
 }
 
 impl AppState {
-    pub async fn new(settings: Settings, pool: DbPool, site: Site, instance_actor: Actor) -> anyhow::Result<AppState> {
-        let base_url: Arc<str> = settings.base_url().into();
-        let http = crate::apub::http_client(&settings, &base_url)?;
-        let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
-        let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
-        let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
-        let media = crate::media::MediaService::open(&settings, &base_url)?;
-        let map_area = crate::web::map::load_area(&settings.map.area_file)?.map(Arc::new);
-        let page_csp = crate::web::context::page_csp(&settings)?;
-        let public_cache_age = std::time::Duration::from_millis(settings.server.public_cache_ms);
-        let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
-        let limits = Arc::new(crate::limits::Limits::new(&settings));
-        let state = AppState {
-            limits,
-            map_area,
-            page_csp,
-            http,
-            media,
-            theme,
-            logo,
-            settings: Arc::new(settings),
-            pool,
-            site: Arc::new(site),
-            instance_actor: Arc::new(instance_actor),
-            base_url,
-            delivery_wake: Arc::new(tokio::sync::Notify::new()),
-            public_cache,
-            live_instances: moka::sync::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(std::time::Duration::from_secs(60))
-                .build(),
-            signers: moka::sync::Cache::builder()
-                .max_capacity(2_000)
-                .time_to_live(std::time::Duration::from_secs(60))
-                .build(),
-            federation: Arc::new(OnceLock::new()),
-        };
-        let config = crate::apub::config(state.clone()).await?;
-        let _ = state.federation.set(config);
-        Ok(state)
-    }
-
     /// The federation library's configuration.
     pub fn federation(&self) -> anyhow::Result<&FederationConfig<AppState>> {
         self.federation.get().ok_or_else(|| anyhow::anyhow!("federation configuration missing"))
     }
 
     /// Request data for federation calls made outside an HTTP request (workers, the web pages).
-    pub fn data(&self) -> anyhow::Result<crate::apub::Data> {
+    pub fn data(&self) -> anyhow::Result<activitypub_federation::config::Data<AppState>> {
         Ok(self.federation()?.to_request_data())
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Arc<crate::limits::Limits> {
+    fn from_ref(state: &AppState) -> Self {
+        state.limits.clone()
     }
 }

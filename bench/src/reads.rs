@@ -1,6 +1,7 @@
 //! Reads: `wrk` against the read endpoints of a seeded Buurt (50 public posts, 20 remote
-//! followers on 20 instances), one endpoint at a time; and resident memory idle and under each
-//! load.
+//! followers on 20 instances), one endpoint at a time, twice: the first run meets the endpoint
+//! cold (nothing of it computed or cached yet), the second warm. And resident memory idle and
+//! under each load.
 
 use std::time::Duration;
 
@@ -15,7 +16,10 @@ pub struct ReadResult {
     pub backend: Backend,
     pub endpoint: &'static str,
     pub html: bool,
+    /// The warm run (`growth` has only this one).
     pub wrk: WrkResult,
+    /// The p99 of the first run against the endpoint, when there was one before `wrk`.
+    pub cold_p99: Option<Duration>,
     pub peak_rss_kib: u64,
 }
 
@@ -30,11 +34,12 @@ impl ReadResult {
 
     pub fn row(&self) -> String {
         format!(
-            "| {} | {} | {:.0} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {:.0} | {} | {} | {} | {} | {} | {} |",
             self.backend.label(),
             self.endpoint,
             self.wrk.requests_per_sec,
             stats::ms(self.wrk.p50),
+            self.cold_p99.map_or("–".into(), stats::ms),
             stats::ms(self.wrk.p99),
             self.wrk.errors,
             if self.meets_target() { "✅" } else { "❌" },
@@ -42,7 +47,7 @@ impl ReadResult {
         )
     }
 
-    pub const HEADER: &'static str = "| backend | endpoint | requests/s | p50 | p99 | errors | target | peak RSS under load |\n|---|---|---|---|---|---|---|---|";
+    pub const HEADER: &'static str = "| backend | endpoint | requests/s | p50 | p99 cold | p99 warm | errors | target | peak RSS under load |\n|---|---|---|---|---|---|---|---|---|";
 }
 
 /// A seeded server: anna with `posts` public posts and followers on `followers` instances.
@@ -52,6 +57,9 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
     remote.set_buurt(&server.url(""));
     let state = server.admin_state().await?;
     let token = server.seed_people(&state, &["anna".to_string()]).await?;
+    // A resident who never posted: nothing of hers is made yet (not even her keys), as for a
+    // new account whose first post makes many servers fetch her actor at once.
+    server.register(&state, NEWCOMER).await?;
     state.pool.close();
     for i in 0..posts {
         server
@@ -74,6 +82,9 @@ pub async fn idle_memory(server: &Server) -> anyhow::Result<u64> {
     Ok(server.memory()?.rss_kib)
 }
 
+/// The resident `seeded` registers without ever using her account.
+const NEWCOMER: &str = "nieuw";
+
 /// A read endpoint: name, path, the `Accept` header wrk sends, and whether it is an HTML page.
 pub struct Endpoint {
     pub name: &'static str,
@@ -90,6 +101,7 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
     let json = Some("Accept: application/activity+json");
     let e = |name, path: &str, header, html| Endpoint { name, path: path.to_string(), header, html };
     let all = vec![
+        e("new actor JSON", &format!("/u/{NEWCOMER}"), json, false),
         e("actor JSON", "/u/anna", json, false),
         e("WebFinger", &format!("/.well-known/webfinger?resource=acct:anna@{domain}"), None, false),
         e("NodeInfo 2.1", "/nodeinfo/2.1", None, false),
@@ -129,7 +141,8 @@ async fn newest_post(server: &Server) -> anyhow::Result<String> {
     Ok(statuses[0]["id"].as_str().context("anna has no posts")?.to_string())
 }
 
-/// One endpoint under wrk for `duration` with `connections`, after checking it answers 2xx.
+/// One endpoint under wrk for `duration` with `connections`; fails when it does not answer 2xx.
+/// The first request is wrk's: a cold endpoint meets all its connections at once.
 pub async fn measure(
     server: &Server,
     backend: Backend,
@@ -138,11 +151,6 @@ pub async fn measure(
     connections: usize,
 ) -> anyhow::Result<ReadResult> {
     let url = server.url(&endpoint.path);
-    let accept = endpoint.header.map_or("*/*", |h| h.trim_start_matches("Accept: "));
-    let status = server.http.get(&url).header("accept", accept).send().await?.status();
-    if !status.is_success() {
-        bail!("{} answers {status}", endpoint.name);
-    }
     let sampler = RssSampler::start(server.pid()?);
     let mut cmd = tokio::process::Command::new("wrk");
     cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{}s", duration.as_secs()), "--latency"]);
@@ -153,7 +161,12 @@ pub async fn measure(
     let peak_rss_kib = sampler.finish().await;
     let text = String::from_utf8_lossy(&output.stdout);
     let wrk = stats::parse_wrk(&text).with_context(|| format!("wrk output for {}:\n{text}", endpoint.name))?;
-    Ok(ReadResult { backend, endpoint: endpoint.name, html: endpoint.html, wrk, peak_rss_kib })
+    let accept = endpoint.header.map_or("*/*", |h| h.trim_start_matches("Accept: "));
+    let status = server.http.get(&url).header("accept", accept).send().await?.status();
+    if !status.is_success() {
+        bail!("{} answers {status}", endpoint.name);
+    }
+    Ok(ReadResult { backend, endpoint: endpoint.name, html: endpoint.html, wrk, cold_p99: None, peak_rss_kib })
 }
 
 pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>, u64)> {
@@ -162,7 +175,9 @@ pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>
     let idle_kib = idle_memory(&server).await?;
     let mut results = Vec::new();
     for endpoint in endpoints(ctx, &server).await? {
-        let result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
+        let cold = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
+        let mut result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
+        result.cold_p99 = Some(cold.wrk.p99);
         eprintln!("   {}", result.row());
         results.push(result);
     }

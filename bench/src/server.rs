@@ -247,20 +247,27 @@ impl Server {
     }
 
     /// Creates local people and returns an API token for the first.
-    pub async fn seed_people(&self, state: &buurt::state::AppState, names: &[String]) -> anyhow::Result<String> {
-        use buurt::db::models::local_user::{Account, Role};
+    /// Registers a resident, as `buurt admin create-user` does: nothing more is made of her.
+    pub async fn register(&self, state: &buurt::state::AppState, name: &str) -> anyhow::Result<()> {
+        use buurt::db::models::local_user::Role;
         use buurt::domain::accounts::{Registration, create_by_admin};
+        let form = Registration {
+            username: name.to_string(),
+            email: format!("{name}@bench.example"),
+            password: "bench-password-Kanaal-93".into(),
+            password_confirm: "bench-password-Kanaal-93".into(),
+            ..Default::default()
+        };
+        create_by_admin(&state.pool, &state.settings, &form, Role::Member)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating {name}: {e}"))?;
+        Ok(())
+    }
+
+    pub async fn seed_people(&self, state: &buurt::state::AppState, names: &[String]) -> anyhow::Result<String> {
+        use buurt::db::models::local_user::Account;
         for name in names {
-            let form = Registration {
-                username: name.clone(),
-                email: format!("{name}@bench.example"),
-                password: "bench-password-Kanaal-93".into(),
-                password_confirm: "bench-password-Kanaal-93".into(),
-                ..Default::default()
-            };
-            create_by_admin(&state.pool, &state.settings, &form, Role::Member)
-                .await
-                .map_err(|e| anyhow::anyhow!("creating {name}: {e}"))?;
+            self.register(state, name).await?;
             // Keys now, as a person who has federated before has them. (Made lazily at the
             // first delivery instead, concurrent deliveries race: see BENCHMARKS.md.)
             let mut conn = state.pool.get().await?;

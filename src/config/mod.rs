@@ -504,10 +504,10 @@ impl Settings {
             return invalid("instance.languages must name at least one language".into());
         }
         for lang in &self.instance.languages {
-            if !crate::web::i18n::SUPPORTED.contains(&lang.as_str()) {
+            if !crate::i18n::SUPPORTED.contains(&lang.as_str()) {
                 return invalid(format!(
                     "instance.languages: {lang:?} is not supported (supported: {})",
-                    crate::web::i18n::SUPPORTED.join(", ")
+                    crate::i18n::SUPPORTED.join(", ")
                 ));
             }
         }

@@ -1,7 +1,6 @@
 //! Accounts: registration in each mode, sign-in, sessions, passwords, approval and invites.
 
 use chrono::TimeDelta;
-use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use super::validate::{self, FieldErrors};
@@ -421,17 +420,4 @@ pub async fn list_invites(pool: &DbPool, by: &Account) -> DomainResult<Vec<Invit
     Ok(Invite::list(&mut conn, 100).await?)
 }
 
-/// A URL-safe random token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
-    use base64::Engine;
-    let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill(&mut buf[..]);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// A code people can type: no 0/O or 1/l/I.
-fn random_code(len: usize) -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::thread_rng();
-    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
-}
+pub use crate::util::tokens::{random_code, random_token};

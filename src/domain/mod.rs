@@ -3,7 +3,8 @@
 
 pub mod accounts;
 pub mod actors;
-pub mod html;
+/// Moved to [`crate::util::html`]; this path keeps working until every caller names the new one.
+pub use crate::util::html;
 pub mod inbox;
 pub mod media;
 pub mod oauth;

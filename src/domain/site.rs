@@ -29,6 +29,4 @@ pub async fn ensure(pool: &DbPool) -> DomainResult<Site> {
     Ok(Site::insert_or_get(&mut conn, &new).await?)
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::util::hex::hex;

@@ -2,12 +2,13 @@
 //! `X-Forwarded-For`. Every limit counts by this one function.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use crate::state::AppState;
+use super::Limits;
 
 /// The address a request comes from, as the limits count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,17 +70,23 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-impl FromRequestParts<AppState> for ClientAddr {
+/// Any router state that holds the limits (the server's `AppState` does).
+impl<S> FromRequestParts<S> for ClientAddr
+where
+    S: Send + Sync,
+    Arc<Limits>: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let limits = Arc::<Limits>::from_ref(state);
         // Without connection information (a router driven directly) the request counts as
         // coming from nowhere in particular.
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(addr)| addr.ip());
-        Ok(ClientAddr(client_ip(peer, &parts.headers, state.limits.trusted_proxies())))
+        Ok(ClientAddr(client_ip(peer, &parts.headers, limits.trusted_proxies())))
     }
 }
 

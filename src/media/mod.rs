@@ -14,6 +14,7 @@ use sha2::Sha256;
 use crate::config::RemoteMedia;
 use crate::db::models::media::Media;
 use crate::state::AppState;
+use crate::util::hex::{hex, unhex};
 
 /// `Cache-Control` of stored files: a key never gets other content.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -67,17 +68,6 @@ pub fn proxy_signature_valid(secret: &str, url: &str, sig: &str) -> bool {
     m.verify_slice(&bytes).is_ok()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || s.len() > 128 {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
-}
-
 /// How an image of another server is shown here: through the proxy or as it is.
 pub fn remote_url(state: &AppState, url: &str) -> String {
     let own = url.starts_with(&format!("{}/", state.base_url)) || url.starts_with(&state.media.storage.url(""));
@@ -85,7 +75,7 @@ pub fn remote_url(state: &AppState, url: &str) -> String {
         return url.to_string();
     }
     let sig = proxy_signature(&state.site.secret, url);
-    format!("{}/media/proxy?url={}&sig={sig}", state.base_url, crate::web::context::urlencode(url))
+    format!("{}/media/proxy?url={}&sig={sig}", state.base_url, crate::util::url::urlencode(url))
 }
 
 /// An image ready to show: URLs as seen from here, size, alt text.

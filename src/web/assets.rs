@@ -74,12 +74,7 @@ pub fn url(name: &str) -> String {
 
 /// A file of the organisation's (theme stylesheet, logo), read at start-up and served under a
 /// content hash with a long cache life.
-#[derive(Debug)]
-pub struct OwnAsset {
-    pub name: String,
-    pub content_type: &'static str,
-    pub body: Vec<u8>,
-}
+pub use crate::state::OwnAsset;
 
 /// Reads `path` (the configuration `key` names it) as `stem-<hash>.<ext>`; `None` when empty.
 pub fn load_own(key: &str, path: &str, stem: &str) -> anyhow::Result<Option<OwnAsset>> {

@@ -246,10 +246,7 @@ pub fn page_csp(settings: &crate::config::Settings) -> anyhow::Result<HeaderValu
     Ok(HeaderValue::from_str(&policy)?)
 }
 
-/// Percent-encodes a value for a query string.
-pub fn urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
+pub use crate::util::url::urlencode;
 
 /// Accepts only a local path as a place to return to, so `next=` cannot send people away: `/`
 /// followed by anything but a second `/` or `\`, without control characters or white space

@@ -4,7 +4,8 @@ pub mod assets;
 pub mod context;
 pub mod error;
 pub mod form;
-pub mod i18n;
+/// Moved to [`crate::i18n`]; this path keeps working until every caller names the new one.
+pub use crate::i18n;
 pub mod map;
 pub mod pages;
 pub mod routes;

@@ -15,6 +15,7 @@ mod delivery;
 mod discovery;
 mod federation;
 mod inbox;
+mod layering;
 mod limits;
 mod maps;
 mod media;

@@ -1,0 +1,7 @@
+//! Small helpers every layer may use: random tokens, URL and HTML helpers, hex. Nothing here
+//! knows the database, the domain or HTTP.
+
+pub mod hex;
+pub mod html;
+pub mod tokens;
+pub mod url;
