@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod domain;
 pub mod limits;
 pub mod media;
+pub mod modules;
 pub mod public_cache;
 pub mod server;
 pub mod state;

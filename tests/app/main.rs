@@ -18,6 +18,7 @@ mod inbox;
 mod limits;
 mod maps;
 mod media;
+mod modules;
 mod pages;
 mod schema;
 mod signatures;

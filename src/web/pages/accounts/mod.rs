@@ -14,8 +14,8 @@ use crate::domain::validate::FieldErrors;
 use crate::limits::ClientAddr;
 use crate::web::context::{Ctx, SESSION_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::CsrfForm;
-use crate::web::templates::{Field, FieldKind, Form, FormPage, MessagePage, page};
+use crate::web::form::{CsrfForm, Field, FieldKind, Form};
+use crate::web::page::{FormPage, MessagePage, page};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

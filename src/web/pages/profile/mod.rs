@@ -13,7 +13,10 @@ use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
 use crate::web::map::{MapPlace, MapView};
-use crate::web::templates::{Image, ProfilePage, page};
+use crate::web::page::{Image, page};
+
+pub mod view;
+use view::ProfilePage;
 
 pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
     show(ctx, headers, &name, ActorKind::Person).await
@@ -77,8 +80,10 @@ async fn render(
     let avatar = image(&actor.icon_url, "profile-avatar-alt");
     let header = image(&actor.image_url, "profile-header-alt");
     let edit_path = (is_group && ctx.is_moderator()).then(|| format!("{path}/bewerken"));
-    let map = meeting_place(ctx, &actor).await?;
-    let can_edit_place = is_group && ctx.is_moderator();
+    // Meeting places belong to the map module.
+    let maps = ctx.state.settings.modules.map;
+    let map = if maps { meeting_place(ctx, &actor).await? } else { None };
+    let can_edit_place = maps && is_group && ctx.is_moderator();
     let data = ProfilePage {
         ctx,
         is_group,

@@ -14,9 +14,9 @@ use crate::domain::validate::FieldErrors;
 use crate::domain::{DomainError, media};
 use crate::web::context::{Ctx, LANG_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::{CsrfForm, UploadForm};
+use crate::web::form::{CsrfForm, Field, FieldKind, Form, UploadForm};
 use crate::web::i18n::Lang;
-use crate::web::templates::{Field, FieldKind, Form, FormPage, Image, page};
+use crate::web::page::{FormPage, Image, page};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
