@@ -205,6 +205,19 @@ impl Field {
     }
 }
 
+/// A new password and its confirmation, as registration and the password change ask them.
+pub fn new_password_fields(ctx: &Ctx, label_key: &str) -> [Field; 2] {
+    [
+        Field::new(ctx, FieldKind::Password, "password", label_key, "")
+            .hint(ctx, "field-password-hint")
+            .autocomplete("new-password")
+            .required(),
+        Field::new(ctx, FieldKind::Password, "password_confirm", "field-password-confirm", "")
+            .autocomplete("new-password")
+            .required(),
+    ]
+}
+
 #[derive(Debug, Clone)]
 pub struct Form {
     pub action: String,

@@ -116,6 +116,13 @@ async fn meeting_place(ctx: &Ctx, actor: &Actor) -> WebResult<Option<MapView>> {
     }))
 }
 
+/// The local actor `name` of `kind`, or 404.
+async fn local_actor(ctx: &Ctx, name: &str, kind: ActorKind) -> WebResult<Actor> {
+    let mut conn = ctx.state.pool.get().await?;
+    let actor = crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?;
+    actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct FollowForm {
@@ -134,11 +141,7 @@ pub async fn follow_group(Path(name): Path<String>, form: CsrfForm<FollowForm>) 
 
 async fn follow(CsrfForm { ctx, form }: CsrfForm<FollowForm>, name: &str, kind: ActorKind) -> WebResult<Response> {
     let me = ctx.require_account()?;
-    let actor = {
-        let mut conn = ctx.state.pool.get().await?;
-        crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?
-    };
-    let actor = actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)?;
+    let actor = local_actor(&ctx, name, kind).await?;
     match form.action.as_str() {
         "follow" => {
             crate::domain::social::follow(&ctx.state, me, &actor).await?;
@@ -172,11 +175,7 @@ async fn remote_follow(
     name: &str,
     kind: ActorKind,
 ) -> WebResult<Response> {
-    let actor = {
-        let mut conn = ctx.state.pool.get().await?;
-        crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?
-    };
-    let actor = actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)?;
+    let actor = local_actor(&ctx, name, kind).await?;
     match crate::domain::resolve::subscribe_template(&ctx.state, &form.handle).await {
         Ok(template) => {
             let target = template.replace("{uri}", &crate::web::context::urlencode(&actor.ap_id));
