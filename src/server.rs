@@ -92,7 +92,7 @@ pub async fn serve(
     // `/api/v1/instance/` is `/api/v1/instance`: clients (Mastodon.py) add the slash.
     let app = tower::Layer::layer(
         &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
-        crate::web::routes::router(state),
+        crate::modules::router(state),
     );
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(accept(listener, app, timeouts, async move {

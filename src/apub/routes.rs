@@ -1,5 +1,6 @@
-//! Every federation route of the server in one place. Actor pages (`/u/{name}`, `/g/{name}`)
-//! are in `web/routes.rs`: the same URL serves HTML or JSON by content negotiation.
+//! The core's federation routes. Actor pages (`/u/{name}`) are in `web/routes.rs`: the same
+//! URL serves HTML or JSON by content negotiation. Modules mount their actors' routes
+//! (`/g/{name}/…`) in their own `routes.rs` (`crate::modules`).
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -15,8 +16,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let inboxes = Router::new()
         .route("/inbox", post(inbox::shared))
         .route("/actor/inbox", post(inbox::shared))
-        .route("/u/{name}/inbox", post(inbox::personal))
-        .route("/g/{name}/inbox", post(inbox::personal))
         .route_layer(middleware::from_fn_with_state(state.clone(), inbox_limit));
     Router::new()
         .route("/.well-known/webfinger", get(discovery::webfinger))
@@ -25,16 +24,22 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/nodeinfo/{version}", get(discovery::nodeinfo))
         .route("/actor", get(http::instance_actor))
         .route("/u/{name}/outbox", get(http::outbox))
-        .route("/g/{name}/outbox", get(http::outbox))
         .route("/u/{name}/followers", get(http::followers))
-        .route("/g/{name}/followers", get(http::followers))
         .route("/u/{name}/following", get(http::following))
-        .route("/g/{name}/following", get(http::following))
         .route("/u/{name}/featured", get(http::featured))
-        .route("/g/{name}/featured", get(http::featured))
         .route("/p/{id}/activity", get(http::post_activity))
         .route("/activities/{kind}/{token}", get(http::activity))
         .merge(inboxes)
+        .merge(personal_inbox(state, "/u/{name}/inbox"))
+        .layer(DefaultBodyLimit::max(inbox::MAX_ACTIVITY_BYTES))
+}
+
+/// The inbox of each actor at `path` (`/u/{name}/inbox`; modules mount those of their actors),
+/// with the inbox's limits.
+pub fn personal_inbox(state: &AppState, path: &str) -> Router<AppState> {
+    Router::new()
+        .route(path, post(inbox::personal))
+        .route_layer(middleware::from_fn_with_state(state.clone(), inbox_limit))
         .layer(DefaultBodyLimit::max(inbox::MAX_ACTIVITY_BYTES))
 }
 

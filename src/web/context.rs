@@ -1,6 +1,8 @@
 //! The request context of a page: language, signed-in account, CSRF token; and the middleware
 //! that prepares it and renders error pages.
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -13,6 +15,7 @@ use sha2::Sha256;
 
 use super::error::{ErrorPage, WebError};
 use super::i18n::Lang;
+use super::layout::{Layout, NavEntry};
 use crate::db::models::local_user::{Account, Role};
 use crate::state::AppState;
 
@@ -31,6 +34,8 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of the request, for the language switcher's way back.
     pub path: String,
+    /// Navigation and home-page sections of the modules that are on.
+    pub layout: Arc<Layout>,
 }
 
 impl Ctx {
@@ -45,6 +50,11 @@ impl Ctx {
     /// The text for `key` with one named argument (templates use this).
     pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
         self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    /// The modules' links in the site navigation.
+    pub fn nav(&self) -> &[NavEntry] {
+        &self.layout.nav
     }
 
     pub fn site_name(&self) -> &str {
@@ -159,6 +169,7 @@ impl FromRequestParts<AppState> for Ctx {
             session_token,
             csrf: csrf_token(&state.site.secret, &binding),
             path: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
+            layout: parts.extensions.get::<Arc<Layout>>().cloned().unwrap_or_default(),
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
@@ -185,6 +196,7 @@ fn time_duration_days(days: i64) -> cookie::time::Duration {
 pub async fn page_middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(request.headers());
     let lang = request_lang(&state, request.headers(), &jar);
+    let layout = request.extensions().get::<Arc<Layout>>().cloned().unwrap_or_default();
     let new_anon = match jar.get(ANON_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() <= 64) {
         Some(existing) => {
             request.extensions_mut().insert(AnonId(existing));
@@ -199,7 +211,7 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
     let mut response = next.run(request).await;
     if let Some(error) = response.extensions().get::<ErrorPage>().copied() {
         let status = response.status();
-        let mut page = super::pages::error::render(&state, lang, status, error.message);
+        let mut page = super::pages::error::render(&state, layout, lang, status, error.message);
         // Keep cookies a handler set (e.g. a cleared session) on the error page.
         for value in response.headers().get_all(SET_COOKIE) {
             page.headers_mut().append(SET_COOKIE, value.clone());

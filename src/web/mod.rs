@@ -6,7 +6,8 @@ pub mod error;
 pub mod form;
 /// Moved to [`crate::i18n`]; this path keeps working until every caller names the new one.
 pub use crate::i18n;
+pub mod layout;
 pub mod map;
+pub mod page;
 pub mod pages;
 pub mod routes;
-pub mod templates;

@@ -1,40 +1,45 @@
-//! Every page route of the server in one place.
+//! The core's page routes, and the root router that joins them with the federation, client
+//! API and static routes and with the routes of the modules that are on (`crate::modules`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::pages::{
-    accounts, admin, error, group, health, home, interaction, map, oauth, post, profile, settings, statement,
-};
+use super::layout::Layout;
+use super::pages::{accounts, admin, error, health, home, interaction, oauth, posts, profile, settings, statement};
 use crate::state::AppState;
 
 /// Form posts of pages are small; forms with images get the upload limit.
 const FORM_BODY_LIMIT: usize = 64 * 1024;
 
-pub fn router(state: AppState) -> Router {
+/// What the modules that are on add (see `crate::modules`).
+pub struct Mounted {
+    /// Pages: they get the page context, CSRF and error pages like the core's.
+    pub pages: Router<AppState>,
+    pub api: Router<AppState>,
+    pub activitypub: Router<AppState>,
+    /// Navigation entries and home-page sections.
+    pub layout: Layout,
+}
+
+pub fn router(state: AppState, modules: Mounted) -> Router {
     let server = &state.settings.server;
     let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
     let pages = Router::new()
         .route("/", get(home::show))
         .route("/schrijven", post(home::compose).layer(uploads))
-        .route("/g/{name}/bewerken", get(group::edit_page).post(group::save).layer(uploads))
         .route("/u/{name}", get(profile::person))
-        .route("/g/{name}", get(profile::group))
         .route("/u/{name}/volgen", post(profile::follow_person))
-        .route("/g/{name}/volgen", post(profile::follow_group))
         .route("/u/{name}/op-afstand", post(profile::remote_person))
-        .route("/g/{name}/op-afstand", post(profile::remote_group))
-        .route("/g/{name}/plek", get(map::edit_group_place).post(map::save_group_place))
-        .route("/kaart", get(map::show))
-        .route("/p/{id}", get(post::show))
+        .route("/p/{id}", get(posts::show))
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
@@ -47,9 +52,12 @@ pub fn router(state: AppState) -> Router {
         .route("/beheer/aanmeldingen", get(admin::registrations))
         .route("/beheer/aanmeldingen/{id}", post(admin::decide))
         .route("/beheer/uitnodigingen", get(admin::invites).post(admin::create_invite))
+        .merge(modules.pages)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))
-        .layer(middleware::from_fn_with_state(state.clone(), super::context::page_middleware));
+        .layer(middleware::from_fn_with_state(state.clone(), super::context::page_middleware))
+        // Outside the page middleware, which reads it for error pages.
+        .layer(Extension(Arc::new(modules.layout)));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -59,7 +67,9 @@ pub fn router(state: AppState) -> Router {
         .route("/media/proxy", get(crate::media::http::proxy))
         .route("/media/{key}", get(crate::media::http::serve))
         .merge(crate::apub::routes::router(&state))
+        .merge(modules.activitypub)
         .merge(crate::api::routes::router(&state.settings))
+        .merge(modules.api)
         .merge(pages)
         .layer(DefaultBodyLimit::max(server.max_body_bytes))
         // Inside the signed-fetch check, so a refused request is refused before any cache.

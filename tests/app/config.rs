@@ -71,6 +71,7 @@ fn environment_overrides_the_file_and_wrong_values_are_explained() {
         .arg(&path)
         .env("BUURT_INSTANCE__NAME", "Uit de omgeving")
         .env("BUURT_FEDERATION__ALLOW_HTTP", "true")
+        .env("BUURT_MODULES__GROUPS", "false")
         .args(["config", "check"])
         .output()
         .unwrap();
@@ -79,6 +80,7 @@ fn environment_overrides_the_file_and_wrong_values_are_explained() {
     assert_eq!(printed.instance.name, "Uit de omgeving");
     assert_eq!(printed.instance.registration, buurt::config::RegistrationMode::Invite);
     assert!(printed.federation.allow_http);
+    assert!(!printed.modules.groups && printed.modules.map);
 
     let out = buurt().env("BUURT_INSTANCE__REGISTRATION", "sometimes").args(["config", "check"]).output().unwrap();
     assert!(!out.status.success());

@@ -19,6 +19,7 @@ mod layering;
 mod limits;
 mod maps;
 mod media;
+mod modules;
 mod pages;
 mod schema;
 mod signatures;

@@ -1,15 +1,16 @@
-//! Page handlers, one file per group of pages.
+//! Page handlers, one folder per area: `mod.rs` holds the handlers, `view.rs` the area's own
+//! template structs (templates in `templates/<area>/`).
 
 pub mod accounts;
 pub mod admin;
 pub mod error;
-pub mod group;
+pub mod groups;
 pub mod health;
 pub mod home;
 pub mod interaction;
 pub mod map;
 pub mod oauth;
-pub mod post;
+pub mod posts;
 pub mod profile;
 pub mod settings;
 pub mod statement;

@@ -5,7 +5,10 @@ use axum::response::Response;
 
 use crate::web::context::Ctx;
 use crate::web::error::WebResult;
-use crate::web::templates::{StatementPage, page};
+use crate::web::page::page;
+
+pub mod view;
+use view::StatementPage;
 
 pub async fn show(ctx: Ctx) -> WebResult<Response> {
     let contact = ctx.state.settings.instance.contact_email.clone();

@@ -1,8 +1,10 @@
-//! The neighbourhood map (`/kaart`) and the page where a group's meeting place is set.
+//! The map module's pages: the neighbourhood map (`/kaart`), its section on the home page and
+//! the page where a group's meeting place is set.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::future::BoxFuture;
 
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::place::Place;
@@ -11,23 +13,44 @@ use crate::domain::places::{self, PlaceInput};
 use crate::domain::validate::FieldErrors;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::CsrfForm;
+use crate::web::form::{CsrfForm, Field, FieldKind, Form};
+use crate::web::layout::{HomeSection, Placement};
 use crate::web::map::{MapPlace, MapView, Pick};
-use crate::web::templates::{Field, FieldKind, Form, MapPage, PlaceFormPage, page};
+use crate::web::page::page;
+
+pub mod view;
+use view::{MapPage, MapSection, PlaceFormPage};
 
 /// Places on one map; beyond this the list and the map get too long to be useful.
 pub const MAP_PLACES: i64 = 500;
+/// Places on the home page's map (the map page shows more).
+const HOME_MAP_PLACES: i64 = 100;
 
 /// The overview map of the neighbourhood, with every place that has one, or `None` when there is
 /// nothing to show (no boundary and no places).
 pub async fn overview(ctx: &Ctx, limit: i64) -> WebResult<Option<MapView>> {
-    let places: Vec<MapPlace> =
-        places::group_places(&ctx.state, limit).await?.iter().map(|(g, p)| MapPlace::of_group(g, p)).collect();
+    // Today every place is a group's meeting place; without the groups module there are none.
+    let places: Vec<MapPlace> = if ctx.state.settings.modules.groups {
+        places::group_places(&ctx.state, limit).await?.iter().map(|(g, p)| MapPlace::of_group(g, p)).collect()
+    } else {
+        Vec::new()
+    };
     if places.is_empty() && ctx.state.map_area.is_none() {
         return Ok(None);
     }
     let intro = ctx.t(if places.is_empty() { "map-empty" } else { "map-list-intro" });
     Ok(Some(MapView::new(&ctx.state, ctx.t("map-label"), intro, places, true, None)))
+}
+
+/// The neighbourhood on the map, below the posts on the home page, when it has a boundary or
+/// places.
+pub fn home_section(ctx: &Ctx) -> BoxFuture<'_, WebResult<Option<HomeSection>>> {
+    Box::pin(async move {
+        let Some(map) = overview(ctx, HOME_MAP_PLACES).await? else {
+            return Ok(None);
+        };
+        HomeSection::render(Placement::Below, &MapSection { ctx, map }).map(Some)
+    })
 }
 
 /// `GET /kaart`: the map of the neighbourhood and the list of its places.

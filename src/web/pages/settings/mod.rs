@@ -14,9 +14,9 @@ use crate::domain::validate::FieldErrors;
 use crate::domain::{DomainError, media};
 use crate::web::context::{Ctx, LANG_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::{CsrfForm, UploadForm};
+use crate::web::form::{CsrfForm, Field, FieldKind, Form, UploadForm, new_password_fields};
 use crate::web::i18n::Lang;
-use crate::web::templates::{Field, FieldKind, Form, FormPage, Image, page};
+use crate::web::page::{FormPage, Image, page};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -166,18 +166,12 @@ pub async fn change_password(
 }
 
 fn password_form(ctx: &Ctx, errors: &FieldErrors, notice: Option<String>, status: StatusCode) -> Response {
-    let fields = vec![
+    let mut fields = vec![
         Field::new(ctx, FieldKind::Password, "current_password", "field-current-password", "")
             .autocomplete("current-password")
             .required(),
-        Field::new(ctx, FieldKind::Password, "password", "field-new-password", "")
-            .hint(ctx, "field-password-hint")
-            .autocomplete("new-password")
-            .required(),
-        Field::new(ctx, FieldKind::Password, "password_confirm", "field-password-confirm", "")
-            .autocomplete("new-password")
-            .required(),
     ];
+    fields.extend(new_password_fields(ctx, "field-new-password"));
     let f = Form::new(ctx, "/instellingen/wachtwoord", "password-submit", fields).with_errors(ctx, errors);
     page(
         status,

@@ -1,9 +1,11 @@
-//! `/g/{name}/bewerken`: site admins and moderators edit a group's name, description and icon.
-//! The form is a list of fields, so later settings (a meeting place) are one more field.
+//! The groups module's pages: `/g/{name}/bewerken`, where site admins and moderators edit a
+//! group's name, description and icon, and the groups section of the home page. (A group's own
+//! page is a profile, in `pages/profile`.)
 
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::future::BoxFuture;
 use serde::Deserialize;
 
 use crate::db::models::actor::{Actor, ActorKind};
@@ -13,8 +15,26 @@ use crate::domain::validate::FieldErrors;
 use crate::domain::{DomainError, media};
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::UploadForm;
-use crate::web::templates::{Field, FieldKind, Form, FormPage, Image, page};
+use crate::web::form::{Field, FieldKind, Form, UploadForm};
+use crate::web::layout::{HomeSection, Placement};
+use crate::web::page::{FormPage, Image, page};
+
+pub mod view;
+use view::GroupsSection;
+
+/// Groups listed on the home page.
+const HOME_GROUPS: i64 = 12;
+
+/// The instance's groups, beside the posts on the home page.
+pub fn home_section(ctx: &Ctx) -> BoxFuture<'_, WebResult<Option<HomeSection>>> {
+    Box::pin(async move {
+        let groups = {
+            let mut conn = ctx.state.pool.get().await?;
+            Actor::list_local(&mut conn, ActorKind::Group, HOME_GROUPS).await?
+        };
+        HomeSection::render(Placement::Aside, &GroupsSection { ctx, groups }).map(Some)
+    })
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -13,7 +13,10 @@ use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
 use crate::web::map::{MapPlace, MapView};
-use crate::web::templates::{Image, ProfilePage, page};
+use crate::web::page::{Image, page};
+
+pub mod view;
+use view::ProfilePage;
 
 pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
     show(ctx, headers, &name, ActorKind::Person).await
@@ -77,8 +80,10 @@ async fn render(
     let avatar = image(&actor.icon_url, "profile-avatar-alt");
     let header = image(&actor.image_url, "profile-header-alt");
     let edit_path = (is_group && ctx.is_moderator()).then(|| format!("{path}/bewerken"));
-    let map = meeting_place(ctx, &actor).await?;
-    let can_edit_place = is_group && ctx.is_moderator();
+    // Meeting places belong to the map module.
+    let maps = ctx.state.settings.modules.map;
+    let map = if maps { meeting_place(ctx, &actor).await? } else { None };
+    let can_edit_place = maps && is_group && ctx.is_moderator();
     let data = ProfilePage {
         ctx,
         is_group,
@@ -111,6 +116,13 @@ async fn meeting_place(ctx: &Ctx, actor: &Actor) -> WebResult<Option<MapView>> {
     }))
 }
 
+/// The local actor `name` of `kind`, or 404.
+async fn local_actor(ctx: &Ctx, name: &str, kind: ActorKind) -> WebResult<Actor> {
+    let mut conn = ctx.state.pool.get().await?;
+    let actor = crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?;
+    actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct FollowForm {
@@ -129,11 +141,7 @@ pub async fn follow_group(Path(name): Path<String>, form: CsrfForm<FollowForm>) 
 
 async fn follow(CsrfForm { ctx, form }: CsrfForm<FollowForm>, name: &str, kind: ActorKind) -> WebResult<Response> {
     let me = ctx.require_account()?;
-    let actor = {
-        let mut conn = ctx.state.pool.get().await?;
-        crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?
-    };
-    let actor = actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)?;
+    let actor = local_actor(&ctx, name, kind).await?;
     match form.action.as_str() {
         "follow" => {
             crate::domain::social::follow(&ctx.state, me, &actor).await?;
@@ -167,11 +175,7 @@ async fn remote_follow(
     name: &str,
     kind: ActorKind,
 ) -> WebResult<Response> {
-    let actor = {
-        let mut conn = ctx.state.pool.get().await?;
-        crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?
-    };
-    let actor = actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)?;
+    let actor = local_actor(&ctx, name, kind).await?;
     match crate::domain::resolve::subscribe_template(&ctx.state, &form.handle).await {
         Ok(template) => {
             let target = template.replace("{uri}", &crate::web::context::urlencode(&actor.ap_id));

@@ -11,7 +11,10 @@ use crate::domain::resolve::{self, Found};
 use crate::web::context::{Ctx, urlencode};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
-use crate::web::templates::{InteractionPage, page};
+use crate::web::page::page;
+
+pub mod view;
+use view::InteractionPage;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

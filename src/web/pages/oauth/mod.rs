@@ -9,7 +9,10 @@ use crate::domain::oauth::{self, AuthorizeRequest};
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
-use crate::web::templates::{AuthorizePage, MessagePage, page};
+use crate::web::page::{MessagePage, page};
+
+pub mod view;
+use view::AuthorizePage;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

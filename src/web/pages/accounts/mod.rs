@@ -14,8 +14,8 @@ use crate::domain::validate::FieldErrors;
 use crate::limits::ClientAddr;
 use crate::web::context::{Ctx, SESSION_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::CsrfForm;
-use crate::web::templates::{Field, FieldKind, Form, FormPage, MessagePage, page};
+use crate::web::form::{CsrfForm, Field, FieldKind, Form, new_password_fields};
+use crate::web::page::{FormPage, MessagePage, page};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -95,14 +95,8 @@ fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: S
             .hint(ctx, "field-display-name-hint")
             .autocomplete("name"),
         Field::new(ctx, FieldKind::Email, "email", "field-email", &form.email).autocomplete("email").required(),
-        Field::new(ctx, FieldKind::Password, "password", "field-password", "")
-            .hint(ctx, "field-password-hint")
-            .autocomplete("new-password")
-            .required(),
-        Field::new(ctx, FieldKind::Password, "password_confirm", "field-password-confirm", "")
-            .autocomplete("new-password")
-            .required(),
     ];
+    fields.extend(new_password_fields(ctx, "field-password"));
     let intro_key = match mode {
         RegistrationMode::Approval => {
             fields.push(

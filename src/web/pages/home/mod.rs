@@ -1,5 +1,5 @@
 //! The instance's home page: what is happening in the neighbourhood, "alles op één plek".
-//! Each feature adds its section as it lands (events, initiatives, requests for help).
+//! The posts are the core's; every module that is on adds its section (see `web::layout`).
 //! Signed-in residents write posts here, with a photo and its alt text.
 
 use axum::http::StatusCode;
@@ -14,14 +14,15 @@ use crate::domain::validate::FieldErrors;
 use crate::media::ImageView;
 use crate::web::context::Ctx;
 use crate::web::error::WebResult;
-use crate::web::form::UploadForm;
-use crate::web::templates::{Field, FieldKind, Form, HomePage, HomePost, Image, page};
+use crate::web::form::{Field, FieldKind, Form, UploadForm};
+use crate::web::layout::Placement;
+use crate::web::page::{Image, page};
 
-/// Places on the home page's map (the map page shows more).
-const HOME_MAP_PLACES: i64 = 100;
+pub mod view;
+use view::{HomePage, HomePost};
+
 /// Recent public posts of this instance on the home page.
 const RECENT_POSTS: i64 = 10;
-const GROUPS: i64 = 12;
 
 /// What the write-a-post form sends.
 #[derive(Debug, Default, Deserialize)]
@@ -36,10 +37,9 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
 }
 
 async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
-    let (members, groups, views, followed, media) = {
+    let (members, views, followed, media) = {
         let mut conn = ctx.state.pool.get().await?;
         let members = Actor::count_local(&mut conn, ActorKind::Person).await?;
-        let groups = Actor::list_local(&mut conn, ActorKind::Group, GROUPS).await?;
         let query = TimelineQuery { local_only: true, shown: Shown::Listed, limit: RECENT_POSTS, ..Default::default() };
         let views = PostView::timeline(&mut conn, &query).await?;
         // Signed in, the neighbourhood as the resident follows it comes first: the people and
@@ -59,7 +59,7 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
         };
         let ids: Vec<_> = views.iter().chain(&followed).map(|v| v.post.id).collect();
         let media = crate::media::by_post(&mut conn, &ids).await?;
-        (members, groups, views, followed, media)
+        (members, views, followed, media)
     };
     let card = |v: PostView| HomePost {
         images: media
@@ -80,9 +80,17 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
     let followed: Vec<HomePost> = followed.into_iter().map(card).collect();
     let posts: Vec<HomePost> = views.into_iter().map(card).collect();
     let description = ctx.state.settings.instance.description.clone();
-    let map = super::map::overview(ctx, HOME_MAP_PLACES).await?;
+    let (mut aside, mut below) = (Vec::new(), Vec::new());
+    for section in &ctx.layout.home {
+        if let Some(section) = section(ctx).await? {
+            match section.placement {
+                Placement::Aside => aside.push(section.html),
+                Placement::Below => below.push(section.html),
+            }
+        }
+    }
     let compose = ctx.account.is_some().then(|| compose_form(ctx, compose, errors));
-    Ok(page(status, &HomePage { ctx, description, members, groups, posts, followed, compose, map }))
+    Ok(page(status, &HomePage { ctx, description, members, posts, followed, compose, aside, below }))
 }
 
 /// The write-a-post form; easy to extend with more fields.

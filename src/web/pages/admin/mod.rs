@@ -12,8 +12,11 @@ use crate::domain::accounts::{self, NewInvite};
 use crate::domain::validate::FieldErrors;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::CsrfForm;
-use crate::web::templates::{Field, FieldKind, Form, InviteRow, InvitesPage, PendingRow, RegistrationsPage, page};
+use crate::web::form::{CsrfForm, Field, FieldKind, Form};
+use crate::web::page::page;
+
+pub mod view;
+use view::{InviteRow, InvitesPage, PendingRow, RegistrationsPage};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -9,7 +9,10 @@ use crate::db::models::post::PostId;
 use crate::domain::visibility::{self, Viewer};
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
-use crate::web::templates::{Image, PostPage, page};
+use crate::web::page::{Image, page};
+
+pub mod view;
+use view::PostPage;
 
 pub async fn show(ctx: Ctx, uri: Uri, headers: HeaderMap, Path(id): Path<i64>) -> WebResult<Response> {
     if crate::apub::wants_activity_json(&headers) {

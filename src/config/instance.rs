@@ -1,0 +1,73 @@
+//! `[instance]`: what the instance is called, where it lives and who may register.
+
+use serde::{Deserialize, Serialize};
+
+/// Who registration is open to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationMode {
+    /// Anyone can register and sign in at once.
+    Open,
+    /// Anyone can apply; an admin approves before the account can sign in.
+    Approval,
+    /// Only with an invitation code from an admin or moderator.
+    Invite,
+    /// Nobody can register; admins create accounts with `buurt admin create-user`.
+    Closed,
+}
+
+/// How the instance's own URLs start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// `http` when the domain is localhost or a loopback address, `https` otherwise.
+    Auto,
+    Https,
+    Http,
+}
+
+/// What the instance is called and where it lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InstanceSettings {
+    /// Host name, with a port when it is not the default, used in every URL and handle.
+    pub domain: String,
+    /// `auto`, `https` or `http`: the scheme of the instance's own URLs. `auto` is http for
+    /// localhost, loopback addresses and the special-use names (`*.test`, `*.localhost`), https
+    /// for every other name.
+    pub scheme: Scheme,
+    /// Name shown in the page header and to other servers.
+    pub name: String,
+    /// One line about the instance, shown on the home page.
+    pub description: String,
+    /// Languages offered, the first is the default. Supported: "nl", "en".
+    pub languages: Vec<String>,
+    /// Time zone in which dates and times are shown.
+    pub timezone: String,
+    /// `open`, `approval`, `invite` or `closed`.
+    pub registration: RegistrationMode,
+    /// Address for questions and accessibility problems, shown on /toegankelijkheid.
+    pub contact_email: String,
+    /// A CSS file of the organisation's own design tokens (NL Design System names such as
+    /// `--nl-link-color`), loaded after Buurt's stylesheet. Empty: Buurt's own colours.
+    pub theme_file: String,
+    /// The organisation's logo (.svg, .png, .jpg or .webp), shown beside the name in the header.
+    pub logo_file: String,
+}
+
+impl Default for InstanceSettings {
+    fn default() -> Self {
+        Self {
+            domain: "localhost:8080".into(),
+            scheme: Scheme::Auto,
+            name: "Buurt".into(),
+            description: "Alles van de buurt op één plek".into(),
+            languages: vec!["nl".into(), "en".into()],
+            timezone: "Europe/Amsterdam".into(),
+            registration: RegistrationMode::Approval,
+            contact_email: String::new(),
+            theme_file: String::new(),
+            logo_file: String::new(),
+        }
+    }
+}

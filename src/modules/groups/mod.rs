@@ -1,0 +1,18 @@
+//! Groups: a group's page and ActivityPub actor (`/g/{name}`), editing and following it, and
+//! the list of groups on the home page.
+
+use super::Module;
+
+mod routes;
+
+pub const MODULE: Module = Module {
+    name: "groups",
+    enabled: |m| m.groups,
+    pages: routes::pages,
+    api: routes::api,
+    activitypub: routes::activitypub,
+    // No overview page of groups yet; the home page lists them.
+    nav: &[],
+    home: Some(crate::web::pages::groups::home_section),
+    activitypub_types: &["Group"],
+};

@@ -1,0 +1,33 @@
+//! Every route of the groups module.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::apub::http;
+use crate::state::AppState;
+use crate::web::pages::{groups, profile};
+
+pub fn pages(state: &AppState) -> Router<AppState> {
+    let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
+    Router::new()
+        // HTML for browsers, the Group actor for fediverse software.
+        .route("/g/{name}", get(profile::group))
+        .route("/g/{name}/bewerken", get(groups::edit_page).post(groups::save).layer(uploads))
+        .route("/g/{name}/volgen", post(profile::follow_group))
+        .route("/g/{name}/op-afstand", post(profile::remote_group))
+}
+
+/// Buurt's own API for groups (`/api/buurt/v1/groups`) is mounted here.
+pub fn api(_state: &AppState) -> Router<AppState> {
+    Router::new()
+}
+
+pub fn activitypub(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/g/{name}/outbox", get(http::outbox))
+        .route("/g/{name}/followers", get(http::followers))
+        .route("/g/{name}/following", get(http::following))
+        .route("/g/{name}/featured", get(http::featured))
+        .merge(crate::apub::routes::personal_inbox(state, "/g/{name}/inbox"))
+}

@@ -1,0 +1,91 @@
+//! The module registry: for each optional part of the platform, its routes (pages, client API,
+//! ActivityPub), navigation entries, home-page section and ActivityPub types. `[modules]` in the
+//! config turns each on or off; a module that is off is not mounted, so its routes answer 404.
+//!
+//! Adding a module: a folder here with `mod.rs` (its [`Module`]) and `routes.rs` (all its
+//! routes), its switch in `config::ModulesSettings`, and one line in [`MODULES`].
+
+use axum::Router;
+
+use crate::config::ModulesSettings;
+use crate::state::AppState;
+use crate::web::layout::{HomeSectionFn, Layout, NavEntry};
+use crate::web::routes::Mounted;
+
+mod groups;
+mod map;
+
+/// Every module, in the order of the navigation and of the home page's sections.
+pub const MODULES: &[Module] = &[groups::MODULE, map::MODULE];
+
+/// What a module adds to the server.
+pub struct Module {
+    /// Its key in `[modules]`.
+    pub name: &'static str,
+    /// Reads its switch in `[modules]`.
+    pub enabled: fn(&ModulesSettings) -> bool,
+    /// Its pages; they get the page context, CSRF and error pages like every page.
+    pub pages: fn(&AppState) -> Router<AppState>,
+    /// Its client API routes (`/api/…`).
+    pub api: fn(&AppState) -> Router<AppState>,
+    /// Its ActivityPub routes (collections, inboxes) besides the content-negotiated pages.
+    pub activitypub: fn(&AppState) -> Router<AppState>,
+    /// Its links in the site navigation.
+    pub nav: &'static [NavEntry],
+    /// Its section of the home page.
+    pub home: Option<HomeSectionFn>,
+    /// The ActivityStreams types it serves and accepts.
+    pub activitypub_types: &'static [&'static str],
+}
+
+/// The modules `[modules]` turns on, in registry order.
+pub fn enabled(settings: &ModulesSettings) -> impl Iterator<Item = &'static Module> + '_ {
+    MODULES.iter().filter(|m| (m.enabled)(settings))
+}
+
+/// The ActivityStreams types of the modules that are on.
+pub fn activitypub_types(settings: &ModulesSettings) -> Vec<&'static str> {
+    enabled(settings).flat_map(|m| m.activitypub_types.iter().copied()).collect()
+}
+
+/// The whole router: the core's routes and those of every module that is on.
+pub fn router(state: AppState) -> Router {
+    let mut mounted =
+        Mounted { pages: Router::new(), api: Router::new(), activitypub: Router::new(), layout: Layout::default() };
+    for module in enabled(&state.settings.modules) {
+        tracing::debug!(module = module.name, "module on");
+        mounted.pages = mounted.pages.merge((module.pages)(&state));
+        mounted.api = mounted.api.merge((module.api)(&state));
+        mounted.activitypub = mounted.activitypub.merge((module.activitypub)(&state));
+        mounted.layout.nav.extend_from_slice(module.nav);
+        mounted.layout.home.extend(module.home);
+    }
+    crate::web::routes::router(state, mounted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_has_its_own_switch() {
+        let all_on = ModulesSettings::default();
+        assert_eq!(enabled(&all_on).count(), MODULES.len());
+        let mut names: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), MODULES.len(), "two modules share a name");
+        let switches = toml::Value::try_from(&all_on).unwrap_or(toml::Value::Boolean(false));
+        for module in MODULES {
+            // Turning off the switch of this name turns off this module and no other.
+            let mut table = switches.clone();
+            if let Some(t) = table.as_table_mut() {
+                t.insert(module.name.to_string(), toml::Value::Boolean(false));
+            }
+            let settings: ModulesSettings = table.try_into().unwrap_or_else(|_| panic!("no switch {}", module.name));
+            let on: Vec<&str> = enabled(&settings).map(|m| m.name).collect();
+            assert!(!on.contains(&module.name), "{} stays on", module.name);
+            assert_eq!(on.len(), MODULES.len() - 1, "{} turns off others", module.name);
+        }
+    }
+}

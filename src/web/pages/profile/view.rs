@@ -1,0 +1,31 @@
+//! The profile page's template.
+
+use askama::Template;
+
+use crate::web::context::Ctx;
+use crate::web::page::Image;
+
+#[derive(Template)]
+#[template(path = "profile/profile.html")]
+pub struct ProfilePage<'a> {
+    pub ctx: &'a Ctx,
+    pub actor: crate::db::models::actor::Actor,
+    pub handle: String,
+    pub is_group: bool,
+    /// For a signed-in visitor other than the actor: whether they follow it.
+    pub following: Option<bool>,
+    pub followers: i64,
+    /// `/u/name` or `/g/name`.
+    pub path: String,
+    /// The remote-follow form's error and what was typed.
+    pub remote_error: Option<String>,
+    pub remote_value: String,
+    pub avatar: Option<Image>,
+    pub header: Option<Image>,
+    /// `/g/name/bewerken` when the visitor may edit the group.
+    pub edit_path: Option<String>,
+    /// A group's meeting place, on a small map.
+    pub map: Option<crate::web::map::MapView>,
+    /// Whether the visitor may change the group's meeting place.
+    pub can_edit_place: bool,
+}
