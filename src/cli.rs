@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use crate::config::{LogFormat, Settings};
+use crate::config::{LogFormat, MediaStorage, Settings};
 use crate::db::models::local_user::Role;
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, Registration};
@@ -38,6 +38,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
+    /// Copy the SQLite database to a new FILE while the server runs (PostgreSQL: use pg_dump;
+    /// see docs/operating.md). Uploaded media files are not in it.
+    Backup { file: PathBuf },
     /// Create an active account. The password is read from standard input when it is not a
     /// terminal, otherwise prompted for.
     CreateUser {
@@ -128,6 +131,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             eprintln!("configuration is valid");
             Ok(())
         }
+        Command::Admin(AdminCommand::Backup { file }) => {
+            // Before `prepare`: a backup copies the database as it is, unmigrated.
+            crate::db::backup::backup_sqlite(&settings.database.url, &file).await?;
+            println!("backed up the database to {}", file.display());
+            match settings.media.storage {
+                MediaStorage::Local => println!("uploaded media are not in it: copy {} as well", settings.media.dir),
+                MediaStorage::S3 => println!("uploaded media are not in it: they stay in the S3 bucket"),
+            }
+            Ok(())
+        }
         Command::Admin(admin) => {
             let state = crate::server::prepare(settings).await?;
             let result = run_admin(admin, &state).await;
@@ -139,6 +152,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
 
 async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> anyhow::Result<()> {
     match command {
+        AdminCommand::Backup { .. } => bail!("a backup is made without starting the instance"),
         AdminCommand::CreateUser { name, email, admin, moderator } => {
             let password = read_password(true)?;
             let role = if admin {

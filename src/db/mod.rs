@@ -3,6 +3,7 @@
 //! Queries are written once in the diesel DSL inside [`dispatch!`], which compiles the body for
 //! each backend. Backend-specific SQL goes in a `match` on [`DbConn`] in the model that needs it.
 
+pub mod backup;
 pub mod migrate;
 pub mod models;
 pub mod pool;

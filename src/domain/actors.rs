@@ -53,16 +53,12 @@ pub fn local_form(settings: &Settings, kind: ActorKind, username: &str, display_
 /// Makes sure a local actor has a key pair, generating one the first time it is needed
 /// (RSA-2048 takes a noticeable moment, so not at registration). Returns the actor as stored.
 pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> DomainResult<Actor> {
-    if !actor.local || (actor.private_key.is_some() && actor.public_key.is_some()) {
-        return Ok(actor);
-    }
-    let keys = tokio::task::spawn_blocking(activitypub_federation::http_signatures::generate_actor_keypair)
-        .await
-        .map_err(|e| DomainError::Internal(e.to_string()))?
-        .map_err(|e| DomainError::Internal(format!("generating keys: {e}")))?;
-    // Two requests may race here: the first pair stored wins and both read it back.
-    Actor::set_keys_once(conn, actor.id, &keys.public_key, &keys.private_key).await?;
-    Actor::by_id(conn, actor.id).await?.ok_or(DomainError::NotFound)
+    use crate::delivery::keys::{self, KeyError};
+    keys::ensure_keys(conn, actor).await.map_err(|e| match e {
+        KeyError::Db(e) => e.into(),
+        KeyError::Gone(_) => DomainError::NotFound,
+        KeyError::Generate(e) => DomainError::Internal(format!("generating keys: {e}")),
+    })
 }
 
 /// Makes a local actor's keys, when it has none yet, on a connection of its own: key generation

@@ -8,6 +8,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use buurt::apub::signatures;
+use buurt::db::models::delivery as deliveries;
+use buurt::db::models::delivery_target as targets;
+use buurt::db::models::outbox_activity::{self, NewOutboxActivity, OutboxActivity};
+use buurt::db::models::received_activity;
 use serde_json::{Value, json};
 
 use crate::both;
@@ -130,7 +134,7 @@ async fn retry_after_is_honoured_and_dead_instances_come_back(b: Backend) {
     alpha.drain().await;
     let target = {
         let mut conn = alpha.state.pool.get().await.unwrap();
-        buurt::db::models::delivery::target(&mut conn, instance).await.unwrap().unwrap()
+        targets::target(&mut conn, instance).await.unwrap().unwrap()
     };
     assert_eq!(target.state, "dead");
     // While dead, nothing is queued or sent.
@@ -170,7 +174,6 @@ async fn retry_after_is_honoured_and_dead_instances_come_back(b: Backend) {
 both!(old_rows_are_pruned_but_pending_deliveries_stay);
 
 async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
-    use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
     let app = TestApp::spawn(b).await;
     let account = app.create_user("pim", buurt::db::models::local_user::Role::Member).await;
     let mut conn = app.state.pool.get().await.unwrap();
@@ -191,19 +194,25 @@ async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
         let id = OutboxActivity::enqueue(&mut conn, &new).await.unwrap();
         OutboxActivity::mark_fanned_out(&mut conn, id).await.unwrap();
         if pending {
-            queue::add_deliveries(&mut conn, id, &[("https://far.example/inbox".into(), instance.id)], old)
+            deliveries::add_deliveries(&mut conn, id, &[("https://far.example/inbox".into(), instance.id)], old)
                 .await
                 .unwrap();
         }
         ids.push(ap_id);
     }
-    assert!(queue::mark_received(&mut conn, "https://far.example/a/1", old).await.unwrap());
-    assert_eq!(queue::prune_outbox(&mut conn, buurt::db::now() - chrono::TimeDelta::days(30)).await.unwrap(), 1);
+    assert!(received_activity::mark_received(&mut conn, "https://far.example/a/1", old).await.unwrap());
+    assert_eq!(
+        outbox_activity::prune_outbox(&mut conn, buurt::db::now() - chrono::TimeDelta::days(30)).await.unwrap(),
+        1
+    );
     assert!(OutboxActivity::by_ap_id(&mut conn, &ids[0]).await.unwrap().is_none(), "delivered and old: gone");
     assert!(OutboxActivity::by_ap_id(&mut conn, &ids[1]).await.unwrap().is_some(), "still to deliver: kept");
-    assert_eq!(queue::prune_received(&mut conn, buurt::db::now() - chrono::TimeDelta::days(7)).await.unwrap(), 1);
+    assert_eq!(
+        received_activity::prune_received(&mut conn, buurt::db::now() - chrono::TimeDelta::days(7)).await.unwrap(),
+        1
+    );
     assert!(
-        queue::mark_received(&mut conn, "https://far.example/a/1", buurt::db::now()).await.unwrap(),
+        received_activity::mark_received(&mut conn, "https://far.example/a/1", buurt::db::now()).await.unwrap(),
         "forgotten, so new again"
     );
 }
@@ -231,7 +240,6 @@ impl QueueFixture {
 
     /// Queues another Like of the group for the instance's inbox.
     async fn enqueue(&self, conn: &mut buurt::db::DbConn) {
-        use buurt::db::models::delivery::{self as queue, NewOutboxActivity, OutboxActivity};
         let n = self.queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let ap_id = format!("https://here.example/activities/like/{n}");
         let new = NewOutboxActivity {
@@ -245,9 +253,14 @@ impl QueueFixture {
         };
         let id = OutboxActivity::enqueue(conn, &new).await.unwrap();
         OutboxActivity::mark_fanned_out(conn, id).await.unwrap();
-        queue::add_deliveries(conn, id, &[("https://far.example/inbox".into(), self.instance.id)], buurt::db::now())
-            .await
-            .unwrap();
+        deliveries::add_deliveries(
+            conn,
+            id,
+            &[("https://far.example/inbox".into(), self.instance.id)],
+            buurt::db::now(),
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -257,16 +270,15 @@ both!(instances_without_deliveries_are_idle_and_new_ones_wake_them);
 /// deliveries make it due again, also when they slipped in while it was being made idle.
 /// Runs on a bare database: no delivery worker may touch the queue meanwhile.
 async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend) {
-    use buurt::db::models::delivery as queue;
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let instance = &queued.instance;
     let mut conn = pool.get().await.unwrap();
     async fn due(conn: &mut buurt::db::DbConn, id: i64) -> bool {
-        queue::target(conn, id).await.unwrap().unwrap().next_attempt_at <= buurt::db::now()
+        targets::target(conn, id).await.unwrap().unwrap().next_attempt_at <= buurt::db::now()
     }
     let claimed = async || -> Vec<i64> {
         let t = buurt::db::now();
-        let claimed = queue::claim(&pool, "test", t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap();
+        let claimed = targets::claim(&pool, "test", t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap();
         claimed.into_iter().map(|c| c.instance).collect()
     };
 
@@ -274,18 +286,18 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
     assert!(due(&mut conn, instance.id).await);
     assert_eq!(claimed().await, vec![instance.id]);
     // A success with a delivery still waiting keeps the instance due.
-    queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
+    targets::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
     assert!(due(&mut conn, instance.id).await);
     // With nothing waiting it is idle and not claimed.
     assert_eq!(claimed().await, vec![instance.id]);
     // A worker whose lease was taken over records nothing and releases nothing.
-    queue::record_success(&mut conn, instance.id, "someone else", buurt::db::now()).await.unwrap();
-    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    targets::record_success(&mut conn, instance.id, "someone else", buurt::db::now()).await.unwrap();
+    let target = targets::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner.as_deref(), Some("test"));
-    for d in queue::pending_for(&mut conn, instance.id, 10).await.unwrap() {
-        queue::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
+    for d in deliveries::pending_for(&mut conn, instance.id, 10).await.unwrap() {
+        deliveries::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
     }
-    queue::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
+    targets::record_success(&mut conn, instance.id, "test", buurt::db::now()).await.unwrap();
     assert!(!due(&mut conn, instance.id).await);
     assert!(claimed().await.is_empty());
     // New work wakes it.
@@ -296,16 +308,16 @@ async fn instances_without_deliveries_are_idle_and_new_ones_wake_them(b: Backend
         use buurt::db::schema::delivery_target as t;
         use diesel::{ExpressionMethods, QueryDsl};
         buurt::dispatch!(&mut conn, c => diesel_async::RunQueryDsl::execute(
-            diesel::update(t::table.filter(t::instance_id.eq(instance.id))).set(t::next_attempt_at.eq(queue::idle())),
+            diesel::update(t::table.filter(t::instance_id.eq(instance.id))).set(t::next_attempt_at.eq(targets::idle())),
             c,
         )
         .await)
         .unwrap();
     }
     assert!(claimed().await.is_empty());
-    assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 1);
+    assert_eq!(targets::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 1);
     assert_eq!(claimed().await, vec![instance.id]);
-    assert_eq!(queue::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 0);
+    assert_eq!(targets::wake_stranded(&mut conn, buurt::db::now()).await.unwrap(), 0);
     drop(conn);
     pool.close();
 }
@@ -316,17 +328,16 @@ both!(finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its_ow
 /// one trip: the instance stays due when more was queued meanwhile, goes idle when nothing was,
 /// and a worker that lost its lease releases nothing. `claim` takes a due instance once.
 async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its_owner(b: Backend) {
-    use buurt::db::models::delivery as queue;
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let instance = &queued.instance;
     let mut conn = pool.get().await.unwrap();
     let claim_with_first = async |owner: &str, per_instance: i64| {
         let t = buurt::db::now();
-        queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10, per_instance).await.unwrap()
+        targets::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10, per_instance).await.unwrap()
     };
     let claim =
         async |owner: &str| -> Vec<i64> { claim_with_first(owner, 10).await.into_iter().map(|c| c.instance).collect() };
-    let pending = async |conn: &mut buurt::db::DbConn| queue::pending_for(conn, instance.id, 10).await.unwrap();
+    let pending = async |conn: &mut buurt::db::DbConn| deliveries::pending_for(conn, instance.id, 10).await.unwrap();
 
     queued.enqueue(&mut conn).await;
     queued.enqueue(&mut conn).await;
@@ -346,35 +357,35 @@ async fn finishing_an_instance_deletes_its_delivery_and_releases_it_only_for_its
             .iter()
             .all(|p| p.activity_ap_id.contains("/activities/like/") && p.actor_id == queued.group.id)
     );
-    queue::release(&mut conn, instance.id, "w1").await.unwrap();
+    targets::release(&mut conn, instance.id, "w1").await.unwrap();
     // Read with a limit that cuts it short: not complete, and the worker reads on.
     let cut = claim_with_first("w1", 1).await;
     assert_eq!((cut[0].first.len(), cut[0].complete), (1, false));
-    queue::release(&mut conn, instance.id, "w1").await.unwrap();
+    targets::release(&mut conn, instance.id, "w1").await.unwrap();
     assert_eq!(claim("w1").await, vec![instance.id]);
     assert!(claim("w2").await.is_empty(), "a leased instance is not claimed again");
     // The first of two: deleted, and the instance stays due for the second.
     let first = pending(&mut conn).await[0].delivery.id;
-    queue::record_sent(&mut conn, &[first], &[instance.id], "w1", buurt::db::now()).await.unwrap();
+    targets::record_sent(&mut conn, &[first], &[instance.id], "w1", buurt::db::now()).await.unwrap();
     assert_eq!(pending(&mut conn).await.len(), 1);
-    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    let target = targets::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner, None);
     assert!(target.next_attempt_at <= buurt::db::now());
     assert!(target.last_success_at.is_some());
     // A worker that lost its lease: its delivery is gone all the same, the lease stays.
     assert_eq!(claim("w2").await, vec![instance.id]);
     let second = pending(&mut conn).await[0].delivery.id;
-    queue::record_sent(&mut conn, &[second], &[instance.id], "w1", buurt::db::now()).await.unwrap();
+    targets::record_sent(&mut conn, &[second], &[instance.id], "w1", buurt::db::now()).await.unwrap();
     assert!(pending(&mut conn).await.is_empty());
-    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    let target = targets::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner.as_deref(), Some("w2"));
     // The owner finishing the last one makes the instance idle.
     queued.enqueue(&mut conn).await;
     let third = pending(&mut conn).await[0].delivery.id;
-    queue::record_sent(&mut conn, &[third], &[instance.id], "w2", buurt::db::now()).await.unwrap();
-    let target = queue::target(&mut conn, instance.id).await.unwrap().unwrap();
+    targets::record_sent(&mut conn, &[third], &[instance.id], "w2", buurt::db::now()).await.unwrap();
+    let target = targets::target(&mut conn, instance.id).await.unwrap().unwrap();
     assert_eq!(target.lease_owner, None);
-    assert_eq!(target.next_attempt_at, queue::idle());
+    assert_eq!(target.next_attempt_at, targets::idle());
     assert!(claim("w1").await.is_empty());
     drop(conn);
     pool.close();
@@ -387,7 +398,6 @@ both!(deliveries_to_several_instances_are_recorded_in_one_write);
 /// still waiting stays due and the other goes idle, both released; an instance whose
 /// delivery was recorded but which is not finished keeps its lease (its worker sends on).
 async fn deliveries_to_several_instances_are_recorded_in_one_write(b: Backend) {
-    use buurt::db::models::delivery as queue;
     use buurt::db::models::instance::Instance;
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let mut conn = pool.get().await.unwrap();
@@ -402,36 +412,37 @@ async fn deliveries_to_several_instances_are_recorded_in_one_write(b: Backend) {
     queued.enqueue(&mut conn).await;
     // One more activity, to b and c.
     queued.enqueue(&mut conn).await;
-    let activity = queue::pending_for(&mut conn, a, 10).await.unwrap()[2].delivery.activity_id;
+    let activity = deliveries::pending_for(&mut conn, a, 10).await.unwrap()[2].delivery.activity_id;
     let inboxes = [("https://b.example/inbox".to_string(), b_id), ("https://c.example/inbox".to_string(), c_id)];
-    queue::add_deliveries(&mut conn, activity, &inboxes, buurt::db::now()).await.unwrap();
+    deliveries::add_deliveries(&mut conn, activity, &inboxes, buurt::db::now()).await.unwrap();
     let t = buurt::db::now();
-    let claimed = queue::claim(&pool, "w1", t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap();
+    let claimed = targets::claim(&pool, "w1", t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap();
     assert_eq!(claimed.len(), 3);
     let first_of =
         |instance: i64| claimed.iter().find(|c| c.instance == instance).map(|c| c.first[0].delivery.id).unwrap();
     let sent = [first_of(a), first_of(b_id), first_of(c_id)];
 
-    queue::record_sent(&mut conn, &sent, &[a, b_id], "w1", buurt::db::now()).await.unwrap();
-    let left: Vec<i64> = queue::pending_for(&mut conn, a, 10).await.unwrap().iter().map(|p| p.delivery.id).collect();
+    targets::record_sent(&mut conn, &sent, &[a, b_id], "w1", buurt::db::now()).await.unwrap();
+    let left: Vec<i64> =
+        deliveries::pending_for(&mut conn, a, 10).await.unwrap().iter().map(|p| p.delivery.id).collect();
     assert_eq!(left.len(), 2, "a's first delivery is gone, two are waiting");
     assert!(!left.contains(&sent[0]));
-    assert!(queue::pending_for(&mut conn, b_id, 10).await.unwrap().is_empty());
-    assert!(queue::pending_for(&mut conn, c_id, 10).await.unwrap().is_empty());
-    async fn target(conn: &mut buurt::db::DbConn, id: i64) -> queue::DeliveryTarget {
-        queue::target(conn, id).await.unwrap().unwrap()
+    assert!(deliveries::pending_for(&mut conn, b_id, 10).await.unwrap().is_empty());
+    assert!(deliveries::pending_for(&mut conn, c_id, 10).await.unwrap().is_empty());
+    async fn target(conn: &mut buurt::db::DbConn, id: i64) -> targets::DeliveryTarget {
+        targets::target(conn, id).await.unwrap().unwrap()
     }
     let ta = target(&mut conn, a).await;
     assert_eq!(ta.lease_owner, None);
     assert!(ta.next_attempt_at <= buurt::db::now(), "more waiting: due");
     let tb = target(&mut conn, b_id).await;
-    assert_eq!((tb.lease_owner, tb.next_attempt_at), (None, queue::idle()));
+    assert_eq!((tb.lease_owner, tb.next_attempt_at), (None, targets::idle()));
     assert!(tb.last_success_at.is_some());
     let tc = target(&mut conn, c_id).await;
     assert_eq!(tc.lease_owner.as_deref(), Some("w1"), "not finished: still leased");
     // Nothing to record changes nothing.
-    queue::record_sent(&mut conn, &[], &[], "w1", buurt::db::now()).await.unwrap();
-    assert_eq!(queue::count_pending(&mut conn).await.unwrap(), 2);
+    targets::record_sent(&mut conn, &[], &[], "w1", buurt::db::now()).await.unwrap();
+    assert_eq!(deliveries::count_pending(&mut conn).await.unwrap(), 2);
     drop(conn);
     pool.close();
 }
@@ -443,28 +454,27 @@ both!(a_due_instance_whose_deliveries_were_dropped_is_claimed_once_and_goes_idle
 /// and the success recorded for it makes it idle. `analyze` (run after large fan-outs)
 /// refreshes PostgreSQL's statistics and is a no-op on SQLite.
 async fn a_due_instance_whose_deliveries_were_dropped_is_claimed_once_and_goes_idle(b: Backend) {
-    use buurt::db::models::delivery as queue;
     let (_db, pool, queued) = QueueFixture::new(b).await;
     let instance = &queued.instance;
     let mut conn = pool.get().await.unwrap();
     let claim = async |owner: &str| {
         let t = buurt::db::now();
-        queue::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap()
+        targets::claim(&pool, owner, t, t + chrono::TimeDelta::seconds(20), 10, 10).await.unwrap()
     };
 
     queued.enqueue(&mut conn).await;
-    for d in queue::pending_for(&mut conn, instance.id, 10).await.unwrap() {
-        queue::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
+    for d in deliveries::pending_for(&mut conn, instance.id, 10).await.unwrap() {
+        deliveries::delete_delivery(&mut conn, d.delivery.id).await.unwrap();
     }
     let claimed = claim("w1").await;
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].instance, instance.id);
     assert!(claimed[0].first.is_empty() && claimed[0].complete, "claimed with nothing to send");
-    queue::record_success(&mut conn, instance.id, "w1", buurt::db::now()).await.unwrap();
-    assert_eq!(queue::target(&mut conn, instance.id).await.unwrap().unwrap().next_attempt_at, queue::idle());
+    targets::record_success(&mut conn, instance.id, "w1", buurt::db::now()).await.unwrap();
+    assert_eq!(targets::target(&mut conn, instance.id).await.unwrap().unwrap().next_attempt_at, targets::idle());
     assert!(claim("w2").await.is_empty());
 
-    queue::analyze(&mut conn).await.unwrap();
+    deliveries::analyze(&mut conn).await.unwrap();
     if let buurt::db::DbConn::Pg(c) = &mut conn {
         use diesel::sql_types::{BigInt, Text};
         #[derive(diesel::QueryableByName)]
@@ -494,24 +504,14 @@ both!(an_activity_is_expanded_by_one_process_only);
 /// other must not read it as still to expand: it would insert the deliveries a second time,
 /// possibly after the first had sent and deleted them.
 async fn an_activity_is_expanded_by_one_process_only(b: Backend) {
-    use buurt::db::models::delivery::{NewOutboxActivity, OutboxActivity};
     let db = TestDb::new(b).await;
     let mut settings = buurt::config::Settings::default();
     settings.database.url = db.url.clone();
     let state = buurt::server::prepare(settings).await.unwrap();
     let group = buurt::domain::actors::create_group(&state.pool, &state.settings, "tuin", "Tuin").await.unwrap();
     let mut conn = state.pool.get().await.unwrap();
-    let ap_id = "https://here.example/activities/like/1";
-    let new = NewOutboxActivity {
-        ap_id,
-        actor_id: group.id,
-        kind: "Like",
-        payload: "{}",
-        to_followers: true,
-        to_actors: &[],
-        now: buurt::db::now(),
-    };
-    OutboxActivity::enqueue(&mut conn, &new).await.unwrap();
+    let like = json!({"id": "https://here.example/activities/like/1", "type": "Like"});
+    buurt::delivery::enqueue(&mut conn, group.id, &like, true, &[]).await.unwrap();
     drop(conn);
 
     // The first process is expanding it…

@@ -8,6 +8,7 @@ mod util;
 mod accounts;
 mod admin;
 mod api;
+mod backup;
 mod browser;
 mod config;
 mod database;

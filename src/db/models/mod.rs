@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod actor_count;
 pub mod delivery;
+pub mod delivery_target;
 pub mod follow;
 pub mod instance;
 pub mod invite;
@@ -10,7 +11,9 @@ pub mod local_name;
 pub mod local_user;
 pub mod media;
 pub mod oauth;
+pub mod outbox_activity;
 pub mod place;
 pub mod post;
+pub mod received_activity;
 pub mod session;
 pub mod site;

@@ -1,0 +1,62 @@
+//! Expanding stored activities into one delivery per inbox.
+
+use crate::db::models::actor::Actor;
+use crate::db::models::delivery::{self as deliveries};
+use crate::db::models::delivery_target as targets;
+use crate::db::models::follow::Follow;
+use crate::db::models::outbox_activity::OutboxActivity;
+use crate::db::{DbPool, now};
+use crate::state::AppState;
+
+/// A fan-out adding at least this many deliveries refreshes the queue's planner statistics
+/// (PostgreSQL; see [`deliveries::analyze`]).
+const ANALYZE_AFTER: usize = 1_000;
+
+/// Expands stored activities into deliveries: the actor's remote followers (one row per shared
+/// inbox) plus any explicitly addressed remote actors. Replaying it changes nothing.
+pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
+    let mut done = 0;
+    let mut added = 0;
+    loop {
+        let mut tx = state.pool.begin().await?;
+        let batch = OutboxActivity::unfanned(&mut tx, 20).await?;
+        if batch.is_empty() {
+            tx.rollback().await?;
+            if added >= ANALYZE_AFTER && matches!(state.pool, DbPool::Pg(_)) {
+                // Apart from the loop: ANALYZE waits for a vacuum of the same table.
+                let pool = state.pool.clone();
+                tokio::spawn(async move {
+                    let analyzed = async { deliveries::analyze(&mut pool.get().await?).await };
+                    if let Err(e) = analyzed.await {
+                        tracing::warn!(error = %e, "refreshing the delivery queue's statistics failed");
+                    }
+                });
+            }
+            return Ok(done);
+        }
+        for activity in &batch {
+            let mut inboxes: Vec<(String, i64)> = Vec::new();
+            if activity.to_followers {
+                inboxes.extend(Follow::remote_follower_inboxes(&mut tx, activity.actor_id).await?);
+            }
+            for target in activity.target_actors() {
+                if let Some(actor) = Actor::by_id(&mut tx, target).await?
+                    && !actor.local
+                    && let Some(instance) = actor.instance_id
+                {
+                    inboxes.push((actor.shared_inbox_url.clone().unwrap_or(actor.inbox_url.clone()), instance));
+                }
+            }
+            inboxes.sort();
+            inboxes.dedup();
+            let instances: Vec<i64> = inboxes.iter().map(|(_, i)| *i).collect();
+            let dead = targets::dead_among(&mut tx, &instances).await?;
+            inboxes.retain(|(_, i)| !dead.contains(i));
+            deliveries::add_deliveries(&mut tx, activity.id, &inboxes, now()).await?;
+            added += inboxes.len();
+            OutboxActivity::mark_fanned_out(&mut tx, activity.id).await?;
+        }
+        tx.commit().await?;
+        done += batch.len();
+    }
+}
