@@ -42,8 +42,8 @@ const QUEUE_POOL: usize = 4;
 /// claim transactions in a row), and expands activities only when woken or on its timer, not
 /// each time a send finishes.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-    // Unique enough among the processes sharing a database. TODO: `util::tokens` once it exists.
-    let owner = format!("{}-{:012x}", std::process::id(), rand::random::<u64>() >> 16);
+    // Unique enough among the processes sharing a database.
+    let owner = format!("{}-{}", std::process::id(), crate::util::tokens::random_token(6));
     let queue = state.pool.for_queue(&state.settings.database.url, QUEUE_POOL).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "no pool of its own for the delivery queue; it shares the main one");
         state.pool.clone()
