@@ -1,39 +1,14 @@
-//! Every client API route in one place.
+//! The client APIs' routes: Mastodon's, Buurt's, and a JSON 404 for every other path under `/api/`.
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post};
+use axum::routing::any;
 
-use super::{accounts, instance, media, oauth, statuses};
+use super::error::unknown_endpoint;
 use crate::state::AppState;
 
 pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
-    let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(settings));
-    Router::new()
-        .route("/api/v1/media", post(media::upload).layer(uploads))
-        .route("/api/v2/media", post(media::upload).layer(uploads))
-        .route("/api/v1/media/{id}", get(media::get).put(media::update))
-        .route("/api/v1/accounts/update_credentials", patch(accounts::update_credentials).layer(uploads))
-        .route("/.well-known/oauth-authorization-server", get(oauth::metadata))
-        .route("/api/v1/apps", post(oauth::create_app))
-        .route("/oauth/token", post(oauth::token))
-        .route("/oauth/revoke", post(oauth::revoke))
-        .route("/api/v1/instance", get(instance::v1))
-        .route("/api/v2/instance", get(instance::v2))
-        .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
-        .route("/api/v1/accounts/lookup", get(accounts::lookup))
-        .route("/api/v1/accounts/relationships", get(accounts::relationships))
-        .route("/api/v1/accounts/{id}", get(accounts::get))
-        .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
-        .route("/api/v1/accounts/{id}/follow", post(accounts::follow))
-        .route("/api/v1/accounts/{id}/unfollow", post(accounts::unfollow))
-        .route("/api/v2/search", get(accounts::search))
-        .route("/api/v1/statuses", post(statuses::create))
-        .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete).put(statuses::edit))
-        .route("/api/v1/statuses/{id}/favourite", post(statuses::favourite))
-        .route("/api/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))
-        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))
-        .route("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog))
-        .route("/api/v1/timelines/home", get(statuses::home))
-        .route("/api/v1/timelines/public", get(statuses::public))
+    // Without these, an unknown API path would get the HTML page of the site's fallback, which
+    // client libraries cannot read as an error (masto.js throws a TypeError on it).
+    let unknown = Router::new().route("/api", any(unknown_endpoint)).route("/api/{*rest}", any(unknown_endpoint));
+    super::mastodon::routes::router(settings).merge(unknown).merge(super::buurt::routes::router(settings))
 }

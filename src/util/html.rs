@@ -64,6 +64,11 @@ pub fn text_to_html(text: &str) -> String {
         .collect()
 }
 
+/// What [`text_to_html`] made, back as the text that was typed (for a form or an API's PATCH).
+pub fn html_to_text(html: &str) -> String {
+    plain_text(&html.replace("</p><p>", "\n\n").replace("<br>", "\n"))
+}
+
 /// Cuts `s` to at most `max` characters.
 pub fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()

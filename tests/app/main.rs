@@ -8,6 +8,8 @@ mod util;
 mod accounts;
 mod admin;
 mod api;
+mod api_buurt;
+mod api_forms;
 mod backup;
 mod browser;
 mod config;

@@ -6,7 +6,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::entities;
-use super::{ApiError, ApiResult, Caller, MaybeCaller, clamp_limit, json, link_header};
+use super::{clamp_limit, link_header};
+use crate::api::{ApiError, ApiResult, Caller, MaybeCaller, json};
 use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::post::{PostView, TimelineQuery};
 use crate::domain::resolve::{self, Found};
@@ -86,7 +87,7 @@ pub struct PageQuery {
     pub since_id: Option<String>,
     pub min_id: Option<String>,
     pub limit: Option<i64>,
-    #[serde(deserialize_with = "super::lenient_bool")]
+    #[serde(deserialize_with = "crate::api::lenient_bool")]
     pub local: Option<bool>,
 }
 
@@ -143,7 +144,7 @@ pub async fn statuses(
 #[serde(default)]
 pub struct SearchQuery {
     q: String,
-    #[serde(deserialize_with = "super::lenient_bool")]
+    #[serde(deserialize_with = "crate::api::lenient_bool")]
     resolve: Option<bool>,
     #[serde(rename = "type")]
     kind: Option<String>,
@@ -188,7 +189,17 @@ pub async fn search(State(state): State<AppState>, caller: MaybeCaller, Query(q)
 
 /// `PATCH /api/v1/accounts/update_credentials`: `display_name`, `avatar`, `header`. Every
 /// input is checked before anything changes.
-pub async fn update_credentials(State(state): State<AppState>, caller: Caller, mut form: super::Upload) -> ApiResult {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CredentialsForm {
+    display_name: Option<String>,
+}
+
+pub async fn update_credentials(
+    State(state): State<AppState>,
+    caller: Caller,
+    mut form: crate::api::Upload<CredentialsForm>,
+) -> ApiResult {
     use crate::db::models::media::Purpose;
     use crate::domain::media::{process_upload, set_profile_image};
     let me = caller.user("write:accounts")?;
@@ -200,9 +211,9 @@ pub async fn update_credentials(State(state): State<AppState>, caller: Caller, m
         Some(bytes) => Some(process_upload(&state, "header", bytes).await?),
         None => None,
     };
-    if let Some(name) = form.field("display_name") {
+    if let Some(name) = form.form.display_name {
         let input = crate::domain::accounts::AccountSettings {
-            display_name: name.to_string(),
+            display_name: name,
             language: me.user.language.clone().unwrap_or_default(),
         };
         crate::domain::accounts::update_settings(&state, me, &input).await?;

@@ -6,17 +6,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiResult, Input, json};
+use crate::api::{ApiResult, Input, OneOrMany, json};
 use crate::domain::oauth::{self, NewApp, TokenRequest};
 use crate::state::AppState;
-
-/// `redirect_uris` comes as a string (one per line) or as an array.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
 
 #[derive(Debug, Deserialize)]
 pub struct AppForm {
@@ -24,21 +16,20 @@ pub struct AppForm {
     client_name: String,
     #[serde(default, alias = "redirect_uris[]")]
     redirect_uris: Option<OneOrMany>,
-    #[serde(default)]
-    scopes: String,
+    /// A space-separated string (Mastodon's way) or an array.
+    #[serde(default, alias = "scopes[]")]
+    scopes: Option<OneOrMany>,
     #[serde(default)]
     website: Option<String>,
 }
 
 pub async fn create_app(State(state): State<AppState>, Input(form): Input<AppForm>) -> ApiResult {
-    let redirect_uris = match form.redirect_uris {
-        Some(OneOrMany::One(s)) => s.split_whitespace().map(str::to_string).collect(),
-        Some(OneOrMany::Many(v)) => v,
-        None => vec![oauth::OOB.to_string()],
-    };
+    // One per line when sent as a string.
+    let redirect_uris = form.redirect_uris.map_or_else(|| vec![oauth::OOB.to_string()], OneOrMany::words);
+    let scopes = form.scopes.map(OneOrMany::words).unwrap_or_default().join(" ");
     let app = oauth::register_app(
         &state.pool,
-        &NewApp { name: form.client_name, redirect_uris, scopes: form.scopes, website: form.website },
+        &NewApp { name: form.client_name, redirect_uris, scopes, website: form.website },
     )
     .await?;
     let uris: Vec<&str> = app.redirect_uris.lines().collect();

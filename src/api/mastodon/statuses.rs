@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::accounts::{PageQuery, status_page};
 use super::entities;
-use super::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
+use crate::api::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
 use crate::db::models::local_user::Account;
 use crate::db::models::media::MediaId;
 use crate::db::models::post::{PostId, Reaction, Shown};
@@ -19,7 +19,7 @@ pub struct StatusForm {
     status: String,
     visibility: String,
     spoiler_text: String,
-    #[serde(deserialize_with = "super::lenient_bool")]
+    #[serde(deserialize_with = "crate::api::lenient_bool")]
     sensitive: Option<bool>,
     language: Option<String>,
     in_reply_to_id: Option<String>,
@@ -32,9 +32,13 @@ fn media_ids(ids: &[String]) -> ApiResult<Vec<MediaId>> {
     ids.iter()
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse::<i64>()
-                .map(MediaId)
-                .map_err(|_| ApiError::unprocessable("Validation failed: media_ids: unknown media"))
+            s.parse::<i64>().map(MediaId).map_err(|_| {
+                ApiError::invalid_field(
+                    "media_ids",
+                    "error-media-unknown",
+                    "Validation failed: media_ids: unknown media",
+                )
+            })
         })
         .collect()
 }
@@ -74,7 +78,7 @@ pub async fn create(
         media_ids: media_ids(&form.media_ids)?,
     };
     let post = social::create_post(&state, me, &new).await?;
-    render(&state, post.id, Some(me)).await.map(|r| super::with_allowance(r, &allowance))
+    render(&state, post.id, Some(me)).await.map(|r| crate::api::with_allowance(r, &allowance))
 }
 
 pub async fn get(State(state): State<AppState>, caller: MaybeCaller, Path(id): Path<String>) -> ApiResult {

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use serde_json::json;
 
-use super::{ApiResult, json};
+use crate::api::{ApiResult, json};
 use crate::config::RegistrationMode;
 use crate::db::models::instance::Instance;
 use crate::state::AppState;

@@ -3,7 +3,8 @@
 
 use axum::extract::{Path, State};
 
-use super::{ApiError, ApiResult, Caller, Input, Upload, entities, json};
+use super::entities;
+use crate::api::{ApiError, ApiResult, Caller, Input, Upload, json};
 use crate::db::models::media::MediaId;
 use crate::domain::media as domain;
 use crate::state::AppState;
@@ -12,12 +13,20 @@ fn media_id(id: &str) -> ApiResult<MediaId> {
     id.parse::<i64>().map(MediaId).map_err(|_| ApiError::not_found())
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UploadForm {
+    description: String,
+    focus: Option<String>,
+}
+
 /// `POST /api/v2/media` and `/api/v1/media`: multipart `file`, optional `description`, `focus`.
-pub async fn upload(State(state): State<AppState>, caller: Caller, mut form: Upload) -> ApiResult {
+pub async fn upload(State(state): State<AppState>, caller: Caller, mut upload: Upload<UploadForm>) -> ApiResult {
     let me = caller.user("write:media")?;
-    let file = form.take_file("file").ok_or_else(|| ApiError::unprocessable("Validation failed: file is missing"))?;
-    let description = form.field("description").unwrap_or("").to_string();
-    let focus = form.field("focus").map(str::to_string);
+    let file = upload
+        .take_file("file")
+        .ok_or_else(|| ApiError::invalid_field("file", "error-required", "Validation failed: file is missing"))?;
+    let UploadForm { description, focus } = upload.form;
     let media = domain::upload_attachment(&state, &me.actor, file, &description, focus.as_deref()).await?;
     Ok(json(&entities::media_attachment(&state, &media)))
 }

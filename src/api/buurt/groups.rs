@@ -1,0 +1,205 @@
+//! Groups: the list, one group with its meeting place, and editing a group's profile.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::errors::ErrorBody;
+use crate::api::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
+use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::place::Place;
+use crate::domain::actors::{self, GroupEdit};
+use crate::state::AppState;
+
+/// A local group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Group {
+    pub id: String,
+    /// The name in its address (`/g/{name}`, `@name@domain`).
+    #[schema(example = "tuin")]
+    pub name: String,
+    pub display_name: String,
+    /// The description as HTML paragraphs.
+    pub summary: String,
+    /// Its page.
+    pub url: String,
+    /// Its ActivityPub id.
+    pub ap_id: String,
+    pub avatar: Option<String>,
+    pub header: Option<String>,
+    /// When it was made, RFC 3339.
+    pub created_at: String,
+    /// Where it meets, if it says so.
+    pub place: Option<GroupPlace>,
+}
+
+/// Where a group meets: an address, coordinates, or both.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupPlace {
+    pub name: String,
+    pub street_address: String,
+    pub postal_code: String,
+    pub locality: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// The address on one line.
+    pub address: String,
+}
+
+impl Group {
+    fn of(group: &Actor, place: Option<&Place>) -> Group {
+        Group {
+            id: group.id.0.to_string(),
+            name: group.username.clone(),
+            display_name: group.display_name.clone(),
+            summary: group.summary.clone(),
+            url: group.url.clone().unwrap_or_else(|| group.ap_id.clone()),
+            ap_id: group.ap_id.clone(),
+            avatar: group.icon_url.clone(),
+            header: group.image_url.clone(),
+            created_at: group.published.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            place: place.map(|p| GroupPlace {
+                name: p.name.clone(),
+                street_address: p.street_address.clone(),
+                postal_code: p.postal_code.clone(),
+                locality: p.locality.clone(),
+                latitude: p.latitude,
+                longitude: p.longitude,
+                address: p.address_line(),
+            }),
+        }
+    }
+}
+
+/// Most groups in one answer.
+const LIST_MAX: i64 = 200;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// How many groups, newest first (default 100, at most 200).
+    limit: Option<i64>,
+}
+
+/// The local group `name`, or 404.
+async fn local_group(state: &AppState, name: &str) -> ApiResult<Actor> {
+    let mut conn = state.pool.get().await?;
+    actors::local_by_name(&mut conn, &state.settings, name)
+        .await?
+        .filter(|a| a.kind() == ActorKind::Group)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// The local groups with their meeting places.
+#[utoipa::path(
+    get,
+    path = "/groups",
+    operation_id = "list_groups",
+    tag = "groups",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The groups, newest first", body = [Group]),
+        (status = 403, description = "The token lacks `read:accounts`", body = ErrorBody),
+    ),
+    security((), ("bearer" = ["read:accounts"])),
+)]
+pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Query(q): Query<ListQuery>) -> ApiResult {
+    caller.viewer("read:accounts")?;
+    let limit = q.limit.unwrap_or(100).clamp(1, LIST_MAX);
+    let groups = {
+        let mut conn = state.pool.get().await?;
+        Actor::list_local(&mut conn, ActorKind::Group, limit).await?
+    };
+    let places: HashMap<_, _> =
+        actors_places(&state).await?.into_iter().map(|(group, place)| (group.id, place)).collect();
+    let out: Vec<Group> = groups.iter().map(|g| Group::of(g, places.get(&g.id))).collect();
+    Ok(json(&out))
+}
+
+async fn actors_places(state: &AppState) -> ApiResult<Vec<(Actor, Place)>> {
+    Ok(crate::domain::places::group_places(state, LIST_MAX).await?)
+}
+
+/// One local group with its meeting place.
+#[utoipa::path(
+    get,
+    path = "/groups/{name}",
+    operation_id = "get_group",
+    tag = "groups",
+    params(("name" = String, Path, description = "The group's name")),
+    responses(
+        (status = 200, description = "The group", body = Group),
+        (status = 404, description = "No such group here", body = ErrorBody),
+    ),
+    security((), ("bearer" = ["read:accounts"])),
+)]
+pub async fn get(State(state): State<AppState>, caller: MaybeCaller, Path(name): Path<String>) -> ApiResult {
+    caller.viewer("read:accounts")?;
+    let group = local_group(&state, &name).await?;
+    let mut conn = state.pool.get().await?;
+    let place = Place::of_actor(&mut conn, &group).await?;
+    Ok(json(&Group::of(&group, place.as_ref())))
+}
+
+/// A change to a group's profile; what is left out stays as it is.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct GroupUpdate {
+    pub display_name: Option<String>,
+    /// Plain text; paragraphs separated by an empty line.
+    pub summary: Option<String>,
+}
+
+/// Edits a group's name and description (site moderators and admins); followers get an Update.
+#[utoipa::path(
+    patch,
+    path = "/groups/{name}",
+    operation_id = "update_group",
+    tag = "groups",
+    params(("name" = String, Path, description = "The group's name")),
+    request_body(
+        content((GroupUpdate = "application/json"), (GroupUpdate = "application/x-www-form-urlencoded"),
+            (GroupUpdate = "multipart/form-data")),
+    ),
+    responses(
+        (status = 200, description = "The group as it is now", body = Group),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not edit this group", body = ErrorBody),
+        (status = 404, description = "No such group here", body = ErrorBody),
+        (status = 422, description = "A field is not valid", body = ErrorBody),
+    ),
+    security(("bearer" = ["write:accounts"])),
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Input(form): Input<GroupUpdate>,
+) -> ApiResult {
+    let me = caller.user("write:accounts")?;
+    let group = local_group(&state, &name).await?;
+    let edit = GroupEdit {
+        display_name: form.display_name.unwrap_or_else(|| group.display_name.clone()),
+        summary: form.summary.unwrap_or_else(|| crate::domain::html::html_to_text(&group.summary)),
+    };
+    let updated = actors::update_group(&state, me, &group, &edit).await?;
+    let mut conn = state.pool.get().await?;
+    let place = Place::of_actor(&mut conn, &updated).await?;
+    Ok(json(&Group::of(&updated, place.as_ref())))
+}
+
+/// The groups' routes, documented.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(get, update))
+}
+
+/// The groups' routes (under [`super::PREFIX`]), for the module registry.
+pub fn router() -> Router<AppState> {
+    api().into()
+}

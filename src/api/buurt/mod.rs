@@ -1,0 +1,11 @@
+//! Buurt's own JSON API under `/api/buurt/v1`, for what Mastodon has no concept of: its
+//! handlers, its error shape in the caller's language, and its OpenAPI document.
+
+pub mod errors;
+pub mod groups;
+pub mod media;
+pub mod openapi;
+pub mod routes;
+
+/// Where every route of this API lives.
+pub const PREFIX: &str = "/api/buurt/v1";

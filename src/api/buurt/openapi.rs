@@ -1,0 +1,67 @@
+//! The OpenAPI 3.1 document of Buurt's API, generated from the handlers' annotations, so a
+//! route cannot be registered without being described (`routes!` does both).
+
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::response::Response;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::errors::ErrorBody;
+use crate::api::json;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Buurt API",
+        version = "1",
+        description = "Buurt's own API, for what Mastodon's client API has no concept of. Sign in as for \
+            the Mastodon API (OAuth 2 with `/api/v1/apps`, `/oauth/authorize` and `/oauth/token`) and \
+            send the token as `Authorization: Bearer …`. Errors answer `{\"error\": code, \"message\": \
+            text}`, the text in the language of the caller's account, else of `Accept-Language`.",
+    ),
+    tags(
+        (name = "groups", description = "Groups of the neighbourhood"),
+        (name = "media", description = "Photos for posts"),
+        (name = "meta", description = "This document"),
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&Bearer),
+)]
+pub struct BaseDoc;
+
+/// The OAuth bearer token, as for the Mastodon API.
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An access token from `/oauth/token`; scopes as Mastodon's"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    operation_id = "openapi_document",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")),
+)]
+pub async fn document(State(state): State<AppState>) -> Response {
+    static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
+    json(DOCUMENT.get_or_init(|| {
+        let doc = super::routes::api(&state.settings).into_openapi();
+        serde_json::to_value(&doc).unwrap_or_default()
+    }))
+}

@@ -1,0 +1,40 @@
+//! Every route of the Mastodon-shaped API in one place.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, patch, post};
+
+use super::{accounts, instance, media, oauth, statuses};
+use crate::state::AppState;
+
+pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
+    let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(settings));
+    Router::new()
+        .route("/api/v1/media", post(media::upload).layer(uploads))
+        .route("/api/v2/media", post(media::upload).layer(uploads))
+        .route("/api/v1/media/{id}", get(media::get).put(media::update))
+        .route("/api/v1/accounts/update_credentials", patch(accounts::update_credentials).layer(uploads))
+        .route("/.well-known/oauth-authorization-server", get(oauth::metadata))
+        .route("/api/v1/apps", post(oauth::create_app))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/api/v1/instance", get(instance::v1))
+        .route("/api/v2/instance", get(instance::v2))
+        .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
+        .route("/api/v1/accounts/lookup", get(accounts::lookup))
+        .route("/api/v1/accounts/relationships", get(accounts::relationships))
+        .route("/api/v1/accounts/{id}", get(accounts::get))
+        .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
+        .route("/api/v1/accounts/{id}/follow", post(accounts::follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(accounts::unfollow))
+        .route("/api/v2/search", get(accounts::search))
+        .route("/api/v1/statuses", post(statuses::create))
+        .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete).put(statuses::edit))
+        .route("/api/v1/statuses/{id}/favourite", post(statuses::favourite))
+        .route("/api/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))
+        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog))
+        .route("/api/v1/timelines/home", get(statuses::home))
+        .route("/api/v1/timelines/public", get(statuses::public))
+        .method_not_allowed_fallback(crate::api::error::method_not_allowed)
+}
