@@ -5,7 +5,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::db::models::actor::Actor;
@@ -90,10 +97,8 @@ pub async fn serve(
     let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
     let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop));
     // `/api/v1/instance/` is `/api/v1/instance`: clients (Mastodon.py) add the slash.
-    let app = tower::Layer::layer(
-        &tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(),
-        crate::modules::router(state),
-    );
+    let app =
+        tower::Layer::layer(&tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(), router(state));
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(accept(listener, app, timeouts, async move {
         shutdown.await;
@@ -117,6 +122,29 @@ pub async fn serve(
     pool.close();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The root router: the web's pages and files, the federation routes and the client APIs,
+/// each with what the modules that are on add, under the layers every request passes.
+pub fn router(state: AppState) -> Router {
+    let server = &state.settings.server;
+    let modules = crate::modules::mount(&state);
+    Router::new()
+        .merge(crate::apub::routes::router(&state))
+        .merge(modules.activitypub)
+        .merge(crate::api::routes::router(&state.settings, modules.api))
+        .merge(crate::web::routes::router(&state, modules.pages, modules.layout))
+        .layer(DefaultBodyLimit::max(server.max_body_bytes))
+        // Inside the signed-fetch check, so a refused request is refused before any cache.
+        .layer(middleware::from_fn_with_state(state.public_cache.clone(), crate::public_cache::middleware))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::apub::http::signed_fetch_middleware))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(server.request_timeout_secs),
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,6 @@
 //! Images: processing uploads (`process`), keeping the files (`storage`), serving them and
 //! proxying images of other servers (`http`), and how an image is shown and federated.
 
-pub mod http;
 pub mod process;
 pub mod storage;
 

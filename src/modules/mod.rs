@@ -6,11 +6,11 @@
 //! routes), its switch in `config::ModulesSettings`, and one line in [`MODULES`].
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::ModulesSettings;
 use crate::state::AppState;
 use crate::web::layout::{HomeSectionFn, Layout, NavEntry};
-use crate::web::routes::Mounted;
 
 mod groups;
 mod map;
@@ -26,8 +26,9 @@ pub struct Module {
     pub enabled: fn(&ModulesSettings) -> bool,
     /// Its pages; they get the page context, CSRF and error pages like every page.
     pub pages: fn(&AppState) -> Router<AppState>,
-    /// Its client API routes (`/api/…`).
-    pub api: fn(&AppState) -> Router<AppState>,
+    /// Its routes in Buurt's own API, relative to `/api/buurt/v1`; `utoipa_axum::routes!`
+    /// puts each in the OpenAPI document.
+    pub api: fn(&AppState) -> OpenApiRouter<AppState>,
     /// Its ActivityPub routes (collections, inboxes) besides the content-negotiated pages.
     pub activitypub: fn(&AppState) -> Router<AppState>,
     /// Its links in the site navigation.
@@ -48,19 +49,30 @@ pub fn activitypub_types(settings: &ModulesSettings) -> Vec<&'static str> {
     enabled(settings).flat_map(|m| m.activitypub_types.iter().copied()).collect()
 }
 
-/// The whole router: the core's routes and those of every module that is on.
-pub fn router(state: AppState) -> Router {
-    let mut mounted =
-        Mounted { pages: Router::new(), api: Router::new(), activitypub: Router::new(), layout: Layout::default() };
+/// What the modules that are on add to the server's routes and pages.
+#[derive(Default)]
+pub struct Mounted {
+    /// Pages: they get the page context, CSRF and error pages like the core's.
+    pub pages: Router<AppState>,
+    /// Routes of Buurt's API, relative to `/api/buurt/v1`.
+    pub api: OpenApiRouter<AppState>,
+    pub activitypub: Router<AppState>,
+    /// Navigation entries and home-page sections.
+    pub layout: Layout,
+}
+
+/// The routes, navigation entries and home-page sections of every module that is on.
+pub fn mount(state: &AppState) -> Mounted {
+    let mut mounted = Mounted::default();
     for module in enabled(&state.settings.modules) {
         tracing::debug!(module = module.name, "module on");
-        mounted.pages = mounted.pages.merge((module.pages)(&state));
-        mounted.api = mounted.api.merge((module.api)(&state));
-        mounted.activitypub = mounted.activitypub.merge((module.activitypub)(&state));
+        mounted.pages = mounted.pages.merge((module.pages)(state));
+        mounted.api = mounted.api.merge((module.api)(state));
+        mounted.activitypub = mounted.activitypub.merge((module.activitypub)(state));
         mounted.layout.nav.extend_from_slice(module.nav);
         mounted.layout.home.extend(module.home);
     }
-    crate::web::routes::router(state, mounted)
+    mounted
 }
 
 #[cfg(test)]

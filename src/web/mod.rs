@@ -8,6 +8,7 @@ pub mod form;
 pub use crate::i18n;
 pub mod layout;
 pub mod map;
+pub mod media;
 pub mod page;
 pub mod pages;
 pub mod routes;

@@ -15,9 +15,10 @@
 //! | 6 | `apub` as a client (signatures, fetching, the actors we store) | the above |
 //! | 7 | `delivery` (enqueue, fan-out, worker) | the above |
 //! | 8 | `domain` | the above (it calls `delivery::enqueue`; delivery never calls it) |
-//! | 9 | the HTTP side: `apub::{inbox,http,discovery,routes}`, `api`, `web`, `modules` | the above |
-//! | 10 | `server` (state, root router, background tasks) | the above |
-//! | 11 | `cli`, `main` | everything |
+//! | 9 | the HTTP side: `apub::{inbox,http,discovery,routes}`, `api`, `web` | the above |
+//! | 10 | `modules` (the registry: each module's routes, navigation, home-page section) | the above |
+//! | 11 | `server` (state, root router, background tasks) | the above |
+//! | 12 | `cli`, `main` | everything |
 //!
 //! Modules of one rank are neighbours and do not use each other, with the exceptions in
 //! `NEIGHBOURS` (each says why).
@@ -53,10 +54,10 @@ const LAYERS: &[(&str, u8)] = &[
     ("apub::routes", 9),
     ("api", 9),
     ("web", 9),
-    ("modules", 9),
-    ("server", 10),
-    ("cli", 11),
-    ("main", 11),
+    ("modules", 10),
+    ("server", 11),
+    ("cli", 12),
+    ("main", 12),
 ];
 
 /// Paths that belong to another module than their prefix says.

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -197,9 +196,4 @@ pub async fn update(
 /// The groups' routes, documented.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list)).routes(routes!(get, update))
-}
-
-/// The groups' routes (under [`super::PREFIX`]), for the module registry.
-pub fn router() -> Router<AppState> {
-    api().into()
 }

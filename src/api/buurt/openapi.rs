@@ -1,16 +1,15 @@
 //! The OpenAPI 3.1 document of Buurt's API, generated from the handlers' annotations, so a
 //! route cannot be registered without being described (`routes!` does both).
 
-use std::sync::OnceLock;
+use std::sync::Arc;
 
-use axum::extract::State;
+use axum::Extension;
 use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::errors::ErrorBody;
 use crate::api::json;
-use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -58,10 +57,10 @@ impl Modify for Bearer {
     tag = "meta",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")),
 )]
-pub async fn document(State(state): State<AppState>) -> Response {
-    static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
-    json(DOCUMENT.get_or_init(|| {
-        let doc = super::routes::api(&state.settings).into_openapi();
-        serde_json::to_value(&doc).unwrap_or_default()
-    }))
+pub async fn document(Extension(Document(document)): Extension<Document>) -> Response {
+    json(&*document)
 }
+
+/// The document, made once with the router from the routes that are mounted.
+#[derive(Clone)]
+pub struct Document(pub Arc<serde_json::Value>);

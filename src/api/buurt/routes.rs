@@ -10,21 +10,24 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PREFIX, groups, media, openapi};
+use super::{PREFIX, media, openapi};
 use crate::api::error::{method_not_allowed, unknown_endpoint};
+use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::i18n::Lang;
 
-/// The routes under [`PREFIX`] with their description.
-pub fn api(settings: &crate::config::Settings) -> OpenApiRouter<AppState> {
-    let v1 = OpenApiRouter::new().routes(routes!(openapi::document)).merge(groups::api()).merge(media::api(settings));
+/// The routes under [`PREFIX`] with their description: the core's and `modules`' (the routes
+/// of the modules that are on, relative to [`PREFIX`]).
+pub fn api(settings: &crate::config::Settings, modules: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new().routes(routes!(openapi::document)).merge(media::api(settings)).merge(modules);
     OpenApiRouter::with_openapi(openapi::BaseDoc::openapi()).nest(PREFIX, v1)
 }
 
-pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
+pub fn router(settings: &crate::config::Settings, modules: OpenApiRouter<AppState>) -> Router<AppState> {
     let offered: Arc<[Lang]> = settings.instance.languages.iter().filter_map(|c| Lang::parse(c)).collect();
-    let (routes, _) = api(settings).split_for_parts();
+    let (routes, document) = api(settings, modules).split_for_parts();
+    let document = Arc::new(serde_json::to_value(&document).unwrap_or_default());
     routes
+        .layer(axum::Extension(openapi::Document(document)))
         .method_not_allowed_fallback(method_not_allowed)
         .route("/api/buurt", any(unknown_endpoint))
         .route("/api/buurt/{*rest}", any(unknown_endpoint))

@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::apub::http;
 use crate::state::AppState;
@@ -18,9 +19,9 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/op-afstand", post(profile::remote_group))
 }
 
-/// Buurt's own API for groups (`/api/buurt/v1/groups`) is mounted here.
-pub fn api(_state: &AppState) -> Router<AppState> {
-    Router::new()
+/// Buurt's own API for groups (`/api/buurt/v1/groups`).
+pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
+    crate::api::buurt::groups::api()
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {

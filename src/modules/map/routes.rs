@@ -2,6 +2,7 @@
 
 use axum::Router;
 use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 use crate::web::pages::map;
@@ -16,8 +17,8 @@ pub fn pages(state: &AppState) -> Router<AppState> {
     }
 }
 
-pub fn api(_state: &AppState) -> Router<AppState> {
-    Router::new()
+pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
 }
 
 /// Places travel inside the objects that have them (a Group's `location`); they have no

@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::storage::{content_type_of, valid_key};
-use super::{IMMUTABLE, proxy_signature_valid};
+use crate::media::storage::{content_type_of, valid_key};
+use crate::media::{IMMUTABLE, proxy_signature_valid};
 use crate::state::AppState;
 
 /// Content types the proxy passes on. SVG is left out: it can carry scripts.
