@@ -19,6 +19,7 @@ mod limits;
 mod maps;
 mod media;
 mod pages;
+mod protocol;
 mod schema;
 mod signatures;
 mod startup;
