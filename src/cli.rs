@@ -200,7 +200,7 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
                 crate::db::models::local_user::Account::by_username(&mut conn, &name).await?
             }
             .ok_or_else(|| anyhow::anyhow!("no such account"))?;
-            crate::domain::social::delete_account(state, &account).await.map_err(explain)?;
+            crate::domain::profile::delete_account(state, &account).await.map_err(explain)?;
             // Deliver the Delete before exiting when the followers' servers answer quickly.
             let _ = crate::delivery::fan_out(state).await;
             println!("deleted {name}; followers' servers are told by the running server");

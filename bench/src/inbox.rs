@@ -3,7 +3,7 @@
 //! shared inbox and to personal inboxes by concurrent senders. Beside it, in the same run:
 //! the verification ceiling of Buurt's signature code on all cores, and the database ceiling —
 //! the same kinds of rows written through Buurt's own inbox processing
-//! (`buurt::domain::inbox::process`) without HTTP or signatures.
+//! (`buurt::apub::inbox::process`) without HTTP or signatures.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -317,7 +317,7 @@ pub async fn run(
     Ok(result)
 }
 
-/// Activities per second through `buurt::domain::inbox::process` with `concurrency` tasks.
+/// Activities per second through `buurt::apub::inbox::process` with `concurrency` tasks.
 async fn db_ceiling(
     state: &buurt::state::AppState,
     actors: Arc<Vec<buurt::db::models::actor::Actor>>,
@@ -336,7 +336,7 @@ async fn db_ceiling(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((actor, kind, id, activity)) = items.get(i) else { return };
                 let Some(actor) = actors.get(*actor) else { return };
-                if let Err(e) = buurt::domain::inbox::process(&state, actor, kind, id, activity.clone()).await
+                if let Err(e) = buurt::apub::inbox::process(&state, actor, id, activity.clone()).await
                     && failed.fetch_add(1, Ordering::Relaxed) < 3
                 {
                     eprintln!("   database ceiling: {kind} failed: {e}");

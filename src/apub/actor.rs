@@ -6,12 +6,12 @@ use activitypub_federation::traits::{Actor as ApActor, Object};
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::protocol::{ActorJson, Endpoints};
+use super::protocol::ActorJson;
 use super::{ApubError, Data};
 use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorInsert, ActorKind};
 use crate::db::models::instance::Instance;
-use crate::db::models::place::{Place, PlaceForm};
+use crate::db::models::place::Place;
 use crate::domain::html;
 
 /// An actor row with federation behaviour, and its id parsed.
@@ -36,70 +36,7 @@ impl DbActor {
     }
 }
 
-/// A place as ActivityStreams `Place` with a schema.org `PostalAddress`, as Mobilizon sends it.
-pub fn place_json(place: &Place) -> serde_json::Value {
-    let name = if place.name.is_empty() { place.address_line() } else { place.name.clone() };
-    let mut json = serde_json::json!({"type": "Place", "name": name});
-    if let Some((lat, lon)) = place.coordinates() {
-        json["latitude"] = lat.into();
-        json["longitude"] = lon.into();
-    }
-    if !(place.street_address.is_empty() && place.postal_code.is_empty() && place.locality.is_empty()) {
-        json["address"] = serde_json::json!({
-            "type": "PostalAddress",
-            "streetAddress": place.street_address,
-            "postalCode": place.postal_code,
-            "addressLocality": place.locality,
-        });
-    }
-    json
-}
-
-/// A `location` another server sent, as a place; `None` when it is not a usable place (wrong
-/// coordinates or overlong text are dropped, not stored).
-pub fn place_from_json(location: &serde_json::Value) -> Option<PlaceForm> {
-    let location = match location {
-        serde_json::Value::Array(items) => items.first()?,
-        other => other,
-    };
-    let text =
-        |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).map(html::plain_text).unwrap_or_default();
-    let number = |v: Option<&serde_json::Value>| match v {
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
-    let address = location.get("address");
-    let (street, postal, locality) = match address {
-        Some(serde_json::Value::Object(_)) => (
-            text(address.and_then(|a| a.get("streetAddress"))),
-            text(address.and_then(|a| a.get("postalCode"))),
-            text(address.and_then(|a| a.get("addressLocality"))),
-        ),
-        Some(serde_json::Value::String(s)) => (html::plain_text(s), String::new(), String::new()),
-        _ => Default::default(),
-    };
-    let input = crate::domain::places::PlaceInput {
-        place_name: text(location.get("name")),
-        street_address: street,
-        postal_code: postal,
-        locality,
-        latitude: number(location.get("latitude")),
-        longitude: number(location.get("longitude")),
-    };
-    let mut errors = crate::domain::validate::FieldErrors::default();
-    let form = input.validate(&mut errors);
-    (errors.is_empty() && !form.is_empty()).then_some(form)
-}
-
-/// `host[:port]` of a URL: the key of an instance.
-pub fn domain_of(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_string(),
-        _ => String::new(),
-    }
-}
+pub use super::protocol::domain_of;
 
 fn is_http(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https")
@@ -112,23 +49,6 @@ fn on_host(url: &Url, actor_id: &Url) -> bool {
 
 fn parse_opt(url: &Option<String>) -> Option<Url> {
     url.as_deref().and_then(|u| Url::parse(u).ok())
-}
-
-/// An avatar or header as an `Image`, with its media type when the file name tells it.
-fn image_json(url: &str) -> serde_json::Value {
-    let mut image = serde_json::json!({"type": "Image", "url": url});
-    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
-    let media_type = if path.ends_with(".png") {
-        Some("image/png")
-    } else if path.ends_with(".jpg") || path.ends_with(".jpeg") {
-        Some("image/jpeg")
-    } else {
-        None
-    };
-    if let Some(t) = media_type {
-        image["mediaType"] = serde_json::json!(t);
-    }
-    image
 }
 
 #[async_trait::async_trait]
@@ -160,46 +80,14 @@ impl Object for DbActor {
             (None, Some(_)) => Place::of_actor(&mut data.pool.get().await?, &self.actor).await?,
             (None, None) => None,
         };
-        let a = self.actor;
-        let id: Url = Url::parse(&a.ap_id)?;
-        let is_app = a.kind() == ActorKind::Application;
-        let public_key = activitypub_federation::protocol::public_key::PublicKey {
-            id: format!("{}#main-key", a.ap_id),
-            owner: id.clone(),
-            public_key_pem: a.public_key.clone().unwrap_or_default(),
-        };
-        Ok(ActorJson {
-            kind: a.kind().ap_type().into(),
-            id: id.clone().into(),
-            preferred_username: a.username.clone(),
-            name: Some(a.display_name.clone()),
-            summary: Some(a.summary.clone()),
-            url: a.url.clone().map(serde_json::Value::String),
-            icon: a.icon_url.as_deref().map(image_json),
-            image: a.image_url.as_deref().map(image_json),
-            inbox: Url::parse(&a.inbox_url)?,
-            outbox: parse_opt(&a.outbox_url),
-            followers: parse_opt(&a.followers_url),
-            following: (!is_app).then(|| Url::parse(&format!("{}/following", a.ap_id))).transpose()?,
-            featured: (!is_app).then(|| Url::parse(&format!("{}/featured", a.ap_id))).transpose()?,
-            endpoints: Some(Endpoints { shared_inbox: parse_opt(&a.shared_inbox_url) }),
-            shared_inbox: None,
-            public_key,
-            discoverable: Some(a.discoverable),
-            indexable: Some(a.discoverable),
-            manually_approves_followers: Some(a.manually_approves_followers),
-            webfinger: Some(format!("acct:{}@{}", a.username, data.domain())),
-            published: Some(a.published.and_utc()),
-            updated: Some(a.updated_at.and_utc()),
-            location: place.as_ref().map(place_json),
-        })
+        Ok(crate::domain::profile::actor_document(&self.actor, place.as_ref(), data.domain())?)
     }
 
     async fn verify(json: &ActorJson, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {
-        verify_domains_match(json.id.inner(), expected_domain)?;
+        verify_domains_match(&json.id, expected_domain)?;
         // Host and port: on one host name, each port can be another server (and the library's
         // check compares host names only).
-        let host = domain_of(json.id.inner());
+        let host = domain_of(&json.id);
         if host != domain_of(expected_domain) {
             return Err(ApubError::Forbidden("the actor's id is on another host than its document".into()));
         }
@@ -207,20 +95,22 @@ impl Object for DbActor {
         if domain_of(&json.inbox) != host || !is_http(&json.inbox) {
             return Err(ApubError::Forbidden("the actor's inbox is on another host".into()));
         }
-        if json.public_key.owner != *json.id.inner() {
+        if json.public_key.owner != json.id {
             return Err(ApubError::BadRequest("publicKey.owner is not the actor".into()));
         }
         if ActorKind::from_ap_type(&json.kind).is_none() {
             return Err(ApubError::BadRequest(format!("{} is not an actor type", json.kind)));
         }
-        if json.preferred_username.is_empty() || json.preferred_username.len() > 200 {
-            return Err(ApubError::BadRequest("preferredUsername missing or too long".into()));
+        // Without `preferredUsername` the actor is named after its address or id (see
+        // `ActorJson::username`): ActivityStreams does not require one.
+        if json.username().len() > 200 {
+            return Err(ApubError::BadRequest("preferredUsername too long".into()));
         }
         Ok(())
     }
 
     async fn from_json(json: ActorJson, data: &Data) -> Result<Self, ApubError> {
-        let id = json.id.inner().clone();
+        let id = json.id.clone();
         if data.domain() == domain_of(&id) {
             return Err(ApubError::Forbidden("a remote copy of a local actor".into()));
         }
@@ -229,17 +119,18 @@ impl Object for DbActor {
         let mut conn = data.pool.get().await?;
         let instance = Instance::get_or_create(&mut conn, &domain).await?;
         let t = crate::db::now();
+        let username = json.username();
         let display_name = json
             .name
             .as_deref()
             .map(html::plain_text)
             .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| json.preferred_username.clone());
+            .unwrap_or_else(|| username.clone());
         let form = ActorInsert {
             ap_id: id.to_string(),
             kind: kind.as_str().into(),
-            username: html::truncate(&json.preferred_username, 200),
-            name_key: json.preferred_username.to_lowercase(),
+            username: html::truncate(&username, 200),
+            name_key: username.to_lowercase(),
             domain,
             display_name: html::truncate(display_name.trim(), 200),
             summary: html::truncate(&html::sanitize(json.summary.as_deref().unwrap_or("")), 10_000),
@@ -264,7 +155,7 @@ impl Object for DbActor {
         let actor = Actor::upsert(&mut conn, &form).await?;
         data.signers.invalidate(&actor.ap_id);
         // A group's meeting place (Mobilizon, other Buurt instances); kept in step with the actor.
-        let place = json.location.as_ref().and_then(place_from_json).unwrap_or_default();
+        let place = json.place().and_then(crate::domain::profile::place_form).unwrap_or_default();
         if actor.place_id.is_some() || !place.is_empty() {
             let place = Place::set_for_actor(&mut conn, &actor, &place).await?;
             return DbActor::new(Actor { place_id: place.map(|p| p.id), ..actor });

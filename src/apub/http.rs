@@ -10,7 +10,7 @@ use url::Url;
 
 use super::actor::DbActor;
 use super::protocol::{OrderedCollection, OrderedCollectionPage};
-use super::{ApubError, ApubResult, activities, context};
+use super::{ApubError, ApubResult, context};
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::actor_count::ActorCount;
 use crate::db::models::delivery::OutboxActivity;
@@ -88,6 +88,14 @@ fn accepts_json(headers: &axum::http::HeaderMap) -> bool {
                 media.as_str(),
                 "application/activity+json" | "application/ld+json" | "application/json" | "application/*" | "*/*"
             )
+    })
+}
+
+/// A protocol struct as JSON. They are plain data, which serializes without fail.
+fn to_value(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a protocol struct did not serialize");
+        Value::Null
     })
 }
 
@@ -208,11 +216,7 @@ pub async fn outbox(
         .iter()
         .map(|p| {
             let attachments = crate::media::ap_attachments(&state, &media.remove(&p.id).unwrap_or_default());
-            activities::create(
-                &format!("{}/activity", p.ap_id),
-                &actor,
-                activities::post_object(p, &actor, attachments),
-            )
+            to_value(&crate::domain::posts::wire::create(p, &actor, attachments))
         })
         .collect();
     let id = actor.outbox_url.clone().unwrap_or_else(|| format!("{}/outbox", actor.ap_id));
@@ -313,9 +317,7 @@ pub async fn post_document(
     let mut conn = state.pool.get().await?;
     let view = local_post(&mut conn, id).await?;
     if view.post.deleted {
-        let former = if view.post.kind == "article" { "Article" } else { "Note" };
-        let mut response =
-            activity_json(serde_json::json!({"id": view.post.ap_id, "type": "Tombstone", "formerType": former}));
+        let mut response = activity_json(to_value(&crate::domain::posts::wire::tombstone(&view.post)));
         *response.status_mut() = axum::http::StatusCode::GONE;
         return Ok(response);
     }
@@ -324,7 +326,7 @@ pub async fn post_document(
     }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let attachments = crate::media::ap_attachments(state, &media);
-    Ok(activity_json(activities::post_object(&view.post, &view.author, attachments)))
+    Ok(activity_json(to_value(&crate::domain::posts::wire::note(&view.post, &view.author, attachments))))
 }
 
 /// `GET /p/{id}/activity`: the Create of a post.
@@ -340,8 +342,8 @@ pub async fn post_activity(
         return Err(ApubError::NotFound);
     }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
-    let object = activities::post_object(&view.post, &view.author, crate::media::ap_attachments(&state, &media));
-    Ok(activity_json(activities::create(&format!("{}/activity", view.post.ap_id), &view.author, object)))
+    let attachments = crate::media::ap_attachments(&state, &media);
+    Ok(activity_json(to_value(&crate::domain::posts::wire::create(&view.post, &view.author, attachments))))
 }
 
 /// `GET /activities/{kind}/{token}`: an activity we sent. Creates and Updates carry content,

@@ -1,7 +1,6 @@
 //! ActivityPub: protocol types, actors and objects, discovery (WebFinger, NodeInfo, host-meta),
 //! and the HTTP side of federation. Built on the activitypub_federation crate.
 
-pub mod activities;
 pub mod actor;
 pub mod addresses;
 pub mod discovery;
@@ -26,33 +25,10 @@ pub use error::{ApubError, ApubResult};
 /// Request data of the federation library, carrying our state.
 pub type Data = activitypub_federation::config::Data<AppState>;
 
-/// The public collection: addressed content is visible to anyone.
-pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+pub use protocol::{PUBLIC, context};
 
 /// Content type of ActivityStreams documents we serve.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
-
-/// The `@context` of everything we serve.
-pub fn context() -> serde_json::Value {
-    serde_json::json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "toot": "http://joinmastodon.org/ns#",
-            "discoverable": "toot:discoverable",
-            "indexable": "toot:indexable",
-            "featured": {"@id": "toot:featured", "@type": "@id"},
-            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-            "sensitive": "as:sensitive",
-            "schema": "http://schema.org#",
-            "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value",
-            "webfinger": "https://purl.archive.org/socialweb/webfinger#webfinger",
-            "blurhash": "toot:blurhash",
-            "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"}
-        }
-    ])
-}
 
 /// Whether a request asks for ActivityStreams JSON rather than a page.
 pub fn wants_activity_json(headers: &HeaderMap) -> bool {

@@ -308,7 +308,7 @@ pub async fn update_settings(
     if display_name != account.actor.display_name
         && let Some(actor) = Actor::by_id(&mut tx, account.actor.id).await?
     {
-        super::social::announce_profile_update(state, &mut tx, &actor).await?;
+        super::profile::announce_profile_update(state, &mut tx, &actor).await?;
     }
     tx.commit().await?;
     state.delivery_wake.notify_waiters();

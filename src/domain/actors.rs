@@ -193,7 +193,7 @@ pub async fn update_group(
     };
     Actor::update(&mut tx, group.id, &form).await?;
     let updated = Actor::by_id(&mut tx, group.id).await?.ok_or(DomainError::NotFound)?;
-    super::social::announce_profile_update(state, &mut tx, &updated).await?;
+    super::profile::announce_profile_update(state, &mut tx, &updated).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(updated)

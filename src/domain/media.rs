@@ -222,7 +222,7 @@ pub async fn set_profile_image(
         }
         Actor::update(&mut tx, actor.id, &update).await?;
         let updated = Actor::by_id(&mut tx, actor.id).await?.ok_or(DomainError::NotFound)?;
-        super::social::announce_profile_update(state, &mut tx, &updated).await?;
+        super::profile::announce_profile_update(state, &mut tx, &updated).await?;
         tx.commit().await?;
         Ok::<Actor, DomainError>(updated)
     }

@@ -3,16 +3,20 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod follows;
 /// Moved to [`crate::util::html`]; this path keeps working until every caller names the new one.
 pub use crate::util::html;
 pub mod inbox;
 pub mod media;
 pub mod oauth;
+pub mod outbox;
 pub mod password;
 pub mod places;
+pub mod posts;
+pub mod profile;
+pub mod reactions;
 pub mod resolve;
 pub mod site;
-pub mod social;
 pub mod stats;
 pub mod validate;
 pub mod visibility;

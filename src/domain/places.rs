@@ -97,7 +97,7 @@ pub async fn set_group_place(state: &AppState, group: &Actor, input: &PlaceInput
     let group = Actor::by_id(&mut tx, group.id).await?.ok_or(DomainError::NotFound)?;
     let place = Place::set_for_actor(&mut tx, &group, &form).await?;
     let group = Actor { place_id: place.as_ref().map(|p| p.id), ..group };
-    super::social::announce_profile_update(state, &mut tx, &group).await?;
+    super::profile::announce_profile_update(state, &mut tx, &group).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(place)

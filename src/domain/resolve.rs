@@ -144,6 +144,7 @@ async fn store_fetched_post(
     }
     let author_id: ObjectId<DbActor> = author_url.into();
     let author = author_id.dereference(data).await?.actor;
-    let view = crate::domain::inbox::store_post(state, &author, object).await?;
-    Ok(view)
+    let note: crate::apub::protocol::Note = crate::apub::protocol::values::from_value(object.clone())
+        .map_err(|e| ApubError::BadRequest(format!("unusable post: {e}")))?;
+    Ok(super::posts::remote::store_fetched(state, &author, &note).await?)
 }

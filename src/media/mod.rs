@@ -7,7 +7,6 @@ pub mod storage;
 use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
-use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::config::RemoteMedia;
@@ -121,7 +120,7 @@ impl ImageView {
 }
 
 /// Attachments as ActivityStreams `Document`s (the shape Mastodon sends and reads).
-pub fn ap_attachments(state: &AppState, rows: &[Media]) -> Vec<Value> {
+pub fn ap_attachments(state: &AppState, rows: &[Media]) -> Vec<crate::apub::protocol::Attachment> {
     rows.iter()
         .filter_map(|m| {
             let url = match (&m.file_key, &m.remote_url) {
@@ -129,23 +128,21 @@ pub fn ap_attachments(state: &AppState, rows: &[Media]) -> Vec<Value> {
                 (None, Some(remote)) => remote.clone(),
                 _ => return None,
             };
-            let mut doc = json!({
-                "type": "Document",
-                "mediaType": m.content_type,
-                "url": url,
-                "name": m.description,
-            });
-            if let (Some(w), Some(h)) = (m.width, m.height) {
-                doc["width"] = json!(w);
-                doc["height"] = json!(h);
-            }
-            if let Some(hash) = &m.blurhash {
-                doc["blurhash"] = json!(hash);
-            }
-            if let Some((x, y)) = m.focus.as_deref().and_then(parse_focus) {
-                doc["focalPoint"] = json!([x, y]);
-            }
-            Some(doc)
+            let (width, height) = match (m.width, m.height) {
+                (Some(w), Some(h)) => (Some(i64::from(w)), Some(i64::from(h))),
+                _ => (None, None),
+            };
+            Some(crate::apub::protocol::Attachment {
+                kind: "Document".into(),
+                media_type: Some(m.content_type.clone()),
+                url: Some(crate::apub::protocol::Links::one(url)),
+                name: Some(m.description.clone()),
+                width,
+                height,
+                blurhash: m.blurhash.clone(),
+                focal_point: m.focus.as_deref().and_then(parse_focus).map(|(x, y)| [x, y]),
+                ..Default::default()
+            })
         })
         .collect()
 }

@@ -23,7 +23,7 @@ both!(
 /// reader with credentials, a cookie or a signature from it, and forgets everything when this
 /// process takes a write.
 async fn public_reads_are_cached_for_anonymous_readers_until_a_write(b: Backend) {
-    use buurt::domain::social::{NewPost, create_post};
+    use buurt::domain::posts::{NewPost, create_post};
     // A long lifetime, so only a write (not the clock) can make the cache forget.
     let app = TestApp::spawn_with(b, |s| s.server.public_cache_ms = 600_000).await;
     let anna = app.api_user("anna").await;

@@ -126,7 +126,7 @@ async fn profile_updates_and_account_deletion_reach_followers(b: Backend) {
 
     // Her account is deleted: the actor is gone here and there.
     let account = alpha.account("anna").await.unwrap();
-    buurt::domain::social::delete_account(&alpha.state, &account).await.unwrap();
+    buurt::domain::profile::delete_account(&alpha.state, &account).await.unwrap();
     alpha.drain().await;
     let gone = reqwest::Client::new()
         .get(alpha.url("/u/anna"))

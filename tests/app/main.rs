@@ -24,6 +24,7 @@ mod maps;
 mod media;
 mod modules;
 mod pages;
+mod protocol;
 mod schema;
 mod signatures;
 mod startup;

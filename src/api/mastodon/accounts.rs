@@ -47,7 +47,7 @@ pub async fn lookup(State(state): State<AppState>, Query(q): Query<LookupQuery>)
 pub async fn follow(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     let me = caller.user("write:follows")?;
     let target = actor_by_id(&state, &id).await?;
-    crate::domain::social::follow(&state, me, &target).await?;
+    crate::domain::follows::follow(&state, me, &target).await?;
     let mut conn = state.pool.get().await?;
     Ok(json(&entities::relationship(&mut conn, me, &target).await?))
 }
@@ -55,7 +55,7 @@ pub async fn follow(State(state): State<AppState>, caller: Caller, Path(id): Pat
 pub async fn unfollow(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult {
     let me = caller.user("write:follows")?;
     let target = actor_by_id(&state, &id).await?;
-    crate::domain::social::unfollow(&state, me, &target).await?;
+    crate::domain::follows::unfollow(&state, me, &target).await?;
     let mut conn = state.pool.get().await?;
     Ok(json(&entities::relationship(&mut conn, me, &target).await?))
 }

@@ -18,7 +18,7 @@ fn configuration(settings: &crate::config::Settings) -> serde_json::Value {
     json!({
         "urls": {"streaming": serde_json::Value::Null},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0, "max_profile_fields": 0},
-        "statuses": {"max_characters": crate::domain::social::MAX_POST_CHARS, "max_media_attachments": crate::media::MAX_ATTACHMENTS, "characters_reserved_per_url": 23},
+        "statuses": {"max_characters": crate::domain::posts::MAX_POST_CHARS, "max_media_attachments": crate::media::MAX_ATTACHMENTS, "characters_reserved_per_url": 23},
         "media_attachments": {
             "supported_mime_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
             "image_size_limit": media.max_upload_bytes, "image_matrix_limit": media.max_pixels,

@@ -9,7 +9,7 @@ use crate::api::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
 use crate::db::models::local_user::Account;
 use crate::db::models::media::MediaId;
 use crate::db::models::post::{PostId, Reaction, Shown};
-use crate::domain::social::{self, NewPost};
+use crate::domain::posts::{self, NewPost};
 use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
@@ -77,7 +77,7 @@ pub async fn create(
         in_reply_to,
         media_ids: media_ids(&form.media_ids)?,
     };
-    let post = social::create_post(&state, me, &new).await?;
+    let post = posts::create_post(&state, me, &new).await?;
     render(&state, post.id, Some(me)).await.map(|r| crate::api::with_allowance(r, &allowance))
 }
 
@@ -91,7 +91,7 @@ pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Pat
     let id = post_id(&id)?;
     // Mastodon answers with the deleted status (its text, for "delete and redraft").
     let before = render(&state, id, Some(me)).await?;
-    social::delete_post(&state, me, id).await?;
+    posts::delete(&state, me, id).await?;
     Ok(before)
 }
 
@@ -113,14 +113,14 @@ pub async fn edit(
 ) -> ApiResult {
     let me = caller.user("write:statuses")?;
     let ids = form.media_ids.as_deref().map(media_ids).transpose()?;
-    let post = social::edit_post(&state, me, post_id(&id)?, &form.status, &form.spoiler_text, ids.as_deref()).await?;
+    let post = posts::edit(&state, me, post_id(&id)?, &form.status, &form.spoiler_text, ids.as_deref()).await?;
     render(&state, post.id, Some(me)).await
 }
 
 async fn react(state: AppState, caller: Caller, id: String, reaction: Reaction, on: bool) -> ApiResult {
     let me = caller.user(if reaction == Reaction::Like { "write:favourites" } else { "write:statuses" })?;
     let id = post_id(&id)?;
-    social::react(&state, me, id, reaction, on).await?;
+    crate::domain::reactions::react(&state, me, id, reaction, on).await?;
     render(&state, id, Some(me)).await
 }
 

@@ -108,6 +108,9 @@ pub struct Post {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = post)]
 pub struct PostInsert {
+    /// Given for a local post, whose URL carries its id ([`Post::next_id`]); `None`: the
+    /// database chooses.
+    pub id: Option<PostId>,
     pub ap_id: String,
     pub author_id: ActorId,
     pub kind: String,
@@ -192,7 +195,29 @@ impl Post {
             .map_err(Into::into)
     }
 
-    /// Inserts a remote post unless it is known; returns the stored row either way.
+    /// The id the next post will get, taken before its insert so that the insert itself writes
+    /// the URL that carries it. PostgreSQL hands it out from the sequence; on SQLite it is what
+    /// the insert would choose, which holds inside the write transaction (`BEGIN IMMEDIATE`)
+    /// the caller must be in.
+    pub async fn next_id(conn: &mut DbConn) -> DbResult<PostId> {
+        use diesel::dsl::max;
+        let id: i64 = match conn {
+            DbConn::Pg(c) => {
+                let c: &mut diesel_async::AsyncPgConnection = c;
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                    "nextval(pg_get_serial_sequence('post', 'id'))",
+                ))
+                .get_result(c)
+                .await?
+            }
+            DbConn::Sqlite(c) => {
+                let c: &mut crate::db::pool::SqliteConn = c;
+                post::table.select(max(post::id)).get_result::<Option<PostId>>(c).await?.map_or(1, |m| m.0 + 1)
+            }
+        };
+        Ok(PostId(id))
+    }
+
     /// Inserts a post, or returns the one stored with its `ap_id` (one statement when it is new).
     pub async fn insert_or_get(conn: &mut DbConn, form: &PostInsert) -> DbResult<Post> {
         dispatch!(conn, c => {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::post::{PostView, Shown, TimelineQuery};
 use crate::domain::DomainError;
-use crate::domain::social::{self, NewPost};
+use crate::domain::posts::{self, NewPost};
 use crate::domain::validate::FieldErrors;
 use crate::media::ImageView;
 use crate::web::context::Ctx;
@@ -108,25 +108,28 @@ fn compose_form(ctx: &Ctx, values: &ComposeForm, errors: &FieldErrors) -> Form {
 }
 
 /// `POST /schrijven`: a public post with an optional photo, whose alt text is then required.
+/// Everything is checked before the photo is stored, and once.
 pub async fn compose(client: crate::limits::ClientAddr, mut upload: UploadForm<ComposeForm>) -> WebResult<Response> {
     let file = upload.take_file("file");
     let UploadForm { ctx, form, .. } = upload;
     let me = ctx.require_account()?.clone();
     ctx.state.limits.check_post(&client, &me)?;
-    let mut errors = match social::check_post(&form.status, "", file.is_some()) {
-        Err(DomainError::Invalid(e)) => e,
-        _ => FieldErrors::default(),
+    let new = NewPost { text: form.status.clone(), visibility: "public".into(), ..Default::default() };
+    let (checked, mut errors) = match new.check(file.is_some()) {
+        Ok(checked) => (Some(checked), FieldErrors::default()),
+        Err(DomainError::Invalid(errors)) => (None, errors),
+        Err(e) => return Err(e.into()),
     };
     if file.is_some() && form.description.trim().is_empty() {
         errors.add("description", "error-alt-text-required");
     }
     crate::domain::media::check_description("description", &form.description, &mut errors);
-    if !errors.is_empty() {
+    let Some(checked) = checked.filter(|_| errors.is_empty()) else {
         if file.is_some() {
             errors.add("file", "error-photo-choose-again");
         }
         return render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
+    };
     let mut media_ids = Vec::new();
     if let Some(bytes) = file {
         match crate::domain::media::upload_attachment(&ctx.state, &me.actor, bytes, &form.description, None).await {
@@ -137,8 +140,7 @@ pub async fn compose(client: crate::limits::ClientAddr, mut upload: UploadForm<C
             Err(e) => return Err(e.into()),
         }
     }
-    let new = NewPost { text: form.status.clone(), visibility: "public".into(), media_ids, ..Default::default() };
-    match social::create_post(&ctx.state, &me, &new).await {
+    match posts::create(&ctx.state, &me, checked.with_media(media_ids)).await {
         Ok(post) => Ok(Redirect::to(&format!("/p/{}", post.id.0)).into_response()),
         Err(DomainError::Invalid(errors)) => render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e.into()),

@@ -93,6 +93,6 @@ pub async fn follow(CsrfForm { ctx, form }: CsrfForm<FollowForm>) -> WebResult<R
     let Some(Found::Actor(actor)) = find(&ctx, &form.uri).await? else {
         return Err(WebError::BadRequest("error-interaction-not-found"));
     };
-    crate::domain::social::follow(&ctx.state, me, &actor).await?;
+    crate::domain::follows::follow(&ctx.state, me, &actor).await?;
     Ok(Redirect::to(&format!("/authorize_interaction?uri={}", urlencode(&form.uri))).into_response())
 }

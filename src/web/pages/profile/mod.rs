@@ -144,9 +144,9 @@ async fn follow(CsrfForm { ctx, form }: CsrfForm<FollowForm>, name: &str, kind: 
     let actor = local_actor(&ctx, name, kind).await?;
     match form.action.as_str() {
         "follow" => {
-            crate::domain::social::follow(&ctx.state, me, &actor).await?;
+            crate::domain::follows::follow(&ctx.state, me, &actor).await?;
         }
-        "unfollow" => crate::domain::social::unfollow(&ctx.state, me, &actor).await?,
+        "unfollow" => crate::domain::follows::unfollow(&ctx.state, me, &actor).await?,
         _ => return Err(WebError::BadRequest("error-choice-invalid")),
     }
     let path = format!("/{}/{}", crate::domain::actors::path_prefix(kind), actor.name_key);

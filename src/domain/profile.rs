@@ -1,0 +1,164 @@
+//! Actors on the wire: a local actor's document, its changes announced to followers, its
+//! deletion; and the places actors carry, both ways.
+
+use url::Url;
+
+use super::outbox::{enqueue, new_activity_id};
+use super::{DomainError, DomainResult, html};
+use crate::apub::protocol::{
+    self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
+};
+use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
+use crate::db::models::place::{Place, PlaceForm};
+use crate::db::{DbConn, now};
+use crate::state::AppState;
+
+/// A place as ActivityStreams `Place` with a schema.org `PostalAddress`, as Mobilizon sends it.
+pub fn place_object(place: &Place) -> protocol::Place {
+    let name = if place.name.is_empty() { place.address_line() } else { place.name.clone() };
+    let number = |n: f64| serde_json::Number::from_f64(n).map(protocol::values::NumberOrString::Number);
+    let (latitude, longitude) = match place.coordinates() {
+        Some((lat, lon)) => (number(lat), number(lon)),
+        None => (None, None),
+    };
+    let has_address = !(place.street_address.is_empty() && place.postal_code.is_empty() && place.locality.is_empty());
+    protocol::Place {
+        kind: "Place".into(),
+        id: None,
+        name: Some(name),
+        latitude,
+        longitude,
+        address: has_address.then(|| {
+            protocol::Address::Postal(PostalAddress {
+                kind: "PostalAddress".into(),
+                street_address: place.street_address.clone(),
+                postal_code: place.postal_code.clone(),
+                address_locality: place.locality.clone(),
+                address_region: None,
+                address_country: None,
+            })
+        }),
+        url: None,
+    }
+}
+
+/// A place another server sent, as a place to store; `None` when it is not usable (wrong
+/// coordinates or overlong text are dropped, not stored).
+pub fn place_form(place: &protocol::Place) -> Option<PlaceForm> {
+    let text = |s: &str| html::plain_text(s);
+    let (street, postal, locality) = match &place.address {
+        Some(protocol::Address::Postal(a)) => {
+            (text(&a.street_address), text(&a.postal_code), text(&a.address_locality))
+        }
+        Some(protocol::Address::Text(s)) => (text(s), String::new(), String::new()),
+        None => Default::default(),
+    };
+    let input = super::places::PlaceInput {
+        place_name: place.name.as_deref().map(text).unwrap_or_default(),
+        street_address: street,
+        postal_code: postal,
+        locality,
+        latitude: place.latitude.as_ref().map(|n| n.text()).unwrap_or_default(),
+        longitude: place.longitude.as_ref().map(|n| n.text()).unwrap_or_default(),
+    };
+    let mut errors = super::validate::FieldErrors::default();
+    let form = input.validate(&mut errors);
+    (errors.is_empty() && !form.is_empty()).then_some(form)
+}
+
+/// An avatar or header as an `Image`, with its media type when the file name tells it.
+fn image(url: &str) -> OneOrMany<Image> {
+    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    let media_type = if path.ends_with(".png") {
+        Some("image/png".to_string())
+    } else if path.ends_with(".jpg") || path.ends_with(".jpeg") {
+        Some("image/jpeg".to_string())
+    } else {
+        None
+    };
+    OneOrMany::One(Image { kind: "Image".into(), url: Links::one(url), media_type })
+}
+
+fn parse_opt(url: &Option<String>) -> Option<Url> {
+    url.as_deref().and_then(|u| Url::parse(u).ok())
+}
+
+fn bad_url(e: url::ParseError) -> DomainError {
+    DomainError::Internal(format!("a stored actor URL: {e}"))
+}
+
+/// The document of a local actor, served at its id and sent in `Update`s. `domain`: this
+/// instance's, for the `webfinger` address.
+pub fn actor_document(a: &Actor, place: Option<&Place>, domain: &str) -> DomainResult<ActorJson> {
+    let id = Url::parse(&a.ap_id).map_err(bad_url)?;
+    let is_app = a.kind() == ActorKind::Application;
+    let public_key = activitypub_federation::protocol::public_key::PublicKey {
+        id: format!("{}#main-key", a.ap_id),
+        owner: id.clone(),
+        public_key_pem: a.public_key.clone().unwrap_or_default(),
+    };
+    let collection = |name: &str| Url::parse(&format!("{}/{name}", a.ap_id)).map_err(bad_url);
+    Ok(ActorJson {
+        kind: a.kind().ap_type().into(),
+        id,
+        preferred_username: Some(a.username.clone()),
+        name: Some(a.display_name.clone()),
+        summary: Some(a.summary.clone()),
+        url: a.url.clone().map(Links::one),
+        icon: a.icon_url.as_deref().map(image),
+        image: a.image_url.as_deref().map(image),
+        inbox: Url::parse(&a.inbox_url).map_err(bad_url)?,
+        outbox: parse_opt(&a.outbox_url),
+        followers: parse_opt(&a.followers_url),
+        following: (!is_app).then(|| collection("following")).transpose()?,
+        featured: (!is_app).then(|| collection("featured")).transpose()?,
+        endpoints: Some(Endpoints { shared_inbox: parse_opt(&a.shared_inbox_url) }),
+        shared_inbox: None,
+        public_key,
+        discoverable: Some(a.discoverable),
+        indexable: Some(a.discoverable),
+        manually_approves_followers: Some(a.manually_approves_followers),
+        webfinger: Some(format!("acct:{}@{domain}", a.username)),
+        published: Some(a.published.and_utc()),
+        updated: Some(a.updated_at.and_utc()),
+        location: place.map(|p| OneOrMany::One(place_object(p))),
+    })
+}
+
+/// Tells followers that a local actor's profile changed (in the caller's transaction, whose
+/// view of the actor's place is sent).
+pub async fn announce_profile_update(state: &AppState, conn: &mut DbConn, actor: &Actor) -> DomainResult<()> {
+    let actor = super::actors::ensure_keys(conn, actor.clone()).await?;
+    let place = Place::of_actor(conn, &actor).await?;
+    let document = actor_document(&actor, place.as_ref(), &state.settings.instance.domain)?;
+    let update =
+        Activity::new(new_activity_id(&state.base_url, "update"), ActivityKind::Update, actor.ap_id.clone(), document)
+            .to(Addresses::list([PUBLIC]))
+            .cc(Addresses::default());
+    enqueue(conn, &actor, &update, true, &[]).await
+}
+
+/// Deletes a local account (`buurt admin delete-user`): the actor becomes a Tombstone (410),
+/// sessions and tokens stop working, and followers' servers receive a Delete of the actor.
+pub async fn delete_account(state: &AppState, account: &Account) -> DomainResult<()> {
+    super::actors::prepare_keys(&state.pool, &account.actor).await?;
+    let mut tx = state.pool.begin().await?;
+    let actor = Actor::by_id(&mut tx, account.actor.id).await?.ok_or(DomainError::NotFound)?;
+    let actor = super::actors::ensure_keys(&mut tx, actor).await?;
+    let id = new_activity_id(&state.base_url, "delete");
+    let delete = Activity::new(id, ActivityKind::Delete, actor.ap_id.clone(), protocol::Id(actor.ap_id.clone()))
+        .to(Addresses::list([PUBLIC]))
+        .cc(Addresses::list(actor.followers_url.clone()));
+    enqueue(&mut tx, &actor, &delete, true, &[]).await?;
+    let gone = ActorUpdate { deleted: Some(true), updated_at: Some(now()), ..Default::default() };
+    Actor::update(&mut tx, actor.id, &gone).await?;
+    let suspended =
+        LocalUserUpdate { status: Some(Status::Suspended.as_str()), updated_at: Some(now()), ..Default::default() };
+    LocalUser::update(&mut tx, account.user.id, &suspended).await?;
+    crate::db::models::session::delete_others(&mut tx, account.user.id, None).await?;
+    tx.commit().await?;
+    state.delivery_wake.notify_waiters();
+    tracing::info!(username = %actor.username, "account deleted");
+    Ok(())
+}
