@@ -219,11 +219,8 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
 fn explain(e: DomainError) -> anyhow::Error {
     match e {
         DomainError::Invalid(errors) => {
-            let lines: Vec<String> = errors
-                .0
-                .iter()
-                .map(|fe| format!("{}: {}", fe.field, crate::web::i18n::Lang::En.t(fe.message)))
-                .collect();
+            let lines: Vec<String> =
+                errors.0.iter().map(|fe| format!("{}: {}", fe.field, crate::i18n::Lang::En.t(fe.message))).collect();
             anyhow::anyhow!("{}", lines.join("\n"))
         }
         DomainError::NotFound => anyhow::anyhow!("no such account"),

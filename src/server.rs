@@ -221,9 +221,9 @@ async fn maintenance(state: AppState) {
             let sessions = crate::db::models::session::delete_expired(&mut conn, crate::db::now()).await?;
             // Senders stop retrying long before a week: older ids need not be remembered.
             let week_ago = crate::db::now() - chrono::TimeDelta::days(7);
-            crate::db::models::delivery::prune_received(&mut conn, week_ago).await?;
+            crate::db::models::received_activity::prune_received(&mut conn, week_ago).await?;
             let month_ago = crate::db::now() - chrono::TimeDelta::days(30);
-            crate::db::models::delivery::prune_outbox(&mut conn, month_ago).await?;
+            crate::db::models::outbox_activity::prune_outbox(&mut conn, month_ago).await?;
             Ok::<usize, crate::db::DbError>(sessions)
         }
         .await;

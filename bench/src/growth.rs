@@ -311,7 +311,7 @@ async fn seed(
                 format!(
                     "({}, {anna}, 'note', NULL, {}, NULL, false, NULL, NULL, NULL, 'public', true, false, {t}, NULL)",
                     q(&format!("{placeholder}{i}")),
-                    q(&buurt::domain::html::text_to_html(&text)),
+                    q(&buurt::util::html::text_to_html(&text)),
                 )
             })
             .collect();

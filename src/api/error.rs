@@ -177,7 +177,7 @@ impl From<DomainError> for ApiError {
                 let text: Vec<String> = errors
                     .0
                     .iter()
-                    .map(|fe| format!("{}: {}", fe.field, crate::web::i18n::Lang::En.t(fe.message)))
+                    .map(|fe| format!("{}: {}", fe.field, crate::i18n::Lang::En.t(fe.message)))
                     .collect();
                 ApiError {
                     fields: errors,

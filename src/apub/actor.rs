@@ -12,7 +12,7 @@ use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorInsert, ActorKind};
 use crate::db::models::instance::Instance;
 use crate::db::models::place::Place;
-use crate::domain::html;
+use crate::util::html;
 
 /// An actor row with federation behaviour, and its id parsed.
 #[derive(Debug, Clone)]

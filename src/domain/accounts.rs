@@ -12,6 +12,7 @@ use crate::db::models::local_name;
 use crate::db::models::local_user::{Account, LocalUser, LocalUserId, LocalUserInsert, LocalUserUpdate, Role, Status};
 use crate::db::models::session::{self, SessionInsert};
 use crate::db::{DbConn, DbError, DbPool, now};
+use crate::util::tokens::{random_code, random_token};
 
 /// How long a sign-in lasts.
 pub const SESSION_DAYS: i64 = 30;
@@ -178,7 +179,7 @@ pub async fn authenticate(pool: &DbPool, login: &str, password: &str) -> DomainR
 
 /// Hash under which a session token is stored.
 pub fn token_hash(token: &str) -> String {
-    super::site::hex(&Sha256::digest(token.as_bytes()))
+    crate::util::hex::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Starts a session and returns the token for the cookie.
@@ -419,5 +420,3 @@ pub async fn list_invites(pool: &DbPool, by: &Account) -> DomainResult<Vec<Invit
     let mut conn = pool.get().await?;
     Ok(Invite::list(&mut conn, 100).await?)
 }
-
-pub use crate::util::tokens::{random_code, random_token};

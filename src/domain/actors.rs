@@ -183,7 +183,7 @@ pub async fn update_group(
     check_group_edit(edit)?;
     let display_name =
         if edit.display_name.trim().is_empty() { group.username.as_str() } else { edit.display_name.trim() };
-    let summary = super::html::text_to_html(&edit.summary);
+    let summary = crate::util::html::text_to_html(&edit.summary);
     let mut tx = state.pool.begin().await?;
     let form = ActorUpdate {
         display_name: Some(display_name),

@@ -11,9 +11,9 @@ use super::follows::{self, Answered};
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
 use crate::db::models::actor::{Actor, ActorUpdate};
-use crate::db::models::delivery as queue;
 use crate::db::models::follow::Follow;
 use crate::db::models::post::{PostId, Reaction, Visibility};
+use crate::db::models::{delivery_target, received_activity};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
 
@@ -86,7 +86,7 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
         return Ok(());
     }
     let mut tx = state.pool.begin().await?;
-    if !queue::mark_received(&mut tx, id.as_str(), now()).await? {
+    if !received_activity::mark_received(&mut tx, id.as_str(), now()).await? {
         tracing::debug!(activity = %id, "already processed");
         tx.rollback().await?;
         return Ok(());
@@ -116,7 +116,7 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
 }
 
 async fn revive(conn: &mut DbConn, actor: &Actor, instance: i64) -> DomainResult<()> {
-    if queue::revive(conn, instance).await? {
+    if delivery_target::revive(conn, instance).await? {
         tracing::info!(instance = %actor.domain, "instance is back: deliveries resume");
     }
     Ok(())

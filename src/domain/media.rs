@@ -55,7 +55,7 @@ async fn store(
     description: &str,
     focus: Option<String>,
 ) -> DomainResult<Media> {
-    let token = super::accounts::random_token(16);
+    let token = crate::util::tokens::random_token(16);
     let file_key = format!("{token}.{}", image.extension);
     let small_key = format!("{token}-small.{}", image.extension);
     let form = MediaInsert {

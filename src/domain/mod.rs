@@ -4,8 +4,6 @@
 pub mod accounts;
 pub mod actors;
 pub mod follows;
-/// Moved to [`crate::util::html`]; this path keeps working until every caller names the new one.
-pub use crate::util::html;
 pub mod inbox;
 pub mod media;
 pub mod oauth;

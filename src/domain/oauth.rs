@@ -4,11 +4,12 @@ use base64::Engine;
 use chrono::TimeDelta;
 use sha2::{Digest, Sha256};
 
-use super::accounts::{random_token, token_hash};
+use super::accounts::token_hash;
 use super::{DomainError, DomainResult, validate::FieldErrors};
 use crate::db::models::local_user::{Account, LocalUserId};
 use crate::db::models::oauth::{OauthApp, OauthAppInsert, OauthCode, OauthCodeInsert, OauthToken};
 use crate::db::{DbPool, now};
+use crate::util::tokens::random_token;
 
 /// Scopes apps may ask for; Mastodon's granular scopes (`read:statuses`) are accepted too.
 pub const KNOWN_SCOPES: &[&str] = &["read", "write", "follow", "push", "profile", "admin:read", "admin:write"];

@@ -6,12 +6,12 @@ use serde::Serialize;
 use super::{DomainError, DomainResult};
 use crate::apub::protocol::{self, Activity};
 use crate::db::models::actor::{Actor, ActorId};
-use crate::db::models::delivery::{NewOutboxActivity, OutboxActivity};
+use crate::db::models::outbox_activity::{NewOutboxActivity, OutboxActivity};
 use crate::db::{DbConn, now};
 
 /// A new, unique, dereferenceable activity id.
 pub fn new_activity_id(base_url: &str, kind: &str) -> String {
-    format!("{base_url}/activities/{}/{}", kind.to_ascii_lowercase(), super::accounts::random_token(12))
+    format!("{base_url}/activities/{}/{}", kind.to_ascii_lowercase(), crate::util::tokens::random_token(12))
 }
 
 /// Stores an outgoing activity (with `@context`) in the caller's transaction: to the actor's

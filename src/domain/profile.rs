@@ -4,7 +4,7 @@
 use url::Url;
 
 use super::outbox::{enqueue, new_activity_id};
-use super::{DomainError, DomainResult, html};
+use super::{DomainError, DomainResult};
 use crate::apub::protocol::{
     self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
 };
@@ -13,6 +13,7 @@ use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status}
 use crate::db::models::place::{Place, PlaceForm};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
+use crate::util::html;
 
 /// A place as ActivityStreams `Place` with a schema.org `PostalAddress`, as Mobilizon sends it.
 pub fn place_object(place: &Place) -> protocol::Place {

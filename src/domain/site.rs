@@ -29,4 +29,4 @@ pub async fn ensure(pool: &DbPool) -> DomainResult<Site> {
     Ok(Site::insert_or_get(&mut conn, &new).await?)
 }
 
-pub use crate::util::hex::hex;
+use crate::util::hex::hex;

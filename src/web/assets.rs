@@ -57,7 +57,7 @@ static HASHED: LazyLock<Vec<(String, &'static Asset)>> = LazyLock::new(|| {
     ASSETS
         .iter()
         .map(|a| {
-            let hash = crate::domain::site::hex(&Sha256::digest(a.body)[..6]);
+            let hash = crate::util::hex::hex(&Sha256::digest(a.body)[..6]);
             let (stem, ext) = a.name.rsplit_once('.').unwrap_or((a.name, ""));
             (format!("{stem}-{hash}.{ext}"), a)
         })
@@ -91,7 +91,7 @@ pub fn load_own(key: &str, path: &str, stem: &str) -> anyhow::Result<Option<OwnA
         "webp" => "image/webp",
         _ => anyhow::bail!("{key} {path}: use a .css, .svg, .png, .jpg or .webp file"),
     };
-    let hash = crate::domain::site::hex(&Sha256::digest(&body)[..6]);
+    let hash = crate::util::hex::hex(&Sha256::digest(&body)[..6]);
     Ok(Some(OwnAsset { name: format!("{stem}-{hash}.{ext}"), content_type, body }))
 }
 

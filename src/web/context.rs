@@ -14,9 +14,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::error::{ErrorPage, WebError};
-use super::i18n::Lang;
 use super::layout::{Layout, NavEntry};
 use crate::db::models::local_user::{Account, Role};
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "buurt_session";
@@ -203,7 +203,7 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
             None
         }
         None => {
-            let fresh = crate::domain::accounts::random_token(18);
+            let fresh = crate::util::tokens::random_token(18);
             request.extensions_mut().insert(AnonId(fresh.clone()));
             Some(fresh)
         }
@@ -257,8 +257,6 @@ pub fn page_csp(settings: &crate::config::Settings) -> anyhow::Result<HeaderValu
     );
     Ok(HeaderValue::from_str(&policy)?)
 }
-
-pub use crate::util::url::urlencode;
 
 /// Accepts only a local path as a place to return to, so `next=` cannot send people away: `/`
 /// followed by anything but a second `/` or `\`, without control characters or white space

@@ -70,7 +70,7 @@ impl IntoResponse for WebError {
         match &self {
             WebError::Internal(cause) => tracing::error!(%cause, "request failed"),
             WebError::SignInRequired(next) => {
-                let target = format!("/inloggen?next={}", super::context::urlencode(next));
+                let target = format!("/inloggen?next={}", crate::util::url::urlencode(next));
                 return axum::response::Redirect::to(&target).into_response();
             }
             _ => {}

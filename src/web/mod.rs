@@ -4,8 +4,6 @@ pub mod assets;
 pub mod context;
 pub mod error;
 pub mod form;
-/// Moved to [`crate::i18n`]; this path keeps working until every caller names the new one.
-pub use crate::i18n;
 pub mod layout;
 pub mod map;
 pub mod media;

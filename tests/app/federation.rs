@@ -170,7 +170,7 @@ async fn remote_interaction_page_follows_an_actor_of_another_server(b: Backend) 
     let bert = beta.signed_in("bert", buurt::db::models::local_user::Role::Member).await;
     let path = format!(
         "/authorize_interaction?uri={}",
-        buurt::web::context::urlencode(&format!("acct:{}", alpha.handle("anna")))
+        buurt::util::url::urlencode(&format!("acct:{}", alpha.handle("anna")))
     );
     let page = bert.get_html(&path).await;
     assert_eq!(text_of(&page, "h1").as_deref(), Some("anna"));
@@ -212,6 +212,6 @@ async fn remote_follow_form_explains_what_went_wrong(b: Backend) {
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(
         location,
-        format!("{}/authorize_interaction?uri={}", beta.base, buurt::web::context::urlencode(&alpha.url("/u/anna")))
+        format!("{}/authorize_interaction?uri={}", beta.base, buurt::util::url::urlencode(&alpha.url("/u/anna")))
     );
 }

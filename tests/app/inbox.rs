@@ -149,7 +149,7 @@ async fn inbox_refuses_bad_input_and_processes_each_activity_once(b: Backend) {
     let accepts = {
         let mut conn = alpha.state.pool.get().await.unwrap();
         let anna = Actor::by_name(&mut conn, "anna", &alpha.settings().instance.domain).await.unwrap().unwrap();
-        buurt::db::models::delivery::OutboxActivity::count_for(&mut conn, anna.id, &["Accept"]).await.unwrap()
+        buurt::db::models::outbox_activity::OutboxActivity::count_for(&mut conn, anna.id, &["Accept"]).await.unwrap()
     };
     assert_eq!(accepts, 1, "the repeated Follow was processed once");
     alpha.drain().await;
@@ -225,7 +225,7 @@ async fn a_sender_whose_key_changed_is_fetched_again(b: Backend) {
 /// last).
 async fn was_recorded(app: &TestApp, ap_id: &str) -> bool {
     let mut conn = app.state.pool.get().await.unwrap();
-    !buurt::db::models::delivery::mark_received(&mut conn, ap_id, buurt::db::now()).await.unwrap()
+    !buurt::db::models::received_activity::mark_received(&mut conn, ap_id, buurt::db::now()).await.unwrap()
 }
 
 async fn stored_post(app: &TestApp, ap_id: &str) -> Option<buurt::db::models::post::Post> {

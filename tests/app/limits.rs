@@ -398,7 +398,7 @@ async fn the_proxy_waits_for_a_free_place_before_fetching(b: Backend) {
     .await;
     let (url, hits) = image_server().await;
     let sig = buurt::media::proxy_signature(&app.state.site.secret, &url);
-    let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(&url)));
+    let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::util::url::urlencode(&url)));
     let gate = &app.state.limits.proxy_fetches;
     let place = gate.enter().await.unwrap();
     let waiting = tokio::spawn(reqwest::get(proxied.clone()));
@@ -426,7 +426,7 @@ async fn the_proxy_refuses_a_remote_image_larger_than_the_cap(b: Backend) {
     for length in [true, false] {
         let (url, hits) = image_server_with(vec![7u8; cap + 1], length).await;
         let sig = buurt::media::proxy_signature(&app.state.site.secret, &url);
-        let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(&url)));
+        let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::util::url::urlencode(&url)));
         let response = reqwest::get(proxied).await.unwrap();
         assert_eq!(response.status(), 502, "with Content-Length: {length}");
         assert_eq!(hits.load(Ordering::SeqCst), 1);
@@ -435,7 +435,7 @@ async fn the_proxy_refuses_a_remote_image_larger_than_the_cap(b: Backend) {
     // Right at the cap it is passed on.
     let (url, _) = image_server_with(vec![7u8; cap], false).await;
     let sig = buurt::media::proxy_signature(&app.state.site.secret, &url);
-    let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(&url)));
+    let proxied = app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::util::url::urlencode(&url)));
     let response = reqwest::get(proxied).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.bytes().await.unwrap().len(), cap);

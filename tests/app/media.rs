@@ -340,7 +340,7 @@ async fn the_proxy_fetches_only_signed_urls_of_images(b: Backend) {
     let url = uploaded["url"].as_str().unwrap().to_string();
     let secret = &app.state.site.secret;
     let proxied =
-        |u: &str, sig: &str| app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(u)));
+        |u: &str, sig: &str| app.url(&format!("/media/proxy?url={}&sig={sig}", buurt::util::url::urlencode(u)));
 
     let good = fetch(&proxied(&url, &buurt::media::proxy_signature(secret, &url))).await;
     assert_eq!(good.status(), 200);
@@ -360,7 +360,7 @@ async fn the_proxy_fetches_only_signed_urls_of_images(b: Backend) {
     let strict = TestApp::spawn_with(b, |s| s.federation.allow_http = true).await;
     let sig = buurt::media::proxy_signature(&strict.state.site.secret, &url);
     let refused =
-        fetch(&strict.url(&format!("/media/proxy?url={}&sig={sig}", buurt::web::context::urlencode(&url)))).await;
+        fetch(&strict.url(&format!("/media/proxy?url={}&sig={sig}", buurt::util::url::urlencode(&url)))).await;
     assert_eq!(refused.status(), 502);
 }
 
@@ -410,7 +410,7 @@ async fn photos_and_avatars_federate_and_show_through_the_proxy(b: Backend) {
     assert!(avatar.starts_with(&alpha.url("/media/")), "{avatar}");
     alpha.drain().await;
     let seen = bert.get(&format!("/api/v1/accounts/{anna_on_beta}")).await;
-    let expected = format!("/media/proxy?url={}", buurt::web::context::urlencode(&avatar));
+    let expected = format!("/media/proxy?url={}", buurt::util::url::urlencode(&avatar));
     assert!(seen["avatar"].as_str().unwrap().starts_with(&beta.url(&expected)), "{seen}");
 }
 

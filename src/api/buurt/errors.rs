@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::api::ApiError;
 use crate::api::auth::CallerLanguage;
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 
 /// What every error of this API answers.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -185,7 +185,7 @@ pub async fn update(
     let group = local_group(&state, &name).await?;
     let edit = GroupEdit {
         display_name: form.display_name.unwrap_or_else(|| group.display_name.clone()),
-        summary: form.summary.unwrap_or_else(|| crate::domain::html::html_to_text(&group.summary)),
+        summary: form.summary.unwrap_or_else(|| crate::util::html::html_to_text(&group.summary)),
     };
     let updated = actors::update_group(&state, me, &group, &edit).await?;
     let mut conn = state.pool.get().await?;

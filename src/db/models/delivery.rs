@@ -10,11 +10,6 @@ use crate::db::schema::{delivery, delivery_target, outbox_activity};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
-// Until the callers on other branches name the per-table modules: the paths they use today.
-pub use super::delivery_target::revive;
-pub use super::outbox_activity::{NewOutboxActivity, OutboxActivity, prune_outbox};
-pub use super::received_activity::{mark_received, prune_received};
-
 /// One delivery still to make.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = delivery)]

@@ -7,13 +7,14 @@ pub mod wire;
 
 use super::outbox::{enqueue, new_activity_id};
 use super::visibility::{self as seen, Viewer};
-use super::{DomainError, DomainResult, html, validate};
+use super::{DomainError, DomainResult, validate};
 use crate::db::models::actor::Actor;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::{Media, MediaId, MediaInsert};
 use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Visibility};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
+use crate::util::html;
 
 /// Longest post text accepted, in characters.
 pub const MAX_POST_CHARS: usize = 5000;

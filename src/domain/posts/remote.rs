@@ -9,8 +9,9 @@ use crate::db::models::follow::Follow;
 use crate::db::models::media::{Media, MediaInsert, Purpose};
 use crate::db::models::post::{Post, PostInsert, PostUpdate, PostView, Visibility};
 use crate::db::{DbConn, now};
-use crate::domain::{DomainError, DomainResult, html};
+use crate::domain::{DomainError, DomainResult};
 use crate::state::AppState;
+use crate::util::html;
 
 /// Most attachments kept of a remote post.
 const MAX_REMOTE_ATTACHMENTS: usize = 8;

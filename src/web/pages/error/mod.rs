@@ -5,9 +5,9 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::context::Ctx;
-use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::page::page;
 

@@ -59,7 +59,7 @@ async fn editable(ctx: &Ctx, name: &str) -> WebResult<Actor> {
 /// A description stored as paragraphs, back as the text that was typed.
 fn summary_text(html: &str) -> String {
     let text = html.replace("</p><p>", "\n\n").replace("<br>", "\n");
-    crate::domain::html::plain_text(&text)
+    crate::util::html::plain_text(&text)
 }
 
 pub async fn edit_page(ctx: Ctx, Path(name): Path<String>) -> WebResult<Response> {

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use crate::db::models::follow::Follow;
 use crate::domain::resolve::{self, Found};
-use crate::web::context::{Ctx, urlencode};
+use crate::util::url::urlencode;
+use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
 use crate::web::page::page;

@@ -178,7 +178,7 @@ async fn remote_follow(
     let actor = local_actor(&ctx, name, kind).await?;
     match crate::domain::resolve::subscribe_template(&ctx.state, &form.handle).await {
         Ok(template) => {
-            let target = template.replace("{uri}", &crate::web::context::urlencode(&actor.ap_id));
+            let target = template.replace("{uri}", &crate::util::url::urlencode(&actor.ap_id));
             Ok(Redirect::to(&target).into_response())
         }
         Err(message) => {

@@ -12,10 +12,10 @@ use crate::db::models::media::Purpose;
 use crate::domain::accounts::{self, AccountSettings};
 use crate::domain::validate::FieldErrors;
 use crate::domain::{DomainError, media};
+use crate::i18n::Lang;
 use crate::web::context::{Ctx, LANG_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::{CsrfForm, Field, FieldKind, Form, UploadForm, new_password_fields};
-use crate::web::i18n::Lang;
 use crate::web::page::{FormPage, Image, page};
 
 #[derive(Debug, Default, Deserialize)]
