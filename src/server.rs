@@ -19,6 +19,7 @@ use crate::db::models::actor::Actor;
 use crate::db::models::site::Site;
 use crate::db::{DbPool, migrate};
 use crate::state::AppState;
+use activitypub_federation::config::FederationConfig;
 
 /// Opens the database, applies migrations and makes the instance's keys on the first start.
 pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
@@ -48,7 +49,7 @@ pub async fn build_state(
     let own = |key, path: &str, stem| crate::web::assets::load_own(key, path, stem).map(|a| a.map(Arc::new));
     let theme = own("instance.theme_file", &settings.instance.theme_file, "theme")?;
     let logo = own("instance.logo_file", &settings.instance.logo_file, "logo")?;
-    let media = crate::media::MediaService::open(&settings, &base_url)?;
+    let media = crate::media::MediaService::open(&settings, &base_url, &site.secret)?;
     let map_area = crate::web::map::load_area(&settings.map.area_file)?.map(Arc::new);
     let page_csp = crate::web::context::page_csp(&settings)?;
     let public_cache_age = Duration::from_millis(settings.server.public_cache_ms);
@@ -73,7 +74,7 @@ pub async fn build_state(
         signers: moka::sync::Cache::builder().max_capacity(2_000).time_to_live(Duration::from_secs(60)).build(),
         federation: Arc::new(OnceLock::new()),
     };
-    let config = crate::apub::config(state.clone()).await?;
+    let config = federation_config(state.clone()).await?;
     let _ = state.federation.set(config);
     Ok(state)
 }
@@ -122,6 +123,25 @@ pub async fn serve(
     pool.close();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Builds the federation library's configuration for this instance.
+pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
+    let federation = &state.settings.federation;
+    let client = state.http.clone();
+    let instance_actor = crate::domain::remote_actors::DbActor::new(state.instance_actor.as_ref().clone())?;
+    let config = FederationConfig::builder()
+        .domain(state.settings.instance.domain.clone())
+        .app_data(state.clone())
+        .client(client.into())
+        // Debug mode lets the library use http, ports and loopback: only when both are allowed.
+        .debug(federation.allow_http && federation.allow_private_addresses)
+        .allow_http_urls(federation.allow_http)
+        .http_signature_compat(true)
+        .signed_fetch_actor(&instance_actor)
+        .build()
+        .await?;
+    Ok(config)
 }
 
 /// The root router: the web's pages and files, the federation routes and the client APIs,

@@ -4,7 +4,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::db::DbError;
-use crate::domain::DomainError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApubError {
@@ -87,17 +86,6 @@ impl From<DbError> for ApubError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => ApubError::NotFound,
-            other => ApubError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<DomainError> for ApubError {
-    fn from(e: DomainError) -> Self {
-        match e {
-            DomainError::NotFound => ApubError::NotFound,
-            DomainError::Forbidden => ApubError::Forbidden("not allowed".into()),
-            DomainError::Invalid(errors) => ApubError::BadRequest(format!("{errors:?}")),
             other => ApubError::Internal(other.to_string()),
         }
     }

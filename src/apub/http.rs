@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use url::Url;
 
-use super::actor::DbActor;
 use super::protocol::{OrderedCollection, OrderedCollectionPage};
 use super::{ApubError, ApubResult, context};
 use crate::db::models::actor::{Actor, ActorKind};
@@ -16,6 +15,7 @@ use crate::db::models::actor_count::ActorCount;
 use crate::db::models::follow::{Follow, Side};
 use crate::db::models::outbox_activity::OutboxActivity;
 use crate::db::models::post::{Post, PostId, PostView};
+use crate::domain::remote_actors::DbActor;
 use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 
@@ -215,7 +215,7 @@ pub async fn outbox(
     let items = posts
         .iter()
         .map(|p| {
-            let attachments = crate::media::ap_attachments(&state, &media.remove(&p.id).unwrap_or_default());
+            let attachments = crate::media::ap_attachments(&state.media, &media.remove(&p.id).unwrap_or_default());
             to_value(&crate::domain::posts::wire::create(p, &actor, attachments))
         })
         .collect();
@@ -325,7 +325,7 @@ pub async fn post_document(
         return Err(ApubError::NotFound);
     }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
-    let attachments = crate::media::ap_attachments(state, &media);
+    let attachments = crate::media::ap_attachments(&state.media, &media);
     Ok(activity_json(to_value(&crate::domain::posts::wire::note(&view.post, &view.author, attachments))))
 }
 
@@ -342,7 +342,7 @@ pub async fn post_activity(
         return Err(ApubError::NotFound);
     }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
-    let attachments = crate::media::ap_attachments(&state, &media);
+    let attachments = crate::media::ap_attachments(&state.media, &media);
     Ok(activity_json(to_value(&crate::domain::posts::wire::create(&view.post, &view.author, attachments))))
 }
 

@@ -15,7 +15,6 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use url::Url;
 
-use super::actor::DbActor;
 use super::protocol::{self, Activity, ActivityKind, ActorJson, Object, ParseError, domain_of};
 use super::signatures::{self, MessageSignature, SignatureHeader};
 use super::{ApubError, ApubResult};
@@ -24,6 +23,7 @@ use crate::db::models::post::Reaction;
 use crate::domain::follows::Answered;
 use crate::domain::inbox::Received;
 use crate::domain::posts::remote::RemotePost;
+use crate::domain::remote_actors::DbActor;
 use crate::state::AppState;
 
 /// Largest activity accepted.

@@ -1,7 +1,6 @@
 //! ActivityPub: protocol types, actors and objects, discovery (WebFinger, NodeInfo, host-meta),
 //! and the HTTP side of federation. Built on the activitypub_federation crate.
 
-pub mod actor;
 pub mod addresses;
 pub mod discovery;
 pub mod error;
@@ -14,7 +13,6 @@ pub mod signatures;
 
 use std::time::Duration;
 
-use activitypub_federation::config::FederationConfig;
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
 
@@ -115,25 +113,6 @@ pub fn address_allowed(settings: &crate::config::Settings, url: &url::Url) -> bo
 /// addresses (`addresses.rs`).
 pub fn is_public(ip: std::net::IpAddr) -> bool {
     addresses::is_global(ip)
-}
-
-/// Builds the federation library's configuration for this instance.
-pub async fn config(state: AppState) -> anyhow::Result<FederationConfig<AppState>> {
-    let federation = &state.settings.federation;
-    let client = state.http.clone();
-    let instance_actor = actor::DbActor::new(state.instance_actor.as_ref().clone())?;
-    let config = FederationConfig::builder()
-        .domain(state.settings.instance.domain.clone())
-        .app_data(state.clone())
-        .client(client.into())
-        // Debug mode lets the library use http, ports and loopback: only when both are allowed.
-        .debug(federation.allow_http && federation.allow_private_addresses)
-        .allow_http_urls(federation.allow_http)
-        .http_signature_compat(true)
-        .signed_fetch_actor(&instance_actor)
-        .build()
-        .await?;
-    Ok(config)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod places;
 pub mod posts;
 pub mod profile;
 pub mod reactions;
+pub mod remote_actors;
 pub mod resolve;
 pub mod site;
 pub mod stats;
@@ -39,3 +40,15 @@ pub enum DomainError {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+/// What the federation endpoints answer for a domain error.
+impl From<DomainError> for crate::apub::ApubError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::NotFound => crate::apub::ApubError::NotFound,
+            DomainError::Forbidden => crate::apub::ApubError::Forbidden("not allowed".into()),
+            DomainError::Invalid(errors) => crate::apub::ApubError::BadRequest(format!("{errors:?}")),
+            other => crate::apub::ApubError::Internal(other.to_string()),
+        }
+    }
+}

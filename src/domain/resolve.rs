@@ -5,11 +5,11 @@ use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use serde_json::Value;
 use url::Url;
 
-use crate::apub::actor::{DbActor, domain_of};
 use crate::apub::{ApubError, ApubResult};
 use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::post::{Post, PostView};
 use crate::domain::DomainError;
+use crate::domain::remote_actors::{DbActor, domain_of};
 use crate::domain::visibility::{self, Viewer};
 use crate::state::AppState;
 

@@ -11,7 +11,6 @@ use sha2::Sha256;
 
 use crate::config::RemoteMedia;
 use crate::db::models::media::Media;
-use crate::state::AppState;
 use crate::util::hex::{hex, unhex};
 
 /// `Cache-Control` of stored files: a key never gets other content.
@@ -22,22 +21,34 @@ pub const MAX_ATTACHMENTS: usize = 4;
 /// Longest alt text, in characters (Mastodon's limit).
 pub const MAX_DESCRIPTION: usize = 1500;
 
-/// Storage plus the cache of proxied remote images.
+/// Storage, the cache of proxied remote images, and what links to images need.
 pub struct MediaService {
     pub storage: storage::Storage,
     /// Proxied images by URL: (content type, bytes).
     pub proxy_cache: moka::sync::Cache<String, (String, axum::body::Bytes)>,
+    /// This instance's URL, for links to the image proxy.
+    base_url: String,
+    /// The site secret, which signs links to the image proxy.
+    secret: String,
+    /// How other servers' images are shown (`media.remote`).
+    remote: RemoteMedia,
 }
 
 impl MediaService {
-    pub fn open(settings: &crate::config::Settings, base_url: &str) -> anyhow::Result<Arc<MediaService>> {
+    pub fn open(settings: &crate::config::Settings, base_url: &str, secret: &str) -> anyhow::Result<Arc<MediaService>> {
         let storage = storage::Storage::open(settings, base_url)?;
         let proxy_cache = moka::sync::Cache::builder()
             .weigher(|_k: &String, v: &(String, axum::body::Bytes)| u32::try_from(v.1.len()).unwrap_or(u32::MAX))
             .max_capacity(64 * 1024 * 1024)
             .time_to_live(std::time::Duration::from_secs(3600))
             .build();
-        Ok(Arc::new(MediaService { storage, proxy_cache }))
+        Ok(Arc::new(MediaService {
+            storage,
+            proxy_cache,
+            base_url: base_url.to_string(),
+            secret: secret.to_string(),
+            remote: settings.media.remote,
+        }))
     }
 }
 
@@ -67,13 +78,13 @@ pub fn proxy_signature_valid(secret: &str, url: &str, sig: &str) -> bool {
 }
 
 /// How an image of another server is shown here: through the proxy or as it is.
-pub fn remote_url(state: &AppState, url: &str) -> String {
-    let own = url.starts_with(&format!("{}/", state.base_url)) || url.starts_with(&state.media.storage.url(""));
-    if own || state.settings.media.remote == RemoteMedia::Link {
+pub fn remote_url(media: &MediaService, url: &str) -> String {
+    let own = url.starts_with(&format!("{}/", media.base_url)) || url.starts_with(&media.storage.url(""));
+    if own || media.remote == RemoteMedia::Link {
         return url.to_string();
     }
-    let sig = proxy_signature(&state.site.secret, url);
-    format!("{}/media/proxy?url={}&sig={sig}", state.base_url, crate::util::url::urlencode(url))
+    let sig = proxy_signature(&media.secret, url);
+    format!("{}/media/proxy?url={}&sig={sig}", media.base_url, crate::util::url::urlencode(url))
 }
 
 /// An image ready to show: URLs as seen from here, size, alt text.
@@ -92,15 +103,15 @@ pub struct ImageView {
 }
 
 impl ImageView {
-    pub fn of(state: &AppState, m: &Media) -> ImageView {
+    pub fn of(media: &MediaService, m: &Media) -> ImageView {
         let (url, small_url) = match (&m.file_key, &m.remote_url) {
             (Some(key), _) => {
-                let url = state.media.storage.url(key);
-                let small = m.small_key.as_deref().map(|k| state.media.storage.url(k)).unwrap_or_else(|| url.clone());
+                let url = media.storage.url(key);
+                let small = m.small_key.as_deref().map(|k| media.storage.url(k)).unwrap_or_else(|| url.clone());
                 (url, small)
             }
             (None, Some(remote)) => {
-                let shown = remote_url(state, remote);
+                let shown = remote_url(media, remote);
                 (shown.clone(), shown)
             }
             (None, None) => (String::new(), String::new()),
@@ -120,11 +131,11 @@ impl ImageView {
 }
 
 /// Attachments as ActivityStreams `Document`s (the shape Mastodon sends and reads).
-pub fn ap_attachments(state: &AppState, rows: &[Media]) -> Vec<crate::apub::protocol::Attachment> {
+pub fn ap_attachments(media: &MediaService, rows: &[Media]) -> Vec<crate::apub::protocol::Attachment> {
     rows.iter()
         .filter_map(|m| {
             let url = match (&m.file_key, &m.remote_url) {
-                (Some(key), _) => state.media.storage.url(key),
+                (Some(key), _) => media.storage.url(key),
                 (None, Some(remote)) => remote.clone(),
                 _ => return None,
             };

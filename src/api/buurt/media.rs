@@ -37,7 +37,7 @@ pub struct Focus {
 
 impl Media {
     fn of(state: &AppState, m: &MediaRow) -> Media {
-        let view = crate::media::ImageView::of(state, m);
+        let view = crate::media::ImageView::of(&state.media, m);
         Media {
             id: m.id.0.to_string(),
             url: view.url,

@@ -32,11 +32,11 @@ pub async fn account(state: &AppState, conn: &mut DbConn, actor: &Actor) -> Resu
 fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
     let (followers, following, statuses) = (counts.followers, counts.following, counts.posts);
     let avatar = match &actor.icon_url {
-        Some(url) => crate::media::remote_url(state, url),
+        Some(url) => crate::media::remote_url(&state.media, url),
         None => format!("{}{}", state.base_url, crate::web::assets::url("avatar.png")),
     };
     let header = match &actor.image_url {
-        Some(url) => crate::media::remote_url(state, url),
+        Some(url) => crate::media::remote_url(&state.media, url),
         None => format!("{}{}", state.base_url, crate::web::assets::url("header.png")),
     };
     json!({
@@ -175,7 +175,7 @@ pub async fn statuses(
 
 /// The MediaAttachment entity.
 pub fn media_attachment(state: &AppState, m: &Media) -> Value {
-    let view = crate::media::ImageView::of(state, m);
+    let view = crate::media::ImageView::of(&state.media, m);
     let dims = |w: Option<i32>, h: Option<i32>| match (w, h) {
         (Some(w), Some(h)) if h > 0 => json!({
             "width": w, "height": h, "size": format!("{w}x{h}"), "aspect": f64::from(w) / f64::from(h),

@@ -157,7 +157,7 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
     };
     let (post, attached) = store(&mut tx, &author.actor, &row, Photos::Uploaded(&new.media_ids)).await?;
     if post.visibility != Visibility::Direct {
-        let create = wire::create(&post, &author.actor, crate::media::ap_attachments(state, &attached));
+        let create = wire::create(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
         enqueue(&mut tx, &author.actor, &create, true, &[]).await?;
     }
     tx.commit().await?;
@@ -206,7 +206,7 @@ pub async fn edit(
     Post::update(&mut tx, post.id, &form).await?;
     let post = Post::by_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
     if post.visibility != Visibility::Direct {
-        let note = wire::note(&post, &author.actor, crate::media::ap_attachments(state, &attached));
+        let note = wire::note(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
         let update = wire::update(new_activity_id(&state.base_url, "update"), &author.actor, note);
         enqueue(&mut tx, &author.actor, &update, true, &[]).await?;
     }

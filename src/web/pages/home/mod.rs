@@ -64,7 +64,7 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
     let card = |v: PostView| HomePost {
         images: media
             .get(&v.post.id)
-            .map(|list| list.iter().map(|m| Image::photo(&ImageView::of(&ctx.state, m))).collect())
+            .map(|list| list.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
             .unwrap_or_default(),
         published: ctx.datetime(v.post.published),
         // Other servers' posts and people link to where they live.

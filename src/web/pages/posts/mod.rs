@@ -31,7 +31,7 @@ pub async fn show(ctx: Ctx, uri: Uri, headers: HeaderMap, Path(id): Path<i64>) -
         let mut conn = ctx.state.pool.get().await?;
         crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?
     };
-    let images = media.iter().map(|m| Image::photo(&crate::media::ImageView::of(&ctx.state, m))).collect();
+    let images = media.iter().map(|m| Image::photo(&crate::media::ImageView::of(&ctx.state.media, m))).collect();
     let published = ctx.datetime(view.post.published);
     let handle = format!("@{}@{}", view.author.username, ctx.state.settings.instance.domain);
     let mut response = page(StatusCode::OK, &PostPage { ctx: &ctx, view, published, handle, images });

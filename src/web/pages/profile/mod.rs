@@ -70,7 +70,7 @@ async fn render(
     let image = |url: &Option<String>, key: &str| {
         url.as_ref().map(|u| Image {
             caption: String::new(),
-            src: crate::media::remote_url(&ctx.state, u),
+            src: crate::media::remote_url(&ctx.state.media, u),
             href: String::new(),
             alt: ctx.t1(key, "name", &actor.display_name),
             width: None,

@@ -6,8 +6,8 @@ use activitypub_federation::traits::{Actor as ApActor, Object};
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::protocol::ActorJson;
-use super::{ApubError, Data};
+use crate::apub::protocol::ActorJson;
+use crate::apub::{ApubError, Data};
 use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorInsert, ActorKind};
 use crate::db::models::instance::Instance;
@@ -36,7 +36,7 @@ impl DbActor {
     }
 }
 
-pub use super::protocol::domain_of;
+pub use crate::apub::protocol::domain_of;
 
 fn is_http(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https")
@@ -80,7 +80,7 @@ impl Object for DbActor {
             (None, Some(_)) => Place::of_actor(&mut data.pool.get().await?, &self.actor).await?,
             (None, None) => None,
         };
-        Ok(crate::domain::profile::actor_document(&self.actor, place.as_ref(), data.domain())?)
+        Ok(super::profile::actor_document(&self.actor, place.as_ref(), data.domain())?)
     }
 
     async fn verify(json: &ActorJson, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {
@@ -155,7 +155,7 @@ impl Object for DbActor {
         let actor = Actor::upsert(&mut conn, &form).await?;
         data.signers.invalidate(&actor.ap_id);
         // A group's meeting place (Mobilizon, other Buurt instances); kept in step with the actor.
-        let place = json.place().and_then(crate::domain::profile::place_form).unwrap_or_default();
+        let place = json.place().and_then(super::profile::place_form).unwrap_or_default();
         if actor.place_id.is_some() || !place.is_empty() {
             let place = Place::set_for_actor(&mut conn, &actor, &place).await?;
             return DbActor::new(Actor { place_id: place.map(|p| p.id), ..actor });
