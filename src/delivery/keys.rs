@@ -25,14 +25,30 @@ pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> Result<Actor, KeyEr
     if !actor.local || (actor.private_key.is_some() && actor.public_key.is_some()) {
         return Ok(actor);
     }
-    let keys = tokio::task::spawn_blocking(activitypub_federation::http_signatures::generate_actor_keypair)
-        .await
-        .map_err(|e| KeyError::Generate(e.to_string()))?
-        .map_err(|e| KeyError::Generate(e.to_string()))?;
-    // Two requests may race here: the first pair stored wins and both read it back.
-    Actor::set_keys_once(conn, actor.id, &keys.public_key, &keys.private_key).await?;
+    // Concurrent callers in this process wait for one generation: a new account's first post
+    // makes many servers fetch its actor at once, and each first request would otherwise make
+    // a pair of its own — RSA-2048 takes 50–500 ms of a core, so 64 at once held the first
+    // requests up for a second and more (issue #18, BENCHMARKS.md "Read tail latency").
+    let cell = GENERATING.get_with_by_ref(&actor.ap_id, Arc::default);
+    let (public_key, private_key) = &*cell
+        .get_or_try_init(|| async {
+            tokio::task::spawn_blocking(activitypub_federation::http_signatures::generate_actor_keypair)
+                .await
+                .map_err(|e| KeyError::Generate(e.to_string()))?
+                .map(|k| Arc::new((k.public_key, k.private_key)))
+                .map_err(|e| KeyError::Generate(e.to_string()))
+        })
+        .await?
+        .clone();
+    // Another process may race here: the first pair stored wins and both read it back.
+    Actor::set_keys_once(conn, actor.id, public_key, private_key).await?;
     Actor::by_id(conn, actor.id).await?.ok_or(KeyError::Gone(actor.id))
 }
+
+/// Key pairs being made or just made, by actor URL (unique across instances, also those of the
+/// tests sharing one process), for a minute: after that the stored pair is read.
+static GENERATING: std::sync::LazyLock<moka::sync::Cache<String, Arc<tokio::sync::OnceCell<Arc<(String, String)>>>>> =
+    std::sync::LazyLock::new(|| moka::sync::Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build());
 
 /// The key ids and private keys of the local actors that deliveries are signed for, kept while
 /// the worker runs (an actor's key pair never changes once made): a post to followers on
