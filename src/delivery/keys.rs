@@ -45,10 +45,14 @@ pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> Result<Actor, KeyEr
     Actor::by_id(conn, actor.id).await?.ok_or(KeyError::Gone(actor.id))
 }
 
+/// A key pair (public, private) being made, or made.
+type Generation = tokio::sync::OnceCell<Arc<(String, String)>>;
+
 /// Key pairs being made or just made, by actor URL (unique across instances, also those of the
 /// tests sharing one process), for a minute: after that the stored pair is read.
-static GENERATING: std::sync::LazyLock<moka::sync::Cache<String, Arc<tokio::sync::OnceCell<Arc<(String, String)>>>>> =
-    std::sync::LazyLock::new(|| moka::sync::Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build());
+static GENERATING: std::sync::LazyLock<moka::sync::Cache<String, Arc<Generation>>> = std::sync::LazyLock::new(|| {
+    moka::sync::Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build()
+});
 
 /// The key ids and private keys of the local actors that deliveries are signed for, kept while
 /// the worker runs (an actor's key pair never changes once made): a post to followers on
