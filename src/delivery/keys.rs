@@ -25,27 +25,33 @@ pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> Result<Actor, KeyEr
     if !actor.local || (actor.private_key.is_some() && actor.public_key.is_some()) {
         return Ok(actor);
     }
-    // Concurrent callers in this process wait for one generation: a new account's first post
-    // makes many servers fetch its actor at once, and each first request would otherwise make
-    // a pair of its own — RSA-2048 takes 50–500 ms of a core, so 64 at once held the first
-    // requests up for a second and more (issue #18, BENCHMARKS.md "Read tail latency").
+    // Concurrent callers in this process wait for one generation, and take the pair it stored:
+    // a new account's first post makes many servers fetch its actor at once, and each first
+    // request would otherwise make a pair (RSA-2048: 50–500 ms of a core) and then queue to
+    // store it, which held the first seconds of requests up by a tenth of a second and more
+    // (BENCHMARKS.md, "Read tail latency").
     let cell = GENERATING.get_with_by_ref(&actor.ap_id, Arc::default);
-    let (public_key, private_key) = &*cell
-        .get_or_try_init(|| async {
-            tokio::task::spawn_blocking(activitypub_federation::http_signatures::generate_actor_keypair)
+    let id = actor.id;
+    let stored = cell
+        .get_or_try_init(|| async move {
+            let pair = tokio::task::spawn_blocking(activitypub_federation::http_signatures::generate_actor_keypair)
                 .await
                 .map_err(|e| KeyError::Generate(e.to_string()))?
-                .map(|k| Arc::new((k.public_key, k.private_key)))
-                .map_err(|e| KeyError::Generate(e.to_string()))
+                .map_err(|e| KeyError::Generate(e.to_string()))?;
+            // Another process may race here: the first pair stored wins and both read it back.
+            Actor::set_keys_once(conn, id, &pair.public_key, &pair.private_key).await?;
+            let actor = Actor::by_id(conn, id).await?.ok_or(KeyError::Gone(id))?;
+            match (actor.public_key, actor.private_key) {
+                (Some(public), Some(private)) => Ok(Arc::new((public, private))),
+                _ => Err(KeyError::Generate("the stored pair is missing".into())),
+            }
         })
-        .await?
-        .clone();
-    // Another process may race here: the first pair stored wins and both read it back.
-    Actor::set_keys_once(conn, actor.id, public_key, private_key).await?;
-    Actor::by_id(conn, actor.id).await?.ok_or(KeyError::Gone(actor.id))
+        .await?;
+    let (public, private) = (&stored.0, &stored.1);
+    Ok(Actor { public_key: Some(public.clone()), private_key: Some(private.clone()), ..actor })
 }
 
-/// A key pair (public, private) being made, or made.
+/// A key pair (public, private) being made, or made and stored.
 type Generation = tokio::sync::OnceCell<Arc<(String, String)>>;
 
 /// Key pairs being made or just made, by actor URL (unique across instances, also those of the
