@@ -169,7 +169,12 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
                 password,
                 ..Default::default()
             };
-            accounts::create_by_admin(&state.pool, &state.settings, &form, role).await.map_err(explain)?;
+            let account =
+                accounts::create_by_admin(&state.pool, &state.settings, &form, role).await.map_err(explain)?;
+            // The key pair now, while nobody waits: made at the first fetch of the actor instead,
+            // it holds up every read of the server for the fifth of a second it takes a core
+            // (BENCHMARKS.md, "Read tail latency: the cold actor").
+            crate::domain::actors::prepare_keys(&state.pool, &account.actor).await.map_err(explain)?;
             println!("created {} {name}", role.as_str());
         }
         AdminCommand::SetPassword { name } => {
