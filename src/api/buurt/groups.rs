@@ -115,14 +115,13 @@ pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Query(q): 
         let mut conn = state.pool.get().await?;
         Actor::list_local(&mut conn, ActorKind::Group, limit).await?
     };
-    let places: HashMap<_, _> =
-        actors_places(&state).await?.into_iter().map(|(group, place)| (group.id, place)).collect();
+    let places: HashMap<_, _> = crate::domain::places::group_places(&state, LIST_MAX)
+        .await?
+        .into_iter()
+        .map(|(group, place)| (group.id, place))
+        .collect();
     let out: Vec<Group> = groups.iter().map(|g| Group::of(g, places.get(&g.id))).collect();
     Ok(json(&out))
-}
-
-async fn actors_places(state: &AppState) -> ApiResult<Vec<(Actor, Place)>> {
-    Ok(crate::domain::places::group_places(state, LIST_MAX).await?)
 }
 
 /// One local group with its meeting place.

@@ -57,14 +57,12 @@ async fn editable(ctx: &Ctx, name: &str) -> WebResult<Actor> {
 }
 
 /// A description stored as paragraphs, back as the text that was typed.
-fn summary_text(html: &str) -> String {
-    let text = html.replace("</p><p>", "\n\n").replace("<br>", "\n");
-    crate::util::html::plain_text(&text)
-}
-
 pub async fn edit_page(ctx: Ctx, Path(name): Path<String>) -> WebResult<Response> {
     let group = editable(&ctx, &name).await?;
-    let form = GroupForm { display_name: group.display_name.clone(), summary: summary_text(&group.summary) };
+    let form = GroupForm {
+        display_name: group.display_name.clone(),
+        summary: crate::util::html::html_to_text(&group.summary),
+    };
     Ok(render(&ctx, &group, &form, &FieldErrors::default(), StatusCode::OK))
 }
 
