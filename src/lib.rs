@@ -8,6 +8,7 @@ pub mod db;
 pub mod delivery;
 pub mod domain;
 pub mod i18n;
+pub mod jobs;
 pub mod limits;
 pub mod media;
 pub mod modules;

@@ -69,6 +69,7 @@ pub async fn build_state(
         instance_actor: Arc::new(instance_actor),
         base_url,
         delivery_wake: Arc::new(tokio::sync::Notify::new()),
+        jobs_wake: Arc::new(tokio::sync::Notify::new()),
         public_cache,
         live_instances: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build(),
         signers: moka::sync::Cache::builder().max_capacity(2_000).time_to_live(Duration::from_secs(60)).build(),
@@ -96,7 +97,8 @@ pub async fn serve(
     let maintenance = tokio::spawn(maintenance(state.clone()));
     let sweeper = tokio::spawn(crate::limits::sweeper(state.limits.clone()));
     let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
-    let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop));
+    let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop.clone()));
+    let jobs = tokio::spawn(crate::jobs::run(state.clone(), crate::domain::job_handlers(), delivery_stop));
     // `/api/v1/instance/` is `/api/v1/instance`: clients (Mastodon.py) add the slash.
     let app =
         tower::Layer::layer(&tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash(), router(state));
@@ -119,6 +121,9 @@ pub async fn serve(
     let _ = stop_delivery.send(true);
     if tokio::time::timeout(grace, delivery).await.is_err() {
         tracing::warn!("delivery worker did not stop in time; unsent deliveries stay queued");
+    }
+    if tokio::time::timeout(grace, jobs).await.is_err() {
+        tracing::warn!("job workers did not stop in time; their jobs run again after their lease");
     }
     pool.close();
     tracing::info!("stopped");

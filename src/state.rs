@@ -42,6 +42,8 @@ pub struct AppState {
     pub page_csp: axum::http::HeaderValue,
     /// Wakes the delivery workers after a transaction stored outgoing activities.
     pub delivery_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the job workers after a transaction stored jobs ([`crate::jobs::wake`]).
+    pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Remote actors that signed recent inbox requests, by actor URL, for a minute: a busy peer's
     /// activities are verified without reading its actor row each time. Whatever stores or
     /// deletes a remote actor forgets its entry here.

@@ -13,6 +13,7 @@ mod federation;
 mod instance;
 mod limits;
 mod log;
+mod mail;
 mod map;
 mod media;
 mod modules;
@@ -23,6 +24,7 @@ pub use federation::FederationSettings;
 pub use instance::{InstanceSettings, RegistrationMode, Scheme};
 pub use limits::{LimitsSettings, Rate, parse_net};
 pub use log::{LogFormat, LogSettings};
+pub use mail::MailSettings;
 pub use map::{MapSettings, PDOK_TILES};
 pub use media::{MediaSettings, MediaStorage, RemoteMedia, S3Settings};
 pub use modules::ModulesSettings;
@@ -44,6 +46,7 @@ pub struct Settings {
     pub limits: LimitsSettings,
     pub log: LogSettings,
     pub modules: ModulesSettings,
+    pub mail: MailSettings,
 }
 
 /// Why the settings could not be loaded.
@@ -133,6 +136,7 @@ impl Settings {
         self.validate_media()?;
         self.validate_limits()?;
         self.validate_map()?;
+        self.mail.validate(self)?;
         if let Err(e) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
             return invalid(format!("log.level {:?}: {e}", self.log.level));
         }

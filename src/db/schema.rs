@@ -88,6 +88,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        email_confirmed_at -> Nullable<Timestamp>,
+        last_digest_at -> Nullable<Timestamp>,
     }
 }
 
@@ -111,6 +113,10 @@ diesel::table! {
         uses -> Integer,
         expires_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        email -> Nullable<Text>,
+        kind -> Text,
+        subject -> Nullable<Text>,
+        landing -> Nullable<Text>,
     }
 }
 
@@ -299,7 +305,79 @@ diesel::joinable!(delivery -> outbox_activity (activity_id));
 diesel::joinable!(delivery -> instance (instance_id));
 diesel::joinable!(oauth_token -> local_user (local_user_id));
 
+diesel::table! {
+    notification (id) {
+        id -> BigInt,
+        recipient_id -> BigInt,
+        kind -> Text,
+        from_actor_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        subject -> Nullable<Text>,
+        group_key -> Text,
+        channel -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    marker (local_user_id, timeline) {
+        local_user_id -> BigInt,
+        timeline -> Text,
+        last_read_id -> BigInt,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preference (local_user_id, kind, scope) {
+        local_user_id -> BigInt,
+        kind -> Text,
+        scope -> Text,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    job (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        unique_key -> Nullable<Text>,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_token (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        email -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notification -> post (post_id));
+diesel::joinable!(marker -> local_user (local_user_id));
+diesel::joinable!(notification_preference -> local_user (local_user_id));
+diesel::joinable!(email_token -> local_user (local_user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    notification,
+    marker,
+    notification_preference,
+    job,
+    email_token,
     site,
     actor_count,
     local_name,

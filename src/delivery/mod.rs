@@ -10,7 +10,6 @@
 //! inbox accepted it. The queue's tables and SQL are in `db::models` (`outbox_activity`,
 //! `delivery`, `delivery_target`, `received_activity`).
 
-mod backoff;
 mod enqueue;
 mod fanout;
 pub mod keys;
@@ -20,7 +19,6 @@ mod worker;
 
 use std::time::Duration;
 
-pub use backoff::{backoff, parse_retry_after};
 pub use enqueue::enqueue;
 pub use fanout::fan_out;
 pub use worker::run;

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use super::backoff::parse_retry_after;
 use crate::apub::signatures;
 use crate::db::models::delivery::PendingDelivery;
 use crate::state::AppState;
+use crate::util::backoff::parse_retry_after;
 
 /// What an inbox answered.
 #[derive(Debug)]

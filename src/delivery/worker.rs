@@ -8,7 +8,6 @@ use chrono::TimeDelta;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::backoff::backoff;
 use super::fanout::fan_out;
 use super::keys::SigningKeys;
 use super::recorder::Recorder;
@@ -17,6 +16,7 @@ use crate::db::models::delivery::{self as deliveries, PendingDelivery};
 use crate::db::models::delivery_target::{self as targets, Claimed};
 use crate::db::{DbPool, now};
 use crate::state::AppState;
+use crate::util::backoff::backoff;
 
 /// How long a claimed instance stays ours without renewal. A crashed process's instances are
 /// free again after this; a live one renews well before it runs out.

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod follows;
 pub mod inbox;
 pub mod media;
+pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod password;
@@ -40,6 +41,11 @@ pub enum DomainError {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+/// The handlers of every job kind the domain queues (`crate::jobs`).
+pub fn job_handlers() -> crate::jobs::Handlers {
+    crate::jobs::Handlers::default()
+}
 
 /// What the federation endpoints answer for a domain error.
 impl From<DomainError> for crate::apub::ApubError {

@@ -1,6 +1,7 @@
-//! Small helpers every layer may use: random tokens, URL and HTML helpers, hex. Nothing here
+//! Small helpers every layer may use: random tokens, URL and HTML helpers, hex, retry backoff. Nothing here
 //! knows the database, the domain or HTTP.
 
+pub mod backoff;
 pub mod hex;
 pub mod html;
 pub mod tokens;

@@ -47,6 +47,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("state", 5),
     ("apub", 6),
     ("delivery", 7),
+    ("jobs", 7),
     ("domain", 8),
     ("apub::inbox", 9),
     ("apub::http", 9),

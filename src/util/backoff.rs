@@ -1,5 +1,5 @@
-//! How long to wait before trying an instance again: exponential backoff with jitter, and what
-//! a peer's `Retry-After` asks for.
+//! How long to wait before trying again (an instance, a job): exponential backoff with jitter,
+//! and what a peer's `Retry-After` asks for.
 
 use std::time::{Duration, SystemTime};
 
