@@ -10,6 +10,7 @@ pub mod domain;
 pub mod i18n;
 pub mod jobs;
 pub mod limits;
+pub mod mail;
 pub mod media;
 pub mod modules;
 pub mod public_cache;

@@ -55,7 +55,9 @@ pub async fn build_state(
     let public_cache_age = Duration::from_millis(settings.server.public_cache_ms);
     let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
     let limits = Arc::new(crate::limits::Limits::new(&settings));
+    let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
     let state = AppState {
+        mailer,
         limits,
         map_area,
         page_csp,

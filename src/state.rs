@@ -36,6 +36,8 @@ pub struct AppState {
     pub logo: Option<Arc<OwnAsset>>,
     /// Image storage and the remote image proxy's cache.
     pub media: Arc<crate::media::MediaService>,
+    /// Hands mails to the SMTP server or writes them to the mail folder (`[mail]`).
+    pub mailer: Arc<crate::mail::Mailer>,
     /// The neighbourhood's boundary as GeoJSON (`map.area_file`), checked at start-up.
     pub map_area: Option<Arc<serde_json::Value>>,
     /// The `Content-Security-Policy` of pages (it names the map's tile server).

@@ -251,3 +251,6 @@ api-error-payload-too-large = What you sent is too large.
 api-error-validation-failed = Some fields are not valid.
 api-error-internal = Something went wrong on our side. Please try again later.
 api-error-remote-refused = The other server did not give what was asked for.
+
+## E-mail
+mail-unsubscribe = Stop these mails

@@ -251,3 +251,6 @@ api-error-payload-too-large = Wat je stuurde is te groot.
 api-error-validation-failed = Niet alle velden zijn goed ingevuld.
 api-error-internal = Er ging bij ons iets mis. Probeer het later nog eens.
 api-error-remote-refused = De andere server gaf niet wat werd gevraagd.
+
+## E-mail
+mail-unsubscribe = Geen mails meer hierover

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actors;
 pub mod follows;
 pub mod inbox;
+pub mod mail;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
@@ -44,7 +45,7 @@ pub type DomainResult<T> = Result<T, DomainError>;
 
 /// The handlers of every job kind the domain queues (`crate::jobs`).
 pub fn job_handlers() -> crate::jobs::Handlers {
-    crate::jobs::Handlers::default()
+    crate::jobs::Handlers::default().on(mail::SEND, mail::send)
 }
 
 /// What the federation endpoints answer for a domain error.

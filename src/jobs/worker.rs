@@ -37,7 +37,7 @@ pub async fn run(state: AppState, handlers: Handlers, mut stop: watch::Receiver<
         while running.try_join_next().is_some() {}
         let free = PARALLEL.saturating_sub(running.len());
         if free > 0 {
-            match claim(&state, &owner, free as i64).await {
+            match claim(&state, &handlers, &owner, free as i64).await {
                 Ok(jobs) => {
                     for job in jobs {
                         let (state, handlers, owner) = (state.clone(), handlers.clone(), owner.clone());
@@ -57,10 +57,11 @@ pub async fn run(state: AppState, handlers: Handlers, mut stop: watch::Receiver<
     while running.join_next().await.is_some() {}
 }
 
-async fn claim(state: &AppState, owner: &str, limit: i64) -> anyhow::Result<Vec<Job>> {
+async fn claim(state: &AppState, handlers: &Handlers, owner: &str, limit: i64) -> anyhow::Result<Vec<Job>> {
+    let kinds: Vec<&str> = handlers.kinds().collect();
     let t = now();
     let mut tx = state.pool.begin().await?;
-    let jobs = Job::claim(&mut tx, owner, t, t + LEASE, limit).await?;
+    let jobs = Job::claim(&mut tx, &kinds, owner, t, t + LEASE, limit).await?;
     tx.commit().await?;
     Ok(jobs)
 }

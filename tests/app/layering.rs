@@ -44,6 +44,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("limits", 3),
     ("public_cache", 3),
     ("media", 4),
+    ("mail", 4),
     ("state", 5),
     ("apub", 6),
     ("delivery", 7),

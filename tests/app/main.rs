@@ -18,8 +18,10 @@ mod delivery;
 mod discovery;
 mod federation;
 mod inbox;
+mod jobs;
 mod layering;
 mod limits;
+mod mail;
 mod maps;
 mod media;
 mod modules;
@@ -27,5 +29,18 @@ mod pages;
 mod protocol;
 mod schema;
 mod signatures;
+mod smtp;
 mod startup;
 mod visibility;
+
+/// Every row of the job queue.
+pub async fn jobs_table(app: &util::TestApp) -> Vec<buurt::db::models::job::Job> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.state.pool.get().await.unwrap();
+    buurt::dispatch!(&mut conn, c => buurt::db::schema::job::table
+        .select(buurt::db::models::job::Job::as_select())
+        .load(c)
+        .await)
+    .unwrap()
+}

@@ -181,6 +181,8 @@ impl TestApp {
         settings.database.pool_size = 4;
         let media_dir = tempfile::tempdir().expect("media dir");
         settings.media.dir = media_dir.path().display().to_string();
+        // Without a mail server, mails are written beside the media, never into the checkout.
+        settings.mail.folder = media_dir.path().join("mail").display().to_string();
         // Browsers in tests never fetch map tiles from the internet; tests that want tiles serve them.
         settings.map.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
         settings.limits = generous_limits();
@@ -481,6 +483,25 @@ impl TestApp {
         buurt::delivery::wait_idle(&self.state.pool, std::time::Duration::from_secs(30))
             .await
             .expect("deliveries drained");
+    }
+
+    /// Waits until no job is due (mails sent, digests made).
+    pub async fn run_jobs(&self) {
+        buurt::jobs::wait_idle(&self.state.pool, std::time::Duration::from_secs(30)).await.expect("jobs done");
+    }
+
+    /// The mails written to the mail folder (no SMTP server configured), oldest first.
+    pub fn mails_in_folder(&self) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(&self.settings().mail.folder) else {
+            return vec![];
+        };
+        let mut files: Vec<_> = dir
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.path()))
+            .collect();
+        files.sort();
+        files.into_iter().map(|(_, p)| std::fs::read_to_string(p).unwrap()).collect()
     }
 
     /// `@name@domain` of a local account.

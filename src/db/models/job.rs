@@ -37,11 +37,12 @@ pub struct JobInsert {
     pub created_at: chrono::NaiveDateTime,
 }
 
-/// Due, unleased jobs that have not given up, oldest due first.
+/// Due, unleased jobs of the given kinds that have not given up, oldest due first.
 macro_rules! due_jobs {
-    ($now:expr, $limit:expr) => {
+    ($kinds:expr, $now:expr, $limit:expr) => {
         job::table
             .filter(job::failed_at.is_null())
+            .filter(job::kind.eq_any($kinds))
             .filter(job::run_at.le($now))
             .filter(job::lease_until.is_null().or(job::lease_until.lt($now)))
             .order(job::run_at.asc())
@@ -62,11 +63,13 @@ impl Job {
         Ok(n > 0)
     }
 
-    /// Leases up to `limit` due jobs to `owner` until `lease_until`, in one transaction: on
-    /// PostgreSQL rows another process is claiming are skipped (`SKIP LOCKED`), on SQLite the
-    /// transaction holds the write gate.
+    /// Leases up to `limit` due jobs of `kinds` to `owner` until `lease_until`, in one
+    /// transaction: on PostgreSQL rows another process is claiming are skipped (`SKIP LOCKED`),
+    /// on SQLite the transaction holds the write gate. A process claims only the kinds it has
+    /// handlers for, so during an upgrade an older process leaves a newer kind alone.
     pub async fn claim(
         tx: &mut Tx,
+        kinds: &[&str],
         owner: &str,
         now: chrono::NaiveDateTime,
         lease_until: chrono::NaiveDateTime,
@@ -74,8 +77,8 @@ impl Job {
     ) -> DbResult<Vec<Job>> {
         let conn: &mut DbConn = tx;
         let ids: Vec<i64> = match conn {
-            DbConn::Pg(c) => due_jobs!(now, limit).for_update().skip_locked().load(&mut ***c).await?,
-            DbConn::Sqlite(c) => due_jobs!(now, limit).load(&mut **c).await?,
+            DbConn::Pg(c) => due_jobs!(kinds, now, limit).for_update().skip_locked().load(&mut ***c).await?,
+            DbConn::Sqlite(c) => due_jobs!(kinds, now, limit).load(&mut **c).await?,
         };
         if ids.is_empty() {
             return Ok(vec![]);
