@@ -89,7 +89,6 @@ diesel::table! {
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         email_confirmed_at -> Nullable<Timestamp>,
-        last_digest_at -> Nullable<Timestamp>,
     }
 }
 
@@ -367,7 +366,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    digest (local_user_id, period) {
+        local_user_id -> BigInt,
+        period -> Text,
+        covered_until -> Timestamp,
+    }
+}
+
 diesel::joinable!(notification -> post (post_id));
+diesel::joinable!(digest -> local_user (local_user_id));
 diesel::joinable!(marker -> local_user (local_user_id));
 diesel::joinable!(notification_preference -> local_user (local_user_id));
 diesel::joinable!(email_token -> local_user (local_user_id));
@@ -378,6 +386,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preference,
     job,
     email_token,
+    digest,
     site,
     actor_count,
     local_name,

@@ -20,7 +20,8 @@ pub enum KeyError {
 }
 
 /// Makes sure a local actor has a key pair, generating one the first time it is needed
-/// (RSA-2048 takes a noticeable moment, so not at registration). Returns the actor as stored.
+/// (RSA-2048 takes a noticeable moment: a new account gets its pair from a background job,
+/// `actor.keys`, not in the registration request). Returns the actor as stored.
 pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> Result<Actor, KeyError> {
     if !actor.local || (actor.private_key.is_some() && actor.public_key.is_some()) {
         return Ok(actor);

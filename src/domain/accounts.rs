@@ -133,6 +133,9 @@ async fn create(
     )
     .await
     .map_err(|e| conflict_as(e, "email", "error-email-taken"))?;
+    if status == Status::Active {
+        super::actors::queue_keys(&mut tx, actor.id).await?;
+    }
     tx.commit().await?;
     tracing::info!(username, role = role.as_str(), status = status.as_str(), "account created");
     Ok(Account { user, actor })
@@ -348,6 +351,7 @@ pub async fn decide_registration(
         let form =
             LocalUserUpdate { status: Some(Status::Active.as_str()), updated_at: Some(now()), ..Default::default() };
         LocalUser::update(&mut tx, user, &form).await?;
+        super::actors::queue_keys(&mut tx, account.actor.id).await?;
     } else {
         LocalUser::delete(&mut tx, user).await?;
         Actor::delete(&mut tx, account.actor.id).await?;

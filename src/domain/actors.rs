@@ -51,7 +51,8 @@ pub fn local_form(settings: &Settings, kind: ActorKind, username: &str, display_
 }
 
 /// Makes sure a local actor has a key pair, generating one the first time it is needed
-/// (RSA-2048 takes a noticeable moment, so not at registration). Returns the actor as stored.
+/// (RSA-2048 takes a noticeable moment: a new account gets its pair from a background job,
+/// `actor.keys`, not in the registration request). Returns the actor as stored.
 pub async fn ensure_keys(conn: &mut DbConn, actor: Actor) -> DomainResult<Actor> {
     use crate::delivery::keys::{self, KeyError};
     keys::ensure_keys(conn, actor).await.map_err(|e| match e {
@@ -70,6 +71,28 @@ pub async fn prepare_keys(pool: &crate::db::DbPool, actor: &Actor) -> DomainResu
         ensure_keys(&mut conn, actor.clone()).await?;
     }
     Ok(())
+}
+
+/// The job that makes a new account's key pair in the background, so that the first fetches of
+/// its actor (many at once when its first post goes out) find the keys made.
+pub const KEYS_JOB: &str = "actor.keys";
+
+/// Queues [`KEYS_JOB`] for a local actor, in the transaction that makes it active.
+pub async fn queue_keys(conn: &mut DbConn, actor: crate::db::models::actor::ActorId) -> DomainResult<()> {
+    crate::jobs::enqueue(conn, crate::jobs::NewJob::new(KEYS_JOB, &actor.0)).await?;
+    Ok(())
+}
+
+/// The [`KEYS_JOB`] handler.
+pub async fn make_keys(state: crate::state::AppState, job: crate::jobs::Running) -> Result<(), crate::jobs::JobError> {
+    use crate::jobs::JobError;
+    let id = crate::db::models::actor::ActorId(job.payload()?);
+    let mut conn = state.pool.get().await?;
+    let Some(actor) = Actor::by_id(&mut conn, id).await? else {
+        // Deleted meanwhile: nothing to do.
+        return Ok(());
+    };
+    ensure_keys(&mut conn, actor).await.map(|_| ()).map_err(|e| JobError::Retry(e.to_string()))
 }
 
 /// The instance's own `Application` actor, made at first start with the site's keys.

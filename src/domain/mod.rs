@@ -45,7 +45,13 @@ pub type DomainResult<T> = Result<T, DomainError>;
 
 /// The handlers of every job kind the domain queues (`crate::jobs`).
 pub fn job_handlers() -> crate::jobs::Handlers {
-    crate::jobs::Handlers::default().on(mail::SEND, mail::send)
+    use notifications::{digest, email};
+    crate::jobs::Handlers::default()
+        .on(mail::SEND, mail::send)
+        .on(actors::KEYS_JOB, actors::make_keys)
+        .on(email::MAIL_JOB, email::send)
+        .on(digest::SCHEDULE_JOB, digest::schedule)
+        .on(digest::SEND_JOB, digest::send)
 }
 
 /// What the federation endpoints answer for a domain error.

@@ -10,7 +10,9 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 
 use super::layout::Layout;
-use super::pages::{accounts, admin, error, health, home, interaction, oauth, posts, profile, settings, statement};
+use super::pages::{
+    accounts, admin, error, health, home, interaction, oauth, posts, profile, settings, statement, unsubscribe,
+};
 use crate::state::AppState;
 
 /// Form posts of pages are small; forms with images get the upload limit.
@@ -35,6 +37,7 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
         .route("/taal", post(settings::switch_language))
         .route("/toegankelijkheid", get(statement::show))
+        .route("/afmelden", get(unsubscribe::show).post(unsubscribe::confirm))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
         .route("/authorize_interaction", get(interaction::show).post(interaction::follow))
         .route("/beheer/aanmeldingen", get(admin::registrations))

@@ -159,7 +159,19 @@ async fn a_crashed_workers_job_is_taken_over_after_its_lease(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_new_account_gets_its_keys_from_a_background_job(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = app.browser();
+    let response = browser.register(&crate::util::as_refs(&crate::util::registration("kees"))).await;
+    assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+    app.run_jobs().await;
+    let account = app.account("kees").await.expect("registered");
+    assert!(account.actor.private_key.is_some() && account.actor.public_key.is_some(), "the job made the keys");
+    app.stop().await;
+}
+
 both!(
+    a_new_account_gets_its_keys_from_a_background_job,
     a_job_exists_only_when_its_cause_committed,
     several_workers_run_each_job_exactly_once,
     failing_jobs_retry_with_backoff_and_broken_ones_are_given_up,

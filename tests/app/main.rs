@@ -15,6 +15,7 @@ mod browser;
 mod config;
 mod database;
 mod delivery;
+mod digests;
 mod discovery;
 mod federation;
 mod inbox;

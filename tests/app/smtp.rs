@@ -88,8 +88,7 @@ pub fn unfolded(message: &str) -> String {
     message.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
 }
 
-/// The first link in a mail that starts with `prefix` (used by the account flows' tests).
-#[allow(dead_code)]
+/// The first link in a mail that starts with `prefix`.
 pub fn link(message: &str, prefix: &str) -> Option<String> {
     let unfolded = unfolded(message);
     let start = unfolded.find(prefix)?;

@@ -2,7 +2,7 @@ ALTER TABLE invite DROP COLUMN landing;
 ALTER TABLE invite DROP COLUMN subject;
 ALTER TABLE invite DROP COLUMN kind;
 ALTER TABLE invite DROP COLUMN email;
-ALTER TABLE local_user DROP COLUMN last_digest_at;
+DROP TABLE digest;
 ALTER TABLE local_user DROP COLUMN email_confirmed_at;
 DROP TABLE email_token;
 DROP TABLE job;

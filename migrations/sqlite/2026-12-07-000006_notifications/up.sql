@@ -78,9 +78,17 @@ CREATE TABLE email_token (
 CREATE INDEX email_token_user_idx ON email_token (local_user_id);
 
 ALTER TABLE local_user ADD COLUMN email_confirmed_at TIMESTAMP;
-ALTER TABLE local_user ADD COLUMN last_digest_at TIMESTAMP;
 -- Nobody was asked to confirm before: their addresses count as confirmed.
 UPDATE local_user SET email_confirmed_at = created_at;
+
+-- Up to when a person's digests covered what happened, per period (daily, weekly): the next
+-- digest of that period covers exactly what came after.
+CREATE TABLE digest (
+    local_user_id BIGINT NOT NULL REFERENCES local_user (id) ON DELETE CASCADE,
+    period TEXT NOT NULL,
+    covered_until TIMESTAMP NOT NULL,
+    PRIMARY KEY (local_user_id, period)
+);
 
 -- Invitations: by link (a code) or to an e-mail address, for the instance now and for groups
 -- and events later (subject = their ActivityPub id); the invitee lands on `landing`.

@@ -81,6 +81,8 @@ pub struct LocalUser {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_login_at: Option<chrono::NaiveDateTime>,
+    /// When the person confirmed their address; `None`: never confirmed.
+    pub email_confirmed_at: Option<chrono::NaiveDateTime>,
 }
 
 impl LocalUser {
@@ -172,6 +174,18 @@ impl Account {
         dispatch!(conn, c => local_user::table
             .inner_join(actor::table)
             .filter(local_user::id.eq(id))
+            .select(Account::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    /// The account of a local actor.
+    pub async fn by_actor(conn: &mut DbConn, actor_id: ActorId) -> DbResult<Option<Account>> {
+        dispatch!(conn, c => local_user::table
+            .inner_join(actor::table)
+            .filter(local_user::actor_id.eq(actor_id))
             .select(Account::as_select())
             .first(c)
             .await

@@ -47,6 +47,32 @@ impl Notification {
         .map_err(Into::into)
     }
 
+    pub async fn by_id(conn: &mut DbConn, id: i64) -> DbResult<Option<Notification>> {
+        dispatch!(conn, c => notification::table.find(id).select(Notification::as_select()).first(c).await.optional())
+            .map_err(Into::into)
+    }
+
+    /// The recipient's notifications of a channel written in (`since`, `until`], newest first:
+    /// what a digest covers.
+    pub async fn of_channel_between(
+        conn: &mut DbConn,
+        recipient: ActorId,
+        channel: &str,
+        since: chrono::NaiveDateTime,
+        until: chrono::NaiveDateTime,
+    ) -> DbResult<Vec<Notification>> {
+        dispatch!(conn, c => notification::table
+            .filter(notification::recipient_id.eq(recipient))
+            .filter(notification::channel.eq(channel))
+            .filter(notification::created_at.gt(since))
+            .filter(notification::created_at.le(until))
+            .order(notification::id.desc())
+            .select(Notification::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
     /// One of the recipient's notifications (`None` for someone else's).
     pub async fn of(conn: &mut DbConn, recipient: ActorId, id: i64) -> DbResult<Option<Notification>> {
         dispatch!(conn, c => notification::table

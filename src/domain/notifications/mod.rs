@@ -3,6 +3,9 @@
 //! [`kinds`]) calls [`notify`] inside the transaction of the change, whether it arrived from a
 //! form, the client API or another server.
 
+pub mod describe;
+pub mod digest;
+pub mod email;
 pub mod kinds;
 
 pub use kinds::{Channel, KINDS, Kind};
@@ -58,5 +61,7 @@ pub async fn notify(conn: &mut DbConn, notice: Notice) -> DbResult<Option<Notifi
         channel: channel.as_str().to_string(),
         created_at: now(),
     };
-    Ok(Some(Notification::insert(conn, &form).await?))
+    let notification = Notification::insert(conn, &form).await?;
+    email::queue(conn, &notification).await?;
+    Ok(Some(notification))
 }

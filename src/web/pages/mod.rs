@@ -14,3 +14,4 @@ pub mod posts;
 pub mod profile;
 pub mod settings;
 pub mod statement;
+pub mod unsubscribe;
