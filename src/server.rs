@@ -55,6 +55,7 @@ pub async fn build_state(
     let public_cache_age = Duration::from_millis(settings.server.public_cache_ms);
     let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
     let limits = Arc::new(crate::limits::Limits::new(&settings));
+    let vapid_public_key = crate::domain::push::keys::public_key(&settings, &site).into();
     let state = AppState {
         limits,
         map_area,
@@ -65,6 +66,7 @@ pub async fn build_state(
         logo,
         settings: Arc::new(settings),
         pool,
+        vapid_public_key,
         site: Arc::new(site),
         instance_actor: Arc::new(instance_actor),
         base_url,

@@ -13,6 +13,7 @@ pub mod password;
 pub mod places;
 pub mod posts;
 pub mod profile;
+pub mod push;
 pub mod reactions;
 pub mod remote_actors;
 pub mod resolve;
@@ -45,6 +46,7 @@ pub type DomainResult<T> = Result<T, DomainError>;
 /// The handlers of every job kind the domain queues (`crate::jobs`).
 pub fn job_handlers() -> crate::jobs::Handlers {
     crate::jobs::Handlers::default()
+        .on(push::JOB_KIND, |state, job| async move { push::deliver(&state, &job.payload).await.map_err(Into::into) })
 }
 
 /// What the federation endpoints answer for a domain error.

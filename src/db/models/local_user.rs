@@ -179,6 +179,18 @@ impl Account {
         .map_err(Into::into)
     }
 
+    /// The account of a local actor.
+    pub async fn by_actor(conn: &mut DbConn, actor_id: ActorId) -> DbResult<Option<Account>> {
+        dispatch!(conn, c => local_user::table
+            .inner_join(actor::table)
+            .filter(local_user::actor_id.eq(actor_id))
+            .select(Account::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
     /// Finds an account by username (any case) or e-mail address (stored lowercase).
     pub async fn by_login(conn: &mut DbConn, login: &str) -> DbResult<Option<Account>> {
         let lower = login.trim().to_lowercase();

@@ -58,5 +58,7 @@ pub async fn notify(conn: &mut DbConn, notice: Notice) -> DbResult<Option<Notifi
         channel: channel.as_str().to_string(),
         created_at: now(),
     };
-    Ok(Some(Notification::insert(conn, &form).await?))
+    let notification = Notification::insert(conn, &form).await?;
+    super::push::queue(conn, &notification).await?;
+    Ok(Some(notification))
 }
