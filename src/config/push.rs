@@ -45,7 +45,8 @@ impl PushSettings {
         let invalid = |m: String| Err(ConfigError::Invalid(m));
         let subject = self.subject.trim();
         if !subject.is_empty()
-            && !(subject.starts_with("mailto:") && subject.len() > 7 || url::Url::parse(subject).is_ok_and(|u| u.scheme() == "https"))
+            && !(subject.starts_with("mailto:") && subject.len() > 7
+                || url::Url::parse(subject).is_ok_and(|u| u.scheme() == "https"))
         {
             return invalid(format!("push.subject {subject:?} is not mailto:ADDRESS or an https URL"));
         }

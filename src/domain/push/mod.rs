@@ -32,8 +32,18 @@ pub const JOB_KIND: &str = "push.send";
 
 /// Mastodon's alert names (its notification types). Kinds without a Mastodon type are not
 /// pushed: apps would not know what to show.
-pub const ALERTS: &[&str] =
-    &["mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report"];
+pub const ALERTS: &[&str] = &[
+    "mention",
+    "status",
+    "reblog",
+    "follow",
+    "follow_request",
+    "favourite",
+    "poll",
+    "update",
+    "admin.sign_up",
+    "admin.report",
+];
 
 /// From whom notifications are pushed.
 pub const POLICIES: &[&str] = &["all", "followed", "follower", "none"];

@@ -169,7 +169,12 @@ fn display_name(actor: &Actor) -> String {
 }
 
 /// The encrypted, signed request for one message.
-fn build_request(state: &AppState, sub: &PushSubscription, body: Vec<u8>, urgency: &str) -> Result<reqwest::Request, PushError> {
+fn build_request(
+    state: &AppState,
+    sub: &PushSubscription,
+    body: Vec<u8>,
+    urgency: &str,
+) -> Result<reqwest::Request, PushError> {
     let settings = &state.settings;
     let endpoint = check_endpoint(settings, &sub.endpoint)
         .map_err(|_| PushError::Fail("the endpoint is not one we may contact".into()))?;
