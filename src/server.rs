@@ -56,6 +56,7 @@ pub async fn build_state(
     let public_cache = Arc::new(crate::public_cache::PublicCache::new(public_cache_age));
     let limits = Arc::new(crate::limits::Limits::new(&settings));
     let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
+    let vapid_public_key = crate::domain::push::keys::public_key(&settings, &site).into();
     let state = AppState {
         mailer,
         limits,
@@ -67,6 +68,7 @@ pub async fn build_state(
         logo,
         settings: Arc::new(settings),
         pool,
+        vapid_public_key,
         site: Arc::new(site),
         instance_actor: Arc::new(instance_actor),
         base_url,
@@ -100,6 +102,9 @@ pub async fn serve(
     let sweeper = tokio::spawn(crate::limits::sweeper(state.limits.clone()));
     let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
     let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop.clone()));
+    if let Err(e) = crate::domain::notifications::digest::start(&state).await {
+        tracing::warn!(error = %e, "scheduling digests failed; the next start tries again");
+    }
     let jobs = tokio::spawn(crate::jobs::run(state.clone(), crate::domain::job_handlers(), delivery_stop));
     // `/api/v1/instance/` is `/api/v1/instance`: clients (Mastodon.py) add the slash.
     let app =

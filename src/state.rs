@@ -24,6 +24,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub site: Arc<Site>,
+    /// The VAPID public key apps subscribe to web push with (base64url); empty when push is off.
+    pub vapid_public_key: Arc<str>,
     /// The instance's own `Application` actor, which signs fetches.
     pub instance_actor: Arc<Actor>,
     /// Cached `settings.base_url()`.

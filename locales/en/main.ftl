@@ -254,3 +254,18 @@ api-error-remote-refused = The other server did not give what was asked for.
 
 ## E-mail
 mail-unsubscribe = Stop these mails
+
+# Web push (the client API's push subscriptions and the messages)
+error-push-endpoint = This is not a push service address: use an https URL.
+error-push-endpoint-private = This push service address is on a private or local network; it cannot be reached from here.
+error-push-p256dh = This is not a P-256 public key (65 bytes, base64url) as the browser's PushSubscription gives it.
+error-push-auth = This is not an authentication secret (16 bytes, base64url) as the browser's PushSubscription gives it.
+error-push-policy = Choose all, followed, follower or none.
+push-title-mention = { $name } mentioned you
+push-title-reply = { $name } replied to you
+push-title-follow = { $name } followed you
+push-title-follow_request = { $name } asked to follow you
+push-title-favourite = { $name } liked your post
+push-title-reblog = { $name } shared your post
+push-title-sign_up = { $name } signed up
+push-title-other = Something new for you

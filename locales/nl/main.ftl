@@ -254,3 +254,18 @@ api-error-remote-refused = De andere server gaf niet wat werd gevraagd.
 
 ## E-mail
 mail-unsubscribe = Geen mails meer hierover
+
+# Web push (de push-abonnementen van de client-API en de berichten)
+error-push-endpoint = Dit is geen adres van een pushdienst: gebruik een https-URL.
+error-push-endpoint-private = Dit adres van een pushdienst ligt in een privé- of lokaal netwerk; het is van hieruit niet bereikbaar.
+error-push-p256dh = Dit is geen openbare P-256-sleutel (65 bytes, base64url) zoals de PushSubscription van de browser die geeft.
+error-push-auth = Dit is geen authenticatiegeheim (16 bytes, base64url) zoals de PushSubscription van de browser die geeft.
+error-push-policy = Kies all, followed, follower of none.
+push-title-mention = { $name } noemde je
+push-title-reply = { $name } reageerde op je
+push-title-follow = { $name } volgt je nu
+push-title-follow_request = { $name } wil je volgen
+push-title-favourite = { $name } vindt je bericht leuk
+push-title-reblog = { $name } deelde je bericht
+push-title-sign_up = { $name } heeft zich aangemeld
+push-title-other = Er is iets nieuws voor je

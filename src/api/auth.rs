@@ -86,6 +86,17 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The bearer token as the app sent it (push messages carry it back to the app).
+pub struct Bearer(pub String);
+
+impl FromRequestParts<AppState> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+        bearer(parts).map(Bearer).ok_or_else(ApiError::unauthorized)
+    }
+}
+
 /// An optional caller: public endpoints work without a token but know who asks when there is one.
 pub struct MaybeCaller(pub Option<Caller>);
 

@@ -17,6 +17,7 @@ mod mail;
 mod map;
 mod media;
 mod modules;
+mod push;
 mod server;
 
 pub use database::DatabaseSettings;
@@ -28,6 +29,7 @@ pub use mail::MailSettings;
 pub use map::{MapSettings, PDOK_TILES};
 pub use media::{MediaSettings, MediaStorage, RemoteMedia, S3Settings};
 pub use modules::ModulesSettings;
+pub use push::{PushSettings, private_key_bytes};
 pub use server::ServerSettings;
 
 /// The configuration file read when `--config` is not given and the file exists.
@@ -47,6 +49,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub modules: ModulesSettings,
     pub mail: MailSettings,
+    pub push: PushSettings,
 }
 
 /// Why the settings could not be loaded.
@@ -137,6 +140,7 @@ impl Settings {
         self.validate_limits()?;
         self.validate_map()?;
         self.mail.validate(self)?;
+        self.push.validate()?;
         if let Err(e) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
             return invalid(format!("log.level {:?}: {e}", self.log.level));
         }

@@ -7,6 +7,7 @@ diesel::table! {
         public_key -> Text,
         private_key -> Text,
         created_at -> Timestamp,
+        vapid_private_key -> Nullable<Text>,
     }
 }
 
@@ -380,7 +381,27 @@ diesel::joinable!(marker -> local_user (local_user_id));
 diesel::joinable!(notification_preference -> local_user (local_user_id));
 diesel::joinable!(email_token -> local_user (local_user_id));
 
+diesel::table! {
+    push_subscription (id) {
+        id -> BigInt,
+        oauth_token_id -> BigInt,
+        actor_id -> BigInt,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        alerts -> Text,
+        policy -> Text,
+        token_sealed -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(push_subscription -> oauth_token (oauth_token_id));
+diesel::joinable!(push_subscription -> actor (actor_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    push_subscription,
     notification,
     marker,
     notification_preference,

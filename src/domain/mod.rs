@@ -14,6 +14,7 @@ pub mod password;
 pub mod places;
 pub mod posts;
 pub mod profile;
+pub mod push;
 pub mod reactions;
 pub mod remote_actors;
 pub mod resolve;
@@ -52,6 +53,7 @@ pub fn job_handlers() -> crate::jobs::Handlers {
         .on(email::MAIL_JOB, email::send)
         .on(digest::SCHEDULE_JOB, digest::schedule)
         .on(digest::SEND_JOB, digest::send)
+        .on(push::JOB_KIND, |state, job| async move { push::deliver(&state, &job.payload).await.map_err(Into::into) })
 }
 
 /// What the federation endpoints answer for a domain error.

@@ -6,10 +6,15 @@ use super::{DomainError, DomainResult};
 use crate::db::DbPool;
 use crate::db::models::site::{SITE_ID, Site};
 
-/// Returns the site row, creating it (secret and RSA key pair) on the first start.
+/// Returns the site row, creating it (secret, RSA key pair, VAPID key) on the first start; a
+/// site made before web push gets its VAPID key at its next start.
 pub async fn ensure(pool: &DbPool) -> DomainResult<Site> {
     let mut conn = pool.get().await?;
-    if let Some(site) = Site::get(&mut conn).await? {
+    if let Some(mut site) = Site::get(&mut conn).await? {
+        if site.vapid_private_key.is_none() {
+            let key = super::push::keys::generate_private_key();
+            site.vapid_private_key = Site::set_vapid_if_missing(&mut conn, &key).await?;
+        }
         return Ok(site);
     }
     tracing::info!("first start: generating the instance's keys");
@@ -25,6 +30,7 @@ pub async fn ensure(pool: &DbPool) -> DomainResult<Site> {
         public_key: keys.public_key,
         private_key: keys.private_key,
         created_at: crate::db::now(),
+        vapid_private_key: Some(super::push::keys::generate_private_key()),
     };
     Ok(Site::insert_or_get(&mut conn, &new).await?)
 }

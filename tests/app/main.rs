@@ -28,6 +28,7 @@ mod media;
 mod modules;
 mod pages;
 mod protocol;
+mod push;
 mod schema;
 mod signatures;
 mod smtp;

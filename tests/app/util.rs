@@ -111,6 +111,7 @@ pub fn test_site() -> Site {
         public_key: include_str!("../fixtures/test_public_key.pem").into(),
         private_key: include_str!("../fixtures/test_private_key.pem").into(),
         created_at: buurt::db::now(),
+        vapid_private_key: None,
     }
 }
 

@@ -13,8 +13,10 @@ pub fn version() -> String {
     format!("4.2.0 (compatible; Buurt {})", env!("CARGO_PKG_VERSION"))
 }
 
-fn configuration(settings: &crate::config::Settings) -> serde_json::Value {
-    let media = &settings.media;
+/// What apps may send; `vapid.public_key` is the key to subscribe to web push with (empty when
+/// push is off).
+fn configuration(state: &AppState) -> serde_json::Value {
+    let media = &state.settings.media;
     json!({
         "urls": {"streaming": serde_json::Value::Null},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0, "max_profile_fields": 0},
@@ -27,6 +29,7 @@ fn configuration(settings: &crate::config::Settings) -> serde_json::Value {
         },
         "polls": {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 300, "max_expiration": 2629746},
         "translation": {"enabled": false},
+        "vapid": {"public_key": &*state.vapid_public_key},
     })
 }
 
@@ -51,7 +54,7 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
         "registrations": matches!(s.registration, RegistrationMode::Open | RegistrationMode::Approval),
         "approval_required": s.registration == RegistrationMode::Approval,
         "invites_enabled": s.registration == RegistrationMode::Invite,
-        "configuration": configuration(&state.settings),
+        "configuration": configuration(&state),
         "contact_account": serde_json::Value::Null,
         "rules": [],
     })))
@@ -60,8 +63,7 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
 pub async fn v2(State(state): State<AppState>) -> ApiResult {
     let usage = crate::domain::stats::usage(&state.pool).await?;
     let s = &state.settings.instance;
-    let mut config = configuration(&state.settings);
-    config["vapid"] = json!({"public_key": ""});
+    let config = configuration(&state);
     Ok(json(&json!({
         "domain": s.domain,
         "title": s.name,

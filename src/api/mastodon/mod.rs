@@ -6,6 +6,7 @@ pub mod entities;
 pub mod instance;
 pub mod media;
 pub mod oauth;
+pub mod push;
 pub mod routes;
 pub mod statuses;
 

@@ -43,7 +43,7 @@ pub async fn create_app(State(state): State<AppState>, Input(form): Input<AppFor
         "client_id": app.client_id,
         "client_secret": app.client_secret,
         "client_secret_expires_at": 0,
-        "vapid_key": "",
+        "vapid_key": &*state.vapid_public_key,
     })))
 }
 

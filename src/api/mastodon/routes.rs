@@ -4,12 +4,20 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post};
 
-use super::{accounts, instance, media, oauth, statuses};
+use super::{accounts, instance, media, oauth, push, statuses};
 use crate::state::AppState;
 
 pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(settings));
-    Router::new()
+    let router = if settings.push.enabled {
+        Router::new().route(
+            "/api/v1/push/subscription",
+            post(push::create).get(push::get).put(push::update).delete(push::delete),
+        )
+    } else {
+        Router::new()
+    };
+    router
         .route("/api/v1/media", post(media::upload).layer(uploads))
         .route("/api/v2/media", post(media::upload).layer(uploads))
         .route("/api/v1/media/{id}", get(media::get).put(media::update))

@@ -19,6 +19,7 @@ pub mod oauth;
 pub mod outbox_activity;
 pub mod place;
 pub mod post;
+pub mod push_subscription;
 pub mod received_activity;
 pub mod session;
 pub mod site;

@@ -63,5 +63,6 @@ pub async fn notify(conn: &mut DbConn, notice: Notice) -> DbResult<Option<Notifi
     };
     let notification = Notification::insert(conn, &form).await?;
     email::queue(conn, &notification).await?;
+    super::push::queue(conn, &notification).await?;
     Ok(Some(notification))
 }
