@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actors;
 pub mod follows;
 pub mod inbox;
+pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod oauth;

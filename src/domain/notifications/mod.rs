@@ -4,6 +4,7 @@
 //! form, the client API or another server.
 
 pub mod kinds;
+pub mod read;
 
 pub use kinds::{Channel, KINDS, Kind};
 
