@@ -144,7 +144,9 @@ pub async fn run(
         check_seed(&server, size).await?;
 
         let mut reads = Vec::new();
-        for endpoint in reads::endpoints(ctx, &server).await? {
+        let mut all = reads::endpoints(ctx, &server).await?;
+        all.extend(crate::notifications_api::endpoint(ctx, &server, size).await?);
+        for endpoint in all {
             let result = reads::measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
             eprintln!("   {size}: {}", result.row());
             reads.push(result);

@@ -8,6 +8,7 @@ mod fanout;
 mod growth;
 mod hosts;
 mod inbox;
+mod notifications_api;
 mod peers;
 mod reads;
 mod remote;

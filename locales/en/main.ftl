@@ -204,6 +204,7 @@ error-description-too-long = This description is too long (1500 characters at mo
 error-focus-invalid = The focal point must be two numbers between -1 and 1, such as 0.5,-0.2.
 error-media-too-many = A post can have 4 photos at most.
 error-media-unknown = This photo does not exist or belongs to another post.
+error-marker-id = This is not a valid id of a post or notification.
 error-alt-text-required = Every photo needs a description (alt text) for people who cannot see it.
 error-photo-choose-again = Please choose the photo again.
 

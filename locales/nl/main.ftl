@@ -204,6 +204,7 @@ error-description-too-long = Deze beschrijving is te lang (hoogstens 1500 tekens
 error-focus-invalid = Het middelpunt moet twee getallen tussen -1 en 1 zijn, zoals 0.5,-0.2.
 error-media-too-many = Een bericht kan hoogstens 4 foto's hebben.
 error-media-unknown = Deze foto bestaat niet of hoort bij een ander bericht.
+error-marker-id = Dit is geen geldig nummer van een bericht of melding.
 error-alt-text-required = Beschrijf de foto, voor wie hem niet kan zien.
 error-photo-choose-again = Kies de foto opnieuw.
 

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod follows;
 pub mod inbox;
 pub mod mail;
+pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod oauth;

@@ -461,8 +461,23 @@ fn python_with_mastodon_py() -> std::path::PathBuf {
 }
 
 async fn mastodon_py_works_against_the_api(b: Backend) {
+    use buurt::domain::notifications::{Notice, kinds, notify};
     let app = TestApp::spawn(b).await;
     let api = app.api_user("mira").await;
+    // Notifications for the script to read: otto liked mira's post and followed her (made with
+    // `notify`, the function those causes call).
+    let (mira, otto) = (app.account("mira").await.unwrap(), app.create_user("otto", Role::Member).await);
+    let new = buurt::domain::posts::NewPost {
+        text: "Eerder bericht".into(),
+        visibility: "public".into(),
+        ..Default::default()
+    };
+    let earlier = buurt::domain::posts::create_post(&app.state, &mira, &new).await.unwrap();
+    for (kind, post) in [(&kinds::FAVOURITE, Some(earlier.id)), (&kinds::FOLLOW, None)] {
+        let mut conn = app.state.pool.get().await.unwrap();
+        let notice = Notice { kind, recipient: mira.actor.id, from: Some(otto.actor.id), post, subject: None };
+        notify(&mut conn, notice).await.unwrap();
+    }
     let python = tokio::task::spawn_blocking(python_with_mastodon_py).await.unwrap();
     let (base, token) = (app.base.clone(), api.token.clone());
     let output = tokio::task::spawn_blocking(move || {

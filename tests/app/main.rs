@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod api_buurt;
 mod api_forms;
+mod api_notifications;
 mod backup;
 mod browser;
 mod config;

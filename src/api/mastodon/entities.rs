@@ -29,6 +29,19 @@ pub async fn account(state: &AppState, conn: &mut DbConn, actor: &Actor) -> Resu
     Ok(account_with(state, actor, &counts))
 }
 
+/// Account entities of several actors, with their counts read in one query.
+pub async fn accounts(
+    state: &AppState,
+    conn: &mut DbConn,
+    actors: &[&Actor],
+) -> Result<HashMap<ActorId, Value>, crate::db::DbError> {
+    let mut ids: Vec<ActorId> = actors.iter().map(|a| a.id).collect();
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    let counts = ActorCount::of_each(conn, &ids).await?;
+    Ok(actors.iter().map(|a| (a.id, account_with(state, a, &counts.get(&a.id).copied().unwrap_or_default()))).collect())
+}
+
 fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
     let (followers, following, statuses) = (counts.followers, counts.following, counts.posts);
     let avatar = match &actor.icon_url {

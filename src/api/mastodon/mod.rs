@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod entities;
+pub mod grouped_notifications;
 pub mod instance;
+pub mod markers;
 pub mod media;
+pub mod notifications;
 pub mod oauth;
 pub mod push;
 pub mod routes;

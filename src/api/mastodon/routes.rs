@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post};
 
-use super::{accounts, instance, media, oauth, push, statuses};
+use super::{accounts, grouped_notifications, instance, markers, media, notifications, oauth, push, statuses};
 use crate::state::AppState;
 
 pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
@@ -44,5 +44,15 @@ pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
         .route("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog))
         .route("/api/v1/timelines/home", get(statuses::home))
         .route("/api/v1/timelines/public", get(statuses::public))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/clear", post(notifications::clear))
+        .route("/api/v1/notifications/unread_count", get(notifications::unread_count))
+        .route("/api/v1/notifications/{id}", get(notifications::get))
+        .route("/api/v1/notifications/{id}/dismiss", post(notifications::dismiss))
+        .route("/api/v2/notifications", get(grouped_notifications::list))
+        .route("/api/v2/notifications/unread_count", get(grouped_notifications::unread_count))
+        .route("/api/v2/notifications/{group_key}", get(grouped_notifications::get))
+        .route("/api/v2/notifications/{group_key}/dismiss", post(grouped_notifications::dismiss))
+        .route("/api/v1/markers", get(markers::get).post(markers::set))
         .method_not_allowed_fallback(crate::api::error::method_not_allowed)
 }

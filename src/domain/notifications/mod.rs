@@ -7,6 +7,7 @@ pub mod describe;
 pub mod digest;
 pub mod email;
 pub mod kinds;
+pub mod read;
 
 pub use kinds::{Channel, KINDS, Kind};
 
