@@ -8,6 +8,7 @@ pub mod migrate;
 pub mod models;
 pub mod pool;
 pub mod schema;
+pub mod views;
 
 pub use pool::{DbConn, DbPool, Tx, WriteConn};
 

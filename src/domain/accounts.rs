@@ -133,6 +133,9 @@ async fn create(
     )
     .await
     .map_err(|e| conflict_as(e, "email", "error-email-taken"))?;
+    if status == Status::Pending {
+        super::notifications::causes::registration_waiting(&mut tx, &actor).await?;
+    }
     tx.commit().await?;
     tracing::info!(username, role = role.as_str(), status = status.as_str(), "account created");
     Ok(Account { user, actor })

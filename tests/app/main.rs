@@ -23,6 +23,7 @@ mod limits;
 mod maps;
 mod media;
 mod modules;
+mod notifications;
 mod pages;
 mod protocol;
 mod schema;

@@ -13,6 +13,7 @@ pub mod local_user;
 pub mod marker;
 pub mod media;
 pub mod notification;
+pub mod notification_preference;
 pub mod oauth;
 pub mod outbox_activity;
 pub mod place;
