@@ -9,6 +9,7 @@ mod growth;
 mod hosts;
 mod inbox;
 mod notifications_api;
+mod notify;
 mod peers;
 mod reads;
 mod remote;
@@ -93,6 +94,13 @@ enum Scenario {
     },
     /// The reads and the inbox at 1k, 10k and 100k stored posts and followers.
     Growth(GrowthArgs),
+    /// A notification for each of N local followers at once (`notify_many`), timed.
+    Notify {
+        #[arg(long, default_value_t = 10_000)]
+        followers: usize,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// The same reads and inbox load on Buurt, the Fedify peer and bovine-herd; ratios.
     Peers(peers::PeersArgs),
     /// Everything: memory, fan-out to 1,000 and 10,000 instances, inbox ingestion, reads.
@@ -168,6 +176,7 @@ struct Report {
     resilience: Vec<resilience::ResilienceResult>,
     soak: Vec<soak::SoakResult>,
     growth: Vec<growth::SizeResult>,
+    notify: Vec<notify::NotifyResult>,
     peers: Option<peers::PeersReport>,
 }
 
@@ -215,6 +224,11 @@ impl Report {
                 let curve: Vec<String> = r.rss.iter().map(|(m, kib)| format!("{m}: {}", stats::mib(*kib))).collect();
                 println!("\nRSS per minute ({}): {}", r.backend.label(), curve.join(", "));
             }
+            println!();
+        }
+        if !self.notify.is_empty() {
+            println!("### Notifications to many\n\n{}", notify::NotifyResult::HEADER);
+            self.notify.iter().for_each(|r| println!("{}", r.row()));
             println!();
         }
         if !self.growth.is_empty() {
@@ -337,6 +351,9 @@ async fn main() -> anyhow::Result<()> {
                 Scenario::Growth(g) => {
                     growth::run(&ctx, backend, &g.sizes, (g.activities, g.actors, g.senders), &mut report.growth)
                         .await?
+                }
+                Scenario::Notify { followers, rounds } => {
+                    report.notify.push(notify::run(&ctx, backend, *followers, *rounds).await?)
                 }
                 Scenario::Peers(_) => {}
                 Scenario::Memory => {

@@ -49,7 +49,6 @@ pub async fn endpoint(ctx: &Ctx, server: &Server, count: usize) -> anyhow::Resul
         buurt::dispatch!(conn, c => c.batch_execute(&sql).await).context("seeding notifications")?;
     }
     state.pool.close();
-    // A bench tool's one token per run: leaked so that it fits `Endpoint`'s header.
-    let header: &'static str = Box::leak(format!("Authorization: Bearer {token}").into_boxed_str());
+    let header = format!("Authorization: Bearer {token}");
     Ok(Some(Endpoint { name: NAME, path: "/api/v1/notifications".into(), header: Some(header), html: false }))
 }

@@ -86,11 +86,12 @@ pub async fn idle_memory(server: &Server) -> anyhow::Result<u64> {
 /// The resident `seeded` registers without ever using her account.
 const NEWCOMER: &str = "nieuw";
 
-/// A read endpoint: name, path, the `Accept` header wrk sends, and whether it is an HTML page.
+/// A read endpoint: name, path, the header wrk sends (`Accept`, or a session `Cookie`), and
+/// whether it is an HTML page.
 pub struct Endpoint {
     pub name: &'static str,
     pub path: String,
-    pub header: Option<&'static str>,
+    pub header: Option<String>,
     pub html: bool,
 }
 
@@ -100,7 +101,12 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
     let post = newest_post(server).await?;
     let domain = &server.domain;
     let json = Some("Accept: application/activity+json");
-    let e = |name, path: &str, header, html| Endpoint { name, path: path.to_string(), header, html };
+    let e = |name, path: &str, header: Option<&str>, html| Endpoint {
+        name,
+        path: path.to_string(),
+        header: header.map(str::to_string),
+        html,
+    };
     let all = vec![
         e("new actor JSON", &format!("/u/{NEWCOMER}"), json, false),
         e("actor JSON", "/u/anna", json, false),
@@ -113,11 +119,60 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         e("post JSON", &format!("/p/{post}"), json, false),
         e("status API", &format!("/api/v1/statuses/{post}"), None, false),
         e("post page", &format!("/p/{post}"), None, true),
+        e("notifications page", "/meldingen", None, true),
     ];
-    Ok(all
+    let mut chosen: Vec<Endpoint> = all
         .into_iter()
         .filter(|e| ctx.endpoints.is_empty() || ctx.endpoints.iter().any(|n| e.name.to_lowercase().contains(n)))
-        .collect())
+        .collect();
+    if let Some(page) = chosen.iter_mut().find(|e| e.name == "notifications page") {
+        page.header = Some(format!("Cookie: buurt_session={}", notifications_session(server).await?));
+    }
+    Ok(chosen)
+}
+
+/// Anna's notifications as a busy resident has them — three likes (one entry each) and a
+/// mention on each of her 30 newest posts: 60 entries, 120 rows — and a session of hers, whose
+/// token `/meldingen` is read with (per person, so never from the public cache).
+async fn notifications_session(server: &Server) -> anyhow::Result<String> {
+    use buurt::db::models::local_user::Account;
+    use diesel_async::SimpleAsyncConnection;
+    let state = server.admin_state().await?;
+    let from = "(SELECT id FROM actor WHERE local AND name_key <> 'anna' ORDER BY id LIMIT 1)";
+    let rows = |kind: &str, key: &str| {
+        format!(
+            "INSERT INTO notification (recipient_id, kind, from_actor_id, post_id, subject, group_key, channel, created_at) \
+             SELECT p.author_id, '{kind}', {from}, p.id, NULL, '{kind}:post:' || p.id{key}, 'weekly', p.published \
+             FROM post p JOIN actor a ON a.id = p.author_id WHERE a.name_key = 'anna' AND a.local \
+             ORDER BY p.id DESC LIMIT 30;\n"
+        )
+    };
+    let sql = format!(
+        "BEGIN;\n{}{}{}{}COMMIT;",
+        rows("favourite", ""),
+        rows("favourite", ""),
+        rows("mention", " || ':m'"),
+        rows("favourite", "")
+    );
+    let anna = {
+        let mut conn = state.pool.get().await?;
+        let c = &mut conn;
+        buurt::dispatch!(c, c => c.batch_execute(&sql).await).context("seeding anna's notifications")?;
+        Account::by_username(&mut conn, "anna").await?.context("anna is missing")?
+    };
+    let token = buurt::domain::accounts::start_session(&state.pool, anna.user.id, "buurt-bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    state.pool.close();
+    // The page itself, not a redirect to the sign-in page (wrk would count that as an answer).
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let page = client.get(server.url("/meldingen")).header("cookie", format!("buurt_session={token}")).send().await?;
+    let status = page.status();
+    let body = page.text().await?;
+    if !status.is_success() || body.matches("class=\"notification").count() < 20 {
+        bail!("anna's notifications page answers {status} without her 20 newest entries");
+    }
+    Ok(token)
 }
 
 /// The id of anna's newest post, as the client API lists it.
@@ -155,16 +210,15 @@ pub async fn measure(
     let sampler = RssSampler::start(server.pid()?);
     let mut cmd = tokio::process::Command::new("wrk");
     cmd.args(["-t2", &format!("-c{connections}"), &format!("-d{}s", duration.as_secs()), "--latency"]);
-    if let Some(h) = endpoint.header {
+    if let Some(h) = &endpoint.header {
         cmd.args(["-H", h]);
     }
     let output = cmd.arg(&url).output().await.context("running wrk (apt-get install wrk)")?;
     let peak_rss_kib = sampler.finish().await;
     let text = String::from_utf8_lossy(&output.stdout);
     let wrk = stats::parse_wrk(&text).with_context(|| format!("wrk output for {}:\n{text}", endpoint.name))?;
-    // The header wrk sent (an `Accept`, or the credentials of a person's own endpoint).
     let mut check = server.http.get(&url);
-    if let Some((name, value)) = endpoint.header.and_then(|h| h.split_once(": ")) {
+    if let Some((name, value)) = endpoint.header.as_deref().and_then(|h| h.split_once(": ")) {
         check = check.header(name, value);
     }
     let status = check.send().await?.status();

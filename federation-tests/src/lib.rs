@@ -254,6 +254,51 @@ impl Instance {
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
+
+    /// Signs `name` (made by [`Instance::user`]) in through the web's form, as a browser
+    /// would; returns the `Cookie` header value of the session.
+    pub async fn web_session(&self, name: &str) -> String {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let form = client.get(self.url("/inloggen")).send().await.unwrap();
+        let anon = set_cookie(&form, "buurt_anon").expect("an anonymous visitor's cookie");
+        let html = form.text().await.unwrap();
+        let csrf = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the sign-in form's token")
+            .to_string();
+        let body = format!("login={name}&password={}&csrf={csrf}", PASSWORD.replace('-', "%2D"));
+        let signed_in = client
+            .post(self.url("/inloggen"))
+            .header("cookie", format!("buurt_anon={anon}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let session = set_cookie(&signed_in, "buurt_session")
+            .unwrap_or_else(|| panic!("{name} could not sign in: {}", signed_in.status()));
+        format!("buurt_session={session}")
+    }
+
+    /// A page as the signed-in person with `cookie` sees it.
+    pub async fn page(&self, cookie: &str, path: &str) -> String {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let response = client.get(self.url(path)).header("cookie", cookie).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.text().await.unwrap()
+    }
+}
+
+/// The value of cookie `name` a response sets.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get_all("set-cookie").iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let first = v.split(';').next()?;
+        let (k, value) = first.split_once('=')?;
+        (k.trim() == name).then(|| value.to_string())
+    })
 }
 
 impl Drop for Instance {

@@ -136,6 +136,9 @@ async fn create(
     if status == Status::Active {
         super::actors::queue_keys(&mut tx, actor.id).await?;
     }
+    if status == Status::Pending {
+        super::notifications::causes::registration_waiting(&mut tx, &actor).await?;
+    }
     tx.commit().await?;
     tracing::info!(username, role = role.as_str(), status = status.as_str(), "account created");
     Ok(Account { user, actor })

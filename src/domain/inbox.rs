@@ -98,7 +98,7 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
         Step::Nothing => {}
         Step::Follow(target) => follows::followed(state, &mut tx, actor, id.as_str(), &target).await?,
         Step::Create(post) => {
-            remote::store_remote(&mut tx, actor, *post).await?;
+            remote::received(&mut tx, actor, *post).await?;
         }
         Step::React(post, reaction) => reactions::reacted(&mut tx, actor, id.as_str(), post, reaction).await?,
         Step::InTransaction(received) => apply(&mut tx, actor, received).await?,

@@ -49,6 +49,18 @@ async fn follows_or_is(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> Do
     }
 }
 
+/// Whether every accepted follower of `actor` may see `post` (the set form of [`can_see`] for
+/// a notification to them all): an open post, or a followers-only post of `actor` itself.
+pub fn followers_of_see(post: &Post, actor: ActorId) -> bool {
+    !post.deleted
+        && (post.visibility.is_open() || (post.visibility == Visibility::Followers && post.author_id == actor))
+}
+
+/// Whether anyone at all may see `post`.
+pub fn anyone_sees(post: &Post) -> bool {
+    !post.deleted && post.visibility.is_open()
+}
+
 /// Which of an author's posts `viewer` may see in a list: the set form of [`can_see`].
 pub async fn shown_of(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> DomainResult<Shown> {
     Ok(if follows_or_is(conn, viewer, author).await? { Shown::WithFollowersOnly } else { Shown::Open })

@@ -36,6 +36,8 @@ pub struct Ctx {
     pub path: String,
     /// Navigation and home-page sections of the modules that are on.
     pub layout: Arc<Layout>,
+    /// How many notifications the signed-in person has not read (0 for visitors).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -50,6 +52,14 @@ impl Ctx {
     /// The text for `key` with one named argument (templates use this).
     pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
         self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    /// The unread count as a screen reader reads it: "3 ongelezen meldingen".
+    pub fn unread_label(&self) -> String {
+        match self.unread {
+            1 => self.t("nav-notifications-unread-one"),
+            n => self.t1("nav-notifications-unread", "count", n),
+        }
     }
 
     /// The modules' links in the site navigation.
@@ -151,6 +161,13 @@ impl FromRequestParts<AppState> for Ctx {
             None => None,
         };
         let session_token = session_token.filter(|_| account.is_some());
+        let unread = match &account {
+            Some(account) => {
+                let mut conn = state.pool.get().await?;
+                crate::domain::notifications::reading::unread_count(&mut conn, account).await?
+            }
+            None => 0,
+        };
         let binding = match (&session_token, parts.extensions.get::<AnonId>()) {
             (Some(token), _) => format!("s:{token}"),
             (None, Some(anon)) => format!("a:{}", anon.0),
@@ -170,6 +187,7 @@ impl FromRequestParts<AppState> for Ctx {
             csrf: csrf_token(&state.site.secret, &binding),
             path: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
             layout: parts.extensions.get::<Arc<Layout>>().cloned().unwrap_or_default(),
+            unread,
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)

@@ -11,7 +11,8 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, error, health, home, interaction, oauth, posts, profile, settings, statement, unsubscribe,
+    accounts, admin, error, health, home, interaction, notifications, oauth, posts, profile, settings, statement,
+    unsubscribe,
 };
 use crate::state::AppState;
 
@@ -35,6 +36,9 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/uitloggen", post(accounts::logout))
         .route("/instellingen", get(settings::settings_page).post(settings::save_settings).layer(uploads))
         .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
+        .route("/instellingen/meldingen", get(notifications::preferences_page).post(notifications::save_preferences))
+        .route("/meldingen", get(notifications::list))
+        .route("/meldingen/gelezen", post(notifications::mark_read))
         .route("/taal", post(settings::switch_language))
         .route("/toegankelijkheid", get(statement::show))
         .route("/afmelden", get(unsubscribe::show).post(unsubscribe::confirm))

@@ -88,6 +88,8 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("POST", "/media"),
         ("GET", "/media/{id}"),
         ("PATCH", "/media/{id}"),
+        ("GET", "/notification_preferences"),
+        ("PUT", "/notification_preferences"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))

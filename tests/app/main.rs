@@ -27,6 +27,7 @@ mod mail;
 mod maps;
 mod media;
 mod modules;
+mod notifications;
 mod pages;
 mod protocol;
 mod push;

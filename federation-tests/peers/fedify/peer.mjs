@@ -558,9 +558,23 @@ const control = {
   "POST /control/post": async (body) => {
     const content = requireString(body, "content");
     const inReplyTo = body.inReplyTo == null ? null : requireUrl(body, "inReplyTo");
+    // An actor to mention: a Mention tag, in cc, and the Create sent to its inbox too.
+    const mentionUrl = body.mention == null ? null : requireUrl(body, "mention");
     const ctx = controlContext();
     const me = ctx.getActorUri(ACTOR);
     const followersUri = ctx.getFollowersUri(ACTOR);
+    let mentioned = null;
+    if (mentionUrl != null) {
+      const { object, error } = await signedLookup(ctx, mentionUrl);
+      if (object == null || !vocab.isActor(object) || object.id == null) {
+        throw new HttpError(502, `lookup of ${mentionUrl} failed: ${error ?? typeName(object)}`);
+      }
+      mentioned = object;
+    }
+    const ccs = mentioned == null ? [followersUri] : [followersUri, mentioned.id];
+    const tags = mentioned == null
+      ? []
+      : [new vocab.Mention({ href: mentioned.id, name: `@${mentioned.preferredUsername ?? "someone"}` })];
     const id = randomUUID();
     const noteUri = ctx.getObjectUri(vocab.Note, { id });
     const createUri = ctx.getObjectUri(vocab.Create, { id });
@@ -571,7 +585,8 @@ const control = {
       content,
       mediaType: "text/html",
       to: vocab.PUBLIC_COLLECTION,
-      cc: followersUri,
+      ccs,
+      tags,
       published,
       url: noteUri,
       replyTarget: inReplyTo == null ? null : new URL(inReplyTo),
@@ -581,7 +596,7 @@ const control = {
       actor: me,
       object: note,
       to: vocab.PUBLIC_COLLECTION,
-      cc: followersUri,
+      ccs,
       published,
     });
     storeLocal(vocab.Note, id, note);
@@ -591,6 +606,9 @@ const control = {
       ...sendOptions(body),
       orderingKey: noteUri.href,
     });
+    if (mentioned != null && ![...followers.keys()].includes(mentioned.id.href)) {
+      await ctx.sendActivity({ identifier: ACTOR }, mentioned, create, sendOptions(body));
+    }
     log(`sent Create(Note) ${noteUri.href} to ${followers.size} follower(s)`);
     return { ok: true, id: noteUri.href, activityId: createUri.href, followers: followers.size };
   },

@@ -13,6 +13,7 @@ both!(
     posts_reach_every_follower_instance_once_and_edits_deletes_and_unfollows_propagate,
     a_kill_during_fan_out_loses_no_delivery,
     an_instance_that_was_down_receives_everything_after_it_returns,
+    a_reply_from_another_buurt_instance_notifies_the_author,
 );
 
 async fn get_as(url: &str, accept: &str) -> (u16, Value) {
@@ -240,4 +241,29 @@ async fn two_processes_on_one_postgres_never_send_a_delivery_twice() {
         assert!(!instance.log().contains("already processed"), "{name} received an activity twice");
     }
     drop(twin);
+}
+
+async fn a_reply_from_another_buurt_instance_notifies_the_author(b: Backend) {
+    let (alpha, beta) = tokio::join!(Instance::start("alpha", b), Instance::start("beta", b));
+    let anna = alpha.user("anna").await;
+    let bert = beta.user("bert").await;
+    // Anna follows bert, so his posts (and replies) are delivered to alpha.
+    anna.follow(&beta.handle("bert")).await;
+    let status = anna.post("/api/v1/statuses", json!({"status": "Wie leent me een ladder?"})).await;
+    let uri = status["uri"].as_str().unwrap().to_string();
+    let found = bert.get(&format!("/api/v2/search?q={uri}&resolve=true")).await;
+    let id = found["statuses"][0]["id"].as_str().unwrap_or_else(|| panic!("{found}")).to_string();
+    bert.post("/api/v1/statuses", json!({"status": "Ik heb er een, kom maar langs", "in_reply_to_id": id})).await;
+
+    let cookie = alpha.web_session("anna").await;
+    eventually("anna is notified of bert's reply", || async {
+        alpha.page(&cookie, "/meldingen").await.contains("reageerde op je bericht.")
+    })
+    .await;
+    let page = alpha.page(&cookie, "/meldingen").await;
+    assert!(page.contains("Ik heb er een, kom maar langs"), "the reply's excerpt");
+    assert!(page.contains("1 ongelezen melding"), "the unread count");
+    // Bert, on beta, was not notified of his own reply.
+    let bert_cookie = beta.web_session("bert").await;
+    assert!(!beta.page(&bert_cookie, "/meldingen").await.contains("class=\"notification"));
 }

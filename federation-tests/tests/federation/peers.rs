@@ -5,6 +5,7 @@ use federation_tests::{Backend, Instance, both, bovine_peer, eventually, fedify_
 use serde_json::{Value, json};
 
 both!(
+    a_mention_from_the_fedify_peer_notifies,
     fedify_peer_and_buurt_follow_each_other_and_exchange_posts,
     bovine_peer_and_buurt_follow_each_other_with_signed_fetches
 );
@@ -115,4 +116,22 @@ async fn bovine_peer_and_buurt_follow_each_other_with_signed_fetches(b: Backend)
     // bovine fetches our note with its signature.
     let fetched = peer.post("/fetch", json!({"url": uri})).await;
     assert_eq!(fetched["status"], 200, "{fetched}");
+}
+
+async fn a_mention_from_the_fedify_peer_notifies(b: Backend) {
+    let alpha = Instance::start("alpha", b).await;
+    let peer = fedify_peer().await;
+    alpha.user("anna").await;
+    alpha.user("bert").await;
+    let anna_url = alpha.url("/u/anna");
+    // Nobody here follows the peer: the note comes only because it mentions anna.
+    peer.post("/control/post", json!({"content": "<p>Hoi @anna, kom je ook?</p>", "mention": anna_url})).await;
+    let cookie = alpha.web_session("anna").await;
+    eventually("anna is notified of the mention", || async {
+        alpha.page(&cookie, "/meldingen").await.contains("noemde je in een bericht.")
+    })
+    .await;
+    assert!(alpha.page(&cookie, "/meldingen").await.contains("kom je ook?"));
+    let bert = alpha.web_session("bert").await;
+    assert!(!alpha.page(&bert, "/meldingen").await.contains("class=\"notification"), "bert was not mentioned");
 }

@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod groups;
 pub mod media;
+pub mod notification_preferences;
 pub mod openapi;
 pub mod routes;
 

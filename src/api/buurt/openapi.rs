@@ -25,6 +25,7 @@ use crate::api::json;
         (name = "groups", description = "Groups of the neighbourhood"),
         (name = "media", description = "Photos for posts"),
         (name = "meta", description = "This document"),
+        (name = "notifications", description = "How the caller hears of notifications"),
     ),
     components(schemas(ErrorBody)),
     modifiers(&Bearer),

@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PREFIX, media, openapi};
+use super::{PREFIX, media, notification_preferences, openapi};
 use crate::api::error::{method_not_allowed, unknown_endpoint};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -18,7 +18,11 @@ use crate::state::AppState;
 /// The routes under [`PREFIX`] with their description: the core's and `modules`' (the routes
 /// of the modules that are on, relative to [`PREFIX`]).
 pub fn api(settings: &crate::config::Settings, modules: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    let v1 = OpenApiRouter::new().routes(routes!(openapi::document)).merge(media::api(settings)).merge(modules);
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(openapi::document))
+        .merge(media::api(settings))
+        .merge(notification_preferences::api())
+        .merge(modules);
     OpenApiRouter::with_openapi(openapi::BaseDoc::openapi()).nest(PREFIX, v1)
 }
 

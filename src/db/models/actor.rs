@@ -209,6 +209,24 @@ impl Actor {
         Ok(found.iter().any(|&(local, deleted)| local && !deleted))
     }
 
+    /// The local people (not deleted) among `ap_ids`, in one statement.
+    pub async fn local_people(conn: &mut DbConn, ap_ids: &[String]) -> DbResult<Vec<ActorId>> {
+        if ap_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = ap_ids.to_vec();
+        let found: Vec<(ActorId, bool, bool, String)> = dispatch!(conn, c => actor::table
+            .filter(actor::ap_id.eq_any(ids.clone()))
+            .select((actor::id, actor::local, actor::deleted, actor::kind))
+            .load(c)
+            .await)?;
+        Ok(found
+            .into_iter()
+            .filter(|(_, local, deleted, kind)| *local && !*deleted && kind == ActorKind::Person.as_str())
+            .map(|(id, ..)| id)
+            .collect())
+    }
+
     /// The actor `@name@domain`, any case of name.
     pub async fn by_name(conn: &mut DbConn, name: &str, domain: &str) -> DbResult<Option<Actor>> {
         let key = name.to_lowercase();

@@ -5,12 +5,18 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::actor::ActorId;
+use super::local_user::LocalUserId;
 use super::post::PostId;
-use crate::db::schema::notification;
+use crate::db::schema::{marker, notification};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+diesel::define_sql_function! {
+    /// SQL's `COALESCE` of a nullable id and a default.
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::BigInt>, y: diesel::sql_types::BigInt) -> diesel::sql_types::BigInt;
+}
+
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, serde::Serialize)]
 #[diesel(table_name = notification)]
 pub struct Notification {
     pub id: i64,
@@ -37,7 +43,89 @@ pub struct NotificationInsert {
     pub created_at: chrono::NaiveDateTime,
 }
 
+/// Who a notification goes to, for [`Notification::insert_for`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// One local person (by their actor).
+    One(ActorId),
+    /// The local people whose follow of this actor was accepted (a group's members, a person's
+    /// followers).
+    FollowersOf(ActorId),
+    /// Every admin and moderator.
+    Staff,
+}
+
+impl Audience {
+    /// The condition on `local_user u` for the audience, with its parameter as `$9`.
+    fn condition(self) -> &'static str {
+        match self {
+            Audience::One(_) => " AND u.actor_id = $9",
+            Audience::FollowersOf(_) => {
+                " AND u.actor_id IN (SELECT f.follower_id FROM follow f WHERE f.target_id = $9 AND f.accepted)"
+            }
+            Audience::Staff => " AND u.role IN ('admin', 'moderator')",
+        }
+    }
+
+    fn actor(self) -> Option<ActorId> {
+        match self {
+            Audience::One(a) | Audience::FollowersOf(a) => Some(a),
+            Audience::Staff => None,
+        }
+    }
+}
+
+/// The statement of [`Notification::insert_for`], bound the same way on both backends.
+macro_rules! insert_for_query {
+    ($audience:expr, $form:expr, $scope:expr, $returning:expr) => {{
+        use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+        let sql = format!(
+            "{}{}{}",
+            include_str!("notification.insert.sql").trim_end(),
+            $audience.condition(),
+            if $returning { " RETURNING *" } else { "" }
+        );
+        let mut query = diesel::sql_query(sql)
+            .into_boxed()
+            .bind::<Text, _>($form.kind.clone())
+            .bind::<Nullable<BigInt>, _>($form.from_actor_id.map(|a| a.0))
+            .bind::<Nullable<BigInt>, _>($form.post_id.map(|p| p.0))
+            .bind::<Nullable<Text>, _>($form.subject.clone())
+            .bind::<Text, _>($form.group_key.clone())
+            .bind::<Text, _>($form.channel.clone())
+            .bind::<Timestamp, _>($form.created_at)
+            .bind::<Text, _>($scope);
+        // Staff has no `$9`; a bind too many is an error on PostgreSQL.
+        if let Some(actor) = $audience.actor() {
+            query = query.bind::<BigInt, _>(actor.0);
+        }
+        query
+    }};
+}
+
 impl Notification {
+    /// A notification of `form` (its `recipient_id` ignored) for each person of `audience`,
+    /// with each person's preferences applied (see `notification.insert.sql`): one statement.
+    /// `form.channel` is the kind's default. Returns how many were written.
+    pub async fn insert_for(conn: &mut DbConn, audience: Audience, form: &NotificationInsert) -> DbResult<usize> {
+        let scope = form.subject.clone().unwrap_or_default();
+        dispatch!(conn, c => insert_for_query!(audience, form, scope.clone(), false).execute(c).await)
+            .map_err(Into::into)
+    }
+
+    /// [`Notification::insert_for`] one person; the notification when one was written.
+    pub async fn insert_one(
+        conn: &mut DbConn,
+        recipient: ActorId,
+        form: &NotificationInsert,
+    ) -> DbResult<Option<Notification>> {
+        let scope = form.subject.clone().unwrap_or_default();
+        let audience = Audience::One(recipient);
+        let mut rows: Vec<Notification> =
+            dispatch!(conn, c => insert_for_query!(audience, form, scope.clone(), true).load(c).await)?;
+        Ok(rows.pop())
+    }
+
     pub async fn insert(conn: &mut DbConn, form: &NotificationInsert) -> DbResult<Notification> {
         dispatch!(conn, c => diesel::insert_into(notification::table)
             .values(form)
@@ -98,6 +186,23 @@ impl Notification {
         .map_err(Into::into)
     }
 
+    /// How many of the recipient's notifications are newer than their `notifications` marker:
+    /// the marker read inside the count, one range scan of `notification_recipient_idx`.
+    pub async fn unread(conn: &mut DbConn, recipient: ActorId, user: LocalUserId) -> DbResult<i64> {
+        let read = marker::table
+            .filter(marker::local_user_id.eq(user))
+            .filter(marker::timeline.eq("notifications"))
+            .select(marker::last_read_id)
+            .single_value();
+        dispatch!(conn, c => notification::table
+            .filter(notification::recipient_id.eq(recipient))
+            .filter(notification::id.gt(coalesce(read, 0_i64)))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
     /// The recipient's newest notification id (0 when there is none).
     pub async fn newest_id(conn: &mut DbConn, recipient: ActorId) -> DbResult<i64> {
         let newest: Option<i64> = dispatch!(conn, c => notification::table
@@ -116,6 +221,19 @@ impl Notification {
         .execute(c)
         .await)?;
         Ok(n > 0)
+    }
+
+    /// Removes the notifications of `kind` that `from` caused about `post` (a like taken back).
+    pub async fn delete_about(conn: &mut DbConn, kind: &str, from: ActorId, post: PostId) -> DbResult<usize> {
+        dispatch!(conn, c => diesel::delete(
+            notification::table
+                .filter(notification::post_id.eq(post))
+                .filter(notification::kind.eq(kind))
+                .filter(notification::from_actor_id.eq(from)),
+        )
+        .execute(c)
+        .await)
+        .map_err(Into::into)
     }
 
     /// Dismisses every notification of a group (`group_key`).

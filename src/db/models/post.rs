@@ -372,21 +372,25 @@ impl Reaction {
         Ok(removed)
     }
 
-    /// Removes a reaction by its activity id (an incoming Undo); returns whether it existed.
-    pub async fn remove_by_ap_id(self, conn: &mut DbConn, ap_id: &str, actor_id: ActorId) -> DbResult<bool> {
-        let n = match self {
+    /// Removes a reaction by its activity id (an incoming Undo); returns its post if it existed.
+    pub async fn remove_by_ap_id(self, conn: &mut DbConn, ap_id: &str, actor_id: ActorId) -> DbResult<Option<PostId>> {
+        let removed: Option<PostId> = match self {
             Reaction::Like => dispatch!(conn, c => diesel::delete(
                 post_like::table.filter(post_like::ap_id.eq(ap_id)).filter(post_like::actor_id.eq(actor_id)),
             )
-            .execute(c)
-            .await)?,
+            .returning(post_like::post_id)
+            .get_result(c)
+            .await
+            .optional())?,
             Reaction::Announce => dispatch!(conn, c => diesel::delete(
                 announce::table.filter(announce::ap_id.eq(ap_id)).filter(announce::actor_id.eq(actor_id)),
             )
-            .execute(c)
-            .await)?,
+            .returning(announce::post_id)
+            .get_result(c)
+            .await
+            .optional())?,
         };
-        Ok(n > 0)
+        Ok(removed)
     }
 }
 

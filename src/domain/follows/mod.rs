@@ -4,7 +4,7 @@
 pub mod wire;
 
 use super::outbox::{enqueue, new_activity_id};
-use super::{DomainError, DomainResult, validate};
+use super::{DomainError, DomainResult, notifications, validate};
 use crate::apub::protocol::ActivityKind;
 use crate::db::DbConn;
 use crate::db::models::actor::Actor;
@@ -26,6 +26,7 @@ pub async fn follow(state: &AppState, follower: &Account, target: &Actor) -> Dom
     let id = new_activity_id(&state.base_url, "follow");
     let accepted = target.local && !target.manually_approves_followers;
     let follow = Follow::upsert(&mut tx, &id, follower.actor.id, target.id, accepted).await?;
+    notifications::causes::followed(&mut tx, follower.actor.id, target, accepted).await?;
     if !target.local {
         enqueue(&mut tx, &follower.actor, &wire::follow(&id, &follower.actor, target), false, &[target.id]).await?;
     }
@@ -67,7 +68,11 @@ pub async fn followed(
     target: &Actor,
 ) -> DomainResult<()> {
     let accepted = !target.manually_approves_followers;
+    let new = Follow::find(conn, follower.id, target.id).await?.is_none();
     Follow::upsert(conn, follow_id, follower.id, target.id, accepted).await?;
+    if new {
+        notifications::causes::followed(conn, follower.id, target, accepted).await?;
+    }
     if accepted {
         let accept_id = new_activity_id(&state.base_url, "accept");
         let accept = wire::answer(ActivityKind::Accept, &accept_id, target, follow_id, follower);

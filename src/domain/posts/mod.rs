@@ -5,6 +5,7 @@
 pub mod remote;
 pub mod wire;
 
+use super::notifications;
 use super::outbox::{enqueue, new_activity_id};
 use super::visibility::{self as seen, Viewer};
 use super::{DomainError, DomainResult, validate};
@@ -156,6 +157,9 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
         updated_at: None,
     };
     let (post, attached) = store(&mut tx, &author.actor, &row, Photos::Uploaded(&new.media_ids)).await?;
+    let mentioned =
+        notifications::causes::local_mentions(&mut tx, &post.content, &state.settings.instance.domain).await?;
+    notifications::causes::post_published(&mut tx, &post, &mentioned).await?;
     if post.visibility != Visibility::Direct {
         let create = wire::create(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
         enqueue(&mut tx, &author.actor, &create, true, &[]).await?;

@@ -155,6 +155,21 @@ pub async fn store_remote(conn: &mut DbConn, author: &Actor, post: RemotePost) -
     Ok(store(conn, author, &post.row, Photos::Linked(post.photos)).await?.0)
 }
 
+/// A post that arrived from its author's server (the inbox): stored, and the local people it
+/// replies to or mentions notified — once, also when the same post arrives again.
+pub async fn received(conn: &mut DbConn, author: &Actor, post: RemotePost) -> DomainResult<Post> {
+    let new = Post::by_ap_id(conn, &post.row.ap_id).await?.is_none();
+    let mut named: Vec<String> = post.addressed.iter().filter(|a| !is_public(a)).cloned().collect();
+    named.sort();
+    named.dedup();
+    let stored = store_remote(conn, author, post).await?;
+    if new {
+        let mentioned = Actor::local_people(conn, &named).await?;
+        crate::domain::notifications::causes::post_published(conn, &stored, &mentioned).await?;
+    }
+    Ok(stored)
+}
+
 /// An edit of a remote post (its author only): text replaced, images replaced by the new ones.
 /// Visibility and the post it replies to stay as first stored.
 pub async fn update(conn: &mut DbConn, author: &Actor, edited: RemotePost) -> DomainResult<()> {

@@ -3,7 +3,7 @@
 
 use super::outbox::{enqueue, new_activity_id};
 use super::visibility::{self as seen, Viewer};
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, notifications};
 use crate::apub::protocol::{Activity, ActivityKind, Addresses, Id, PUBLIC, Timestamp};
 use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::local_user::Account;
@@ -52,9 +52,11 @@ pub async fn react(
     if on {
         let ap_id = new_activity_id(&state.base_url, kind);
         if reaction.add(&mut tx, &ap_id, me.id, post.id).await? {
+            notifications::causes::reacted(&mut tx, me.id, &post, reaction).await?;
             enqueue(&mut tx, me, &build(&ap_id), to_followers, &to_actors).await?;
         }
     } else if let Some(ap_id) = reaction.remove(&mut tx, me.id, post.id).await? {
+        notifications::causes::unreacted(&mut tx, me.id, post.id, reaction).await?;
         let undo = super::follows::wire::undo(&new_activity_id(&state.base_url, "undo"), me, build(&ap_id));
         enqueue(&mut tx, me, &undo, to_followers, &to_actors).await?;
     }
@@ -91,7 +93,11 @@ pub async fn reacted(
     post: PostId,
     reaction: Reaction,
 ) -> DomainResult<()> {
-    reaction.add(conn, activity_id, actor.id, post).await?;
+    if reaction.add(conn, activity_id, actor.id, post).await?
+        && let Some(post) = Post::by_id(conn, post).await?
+    {
+        notifications::causes::reacted(conn, actor.id, &post, reaction).await?;
+    }
     Ok(())
 }
 
@@ -104,11 +110,17 @@ pub async fn unreacted(
 ) -> DomainResult<()> {
     match reaction {
         Some(reaction) => {
-            reaction.remove_by_ap_id(conn, activity_id, actor.id).await?;
+            if let Some(post) = reaction.remove_by_ap_id(conn, activity_id, actor.id).await? {
+                notifications::causes::unreacted(conn, actor.id, post, reaction).await?;
+            }
         }
+        None if activity_id.is_empty() => {}
         None => {
-            if !activity_id.is_empty() && !Reaction::Like.remove_by_ap_id(conn, activity_id, actor.id).await? {
-                Reaction::Announce.remove_by_ap_id(conn, activity_id, actor.id).await?;
+            for reaction in [Reaction::Like, Reaction::Announce] {
+                if let Some(post) = reaction.remove_by_ap_id(conn, activity_id, actor.id).await? {
+                    notifications::causes::unreacted(conn, actor.id, post, reaction).await?;
+                    break;
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod health;
 pub mod home;
 pub mod interaction;
 pub mod map;
+pub mod notifications;
 pub mod oauth;
 pub mod posts;
 pub mod profile;

@@ -25,6 +25,7 @@ pub fn render(state: &AppState, layout: Arc<Layout>, lang: Lang, status: StatusC
         csrf: String::new(),
         path: "/".into(),
         layout,
+        unread: 0,
     };
     let title_key = match status.as_u16() {
         404 => "error-title-not-found",

@@ -1,0 +1,73 @@
+//! The notifications page's template and its entries as the page shows them.
+
+use askama::Template;
+
+use crate::db::views::notification_page::NotificationEntry;
+use crate::util::html;
+use crate::web::context::Ctx;
+
+/// Characters of a post shown with its notification.
+const EXCERPT_CHARS: usize = 140;
+
+/// One entry as the page shows it.
+pub struct EntryRow {
+    /// The sentence: "Anna en 2 anderen vinden je bericht leuk."
+    pub text: String,
+    pub excerpt: Option<String>,
+    /// Where the entry leads: the post, the person, the registrations to approve.
+    pub href: Option<String>,
+    pub when: String,
+    pub unread: bool,
+}
+
+impl EntryRow {
+    pub fn of(ctx: &Ctx, entry: &NotificationEntry, last_read: i64) -> EntryRow {
+        let name = entry.from.as_ref().map_or_else(
+            || ctx.t("notification-someone"),
+            |a| if a.display_name.trim().is_empty() { a.username.clone() } else { a.display_name.clone() },
+        );
+        let others = entry.count - 1;
+        let who = match others {
+            0 => name,
+            1 => ctx.t_args("notification-who-one-other", &[("name", name)]),
+            n => ctx.t_args("notification-who-others", &[("name", name), ("others", n.to_string())]),
+        };
+        let kind = entry.newest.kind.as_str();
+        let known = crate::domain::notifications::kinds::kind(kind).is_some();
+        let key = match (known, others) {
+            (false, _) => "notification-other".to_string(),
+            (true, 0) => format!("notification-{kind}"),
+            (true, _) => format!("notification-{kind}-many"),
+        };
+        let post = entry.post.as_ref().filter(|p| !p.deleted);
+        let excerpt =
+            post.map(|p| html::truncate(html::plain_text(&p.content).trim(), EXCERPT_CHARS)).filter(|e| !e.is_empty());
+        let href = match (kind, post, &entry.from) {
+            ("sign_up", _, _) => Some("/beheer/aanmeldingen".to_string()),
+            (_, Some(p), _) if p.local => Some(format!("/p/{}", p.id.0)),
+            (_, Some(p), _) => Some(p.url.clone().unwrap_or_else(|| p.ap_id.clone())),
+            (_, None, Some(a)) if a.local => Some(format!("/u/{}", a.username)),
+            (_, None, Some(a)) => Some(a.url.clone().unwrap_or_else(|| a.ap_id.clone())),
+            _ => None,
+        };
+        EntryRow {
+            text: ctx.t_args(&key, &[("who", who)]),
+            excerpt,
+            href,
+            when: ctx.datetime(entry.newest.created_at),
+            unread: entry.newest.id > last_read,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications/list.html")]
+pub struct ListPage<'a> {
+    pub ctx: &'a Ctx,
+    pub rows: Vec<EntryRow>,
+    /// The newest id shown: "mark all as read" marks up to it.
+    pub newest: Option<i64>,
+    pub any_unread: bool,
+    pub older: Option<String>,
+    pub notice: Option<String>,
+}
