@@ -29,10 +29,15 @@ pub async fn lines(conn: &mut DbConn, notifications: &[Notification], lang: Lang
             None => String::new(),
         };
         let kind = kinds::kind(&n.kind).map_or(n.kind.as_str(), |k| k.name);
-        // "Anna …" or "Anna en 2 anderen …".
-        let key =
-            if count > 1 { format!("notification-line-{kind}-many") } else { format!("notification-line-{kind}") };
-        lines.push(lang.t_args(&key, &[("name", name), ("others", (count - 1).to_string())]));
+        // The notifications page's sentences: "Anna …", "Anna en 1 ander …", "Anna en 2 anderen …".
+        let name = if name.is_empty() { lang.t("notification-someone") } else { name };
+        let who = match count {
+            1 => name,
+            2 => lang.t_args("notification-who-one-other", &[("name", name)]),
+            n => lang.t_args("notification-who-others", &[("name", name), ("others", (n - 1).to_string())]),
+        };
+        let key = if count > 1 { format!("notification-{kind}-many") } else { format!("notification-{kind}") };
+        lines.push(lang.t_args(&key, &[("who", who)]));
     }
     Ok(lines)
 }
