@@ -10,7 +10,9 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 
 use super::layout::Layout;
-use super::pages::{accounts, admin, error, health, home, interaction, oauth, posts, profile, settings, statement};
+use super::pages::{
+    accounts, admin, email, error, health, home, interaction, oauth, posts, profile, settings, statement,
+};
 use crate::state::AppState;
 
 /// Form posts of pages are small; forms with images get the upload limit.
@@ -31,6 +33,13 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
+        .route("/wachtwoord-vergeten", get(email::forgot_page).post(email::forgot))
+        .route("/wachtwoord-herstellen", get(email::reset_page).post(email::reset))
+        .route("/bevestigen", get(email::confirm))
+        .route("/bevestigen/opnieuw", get(email::resend_page).post(email::resend))
+        .route("/e-mail-wijzigen", get(email::confirm_change))
+        .route("/instellingen/e-mail", get(email::change_page).post(email::change))
+        .route("/instellingen/e-mail/bevestigen", post(email::send_confirmation))
         .route("/instellingen", get(settings::settings_page).post(settings::save_settings).layer(uploads))
         .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
         .route("/taal", post(settings::switch_language))
@@ -40,6 +49,7 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/beheer/aanmeldingen", get(admin::registrations))
         .route("/beheer/aanmeldingen/{id}", post(admin::decide))
         .route("/beheer/uitnodigingen", get(admin::invites).post(admin::create_invite))
+        .route("/beheer/uitnodigingen/e-mail", post(admin::invite_by_email))
         .merge(module_pages)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))

@@ -124,7 +124,10 @@ fn settings_form(
             intro: account_line.into_iter().collect(),
             notice,
             form: f,
-            links: vec![("/instellingen/wachtwoord".into(), ctx.t("password-title"))],
+            links: vec![
+                ("/instellingen/wachtwoord".into(), ctx.t("password-title")),
+                ("/instellingen/e-mail".into(), ctx.t("settings-email-link")),
+            ],
         },
     )
 }
