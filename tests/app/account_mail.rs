@@ -339,7 +339,7 @@ async fn an_invitation_by_email_lands_the_invitee_and_tells_the_inviter(b: Backe
         s.mail.confirm_email = true;
     })
     .await;
-    let admin = app.signed_in("beheerder", Role::Admin).await;
+    let admin = app.signed_in("wijkadmin", Role::Admin).await;
     let page = admin.get_html("/beheer/uitnodigingen").await;
     assert!(page.html().contains("Uitnodigen per e-mail"));
     let fields = [("email", "Fenna@Thuis.example"), ("email_expires_days", "7"), ("email_landing", "/g/tuin")];
@@ -364,7 +364,7 @@ async fn an_invitation_by_email_lands_the_invitee_and_tells_the_inviter(b: Backe
     assert!(account.user.invite_id.is_some());
 
     // The inviter is told.
-    let told = &mails_to(&smtp, 2, "beheerder@buurt.example").await[0];
+    let told = &mails_to(&smtp, 2, "wijkadmin@buurt.example").await[0];
     assert_eq!(header(told, "Subject"), Some("fenna de Vries doet mee op Buurt"));
     assert!(link(told, &app.url("/u/fenna")).is_some());
 

@@ -96,6 +96,13 @@ impl EmailToken {
         .map_err(Into::into)
     }
 
+    /// Forgets tokens that expired before `before` (hourly housekeeping). Kept a while after
+    /// expiring, so that a late click is told "expired" rather than "not right".
+    pub async fn delete_expired(conn: &mut DbConn, before: chrono::NaiveDateTime) -> DbResult<usize> {
+        dispatch!(conn, c => diesel::delete(email_token::table.filter(email_token::expires_at.le(before))).execute(c).await)
+            .map_err(Into::into)
+    }
+
     /// Marks every unused token of a person for `purpose` used: a new reset link, or a reset
     /// done, makes the older links stop working.
     pub async fn void_unused(
