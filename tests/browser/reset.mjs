@@ -73,7 +73,7 @@ try {
     await expectText("main", "Je wachtwoord is ingesteld");
   });
   await run("sign in with the new password", async () => {
-    await Promise.all([page.waitForNavigation(), page.click("main >> text=Inloggen")]);
+    await Promise.all([page.waitForNavigation(), page.click("main a[href='/inloggen']")]);
     await page.fill("#login", login);
     await page.fill("#password", password);
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);

@@ -58,22 +58,41 @@ fn refused(ctx: &Ctx, problem: LinkProblem, purpose: Purpose) -> Response {
     message(ctx, status, "email-link-refused-title", vec![ctx.t(problem.message())], vec![again])
 }
 
+/// Where a form that asks for an address posts, and its texts' keys.
+struct AddressPage {
+    action: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    submit: &'static str,
+}
+
+const FORGOT: AddressPage = AddressPage {
+    action: "/wachtwoord-vergeten",
+    title: "forgot-title",
+    intro: "forgot-intro",
+    submit: "forgot-submit",
+};
+const RESEND: AddressPage = AddressPage {
+    action: "/bevestigen/opnieuw",
+    title: "resend-title",
+    intro: "resend-intro",
+    submit: "resend-submit",
+};
+
 /// A form that asks for an address (forgotten password, new confirmation link).
 fn address_form(
     ctx: &Ctx,
-    action: &str,
-    title: &str,
-    intro: &str,
-    submit: &str,
+    which: &AddressPage,
     form: &AddressForm,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Response {
     let fields =
         vec![Field::new(ctx, FieldKind::Email, "email", "field-email", &form.email).autocomplete("email").required()];
-    let f = Form::new(ctx, action, submit, fields).with_errors(ctx, errors);
+    let f = Form::new(ctx, which.action, which.submit, fields).with_errors(ctx, errors);
     let links = vec![("/inloggen".to_string(), ctx.t("email-back-to-login"))];
-    page(status, &FormPage { ctx, title: ctx.t(title), intro: vec![ctx.t(intro)], notice: None, form: f, links })
+    let intro = vec![ctx.t(which.intro)];
+    page(status, &FormPage { ctx, title: ctx.t(which.title), intro, notice: None, form: f, links })
 }
 
 /// The typed address, lowercase, or why it is not one.
@@ -90,7 +109,7 @@ pub async fn forgot_page(ctx: Ctx) -> WebResult<Response> {
 }
 
 fn forgot_form(ctx: &Ctx, form: &AddressForm, errors: &FieldErrors, status: StatusCode) -> Response {
-    address_form(ctx, "/wachtwoord-vergeten", "forgot-title", "forgot-intro", "forgot-submit", form, errors, status)
+    address_form(ctx, &FORGOT, form, errors, status)
 }
 
 /// Sends a reset link when an account has the address; the answer is the same either way.
@@ -176,7 +195,7 @@ pub async fn resend_page(ctx: Ctx) -> WebResult<Response> {
 }
 
 fn resend_form(ctx: &Ctx, form: &AddressForm, errors: &FieldErrors, status: StatusCode) -> Response {
-    address_form(ctx, "/bevestigen/opnieuw", "resend-title", "resend-intro", "resend-submit", form, errors, status)
+    address_form(ctx, &RESEND, form, errors, status)
 }
 
 /// Sends a new confirmation link when an account waits for one at the address; the same answer
