@@ -241,7 +241,8 @@ where
     Ok(())
 }
 
-/// Hourly housekeeping: removes expired sessions, old activity records and uploads never posted.
+/// Hourly housekeeping: removes expired sessions, old activity records, e-mail links expired a
+/// week ago and uploads never posted.
 /// An error is logged and retried next hour.
 async fn maintenance(state: AppState) {
     let pool = state.pool.clone();
@@ -254,6 +255,7 @@ async fn maintenance(state: AppState) {
             // Senders stop retrying long before a week: older ids need not be remembered.
             let week_ago = crate::db::now() - chrono::TimeDelta::days(7);
             crate::db::models::received_activity::prune_received(&mut conn, week_ago).await?;
+            crate::db::models::email_token::EmailToken::delete_expired(&mut conn, week_ago).await?;
             let month_ago = crate::db::now() - chrono::TimeDelta::days(30);
             crate::db::models::outbox_activity::prune_outbox(&mut conn, month_ago).await?;
             Ok::<usize, crate::db::DbError>(sessions)

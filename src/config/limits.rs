@@ -45,6 +45,11 @@ pub struct LimitsSettings {
     pub password_change_per_address: Rate,
     /// Password change attempts per account.
     pub password_change_per_account: Rate,
+    /// Forms that send a mail (forgotten password, confirmation again, e-mail change) per
+    /// client address.
+    pub mail_per_address: Rate,
+    /// Mails those forms send to one address (whether or not an account has it).
+    pub mail_per_recipient: Rate,
     /// Post attempts (the web form and `POST /api/v1/statuses`) per client address.
     pub post_per_address: Rate,
     /// Post attempts per account.
@@ -70,6 +75,8 @@ impl Default for LimitsSettings {
             register_per_address: Rate::new(10, 1800),
             password_change_per_address: Rate::new(10, 3600),
             password_change_per_account: Rate::new(10, 3600),
+            mail_per_address: Rate::new(10, 3600),
+            mail_per_recipient: Rate::new(5, 3600),
             post_per_address: Rate::new(1000, 3600),
             post_per_account: Rate::new(300, 10800),
             inbox_per_instance: Rate::new(30000, 300),
@@ -102,6 +109,8 @@ impl LimitsSettings {
             register_per_address: off,
             password_change_per_address: off,
             password_change_per_account: off,
+            mail_per_address: off,
+            mail_per_recipient: off,
             post_per_address: off,
             post_per_account: off,
             inbox_per_instance: off,
@@ -136,6 +145,8 @@ impl Settings {
             ("register_per_address", limits.register_per_address),
             ("password_change_per_address", limits.password_change_per_address),
             ("password_change_per_account", limits.password_change_per_account),
+            ("mail_per_address", limits.mail_per_address),
+            ("mail_per_recipient", limits.mail_per_recipient),
             ("post_per_address", limits.post_per_address),
             ("post_per_account", limits.post_per_account),
             ("inbox_per_instance", limits.inbox_per_instance),

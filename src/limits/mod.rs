@@ -223,6 +223,8 @@ pub struct Limits {
     pub register_per_address: Limiter,
     pub password_change_per_address: Limiter,
     pub password_change_per_account: Limiter,
+    pub mail_per_address: Limiter,
+    pub mail_per_recipient: Limiter,
     pub post_per_address: Limiter,
     pub post_per_account: Limiter,
     pub inbox_per_instance: Limiter,
@@ -247,6 +249,8 @@ impl Limits {
             register_per_address: Limiter::new(l.register_per_address),
             password_change_per_address: Limiter::new(l.password_change_per_address),
             password_change_per_account: Limiter::new(l.password_change_per_account),
+            mail_per_address: Limiter::new(l.mail_per_address),
+            mail_per_recipient: Limiter::new(l.mail_per_recipient),
             post_per_address: Limiter::new(l.post_per_address),
             post_per_account: Limiter::new(l.post_per_account),
             inbox_per_instance: Limiter::new(l.inbox_per_instance),
@@ -298,6 +302,12 @@ impl Limits {
         )
     }
 
+    /// Before a form sends a mail to `recipient` (an address typed, known or not): per client
+    /// address and per recipient, so neither one visitor nor many can flood a mailbox.
+    pub fn check_mail(&self, client: &ClientAddr, recipient: &str) -> Result<Allowance, Refused> {
+        self.check_both(&self.mail_per_address, &self.mail_per_recipient, client, &login_key(recipient))
+    }
+
     /// Before a sign-in attempt: the rate limits and the lockout. The login is the name or
     /// e-mail address typed, so an unknown name is treated like a known one.
     pub fn check_sign_in(&self, login: &str, client: &ClientAddr) -> Result<(), Refused> {
@@ -324,6 +334,8 @@ impl Limits {
             &self.register_per_address,
             &self.password_change_per_address,
             &self.password_change_per_account,
+            &self.mail_per_address,
+            &self.mail_per_recipient,
             &self.post_per_address,
             &self.post_per_account,
             &self.inbox_per_instance,

@@ -11,8 +11,8 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, error, health, home, interaction, notifications, oauth, posts, profile, settings, statement,
-    unsubscribe,
+    accounts, admin, email, error, health, home, interaction, notifications, oauth, posts, profile, settings,
+    statement, unsubscribe,
 };
 use crate::state::AppState;
 
@@ -34,6 +34,13 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
+        .route("/wachtwoord-vergeten", get(email::forgot_page).post(email::forgot))
+        .route("/wachtwoord-herstellen", get(email::reset_page).post(email::reset))
+        .route("/bevestigen", get(email::confirm))
+        .route("/bevestigen/opnieuw", get(email::resend_page).post(email::resend))
+        .route("/e-mail-wijzigen", get(email::confirm_change))
+        .route("/instellingen/e-mail", get(email::change_page).post(email::change))
+        .route("/instellingen/e-mail/bevestigen", post(email::send_confirmation))
         .route("/instellingen", get(settings::settings_page).post(settings::save_settings).layer(uploads))
         .route("/instellingen/wachtwoord", get(settings::password_page).post(settings::change_password))
         .route("/instellingen/meldingen", get(notifications::preferences_page).post(notifications::save_preferences))
@@ -47,6 +54,7 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/beheer/aanmeldingen", get(admin::registrations))
         .route("/beheer/aanmeldingen/{id}", post(admin::decide))
         .route("/beheer/uitnodigingen", get(admin::invites).post(admin::create_invite))
+        .route("/beheer/uitnodigingen/e-mail", post(admin::invite_by_email))
         .merge(module_pages)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))

@@ -17,6 +17,7 @@ both!(
     every_page_type_passes_axe_in_both_colour_schemes,
     a_resident_registers_changes_language_and_follows_in_the_browser,
     a_moderator_points_out_a_meeting_place_on_the_map,
+    a_resident_resets_a_forgotten_password_by_email_in_the_browser,
 );
 
 /// A map tile server on loopback: every tile is the same small PNG; counts what it served.
@@ -156,6 +157,9 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/registreren", "signedIn": false},
         {"path": "/bestaat-niet", "signedIn": false},
         {"path": "/toegankelijkheid", "signedIn": false},
+        {"path": "/wachtwoord-vergeten", "signedIn": false},
+        {"path": "/bevestigen/opnieuw", "signedIn": false},
+        {"path": "/wachtwoord-herstellen?t=onbekend", "signedIn": false},
         {"path": "/u/anna", "signedIn": false},
         {"path": "/g/tuin", "signedIn": false},
         {"path": "/kaart", "signedIn": false},
@@ -170,6 +174,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         // navigation and an unread entry are checked too.
         {"path": "/meldingen", "signedIn": true},
         {"path": "/instellingen/meldingen", "signedIn": true},
+        {"path": "/instellingen/e-mail", "signedIn": true},
         {"path": "/beheer/aanmeldingen", "signedIn": true},
         {"path": "/beheer/uitnodigingen", "signedIn": true},
         {"path": format!("/authorize_interaction?uri=acct:{}", app.handle("anna")), "signedIn": true},
@@ -183,7 +188,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 38 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 46 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
@@ -251,4 +256,28 @@ async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {
     assert_eq!(place.name, "Buurthuis De Meeuw");
     // The tiles came from the configured server.
     assert!(served.load(Ordering::SeqCst) > 0);
+}
+
+async fn a_resident_resets_a_forgotten_password_by_email_in_the_browser(b: Backend) {
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let port = crate::smtp::SmtpServer::free_port();
+    let smtp = crate::smtp::SmtpServer::start(port).await;
+    let app = TestApp::spawn_with(b, |s| s.mail.smtp_url = crate::smtp::SmtpServer::url(port)).await;
+    app.create_user("fenna", Role::Member).await;
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reset-{b:?}"));
+    let new_password = "zeilboot-Lantaarn-27-regen";
+    let maildir = smtp.maildir();
+    let env = [
+        ("BASE", app.base.as_str()),
+        ("LOGIN", "fenna"),
+        ("EMAIL", "fenna@buurt.example"),
+        ("MAILDIR", &maildir.to_string_lossy()),
+        ("PASSWORD", new_password),
+        ("ARTIFACTS", &artifacts.to_string_lossy()),
+    ];
+    node(dir, "reset.mjs", &env, &artifacts, "reset: all passed").await;
+    // The browser's password is the account's now.
+    assert_eq!(app.browser().login("fenna", new_password).await.status(), 303);
+    assert_eq!(app.browser().login("fenna", PASSWORD).await.status(), 401);
 }

@@ -5,6 +5,7 @@
 
 mod util;
 
+mod account_mail;
 mod accounts;
 mod admin;
 mod api;

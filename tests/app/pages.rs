@@ -120,8 +120,17 @@ async fn pages_carry_security_headers_and_assets_are_cached_for_long(b: Backend)
     assert!(page.html().contains("href=\"#main\"") && page.html().contains("id=\"main\""));
 }
 
+/// The keys of every catalogue file of a language (fluent-templates loads them all).
 fn catalogue_keys(lang: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ftl") {
+            text.push_str(&std::fs::read_to_string(path).unwrap());
+            text.push('\n');
+        }
+    }
     text.lines()
         .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
         .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
@@ -154,6 +163,12 @@ fn keys_used() -> BTreeSet<String> {
         "place-",
         "compose-",
         "group-",
+        "mail-",
+        "email-",
+        "forgot-",
+        "reset-",
+        "confirm-",
+        "resend-",
     ];
     let mut used = BTreeSet::new();
     let mut files = Vec::new();

@@ -38,6 +38,12 @@ impl SmtpServer {
         SmtpServer { child, maildir }
     }
 
+    /// The Maildir the server writes to (a browser test reads it).
+    #[allow(dead_code)]
+    pub fn maildir(&self) -> PathBuf {
+        self.maildir.path().join("box")
+    }
+
     /// `smtp://127.0.0.1:PORT` for `[mail] smtp_url`.
     pub fn url(port: u16) -> String {
         format!("smtp://127.0.0.1:{port}")

@@ -126,6 +126,8 @@ pub fn generous_limits() -> LimitsSettings {
         register_per_address: generous,
         password_change_per_address: generous,
         password_change_per_account: generous,
+        mail_per_address: generous,
+        mail_per_recipient: generous,
         post_per_address: generous,
         post_per_account: generous,
         inbox_per_instance: generous,

@@ -1,4 +1,5 @@
-//! Invitation codes for invite-only registration.
+//! `invite`: invitations by link (a code) or to an e-mail address, with a use count and an
+//! expiry; for the instance now (`kind` 'instance'), for a group or an event later (`subject`).
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -18,6 +19,14 @@ pub struct Invite {
     pub uses: i32,
     pub expires_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    /// The address the invitation was mailed to.
+    pub email: Option<String>,
+    /// What the invitation is to: 'instance', later 'group' or 'event'.
+    pub kind: String,
+    /// The ActivityPub id of the group or event (NULL for the instance).
+    pub subject: Option<String>,
+    /// The local path where the invitee lands after registering.
+    pub landing: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -29,6 +38,10 @@ pub struct InviteInsert<'a> {
     pub uses: i32,
     pub expires_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    pub email: Option<&'a str>,
+    pub kind: &'a str,
+    pub subject: Option<&'a str>,
+    pub landing: Option<&'a str>,
 }
 
 impl Invite {
@@ -37,10 +50,10 @@ impl Invite {
             .map_err(Into::into)
     }
 
-    /// Uses one of the code's uses if it is valid now; returns the invite's id, or `None` when
+    /// Uses one of the code's uses if it is valid now; returns the invitation, or `None` when
     /// the code is unknown, used up or expired. One statement, so two registrations cannot both
     /// take the last use.
-    pub async fn consume(conn: &mut DbConn, code: &str, now: chrono::NaiveDateTime) -> DbResult<Option<i64>> {
+    pub async fn consume(conn: &mut DbConn, code: &str, now: chrono::NaiveDateTime) -> DbResult<Option<Invite>> {
         dispatch!(conn, c => diesel::update(
             invite::table
                 .filter(invite::code.eq(code))
@@ -48,16 +61,40 @@ impl Invite {
                 .filter(invite::expires_at.is_null().or(invite::expires_at.gt(now))),
         )
         .set(invite::uses.eq(invite::uses + 1))
-        .returning(invite::id)
+        .returning(Invite::as_returning())
         .get_result(c)
         .await
         .optional())
         .map_err(Into::into)
     }
 
-    /// Newest first.
-    pub async fn list(conn: &mut DbConn, limit: i64) -> DbResult<Vec<Invite>> {
-        dispatch!(conn, c => invite::table.order(invite::id.desc()).limit(limit).select(Invite::as_select()).load(c).await)
+    pub async fn by_id(conn: &mut DbConn, id: i64) -> DbResult<Option<Invite>> {
+        dispatch!(conn, c => invite::table.find(id).select(Invite::as_select()).first(c).await.optional())
             .map_err(Into::into)
+    }
+
+    /// Whether the code would be taken now (the registration page says so before the form).
+    pub async fn usable(conn: &mut DbConn, code: &str, now: chrono::NaiveDateTime) -> DbResult<Option<Invite>> {
+        dispatch!(conn, c => invite::table
+            .filter(invite::code.eq(code))
+            .filter(invite::uses.lt(invite::max_uses))
+            .filter(invite::expires_at.is_null().or(invite::expires_at.gt(now)))
+            .select(Invite::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    /// Invitations of one kind, newest first.
+    pub async fn list(conn: &mut DbConn, kind: &str, limit: i64) -> DbResult<Vec<Invite>> {
+        dispatch!(conn, c => invite::table
+            .filter(invite::kind.eq(kind))
+            .order(invite::id.desc())
+            .limit(limit)
+            .select(Invite::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
     }
 }

@@ -81,11 +81,16 @@ pub struct LocalUser {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_login_at: Option<chrono::NaiveDateTime>,
-    /// When the person confirmed their address; `None`: never confirmed.
+    /// When the person followed a confirmation link to `email` (`None`: not confirmed).
     pub email_confirmed_at: Option<chrono::NaiveDateTime>,
 }
 
 impl LocalUser {
+    /// Whether the address is confirmed. Mail other than confirmations and password resets goes
+    /// only to confirmed addresses.
+    pub fn email_confirmed(&self) -> bool {
+        self.email_confirmed_at.is_some()
+    }
     /// Unknown text in the column (never written by this code) counts as the least privilege.
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Member)
@@ -108,12 +113,15 @@ pub struct LocalUserInsert<'a> {
     pub invite_id: Option<i64>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub email_confirmed_at: Option<chrono::NaiveDateTime>,
 }
 
 /// `Option<Option<T>>`: outer `None` leaves the column alone, `Some(None)` sets NULL.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = local_user)]
 pub struct LocalUserUpdate<'a> {
+    pub email: Option<&'a str>,
+    pub email_confirmed_at: Option<Option<chrono::NaiveDateTime>>,
     pub password_hash: Option<&'a str>,
     pub role: Option<&'a str>,
     pub status: Option<&'a str>,

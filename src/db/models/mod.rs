@@ -5,6 +5,7 @@ pub mod actor_count;
 pub mod delivery;
 pub mod delivery_target;
 pub mod digest;
+pub mod email_token;
 pub mod follow;
 pub mod instance;
 pub mod invite;

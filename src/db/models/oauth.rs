@@ -109,6 +109,12 @@ impl OauthToken {
         dispatch!(conn, c => diesel::delete(oauth_token::table.filter(oauth_token::token_hash.eq(token_hash))).execute(c).await)
             .map_err(Into::into)
     }
+
+    /// Revokes every token of a person (after a password reset).
+    pub async fn delete_for_user(conn: &mut DbConn, user: LocalUserId) -> DbResult<usize> {
+        dispatch!(conn, c => diesel::delete(oauth_token::table.filter(oauth_token::local_user_id.eq(user))).execute(c).await)
+            .map_err(Into::into)
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -149,5 +155,11 @@ impl OauthCode {
             .await
             .optional())
         .map_err(Into::into)
+    }
+
+    /// Drops the codes not yet exchanged of a person (after a password reset).
+    pub async fn delete_for_user(conn: &mut DbConn, user: LocalUserId) -> DbResult<usize> {
+        dispatch!(conn, c => diesel::delete(oauth_code::table.filter(oauth_code::local_user_id.eq(user))).execute(c).await)
+            .map_err(Into::into)
     }
 }

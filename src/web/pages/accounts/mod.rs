@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::config::RegistrationMode;
 use crate::domain::DomainError;
-use crate::domain::accounts::{self, LoginError, Registration};
+use crate::domain::accounts::{self, LoginError, Registered, Registration, invites};
 use crate::domain::validate::FieldErrors;
 use crate::limits::ClientAddr;
 use crate::web::context::{Ctx, SESSION_COOKIE, cookie, safe_next};
@@ -35,12 +35,18 @@ pub struct RegisterQuery {
     code: String,
 }
 
+/// The registration form; with `?code=` from an invitation link, which is checked at once so a
+/// used-up or expired invitation says so before anything is typed.
 pub async fn register_page(ctx: Ctx, Query(query): Query<RegisterQuery>) -> WebResult<Response> {
     if ctx.state.settings.instance.registration == RegistrationMode::Closed {
         return Ok(closed_page(&ctx, StatusCode::OK));
     }
+    let mut errors = FieldErrors::default();
+    if !query.code.trim().is_empty() && invites::usable(&ctx.state.pool, &query.code).await?.is_none() {
+        errors.add("invite", "error-invite-invalid");
+    }
     let form = RegisterForm { invite: query.code, ..Default::default() };
-    Ok(register_form(&ctx, &form, &FieldErrors::default(), StatusCode::OK))
+    Ok(register_form(&ctx, &form, &errors, StatusCode::OK))
 }
 
 pub async fn register(
@@ -62,11 +68,22 @@ pub async fn register(
         reason: form.reason.clone(),
         invite: form.invite.clone(),
     };
-    match accounts::register(&ctx.state.pool, settings, &registration).await {
-        Ok(account) if account.user.status() == crate::db::models::local_user::Status::Active => {
-            sign_in(&ctx, account.user.id, &headers, "/").await
+    match accounts::register(&ctx.state, &registration).await {
+        Ok(done) if done.must_confirm => Ok(page(
+            StatusCode::OK,
+            &MessagePage {
+                ctx: &ctx,
+                title: ctx.t("registration-confirm-title"),
+                paragraphs: vec![
+                    ctx.t_args("registration-confirm-sent", &[("email", done.account.user.email.clone())]),
+                    ctx.t("email-no-mail"),
+                ],
+            },
+        )),
+        Ok(done) if done.account.user.status() == crate::db::models::local_user::Status::Active => {
+            sign_in(&ctx, done.account.user.id, &headers, safe_next(&done.landing)).await
         }
-        Ok(account) => Ok(page(
+        Ok(Registered { account, .. }) => Ok(page(
             StatusCode::OK,
             &MessagePage {
                 ctx: &ctx,
@@ -86,6 +103,7 @@ fn closed_page(ctx: &Ctx, status: StatusCode) -> Response {
 
 fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: StatusCode) -> Response {
     let mode = ctx.state.settings.instance.registration;
+    let invited = !form.invite.trim().is_empty();
     let mut fields = vec![
         Field::new(ctx, FieldKind::Text, "username", "field-username", &form.username)
             .hint(ctx, "field-username-hint")
@@ -97,7 +115,16 @@ fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: S
         Field::new(ctx, FieldKind::Email, "email", "field-email", &form.email).autocomplete("email").required(),
     ];
     fields.extend(new_password_fields(ctx, "field-password"));
+    let mut hidden_code = None;
     let intro_key = match mode {
+        _ if invited && mode != RegistrationMode::Invite && !errors.has("invite") => {
+            hidden_code = Some(form.invite.as_str());
+            "register-intro-invited"
+        }
+        _ if invited && mode != RegistrationMode::Invite => {
+            fields.push(Field::new(ctx, FieldKind::Text, "invite", "field-invite", &form.invite));
+            "register-intro-open"
+        }
         RegistrationMode::Approval => {
             fields.push(
                 Field::new(ctx, FieldKind::TextArea, "reason", "field-reason", &form.reason)
@@ -112,7 +139,10 @@ fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: S
         }
         _ => "register-intro-open",
     };
-    let form = Form::new(ctx, "/registreren", "register-submit", fields).with_errors(ctx, errors);
+    let mut form = Form::new(ctx, "/registreren", "register-submit", fields).with_errors(ctx, errors);
+    if let Some(code) = hidden_code {
+        form = form.hidden("invite", code);
+    }
     page(
         status,
         &FormPage {
@@ -162,7 +192,7 @@ pub async fn login(
         let page = login_form(&ctx, &form, Some("error-login-too-many"), StatusCode::TOO_MANY_REQUESTS);
         return Ok(crate::web::error::with_retry_after(page, &refused));
     }
-    let result = accounts::authenticate(&ctx.state.pool, &form.login, &form.password).await?;
+    let result = accounts::authenticate(&ctx.state.pool, &ctx.state.settings, &form.login, &form.password).await?;
     match &result {
         Err(LoginError::WrongCredentials) => limits.sign_in_failed(&form.login, &client),
         // The password was right.
@@ -175,6 +205,9 @@ pub async fn login(
         }
         Err(LoginError::Pending) => Ok(login_form(&ctx, &form, Some("error-login-pending"), StatusCode::FORBIDDEN)),
         Err(LoginError::Suspended) => Ok(login_form(&ctx, &form, Some("error-login-suspended"), StatusCode::FORBIDDEN)),
+        Err(LoginError::Unconfirmed) => {
+            Ok(login_form(&ctx, &form, Some("error-login-unconfirmed"), StatusCode::FORBIDDEN))
+        }
     }
 }
 
@@ -189,7 +222,10 @@ fn login_form(ctx: &Ctx, form: &LoginForm, error: Option<&'static str>, status: 
     if let Some(key) = error {
         f.error_summary = Some(ctx.t(key));
     }
-    let mut links = vec![];
+    let mut links = vec![("/wachtwoord-vergeten".to_string(), ctx.t("login-forgot"))];
+    if error == Some("error-login-unconfirmed") {
+        links.insert(0, ("/bevestigen/opnieuw".to_string(), ctx.t("login-confirm-again")));
+    }
     if ctx.state.settings.instance.registration != RegistrationMode::Closed {
         links.push(("/registreren".to_string(), ctx.t("login-no-account")));
     }

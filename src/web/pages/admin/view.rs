@@ -24,17 +24,23 @@ pub struct RegistrationsPage<'a> {
 }
 
 pub struct InviteRow {
-    pub code: String,
     pub link: String,
     pub uses: String,
     pub expires: String,
+    /// The address it was mailed to (empty for a link).
+    pub to: String,
+    pub landing: String,
 }
 
 #[derive(Template)]
 #[template(path = "admin/invites.html")]
 pub struct InvitesPage<'a> {
     pub ctx: &'a Ctx,
+    /// The invitation by link.
     pub form: Form,
+    /// The invitation by e-mail.
+    pub email_form: Form,
     pub rows: Vec<InviteRow>,
     pub mode_note: Option<String>,
+    pub notice: Option<String>,
 }

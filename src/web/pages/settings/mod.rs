@@ -127,6 +127,7 @@ fn settings_form(
             links: vec![
                 ("/instellingen/wachtwoord".into(), ctx.t("password-title")),
                 ("/instellingen/meldingen".into(), ctx.t("notification-preferences-title")),
+                ("/instellingen/e-mail".into(), ctx.t("settings-email-link")),
             ],
         },
     )

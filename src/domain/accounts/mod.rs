@@ -1,4 +1,5 @@
-//! Accounts: registration in each mode, sign-in, sessions, passwords, approval and invites.
+//! Accounts: registration in each mode, sign-in, sessions, passwords and approval; the flows
+//! through the mailbox (`email`), invitations (`invites`) and their mails (`letters`).
 
 use chrono::TimeDelta;
 use sha2::{Digest, Sha256};
@@ -7,12 +8,19 @@ use super::validate::{self, FieldErrors};
 use super::{DomainError, DomainResult, password};
 use crate::config::{RegistrationMode, Settings};
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
-use crate::db::models::invite::{Invite, InviteInsert};
+use crate::db::models::invite::Invite;
 use crate::db::models::local_name;
 use crate::db::models::local_user::{Account, LocalUser, LocalUserId, LocalUserInsert, LocalUserUpdate, Role, Status};
 use crate::db::models::session::{self, SessionInsert};
 use crate::db::{DbConn, DbError, DbPool, now};
-use crate::util::tokens::{random_code, random_token};
+use crate::state::AppState;
+use crate::util::tokens::random_token;
+
+pub mod email;
+pub mod invites;
+pub mod letters;
+
+pub use invites::{NewEmailInvite, NewInvite, create_invite, invite_by_email, list_invites};
 
 /// How long a sign-in lasts.
 pub const SESSION_DAYS: i64 = 30;
@@ -31,28 +39,56 @@ pub struct Registration {
     pub invite: String,
 }
 
+/// A registration that went through.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub account: Account,
+    /// Where the person goes next: the invitation's landing path, or the home page.
+    pub landing: String,
+    /// A confirmation link was mailed and the person must follow it before signing in.
+    pub must_confirm: bool,
+}
+
 /// Registers a person as the configured mode allows. In approval mode the account is pending
-/// until an admin approves it.
-pub async fn register(pool: &DbPool, settings: &Settings, form: &Registration) -> DomainResult<Account> {
+/// until an admin approves it, unless the person came with an invitation. An invitation code
+/// is used in every mode but `closed`; in invite mode it is required. With `[mail]
+/// confirm_email` the person confirms the address before signing in (an invitation mailed to
+/// that same address already proves it).
+pub async fn register(state: &AppState, form: &Registration) -> DomainResult<Registered> {
+    let settings = &state.settings;
     let mode = settings.instance.registration;
     if mode == RegistrationMode::Closed {
         return Err(DomainError::Forbidden);
     }
     let mut errors = check_new_account(form);
+    let code = form.invite.trim();
     match mode {
-        RegistrationMode::Approval if form.reason.trim().is_empty() => errors.add("reason", "error-required"),
-        RegistrationMode::Invite if form.invite.trim().is_empty() => errors.add("invite", "error-required"),
+        RegistrationMode::Approval if code.is_empty() && form.reason.trim().is_empty() => {
+            errors.add("reason", "error-required")
+        }
+        RegistrationMode::Invite if code.is_empty() => errors.add("invite", "error-required"),
         _ => {}
     }
     validate::max_len("reason", &form.reason, validate::REASON_MAX, &mut errors);
     validate::max_len("invite", &form.invite, 64, &mut errors);
-    let status = if mode == RegistrationMode::Approval { Status::Pending } else { Status::Active };
-    let reason = (mode == RegistrationMode::Approval).then(|| form.reason.trim());
-    let invite = (mode == RegistrationMode::Invite).then(|| form.invite.trim());
-    create(pool, settings, form, errors, Role::Member, status, reason, invite).await
+    let approval = mode == RegistrationMode::Approval && code.is_empty();
+    let status = if approval { Status::Pending } else { Status::Active };
+    let reason = approval.then(|| form.reason.trim());
+    let new = NewAccount {
+        role: Role::Member,
+        status,
+        reason,
+        invite: (!code.is_empty()).then_some(code),
+        confirmed: false,
+        confirm: settings.mail.confirm_email,
+    };
+    let registered = create(&state.pool, settings, form, errors, new).await?;
+    crate::jobs::wake(state);
+    Ok(registered)
 }
 
-/// Creates an active account without looking at the registration mode (`buurt admin create-user`).
+/// Creates an active account with a confirmed address, without looking at the registration
+/// mode (`buurt admin create-user`).
 pub async fn create_by_admin(
     pool: &DbPool,
     settings: &Settings,
@@ -60,7 +96,8 @@ pub async fn create_by_admin(
     role: Role,
 ) -> DomainResult<Account> {
     let errors = check_new_account(form);
-    create(pool, settings, form, errors, role, Status::Active, None, None).await
+    let new = NewAccount { role, status: Status::Active, reason: None, invite: None, confirmed: true, confirm: false };
+    Ok(create(pool, settings, form, errors, new).await?.account)
 }
 
 fn check_new_account(form: &Registration) -> FieldErrors {
@@ -73,17 +110,26 @@ fn check_new_account(form: &Registration) -> FieldErrors {
     errors
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How an account is made, beyond what the person filled in.
+struct NewAccount<'a> {
+    role: Role,
+    status: Status,
+    reason: Option<&'a str>,
+    /// An invitation code to use.
+    invite: Option<&'a str>,
+    /// The address counts as confirmed from the start (made by an admin).
+    confirmed: bool,
+    /// The person must confirm the address before signing in.
+    confirm: bool,
+}
+
 async fn create(
     pool: &DbPool,
     settings: &Settings,
     form: &Registration,
     mut errors: FieldErrors,
-    role: Role,
-    status: Status,
-    reason: Option<&str>,
-    invite_code: Option<&str>,
-) -> DomainResult<Account> {
+    new: NewAccount<'_>,
+) -> DomainResult<Registered> {
     let email = form.email.trim().to_lowercase();
     // Checked before the transaction so that all problems are reported at once; the unique
     // constraints below still decide when two registrations race.
@@ -95,23 +141,30 @@ async fn create(
         if !errors.has("email") && LocalUser::email_taken(&mut conn, &email).await? {
             errors.add("email", "error-email-taken");
         }
+        if let Some(code) = new.invite
+            && invites::usable(pool, code).await?.is_none()
+        {
+            errors.add("invite", "error-invite-invalid");
+        }
     }
     errors.into_result()?;
     let hash = password::hash(&form.password).await?;
 
     let mut tx = pool.begin().await?;
-    let invite_id = match invite_code {
-        Some(code) => match Invite::consume(&mut tx, code, now()).await? {
-            Some(id) => Some(id),
+    let t = now();
+    let invite = match new.invite {
+        Some(code) => match Invite::consume(&mut tx, code, t).await? {
+            Some(invite) => Some(invite),
             None => return Err(DomainError::Invalid(FieldErrors::one("invite", "error-invite-invalid"))),
         },
         None => None,
     };
+    // The invitation's mail went to this address: following its link proved it.
+    let proven = invite.as_ref().is_some_and(|i| i.email.as_deref() == Some(email.as_str()));
     let username = form.username.as_str();
     local_name::reserve(&mut tx, username, "person")
         .await
         .map_err(|e| conflict_as(e, "username", "error-username-taken"))?;
-    let t = now();
     let display_name = form.display_name.trim();
     let display_name = if display_name.is_empty() { username } else { display_name };
     let actor =
@@ -122,26 +175,36 @@ async fn create(
             actor_id: actor.id,
             email: &email,
             password_hash: &hash,
-            role: role.as_str(),
-            status: status.as_str(),
+            role: new.role.as_str(),
+            status: new.status.as_str(),
             language: None,
-            registration_reason: reason,
-            invite_id,
+            registration_reason: new.reason,
+            invite_id: invite.as_ref().map(|i| i.id),
             created_at: t,
             updated_at: t,
+            email_confirmed_at: (new.confirmed || proven).then_some(t),
         },
     )
     .await
     .map_err(|e| conflict_as(e, "email", "error-email-taken"))?;
-    if status == Status::Active {
+    if new.status == Status::Active {
         super::actors::queue_keys(&mut tx, actor.id).await?;
     }
-    if status == Status::Pending {
+    if new.status == Status::Pending {
         super::notifications::causes::registration_waiting(&mut tx, &actor).await?;
     }
+    let account = Account { user, actor };
+    let must_confirm = new.confirm && !account.user.email_confirmed();
+    if must_confirm {
+        email::queue_confirmation(&mut tx, settings, &account).await?;
+    }
+    if let Some(invite) = &invite {
+        invites::on_invite_used(&mut tx, settings, invite, &account).await?;
+    }
     tx.commit().await?;
-    tracing::info!(username, role = role.as_str(), status = status.as_str(), "account created");
-    Ok(Account { user, actor })
+    tracing::info!(username, role = new.role.as_str(), status = new.status.as_str(), "account created");
+    let landing = invite.and_then(|i| i.landing).unwrap_or_else(|| "/".to_string());
+    Ok(Registered { account, landing, must_confirm })
 }
 
 fn conflict_as(e: DbError, field: &'static str, message: &'static str) -> DomainError {
@@ -158,10 +221,18 @@ pub enum LoginError {
     WrongCredentials,
     Pending,
     Suspended,
+    /// `[mail] confirm_email` is on and the address is not confirmed yet.
+    Unconfirmed,
 }
 
-/// Checks a login (username or e-mail) and password.
-pub async fn authenticate(pool: &DbPool, login: &str, password: &str) -> DomainResult<Result<Account, LoginError>> {
+/// Checks a login (username or e-mail) and password. With `[mail] confirm_email` an account
+/// whose address is not confirmed cannot sign in yet.
+pub async fn authenticate(
+    pool: &DbPool,
+    settings: &Settings,
+    login: &str,
+    password: &str,
+) -> DomainResult<Result<Account, LoginError>> {
     if login.len() > validate::EMAIL_MAX || password.len() > validate::PASSWORD_MAX * 4 {
         return Ok(Err(LoginError::WrongCredentials));
     }
@@ -177,6 +248,9 @@ pub async fn authenticate(pool: &DbPool, login: &str, password: &str) -> DomainR
         return Ok(Err(LoginError::WrongCredentials));
     };
     Ok(match account.user.status() {
+        Status::Active if settings.mail.confirm_email && !account.user.email_confirmed() => {
+            Err(LoginError::Unconfirmed)
+        }
         Status::Active => Ok(account),
         Status::Pending => Err(LoginError::Pending),
         Status::Suspended => Err(LoginError::Suspended),
@@ -377,53 +451,4 @@ pub async fn set_role(pool: &DbPool, username: &str, role: Role) -> DomainResult
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// What an admin or moderator fills in to invite people.
-#[derive(Debug, Clone)]
-pub struct NewInvite {
-    pub max_uses: String,
-    pub expires_days: String,
-}
-
-pub const INVITE_MAX_USES: i32 = 100;
-pub const INVITE_MAX_DAYS: i64 = 365;
-
-pub async fn create_invite(pool: &DbPool, by: &Account, form: &NewInvite) -> DomainResult<Invite> {
-    require(by, Role::Moderator)?;
-    let mut errors = FieldErrors::default();
-    let max_uses = form.max_uses.trim().parse::<i32>().ok().filter(|n| (1..=INVITE_MAX_USES).contains(n));
-    if max_uses.is_none() {
-        errors.add("max_uses", "error-number-range");
-    }
-    let days = form.expires_days.trim().parse::<i64>().ok().filter(|n| (1..=INVITE_MAX_DAYS).contains(n));
-    if days.is_none() {
-        errors.add("expires_days", "error-number-range");
-    }
-    errors.into_result()?;
-    let (Some(max_uses), Some(days)) = (max_uses, days) else {
-        return Err(DomainError::Internal("validated invite form lost its values".into()));
-    };
-    let t = now();
-    let code = random_code(10);
-    let mut conn = pool.get().await?;
-    let invite = Invite::insert(
-        &mut conn,
-        &InviteInsert {
-            code: &code,
-            created_by: by.user.id,
-            max_uses,
-            uses: 0,
-            expires_at: Some(t + TimeDelta::days(days)),
-            created_at: t,
-        },
-    )
-    .await?;
-    Ok(invite)
-}
-
-pub async fn list_invites(pool: &DbPool, by: &Account) -> DomainResult<Vec<Invite>> {
-    require(by, Role::Moderator)?;
-    let mut conn = pool.get().await?;
-    Ok(Invite::list(&mut conn, 100).await?)
 }
