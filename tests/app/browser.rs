@@ -188,11 +188,12 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 46 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 50 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /meldingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");
     println!("{stdout}");
 }

@@ -263,7 +263,9 @@ async fn a_reply_from_another_buurt_instance_notifies_the_author(b: Backend) {
     let page = alpha.page(&cookie, "/meldingen").await;
     assert!(page.contains("Ik heb er een, kom maar langs"), "the reply's excerpt");
     assert!(page.contains("1 ongelezen melding"), "the unread count");
-    // Bert, on beta, was not notified of his own reply.
+    // Bert, on beta, heard of anna's follow (from alpha), not of his own reply.
     let bert_cookie = beta.web_session("bert").await;
-    assert!(!beta.page(&bert_cookie, "/meldingen").await.contains("class=\"notification"));
+    let page = beta.page(&bert_cookie, "/meldingen").await;
+    assert!(page.contains("volgt je nu."), "anna's follow");
+    assert!(!page.contains("reageerde op je bericht."), "not his own reply");
 }
