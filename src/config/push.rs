@@ -44,10 +44,9 @@ impl PushSettings {
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |m: String| Err(ConfigError::Invalid(m));
         let subject = self.subject.trim();
-        if !subject.is_empty()
-            && !(subject.starts_with("mailto:") && subject.len() > 7
-                || url::Url::parse(subject).is_ok_and(|u| u.scheme() == "https"))
-        {
+        let mailto = subject.starts_with("mailto:") && subject.len() > 7;
+        let https = url::Url::parse(subject).is_ok_and(|u| u.scheme() == "https");
+        if !(subject.is_empty() || mailto || https) {
             return invalid(format!("push.subject {subject:?} is not mailto:ADDRESS or an https URL"));
         }
         let key = self.vapid_private_key.trim();

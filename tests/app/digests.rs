@@ -45,7 +45,7 @@ async fn a_mention_is_mailed_at_once_and_a_like_waits_for_the_digest(backend: Ba
     tell(&app, notice(&kinds::MENTION, &anna, &bram)).await;
     let mails = smtp.wait_for(1).await;
     assert_eq!(header(&mails[0], "To"), Some("anna@buurt.example"));
-    assert!(header(&mails[0], "Subject").is_some_and(|s| s.contains("bram de Vries noemde je")), "{}", mails[0]);
+    assert!(header(&mails[0], "Subject").is_some_and(|s| s.contains("bram noemde je")), "{}", mails[0]);
     // Likes go to the weekly digest by default: no mail now.
     tell(&app, notice(&kinds::FAVOURITE, &anna, &bram)).await;
     tell(&app, notice(&kinds::FAVOURITE, &anna, &cor)).await;
@@ -68,7 +68,7 @@ async fn a_mention_is_mailed_at_once_and_a_like_waits_for_the_digest(backend: Ba
     run_digest(&app, anna.user.id.0, "weekly").await;
     let mails = smtp.wait_for(3).await;
     let third = unfolded(&mails[2]);
-    assert!(third.contains("cor de Vries volgt je nu"), "{third}");
+    assert!(third.contains("cor volgt je nu"), "{third}");
     assert!(!third.contains("leuk"), "what an earlier digest covered is not repeated: {third}");
     app.stop().await;
 }

@@ -114,11 +114,7 @@ async fn failing_jobs_retry_with_backoff_and_broken_ones_are_given_up(backend: B
     let broken = jobs.iter().find(|j| j.kind == "test.broken").expect("a broken job is kept for the operator");
     assert!(broken.failed_at.is_some());
     assert_eq!(broken.last_error.as_deref(), Some("gave up: cannot"));
-    let (waiting, failed) = {
-        let mut conn = app.state.pool.get().await.unwrap();
-        Job::counts(&mut conn).await.unwrap()
-    };
-    assert_eq!((waiting, failed), (0, 1));
+    assert_eq!(jobs.len(), 1, "nothing else waits");
     stop.send(true).unwrap();
     for h in handles {
         h.await.unwrap();

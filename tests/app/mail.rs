@@ -60,10 +60,8 @@ async fn an_smtp_outage_delays_mail_and_sends_it_once_when_back(backend: Backend
     queue(&app, &letter("anna@example.org")).await;
     // Nobody listens: the job fails and waits for its retry.
     eventually("a failed try is recorded", || async {
-        let mut conn = app.state.pool.get().await.unwrap();
-        let (waiting, failed) = buurt::db::models::job::Job::counts(&mut conn).await.unwrap();
         let jobs = crate::jobs_table(&app).await;
-        waiting == 1 && failed == 0 && jobs.iter().any(|j| j.attempts >= 1 && j.last_error.is_some())
+        jobs.len() == 1 && jobs.iter().all(|j| j.failed_at.is_none() && j.attempts >= 1 && j.last_error.is_some())
     })
     .await;
     let smtp = SmtpServer::start(port).await;

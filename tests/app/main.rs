@@ -38,12 +38,13 @@ mod smtp;
 mod startup;
 mod visibility;
 
-/// Every row of the job queue.
+/// Every row of the job queue but the digest scheduler's own job (always queued).
 pub async fn jobs_table(app: &util::TestApp) -> Vec<buurt::db::models::job::Job> {
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
     let mut conn = app.state.pool.get().await.unwrap();
     buurt::dispatch!(&mut conn, c => buurt::db::schema::job::table
+        .filter(buurt::db::schema::job::kind.ne(buurt::domain::notifications::digest::SCHEDULE_JOB))
         .select(buurt::db::models::job::Job::as_select())
         .load(c)
         .await)
