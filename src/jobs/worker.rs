@@ -60,6 +60,12 @@ pub async fn run(state: AppState, handlers: Handlers, mut stop: watch::Receiver<
 async fn claim(state: &AppState, handlers: &Handlers, owner: &str, limit: i64) -> anyhow::Result<Vec<Job>> {
     let kinds: Vec<&str> = handlers.kinds().collect();
     let t = now();
+    {
+        let mut conn = state.pool.get().await?;
+        if !Job::any_due(&mut conn, &kinds, t).await? {
+            return Ok(vec![]);
+        }
+    }
     let mut tx = state.pool.begin().await?;
     let jobs = Job::claim(&mut tx, &kinds, owner, t, t + LEASE, limit).await?;
     tx.commit().await?;

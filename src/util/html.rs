@@ -69,6 +69,18 @@ pub fn html_to_text(html: &str) -> String {
     plain_text(&html.replace("</p><p>", "\n\n").replace("<br>", "\n"))
 }
 
+/// The text of an HTML fragment on one line, cut at a word near `max` characters with "…"
+/// (mails and digests quote posts with it).
+pub fn excerpt(html: &str, max: usize) -> String {
+    let text = html_to_text(html).split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut = truncate(&text, max);
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
 /// Cuts `s` to at most `max` characters.
 pub fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()

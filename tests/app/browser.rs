@@ -151,12 +151,21 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     let authorize =
         format!("/oauth/authorize?response_type=code&client_id={}&scope=read", client["client_id"].as_str().unwrap());
 
+    // The unsubscribe page of a mail's signed link (no sign-in needed).
+    let anna_id = app.account("anna").await.unwrap().user.id;
+    let unsubscribe = buurt::domain::notifications::email::unsubscribe_link(
+        &app.state,
+        anna_id,
+        &buurt::domain::notifications::kinds::MENTION,
+    )
+    .replacen(&app.base, "", 1);
     let pages = json!([
         {"path": "/", "signedIn": false},
         {"path": "/inloggen", "signedIn": false},
         {"path": "/registreren", "signedIn": false},
         {"path": "/bestaat-niet", "signedIn": false},
         {"path": "/toegankelijkheid", "signedIn": false},
+        {"path": unsubscribe, "signedIn": false},
         {"path": "/wachtwoord-vergeten", "signedIn": false},
         {"path": "/bevestigen/opnieuw", "signedIn": false},
         {"path": "/wachtwoord-herstellen?t=onbekend", "signedIn": false},
@@ -188,7 +197,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 50 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 52 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).

@@ -55,10 +55,12 @@ impl SmtpServer {
         let Ok(dir) = std::fs::read_dir(new) else {
             return vec![];
         };
-        let mut files: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
-        // Maildir names start with the arrival time.
+        // In arrival order: by the file's time (Python's Maildir names do not sort by time
+        // within one second: their microseconds are not zero-padded).
+        let mut files: Vec<(Option<std::time::SystemTime>, PathBuf)> =
+            dir.flatten().map(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.path())).collect();
         files.sort();
-        files.into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+        files.into_iter().map(|(_, p)| std::fs::read_to_string(p).unwrap()).collect()
     }
 
     /// Waits until `n` messages arrived; returns them.

@@ -102,6 +102,13 @@ impl Actor {
     pub fn kind(&self) -> ActorKind {
         ActorKind::parse(&self.kind).unwrap_or(ActorKind::Person)
     }
+
+    /// How the actor is named in sentences (notifications, mails, push): its display name as
+    /// plain text (other servers send HTML there), or its username when it has none.
+    pub fn shown_name(&self) -> String {
+        let name = self.display_name.trim();
+        if name.is_empty() { self.username.clone() } else { crate::util::html::plain_text(name) }
+    }
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -185,6 +192,12 @@ impl Actor {
 
     pub async fn by_id(conn: &mut DbConn, id: ActorId) -> DbResult<Option<Actor>> {
         dispatch!(conn, c => actor::table.find(id).select(Actor::as_select()).first(c).await.optional())
+            .map_err(Into::into)
+    }
+
+    /// The actors of `ids` that exist, in one query.
+    pub async fn by_ids(conn: &mut DbConn, ids: &[ActorId]) -> DbResult<Vec<Actor>> {
+        dispatch!(conn, c => actor::table.filter(actor::id.eq_any(ids)).select(Actor::as_select()).load(c).await)
             .map_err(Into::into)
     }
 

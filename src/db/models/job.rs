@@ -96,6 +96,13 @@ impl Job {
         .map_err(Into::into)
     }
 
+    /// Whether any job of `kinds` is due and free: a read, so that idle workers do not open a
+    /// write transaction (on SQLite, the write gate) every time they look.
+    pub async fn any_due(conn: &mut DbConn, kinds: &[&str], now: chrono::NaiveDateTime) -> DbResult<bool> {
+        let due: Vec<i64> = dispatch!(conn, c => due_jobs!(kinds, now, 1).load(c).await)?;
+        Ok(!due.is_empty())
+    }
+
     /// Extends the lease of a job this worker holds; false when it was lost.
     pub async fn renew(conn: &mut DbConn, id: i64, owner: &str, until: chrono::NaiveDateTime) -> DbResult<bool> {
         let n = dispatch!(conn, c => diesel::update(job::table.filter(job::id.eq(id)).filter(job::lease_owner.eq(owner)))

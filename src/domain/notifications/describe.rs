@@ -1,15 +1,32 @@
-//! Notifications in words, for mails and digests: one line per group ("Anna en 2 anderen vinden
-//! je bericht leuk").
+//! Notifications in words: the one sentence of a group of notifications ("Anna en 2 anderen
+//! vinden je bericht leuk"), used by the notifications page, mails and digests.
 
 use std::collections::HashMap;
 
 use super::kinds;
-use crate::db::models::actor::Actor;
+use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::notification::Notification;
 use crate::db::{DbConn, DbResult};
 use crate::i18n::Lang;
 
-/// One line per group of notifications (same `group_key`), in the order given.
+/// The sentence of `count` notifications of `kind`, the newest caused by `from`.
+pub fn sentence(lang: Lang, kind: &str, from: Option<&Actor>, count: usize) -> String {
+    let name = from.map_or_else(|| lang.t("notification-someone"), Actor::shown_name);
+    let who = match count {
+        0 | 1 => name,
+        2 => lang.t_args("notification-who-one-other", &[("name", name)]),
+        n => lang.t_args("notification-who-others", &[("name", name), ("others", (n - 1).to_string())]),
+    };
+    let key = match (kinds::kind(kind).is_some(), count > 1) {
+        (false, _) => "notification-other".to_string(),
+        (true, false) => format!("notification-{kind}"),
+        (true, true) => format!("notification-{kind}-many"),
+    };
+    lang.t_args(&key, &[("who", who)])
+}
+
+/// One sentence per group of notifications (same `group_key`), in the order given; the actors
+/// are read in one query.
 pub async fn lines(conn: &mut DbConn, notifications: &[Notification], lang: Lang) -> DbResult<Vec<String>> {
     let mut groups: Vec<(&Notification, usize)> = vec![];
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -22,22 +39,10 @@ pub async fn lines(conn: &mut DbConn, notifications: &[Notification], lang: Lang
             }
         }
     }
-    let mut lines = Vec::with_capacity(groups.len());
-    for (n, count) in groups {
-        let name = match n.from_actor_id {
-            Some(id) => Actor::by_id(conn, id).await?.map(|a| super::email::name_of(&a)).unwrap_or_default(),
-            None => String::new(),
-        };
-        let kind = kinds::kind(&n.kind).map_or(n.kind.as_str(), |k| k.name);
-        // The notifications page's sentences: "Anna …", "Anna en 1 ander …", "Anna en 2 anderen …".
-        let name = if name.is_empty() { lang.t("notification-someone") } else { name };
-        let who = match count {
-            1 => name,
-            2 => lang.t_args("notification-who-one-other", &[("name", name)]),
-            n => lang.t_args("notification-who-others", &[("name", name), ("others", (n - 1).to_string())]),
-        };
-        let key = if count > 1 { format!("notification-{kind}-many") } else { format!("notification-{kind}") };
-        lines.push(lang.t_args(&key, &[("who", who)]));
-    }
-    Ok(lines)
+    let ids: Vec<ActorId> = groups.iter().filter_map(|(n, _)| n.from_actor_id).collect();
+    let actors: HashMap<ActorId, Actor> = Actor::by_ids(conn, &ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    Ok(groups
+        .into_iter()
+        .map(|(n, count)| sentence(lang, &n.kind, n.from_actor_id.and_then(|id| actors.get(&id)), count))
+        .collect())
 }

@@ -129,7 +129,7 @@ pub async fn send(state: AppState, job: Running) -> Result<(), JobError> {
     let since = Digest::covered_until(&mut tx, account.user.id, period.as_str())
         .await?
         .unwrap_or_else(|| (until - period.length()).max(account.user.created_at));
-    let lang = super::email::language(&state, &account);
+    let lang = crate::domain::accounts::letters::lang_of(&state.settings, Some(&account.user));
     let sections = sections(&mut tx, &state, &account, period, since, until, lang).await?;
     Digest::cover(&mut tx, account.user.id, period.as_str(), until).await?;
     if !sections.is_empty() && super::email::may_mail(&state, &account) {
@@ -191,7 +191,7 @@ async fn sections(
         let items = posts
             .iter()
             .map(|v| Item {
-                text: format!("{}: {}", super::email::name_of(&v.author), super::email::excerpt(&v.post.content, 120)),
+                text: format!("{}: {}", v.author.shown_name(), crate::util::html::excerpt(&v.post.content, 120)),
                 url: v.post.url.clone().unwrap_or_else(|| v.post.ap_id.clone()),
             })
             .collect();

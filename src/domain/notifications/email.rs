@@ -8,7 +8,6 @@ use crate::db::models::notification::Notification;
 use crate::db::models::post::Post;
 use crate::db::{DbConn, DbResult};
 use crate::domain::mail::{self, Letter};
-use crate::i18n::Lang;
 use crate::jobs::{JobError, NewJob, Running};
 use crate::state::AppState;
 
@@ -56,11 +55,11 @@ pub async fn send(state: AppState, job: Running) -> Result<(), JobError> {
         Some(id) => Post::by_id(&mut tx, id).await?,
         None => None,
     };
-    let lang = language(&state, &account);
-    let who = from.as_ref().map(name_of).unwrap_or_default();
+    let lang = crate::domain::accounts::letters::lang_of(&state.settings, Some(&account.user));
+    let who = from.as_ref().map(Actor::shown_name).unwrap_or_default();
     let mut paragraphs = vec![lang.t_args(&format!("notification-mail-{}", kind.name), &[("name", who.clone())])];
     if let Some(post) = &post {
-        paragraphs.push(format!("“{}”", excerpt(&post.content, 280)));
+        paragraphs.push(format!("“{}”", crate::util::html::excerpt(&post.content, 280)));
     }
     let letter = Letter {
         lang,
@@ -81,34 +80,6 @@ pub async fn send(state: AppState, job: Running) -> Result<(), JobError> {
     tx.commit().await?;
     crate::jobs::wake(&state);
     Ok(())
-}
-
-/// The person's language, else the instance's first.
-pub fn language(state: &AppState, account: &Account) -> Lang {
-    account
-        .user
-        .language
-        .as_deref()
-        .and_then(Lang::parse)
-        .or_else(|| state.settings.instance.languages.first().and_then(|l| Lang::parse(l)))
-        .unwrap_or(Lang::Nl)
-}
-
-/// How an actor is named in a mail.
-pub fn name_of(actor: &Actor) -> String {
-    if actor.display_name.trim().is_empty() { actor.username.clone() } else { actor.display_name.clone() }
-}
-
-/// The text of a post's HTML, cut at a word near `max` characters.
-pub fn excerpt(html: &str, max: usize) -> String {
-    let text = crate::util::html::html_to_text(html);
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
 }
 
 /// Stops the mails of a kind: its notifications stay in the app; the digest stops.

@@ -36,11 +36,9 @@ pub fn public_key(settings: &Settings, site: &Site) -> String {
         .unwrap_or_default()
 }
 
-fn token_key(secret: &str) -> LessSafeKey {
+fn token_key(secret: &str) -> Option<LessSafeKey> {
     let digest = Sha256::new().chain_update(b"buurt push token\0").chain_update(secret.as_bytes()).finalize();
-    // A 32-byte key always makes an AES-256 key.
-    #[allow(clippy::expect_used)]
-    LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &digest).expect("32-byte key"))
+    UnboundKey::new(&AES_256_GCM, &digest).ok().map(LessSafeKey::new)
 }
 
 /// Encrypts an access token with a key derived from the instance secret (AES-256-GCM, random
@@ -49,8 +47,10 @@ pub fn seal_token(secret: &str, token: &str) -> String {
     let mut nonce = [0u8; NONCE_LEN];
     rand::thread_rng().fill_bytes(&mut nonce);
     let mut data = token.as_bytes().to_vec();
-    if token_key(secret).seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data).is_err()
-    {
+    let Some(key) = token_key(secret) else {
+        return String::new();
+    };
+    if key.seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data).is_err() {
         return String::new();
     }
     let mut out = nonce.to_vec();
@@ -67,7 +67,7 @@ pub fn open_token(secret: &str, sealed: &str) -> Option<String> {
     let (nonce, data) = bytes.split_at(NONCE_LEN);
     let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
     let mut data = data.to_vec();
-    let plain = token_key(secret).open_in_place(nonce, Aad::empty(), &mut data).ok()?;
+    let plain = token_key(secret)?.open_in_place(nonce, Aad::empty(), &mut data).ok()?;
     String::from_utf8(plain.to_vec()).ok()
 }
 

@@ -17,7 +17,6 @@ use crate::db::models::local_user::Account;
 use crate::db::models::notification::Notification;
 use crate::db::models::post::Post;
 use crate::db::models::push_subscription::PushSubscription;
-use crate::i18n::Lang;
 use crate::jobs::JobError;
 use crate::state::AppState;
 
@@ -119,12 +118,8 @@ async fn payload(
     let Some(token) = keys::open_token(&state.site.secret, &sub.token_sealed) else {
         return Err(PushError::Fail("the sealed access token does not open".into()));
     };
-    let lang = match Account::by_actor(conn, sub.actor_id).await? {
-        Some(account) => account.user.language.as_deref().and_then(Lang::parse),
-        None => return Ok(None),
-    }
-    .or_else(|| state.settings.instance.languages.first().and_then(|l| Lang::parse(l)))
-    .unwrap_or(Lang::Nl);
+    let Some(account) = Account::by_actor(conn, sub.actor_id).await? else { return Ok(None) };
+    let lang = crate::domain::accounts::letters::lang_of(&state.settings, Some(&account.user));
     let from = match n.from_actor_id {
         Some(id) => Actor::by_id(conn, id).await?,
         None => None,
@@ -133,7 +128,7 @@ async fn payload(
         Some(id) => Post::by_id(conn, id).await?.filter(|p| !p.deleted),
         None => None,
     };
-    let name = from.as_ref().map(display_name).unwrap_or_default();
+    let name = from.as_ref().map(Actor::shown_name).unwrap_or_default();
     let key = format!("push-title-{}", kind.name);
     let mut title = lang.t_args(&key, &[("name", name)]);
     if title == key {
@@ -161,11 +156,6 @@ async fn payload(
         title,
         body,
     }))
-}
-
-fn display_name(actor: &Actor) -> String {
-    let name = actor.display_name.trim();
-    if name.is_empty() { actor.username.clone() } else { crate::util::html::plain_text(name) }
 }
 
 /// The encrypted, signed request for one message.

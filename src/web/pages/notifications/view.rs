@@ -3,6 +3,7 @@
 use askama::Template;
 
 use crate::db::views::notification_page::NotificationEntry;
+use crate::domain::notifications::describe;
 use crate::util::html;
 use crate::web::context::Ctx;
 
@@ -22,23 +23,8 @@ pub struct EntryRow {
 
 impl EntryRow {
     pub fn of(ctx: &Ctx, entry: &NotificationEntry, last_read: i64) -> EntryRow {
-        let name = entry.from.as_ref().map_or_else(
-            || ctx.t("notification-someone"),
-            |a| if a.display_name.trim().is_empty() { a.username.clone() } else { a.display_name.clone() },
-        );
-        let others = entry.count - 1;
-        let who = match others {
-            0 => name,
-            1 => ctx.t_args("notification-who-one-other", &[("name", name)]),
-            n => ctx.t_args("notification-who-others", &[("name", name), ("others", n.to_string())]),
-        };
         let kind = entry.newest.kind.as_str();
-        let known = crate::domain::notifications::kinds::kind(kind).is_some();
-        let key = match (known, others) {
-            (false, _) => "notification-other".to_string(),
-            (true, 0) => format!("notification-{kind}"),
-            (true, _) => format!("notification-{kind}-many"),
-        };
+        let text = describe::sentence(ctx.lang, kind, entry.from.as_ref(), entry.count as usize);
         let post = entry.post.as_ref().filter(|p| !p.deleted);
         let excerpt =
             post.map(|p| html::truncate(html::plain_text(&p.content).trim(), EXCERPT_CHARS)).filter(|e| !e.is_empty());
@@ -51,7 +37,7 @@ impl EntryRow {
             _ => None,
         };
         EntryRow {
-            text: ctx.t_args(&key, &[("who", who)]),
+            text,
             excerpt,
             href,
             when: ctx.datetime(entry.newest.created_at),
