@@ -26,10 +26,6 @@ mail-invite-body = { $inviter } invites you to join { $site }, the neighbourhood
 mail-invite-valid = The invitation is valid for { $days } days.
 mail-invite-reason = You get this mail because { $inviter } invited you to { $site }. Do you not want to join? Then you need not do anything.
 mail-invite-action = Make an account
-mail-invite-used-subject = { $invitee } joined { $site }
-mail-invite-used-body = { $invitee } (@{ $username }) made an account with your invitation.
-mail-invite-used-reason = You get this mail because you invited { $invitee } to { $site }.
-mail-invite-used-action = See their profile
 
 ## Links from mails
 email-link-refused-title = This link does not work

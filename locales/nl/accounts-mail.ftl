@@ -26,10 +26,6 @@ mail-invite-body = { $inviter } nodigt je uit om mee te doen op { $site }, de on
 mail-invite-valid = De uitnodiging is { $days } dagen geldig.
 mail-invite-reason = Je krijgt deze mail omdat { $inviter } je uitnodigde voor { $site }. Wil je niet meedoen? Dan hoef je niets te doen.
 mail-invite-action = Account maken
-mail-invite-used-subject = { $invitee } doet mee op { $site }
-mail-invite-used-body = { $invitee } (@{ $username }) heeft een account gemaakt met jouw uitnodiging.
-mail-invite-used-reason = Je krijgt deze mail omdat je { $invitee } uitnodigde voor { $site }.
-mail-invite-used-action = Bekijk het profiel
 
 ## Links from mails
 email-link-refused-title = Deze link werkt niet

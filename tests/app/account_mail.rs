@@ -363,10 +363,13 @@ async fn an_invitation_by_email_lands_the_invitee_and_tells_the_inviter(b: Backe
     assert!(account.user.email_confirmed_at.is_some());
     assert!(account.user.invite_id.is_some());
 
-    // The inviter is told.
+    // The inviter is told: a notification, by e-mail right away (the kind's default).
     let told = &mails_to(&smtp, 2, "wijkadmin@buurt.example").await[0];
-    assert_eq!(header(told, "Subject"), Some("fenna de Vries doet mee op Buurt"));
-    assert!(link(told, &app.url("/u/fenna")).is_some());
+    assert_eq!(header(told, "Subject"), Some("fenna de Vries doet nu mee"));
+    assert!(crate::smtp::unfolded(told).contains("heeft een account gemaakt met jouw uitnodiging"));
+    assert!(link(told, &app.url("/meldingen")).is_some());
+    let page = admin.get_html("/meldingen").await;
+    assert!(page.html().contains("fenna de Vries heeft zich aangemeld met jouw uitnodiging."));
 
     // The invitation worked once.
     let page = app.browser().get_html(&register).await;

@@ -22,8 +22,14 @@ both!(
 );
 
 /// A kind apps do not know (no Mastodon type): the Mastodon API never shows it.
-static BUURT_ONLY: Kind =
-    Kind { name: "test_buurt_only", mastodon: None, default: Channel::InApp, grouped: false, staff_only: false };
+static BUURT_ONLY: Kind = Kind {
+    name: "test_buurt_only",
+    mastodon: None,
+    default: Channel::InApp,
+    grouped: false,
+    staff_only: false,
+    channels: buurt::domain::notifications::kinds::ANY_CHANNEL,
+};
 
 /// A notification for `to`, caused by `from`; its id.
 async fn notice(app: &TestApp, kind: &'static Kind, to: &Account, from: &Account, post: Option<PostId>) -> i64 {

@@ -289,7 +289,17 @@ async fn notify_many_writes_one_per_follower_with_preferences(b: Backend) {
         channel: Some("off".into()),
     };
     buurt::domain::notifications::prefs::set(&app.state, &dirk, &[off]).await.unwrap();
-    let mut conn = app.state.pool.get().await.unwrap();
+    // Carla hears of mentions in the app only; bert keeps the default, e-mail right away.
+    let carla = app.account("carla").await.unwrap();
+    let in_app = buurt::domain::notifications::prefs::PrefChange {
+        kind: "mention".into(),
+        scope: String::new(),
+        channel: Some("in_app".into()),
+    };
+    buurt::domain::notifications::prefs::set(&app.state, &carla, &[in_app]).await.unwrap();
+    app.run_jobs().await;
+    let mails_before = app.mails_in_folder().len();
+    let mut conn = app.state.pool.write().await.unwrap();
     let notice = Notice::new(&kinds::MENTION, anna_actor, Some(anna_actor)).post(buurt::db::models::post::PostId(post));
     let written = notify_many(&mut conn, Audience::FollowersOf(anna_actor), notice).await.unwrap();
     drop(conn);
@@ -298,6 +308,13 @@ async fn notify_many_writes_one_per_follower_with_preferences(b: Backend) {
         let rows = notifications_of(&app, name).await;
         assert_eq!(rows.iter().filter(|r| r.0 == "mention").count(), if name == "anna" { 0 } else { n }, "{name}");
     }
+    buurt::jobs::wake(&app.state);
+    app.run_jobs().await;
+    let mails = app.mails_in_folder();
+    let new: Vec<&String> = mails[mails_before..].iter().collect();
+    assert_eq!(new.len(), 1, "one mail, to bert: {new:?}");
+    let bert_address = app.account("bert").await.unwrap().user.email;
+    assert_eq!(crate::smtp::header(new[0], "To"), Some(bert_address.as_str()));
     app.stop().await;
 }
 
@@ -449,6 +466,21 @@ async fn the_preferences_page_saves_and_refuses_bad_choices(b: Backend) {
     let post = status(&anna_api, json!({"status": "Stil graag"})).await;
     bert_api.post(&format!("/api/v1/statuses/{post}/favourite"), json!({})).await;
     assert!(notifications_of(&app, "anna").await.is_empty(), "likes are off");
+
+    // The digest: off, daily or weekly, not "e-mail right away".
+    assert_eq!(
+        text_of(&page, "select[name=digest] option[selected]").as_deref(),
+        Some("Elke week, op maandag"),
+        "the digest's default"
+    );
+    let response = anna.submit("/instellingen/meldingen", "/instellingen/meldingen", &[("digest", "email")]).await;
+    assert_eq!(response.status(), 422, "the digest is not a mail right away");
+    let response = anna.submit("/instellingen/meldingen", "/instellingen/meldingen", &[("digest", "daily")]).await;
+    assert_eq!(response.status(), 303);
+    let prefs =
+        buurt::domain::notifications::prefs::list(&app.state, &app.account("anna").await.unwrap()).await.unwrap();
+    let digest = prefs.iter().find(|p| p.kind.name == "digest").expect("the digest's preference");
+    assert_eq!((digest.channel.as_str(), digest.chosen), ("daily", true));
 
     // Staff see the staff-only kind.
     let admin = app.signed_in("wijkadmin", Role::Admin).await;

@@ -43,6 +43,34 @@ pub struct NotificationInsert {
     pub created_at: chrono::NaiveDateTime,
 }
 
+/// One notification [`Notification::insert_for`] wrote.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Written {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub recipient_id: ActorId,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub channel: String,
+}
+
+impl Written {
+    /// The whole notification, from the form it was written with.
+    pub fn notification(&self, form: &NotificationInsert) -> Notification {
+        Notification {
+            id: self.id,
+            recipient_id: self.recipient_id,
+            kind: form.kind.clone(),
+            from_actor_id: form.from_actor_id,
+            post_id: form.post_id,
+            subject: form.subject.clone(),
+            group_key: form.group_key.clone(),
+            channel: self.channel.clone(),
+            created_at: form.created_at,
+        }
+    }
+}
+
 /// Who a notification goes to, for [`Notification::insert_for`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -79,12 +107,8 @@ impl Audience {
 macro_rules! insert_for_query {
     ($audience:expr, $form:expr, $scope:expr, $returning:expr) => {{
         use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-        let sql = format!(
-            "{}{}{}",
-            include_str!("notification.insert.sql").trim_end(),
-            $audience.condition(),
-            if $returning { " RETURNING *" } else { "" }
-        );
+        let sql =
+            format!("{}{}{}", include_str!("notification.insert.sql").trim_end(), $audience.condition(), $returning);
         let mut query = diesel::sql_query(sql)
             .into_boxed()
             .bind::<Text, _>($form.kind.clone())
@@ -106,10 +130,15 @@ macro_rules! insert_for_query {
 impl Notification {
     /// A notification of `form` (its `recipient_id` ignored) for each person of `audience`,
     /// with each person's preferences applied (see `notification.insert.sql`): one statement.
-    /// `form.channel` is the kind's default. Returns how many were written.
-    pub async fn insert_for(conn: &mut DbConn, audience: Audience, form: &NotificationInsert) -> DbResult<usize> {
+    /// `form.channel` is the kind's default. Returns who got one, with the channel they chose.
+    pub async fn insert_for(
+        conn: &mut DbConn,
+        audience: Audience,
+        form: &NotificationInsert,
+    ) -> DbResult<Vec<Written>> {
         let scope = form.subject.clone().unwrap_or_default();
-        dispatch!(conn, c => insert_for_query!(audience, form, scope.clone(), false).execute(c).await)
+        let returning = " RETURNING id, recipient_id, channel";
+        dispatch!(conn, c => insert_for_query!(audience, form, scope.clone(), returning).load(c).await)
             .map_err(Into::into)
     }
 
@@ -122,7 +151,7 @@ impl Notification {
         let scope = form.subject.clone().unwrap_or_default();
         let audience = Audience::One(recipient);
         let mut rows: Vec<Notification> =
-            dispatch!(conn, c => insert_for_query!(audience, form, scope.clone(), true).load(c).await)?;
+            dispatch!(conn, c => insert_for_query!(audience, form, scope.clone(), " RETURNING *").load(c).await)?;
         Ok(rows.pop())
     }
 

@@ -76,6 +76,17 @@ impl PushSubscription {
         .map_err(Into::into)
     }
 
+    /// The actors with at least one subscription: who [`crate::domain::push`] may have to tell
+    /// of a notification to many.
+    pub async fn subscribed_actors(conn: &mut DbConn) -> DbResult<std::collections::HashSet<ActorId>> {
+        let ids: Vec<ActorId> = dispatch!(conn, c => push_subscription::table
+            .select(push_subscription::actor_id)
+            .distinct()
+            .load(c)
+            .await)?;
+        Ok(ids.into_iter().collect())
+    }
+
     /// Every subscription of a local person's actor (one index range).
     pub async fn of_actor(conn: &mut DbConn, actor_id: ActorId) -> DbResult<Vec<PushSubscription>> {
         dispatch!(conn, c => push_subscription::table

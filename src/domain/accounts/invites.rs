@@ -12,8 +12,9 @@ use chrono::TimeDelta;
 use super::{letters, require};
 use crate::config::Settings;
 use crate::db::models::invite::{Invite, InviteInsert};
-use crate::db::models::local_user::{Account, Role, Status};
-use crate::db::{DbConn, DbPool, DbResult, now};
+use crate::db::models::local_user::{Account, Role};
+use crate::db::{DbConn, DbPool, now};
+use crate::domain::notifications::{self, Notice, kinds};
 use crate::domain::validate::{self, FieldErrors};
 use crate::domain::{DomainResult, mail};
 use crate::state::AppState;
@@ -195,21 +196,13 @@ pub async fn landing_of(pool: &DbPool, account: &Account) -> DomainResult<Option
     Ok(Invite::by_id(&mut conn, id).await?.and_then(|i| i.landing))
 }
 
-/// Someone registered with `invite`: tells the inviter, in the registration's transaction. For
-/// now by e-mail (to a confirmed address of an active account); the notification of this kind
-/// joins here when the notifications registry has it.
-pub async fn on_invite_used(
-    conn: &mut DbConn,
-    settings: &Settings,
-    invite: &Invite,
-    invitee: &Account,
-) -> DbResult<()> {
+/// Someone registered with `invite`: tells the inviter (a notification of kind `invite_used`,
+/// by e-mail unless they chose otherwise), in the registration's transaction.
+pub async fn on_invite_used(conn: &mut DbConn, invite: &Invite, invitee: &Account) -> DomainResult<()> {
     let Some(inviter) = Account::by_id(conn, invite.created_by).await? else { return Ok(()) };
-    if inviter.user.status() != Status::Active || !inviter.user.email_confirmed() {
-        return Ok(());
-    }
-    let profile = format!("{}/u/{}", settings.base_url(), invitee.actor.username);
-    mail::queue(conn, settings, &letters::invite_used(settings, &inviter, invitee, profile)).await
+    let notice = Notice::new(&kinds::INVITE_USED, inviter.actor.id, Some(invitee.actor.id));
+    notifications::notify(conn, notice).await?;
+    Ok(())
 }
 
 #[cfg(test)]

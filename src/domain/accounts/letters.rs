@@ -124,23 +124,3 @@ pub fn invitation(settings: &Settings, inviter: &Account, to: &str, days: i64, l
     l.action = Some((lang.t("mail-invite-action"), link));
     l
 }
-
-/// To the inviter: someone registered with their invitation.
-pub fn invite_used(settings: &Settings, inviter: &Account, invitee: &Account, profile: String) -> Letter {
-    let lang = lang_of(settings, Some(&inviter.user));
-    let args = [
-        ("site", site(settings)),
-        ("invitee", invitee.actor.display_name.clone()),
-        ("username", invitee.actor.username.clone()),
-    ];
-    let mut l = letter(
-        lang,
-        &inviter.user.email,
-        lang.t_args("mail-invite-used-subject", &args),
-        greeting(lang, inviter),
-        vec![lang.t_args("mail-invite-used-body", &args)],
-        lang.t_args("mail-invite-used-reason", &args),
-    );
-    l.action = Some((lang.t("mail-invite-used-action"), profile));
-    l
-}

@@ -199,7 +199,7 @@ async fn create(
         email::queue_confirmation(&mut tx, settings, &account).await?;
     }
     if let Some(invite) = &invite {
-        invites::on_invite_used(&mut tx, settings, invite, &account).await?;
+        invites::on_invite_used(&mut tx, invite, &account).await?;
     }
     tx.commit().await?;
     tracing::info!(username, role = new.role.as_str(), status = new.status.as_str(), "account created");

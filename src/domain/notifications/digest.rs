@@ -29,9 +29,16 @@ const HOUR: u32 = 7;
 /// Lines per section at most.
 const SECTION_MAX: usize = 10;
 
-/// The digest as a preference: `off`, `daily` or `weekly` (its other channels mean weekly).
-pub static DIGEST: Kind =
-    Kind { name: "digest", mastodon: None, default: Channel::Weekly, grouped: false, staff_only: false };
+/// The digest as a preference: `off`, `daily` or `weekly`. It is not a notification kind (not
+/// in `KINDS`), but the preferences page and the unsubscribe link treat it as one.
+pub static DIGEST: Kind = Kind {
+    name: "digest",
+    mastodon: None,
+    default: Channel::Weekly,
+    grouped: false,
+    staff_only: false,
+    channels: &[Channel::Off, Channel::Daily, Channel::Weekly],
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -52,35 +52,31 @@ pub struct Kind {
     pub grouped: bool,
     /// Only staff receive it (and only staff see its preference).
     pub staff_only: bool,
+    /// The channels a person may choose for it.
+    pub channels: &'static [Channel],
 }
 
-pub static MENTION: Kind =
-    Kind { name: "mention", mastodon: Some("mention"), default: Channel::Email, grouped: false, staff_only: false };
-pub static REPLY: Kind =
-    Kind { name: "reply", mastodon: Some("mention"), default: Channel::Email, grouped: false, staff_only: false };
-pub static FOLLOW: Kind =
-    Kind { name: "follow", mastodon: Some("follow"), default: Channel::Weekly, grouped: true, staff_only: false };
-pub static FOLLOW_REQUEST: Kind = Kind {
-    name: "follow_request",
-    mastodon: Some("follow_request"),
-    default: Channel::Weekly,
-    grouped: false,
-    staff_only: false,
-};
-pub static FAVOURITE: Kind =
-    Kind { name: "favourite", mastodon: Some("favourite"), default: Channel::Weekly, grouped: true, staff_only: false };
-pub static REBLOG: Kind =
-    Kind { name: "reblog", mastodon: Some("reblog"), default: Channel::Weekly, grouped: true, staff_only: false };
-pub static SIGN_UP: Kind = Kind {
-    name: "sign_up",
-    mastodon: Some("admin.sign_up"),
-    default: Channel::Email,
-    grouped: false,
-    staff_only: true,
-};
+/// The channels of a kind whose notifications can go any way.
+pub const ANY_CHANNEL: &[Channel] = &Channel::ALL;
+
+/// A kind of everyday notification: shown in the app, by e-mail or in a digest as chosen.
+const fn everyday(name: &'static str, mastodon: Option<&'static str>, default: Channel, grouped: bool) -> Kind {
+    Kind { name, mastodon, default, grouped, staff_only: false, channels: ANY_CHANNEL }
+}
+
+pub static MENTION: Kind = everyday("mention", Some("mention"), Channel::Email, false);
+pub static REPLY: Kind = everyday("reply", Some("mention"), Channel::Email, false);
+pub static FOLLOW: Kind = everyday("follow", Some("follow"), Channel::Weekly, true);
+pub static FOLLOW_REQUEST: Kind = everyday("follow_request", Some("follow_request"), Channel::Weekly, false);
+pub static FAVOURITE: Kind = everyday("favourite", Some("favourite"), Channel::Weekly, true);
+pub static REBLOG: Kind = everyday("reblog", Some("reblog"), Channel::Weekly, true);
+/// Someone registered with an invitation of the recipient's.
+pub static INVITE_USED: Kind = everyday("invite_used", None, Channel::Email, false);
+pub static SIGN_UP: Kind =
+    Kind { staff_only: true, ..everyday("sign_up", Some("admin.sign_up"), Channel::Email, false) };
 
 /// Every kind, in the order the preferences page lists them. Features add theirs here.
-pub static KINDS: &[&Kind] = &[&MENTION, &REPLY, &FOLLOW, &FOLLOW_REQUEST, &FAVOURITE, &REBLOG, &SIGN_UP];
+pub static KINDS: &[&Kind] = &[&MENTION, &REPLY, &FOLLOW, &FOLLOW_REQUEST, &FAVOURITE, &REBLOG, &INVITE_USED, &SIGN_UP];
 
 /// The kind of a stored name.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -21,6 +21,7 @@ use super::visibility::{self as seen, Viewer};
 use crate::db::models::actor::ActorId;
 use crate::db::models::notification::{Audience, Notification, NotificationInsert};
 use crate::db::models::post::{Post, PostId};
+use crate::db::models::push_subscription::PushSubscription;
 use crate::db::{DbConn, DbResult, now};
 
 /// What happened, to whom.
@@ -102,9 +103,10 @@ pub async fn notify(conn: &mut DbConn, notice: Notice) -> DomainResult<Option<No
 
 /// One cause that concerns many local people: a notification for each person of `audience`
 /// (a group's 10,000 local followers), written by one `INSERT … SELECT` that applies each
-/// person's preferences in SQL. `notice.recipient` is ignored. Returns how many were written.
-/// A post the audience may not all see (a direct post, or a followers-only post to anyone but
-/// its author's followers) notifies nobody.
+/// person's preferences in SQL; then the mails of those who chose e-mail right away and the
+/// pushes of those with a push subscription are queued. `notice.recipient` is ignored. Returns
+/// how many were written. A post the audience may not all see (a direct post, or a
+/// followers-only post to anyone but its author's followers) notifies nobody.
 pub async fn notify_many(conn: &mut DbConn, audience: Audience, notice: Notice) -> DomainResult<usize> {
     if let Some(post) = notice.post {
         let Some(post) = Post::by_id(conn, post).await? else { return Ok(0) };
@@ -117,7 +119,17 @@ pub async fn notify_many(conn: &mut DbConn, audience: Audience, notice: Notice) 
             return Ok(0);
         }
     }
-    Ok(Notification::insert_for(conn, audience, &insert_form(&notice)).await?)
+    let form = insert_form(&notice);
+    let written = Notification::insert_for(conn, audience, &form).await?;
+    let subscribed = PushSubscription::subscribed_actors(conn).await?;
+    for w in &written {
+        if w.channel == Channel::Email.as_str() || subscribed.contains(&w.recipient_id) {
+            let notification = w.notification(&form);
+            email::queue(conn, &notification).await?;
+            super::push::queue(conn, &notification).await?;
+        }
+    }
+    Ok(written.len())
 }
 
 fn insert_form(notice: &Notice) -> NotificationInsert {

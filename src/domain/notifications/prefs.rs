@@ -2,7 +2,7 @@
 //! the ActivityPub id of the person or group they follow). What is not chosen is the kind's
 //! default; staff-only kinds are only for staff.
 
-use super::kinds::{self, Channel, KINDS, Kind};
+use super::kinds::{Channel, KINDS, Kind};
 use crate::db::models::actor::Actor;
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::{Account, Role};
@@ -35,10 +35,10 @@ pub struct PrefChange {
     pub channel: Option<String>,
 }
 
-/// The kinds a person has a preference for: staff-only kinds only for staff.
+/// The kinds a person has a preference for: staff-only kinds only for staff, then the digest.
 pub fn kinds_for(account: &Account) -> impl Iterator<Item = &'static Kind> + '_ {
     let staff = account.user.role() >= Role::Moderator;
-    KINDS.iter().copied().filter(move |k| staff || !k.staff_only)
+    KINDS.iter().copied().filter(move |k| staff || !k.staff_only).chain(std::iter::once(&super::digest::DIGEST))
 }
 
 /// Every kind the person has with its channel (chosen or default), then their preferences for
@@ -77,14 +77,14 @@ pub async fn set(state: &AppState, account: &Account, changes: &[PrefChange]) ->
     {
         let mut conn = state.pool.get().await?;
         for change in changes {
-            let Some(kind) = kinds::kind(&change.kind).filter(|k| kinds_for(account).any(|m| m.name == k.name)) else {
+            let Some(kind) = kinds_for(account).find(|k| k.name == change.kind) else {
                 errors.add("kind", "error-choice-invalid");
                 continue;
             };
             let field = kind.name;
             let channel = match change.channel.as_deref() {
                 None | Some("default") => None,
-                Some(c) => match Channel::parse(c) {
+                Some(c) => match Channel::parse(c).filter(|c| kind.channels.contains(c)) {
                     Some(c) => Some(c),
                     None => {
                         errors.add(field, "error-choice-invalid");

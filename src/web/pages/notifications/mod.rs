@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::DomainError;
+use crate::domain::notifications::digest::DIGEST;
 use crate::domain::notifications::prefs::{self, PrefChange};
-use crate::domain::notifications::{Channel, reading};
+use crate::domain::notifications::{Kind, reading};
 use crate::domain::validate::FieldErrors;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
@@ -98,19 +99,22 @@ fn preferences_form(
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let channels: Vec<(String, String)> = Channel::ALL
-        .iter()
-        .map(|c| (c.as_str().to_string(), ctx.t(&format!("notification-channel-{}", c.as_str()))))
-        .collect();
+    // The digest is chosen by its own words ("every day"), the kinds by theirs ("also in the
+    // daily digest").
+    let words = |k: &Kind| match k.name == DIGEST.name {
+        true => ("notification-preference-digest".to_string(), "digest-channel"),
+        false => (format!("notification-kind-{}", k.name), "notification-channel"),
+    };
     let fields: Vec<Field> = ctx
         .account
         .iter()
         .flat_map(prefs::kinds_for)
         .map(|k| {
             let value = values.get(k.name).map_or(k.default.as_str(), String::as_str);
-            Field::new(ctx, FieldKind::Select, k.name, &format!("notification-kind-{}", k.name), value)
-                .options(channels.clone())
-                .required()
+            let (label, options) = words(k);
+            let options =
+                k.channels.iter().map(|c| (c.as_str().to_string(), ctx.t(&format!("{options}-{}", c.as_str()))));
+            Field::new(ctx, FieldKind::Select, k.name, &label, value).options(options.collect()).required()
         })
         .collect();
     let form = Form::new(ctx, "/instellingen/meldingen", "settings-submit", fields).with_errors(ctx, errors);

@@ -26,8 +26,7 @@ impl EntryRow {
         let kind = entry.newest.kind.as_str();
         let text = describe::sentence(ctx.lang, kind, entry.from.as_ref(), entry.count as usize);
         let post = entry.post.as_ref().filter(|p| !p.deleted);
-        let excerpt =
-            post.map(|p| html::truncate(html::plain_text(&p.content).trim(), EXCERPT_CHARS)).filter(|e| !e.is_empty());
+        let excerpt = post.map(|p| html::excerpt(&p.content, EXCERPT_CHARS)).filter(|e| !e.is_empty());
         let href = match (kind, post, &entry.from) {
             ("sign_up", _, _) => Some("/beheer/aanmeldingen".to_string()),
             (_, Some(p), _) if p.local => Some(format!("/p/{}", p.id.0)),
