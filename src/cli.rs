@@ -211,7 +211,7 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
             println!("deleted {name}; followers' servers are told by the running server");
         }
         AdminCommand::CreateGroup { name, display_name } => {
-            let group = crate::domain::actors::create_group(&state.pool, &state.settings, &name, &display_name)
+            let group = crate::domain::groups::create_group(&state.pool, &state.settings, &name, &display_name)
                 .await
                 .map_err(explain)?;
             println!("created group {} at {}", group.username, group.ap_id);

@@ -64,7 +64,10 @@ fn activity_only_path(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     matches!(
         segments.as_slice(),
-        ["u" | "g", _, "outbox" | "followers" | "following" | "featured"] | ["p", _, "activity"] | ["activities", _, _]
+        ["u" | "g", _, "outbox" | "followers" | "following" | "featured"]
+            | ["g", _, "members" | "moderators"]
+            | ["p", _, "activity"]
+            | ["activities", _, _]
     )
 }
 
@@ -263,6 +266,54 @@ async fn follow_collection(
     collection(&format!("{}/{path}", actor.ap_id), total, q.page.is_some(), q.before, items, next)
 }
 
+/// `GET /g/{name}/members`: how many members a group has, and who they are when its content is
+/// public (a members-only group names nobody).
+pub async fn members(State(state): State<AppState>, Path(name): Path<String>) -> ApubResult<Response> {
+    group_collection(&state, &name, "members").await
+}
+
+/// `GET /g/{name}/moderators`: the group's moderators and administrators (the Group's
+/// `attributedTo`).
+pub async fn moderators(State(state): State<AppState>, Path(name): Path<String>) -> ApubResult<Response> {
+    group_collection(&state, &name, "moderators").await
+}
+
+async fn group_collection(state: &AppState, name: &str, which: &str) -> ApubResult<Response> {
+    use crate::db::models::group_profile::ContentVisibility;
+    use crate::db::models::membership::{MemberState, Membership};
+    let mut conn = state.pool.get().await?;
+    let group = crate::domain::groups::local(&mut conn, &state.settings, name).await?.ok_or(ApubError::NotFound)?;
+    if group.profile.status() == crate::db::models::group_profile::GroupStatus::Pending {
+        return Err(ApubError::NotFound);
+    }
+    let (total, items): (i64, Vec<Value>) = if which == "moderators" {
+        let moderators = Membership::moderators(&mut conn, group.actor.id).await?;
+        (moderators.len() as i64, moderators.into_iter().map(|a| Value::String(a.ap_id)).collect())
+    } else {
+        let total = Membership::count(&mut conn, group.actor.id, MemberState::Accepted).await?;
+        let items = if group.profile.content() == ContentVisibility::Public {
+            Membership::of_group(&mut conn, group.actor.id, MemberState::Accepted, MEMBERS_SHOWN, 0)
+                .await?
+                .into_iter()
+                .map(|(_, a)| Value::String(a.ap_id))
+                .collect()
+        } else {
+            vec![]
+        };
+        (total, items)
+    };
+    let value = serde_json::json!({
+        "type": "OrderedCollection",
+        "id": format!("{}/{which}", group.actor.ap_id),
+        "totalItems": total,
+        "orderedItems": items,
+    });
+    Ok(activity_json(value))
+}
+
+/// Members named in a group's members collection at most.
+const MEMBERS_SHOWN: i64 = 200;
+
 /// `GET /{u|g}/{name}/featured`: pinned posts (none can be pinned yet, so it is empty).
 pub async fn featured(
     State(state): State<AppState>,
@@ -373,6 +424,8 @@ mod tests {
             "/g/buurt/followers",
             "/u/anna/following",
             "/g/buurt/featured",
+            "/g/buurt/members",
+            "/g/buurt/moderators",
             "/p/12/activity",
             "/activities/follow/abc",
         ] {

@@ -118,7 +118,7 @@ fn bad(message: &str) -> ApubError {
 /// and its signer: objects on the signer's host, posts attributed to the signer, an actor
 /// updating only itself, an Undo only of the signer's own activity.
 async fn received(state: &AppState, signer: &Actor, activity: Activity<Object>) -> ApubResult<Received> {
-    let Activity { kind, object, .. } = activity;
+    let Activity { id: activity_id, kind, object, .. } = activity;
     let id = object.id().map(str::to_string);
     let object_id = || id.clone().ok_or_else(|| bad("object: missing id"));
     Ok(match kind {
@@ -174,6 +174,8 @@ async fn received(state: &AppState, signer: &Actor, activity: Activity<Object>) 
         }
         ActivityKind::Like => Received::React { object: object_id()?, reaction: Reaction::Like },
         ActivityKind::Announce => Received::React { object: object_id()?, reaction: Reaction::Announce },
+        ActivityKind::Join => Received::Join { join_id: activity_id, group: object_id()? },
+        ActivityKind::Leave => Received::Leave { group: object_id()? },
         other => Received::Ignored { kind: other.to_string() },
     })
 }
@@ -191,6 +193,10 @@ fn undo(signer: &Actor, object: Object) -> ApubResult<Received> {
         ActivityKind::Follow => Received::Unfollow { follow_id: id, target: inner.object.map(|o| o.0) },
         ActivityKind::Like => Received::Unreact { id, reaction: Some(Reaction::Like) },
         ActivityKind::Announce => Received::Unreact { id, reaction: Some(Reaction::Announce) },
+        ActivityKind::Join => match inner.object {
+            Some(group) => Received::Leave { group: group.0 },
+            None => Received::Ignored { kind: "Undo(Join)".into() },
+        },
         _ => Received::Unreact { id, reaction: None },
     })
 }

@@ -16,6 +16,18 @@ pub enum RegistrationMode {
     Closed,
 }
 
+/// Who may create groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupCreation {
+    /// Every active resident; the group is open at once.
+    Anyone,
+    /// Every active resident; a site moderator approves the group before others see it.
+    Approval,
+    /// Only site moderators and admins.
+    Staff,
+}
+
 /// How the instance's own URLs start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,6 +58,8 @@ pub struct InstanceSettings {
     pub timezone: String,
     /// `open`, `approval`, `invite` or `closed`.
     pub registration: RegistrationMode,
+    /// Who may create groups: `anyone`, `approval` or `staff`.
+    pub group_creation: GroupCreation,
     /// Address for questions and accessibility problems, shown on /toegankelijkheid.
     pub contact_email: String,
     /// A CSS file of the organisation's own design tokens (NL Design System names such as
@@ -65,6 +79,7 @@ impl Default for InstanceSettings {
             languages: vec!["nl".into(), "en".into()],
             timezone: "Europe/Amsterdam".into(),
             registration: RegistrationMode::Approval,
+            group_creation: GroupCreation::Anyone,
             contact_email: String::new(),
             theme_file: String::new(),
             logo_file: String::new(),

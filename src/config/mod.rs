@@ -22,7 +22,7 @@ mod server;
 
 pub use database::DatabaseSettings;
 pub use federation::FederationSettings;
-pub use instance::{InstanceSettings, RegistrationMode, Scheme};
+pub use instance::{GroupCreation, InstanceSettings, RegistrationMode, Scheme};
 pub use limits::{LimitsSettings, Rate, parse_net};
 pub use log::{LogFormat, LogSettings};
 pub use mail::MailSettings;

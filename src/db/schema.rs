@@ -90,6 +90,7 @@ diesel::table! {
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         email_confirmed_at -> Nullable<Timestamp>,
+        home_neighbourhood_id -> Nullable<BigInt>,
     }
 }
 
@@ -400,7 +401,42 @@ diesel::table! {
 diesel::joinable!(push_subscription -> oauth_token (oauth_token_id));
 diesel::joinable!(push_subscription -> actor (actor_id));
 
+diesel::table! {
+    group_profile (actor_id) {
+        actor_id -> BigInt,
+        kind -> Text,
+        openness -> Text,
+        content -> Text,
+        posting -> Text,
+        status -> Text,
+        neighbourhood_id -> Nullable<BigInt>,
+        boundary -> Nullable<Text>,
+        code -> Nullable<Text>,
+        members_url -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    membership (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        member_id -> BigInt,
+        role -> Text,
+        state -> Text,
+        ap_id -> Text,
+        invited_by -> Nullable<BigInt>,
+        message -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    group_profile,
+    membership,
     push_subscription,
     notification,
     marker,

@@ -1,6 +1,6 @@
 //! Local actors: their URLs, lazily made key pairs, groups and the instance actor.
 
-use super::{DomainError, DomainResult, validate};
+use super::{DomainError, DomainResult};
 use crate::config::Settings;
 use crate::db::models::actor::{Actor, ActorInsert, ActorKind, ActorUpdate};
 use crate::db::models::local_name;
@@ -143,81 +143,7 @@ async fn insert_instance_actor(
     }
 }
 
-/// Creates a local group (`buurt admin create-group NAME`).
-pub async fn create_group(pool: &DbPool, settings: &Settings, name: &str, display_name: &str) -> DomainResult<Actor> {
-    let mut errors = validate::FieldErrors::default();
-    validate::username(name, &mut errors);
-    validate::display_name(display_name, &mut errors);
-    errors.into_result()?;
-    let mut tx = pool.begin().await?;
-    local_name::reserve(&mut tx, name, "group").await.map_err(|e| match e {
-        crate::db::DbError::Conflict(_) => {
-            DomainError::Invalid(validate::FieldErrors::one("username", "error-username-taken"))
-        }
-        other => other.into(),
-    })?;
-    let display_name = if display_name.trim().is_empty() { name } else { display_name.trim() };
-    let group = Actor::insert(&mut tx, &local_form(settings, ActorKind::Group, name, display_name)).await?;
-    tx.commit().await?;
-    tracing::info!(name, "group created");
-    Ok(group)
-}
-
 /// A local actor by name (persons and groups share the namespace).
 pub async fn local_by_name(conn: &mut DbConn, settings: &Settings, name: &str) -> DomainResult<Option<Actor>> {
     Ok(Actor::by_name(conn, name, &settings.instance.domain).await?.filter(|a| a.local && !a.deleted))
-}
-
-/// Longest group description, in characters.
-pub const GROUP_SUMMARY_MAX: usize = 2000;
-
-/// What a moderator can change about a group. Later: its meeting place.
-#[derive(Debug, Clone, Default)]
-pub struct GroupEdit {
-    pub display_name: String,
-    /// Plain text; paragraphs separated by an empty line.
-    pub summary: String,
-}
-
-/// Checks a group edit without changing anything.
-pub fn check_group_edit(edit: &GroupEdit) -> DomainResult<()> {
-    let mut errors = validate::FieldErrors::default();
-    validate::display_name(edit.display_name.trim(), &mut errors);
-    if edit.summary.chars().count() > GROUP_SUMMARY_MAX {
-        errors.add("summary", "error-too-long");
-    }
-    errors.into_result()
-}
-
-/// Site admins and moderators edit a local group; followers receive an Update.
-pub async fn update_group(
-    state: &crate::state::AppState,
-    editor: &crate::db::models::local_user::Account,
-    group: &Actor,
-    edit: &GroupEdit,
-) -> DomainResult<Actor> {
-    use crate::db::models::local_user::{Role, Status};
-    if editor.user.status() != Status::Active || editor.user.role() < Role::Moderator {
-        return Err(DomainError::Forbidden);
-    }
-    if !group.local || group.kind() != ActorKind::Group {
-        return Err(DomainError::NotFound);
-    }
-    check_group_edit(edit)?;
-    let display_name =
-        if edit.display_name.trim().is_empty() { group.username.as_str() } else { edit.display_name.trim() };
-    let summary = crate::util::html::text_to_html(&edit.summary);
-    let mut tx = state.pool.begin().await?;
-    let form = ActorUpdate {
-        display_name: Some(display_name),
-        summary: Some(&summary),
-        updated_at: Some(now()),
-        ..Default::default()
-    };
-    Actor::update(&mut tx, group.id, &form).await?;
-    let updated = Actor::by_id(&mut tx, group.id).await?.ok_or(DomainError::NotFound)?;
-    super::profile::announce_profile_update(state, &mut tx, &updated).await?;
-    tx.commit().await?;
-    state.delivery_wake.notify_waiters();
-    Ok(updated)
 }

@@ -8,9 +8,10 @@ use url::Url;
 
 use super::DomainResult;
 use super::follows::{self, Answered};
+use super::groups::members;
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
-use crate::db::models::actor::{Actor, ActorUpdate};
+use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
 use crate::db::models::follow::Follow;
 use crate::db::models::post::{PostId, Reaction, Visibility};
 use crate::db::models::{delivery_target, received_activity};
@@ -40,6 +41,10 @@ pub enum Received {
     DeleteObject { id: String },
     /// `Like` or `Announce` of the object with this id.
     React { object: String, reaction: Reaction },
+    /// `Join` of the group with this id: the Join's id becomes the membership's.
+    Join { join_id: String, group: String },
+    /// `Leave` of a group (or `Undo` of a Join).
+    Leave { group: String },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
 }
@@ -54,6 +59,8 @@ enum Step {
     Create(Box<RemotePost>),
     /// A Like or Announce of this local post.
     React(PostId, Reaction),
+    /// A request to join this local group.
+    Join(String, Box<super::groups::Group>),
     /// The rarer kinds read and write inside the transaction.
     InTransaction(Received),
 }
@@ -101,6 +108,7 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
             remote::received(&mut tx, actor, *post).await?;
         }
         Step::React(post, reaction) => reactions::reacted(&mut tx, actor, id.as_str(), post, reaction).await?,
+        Step::Join(join_id, group) => members::remote_join(state, &mut tx, actor, &join_id, &group).await?,
         Step::InTransaction(received) => apply(&mut tx, actor, received).await?,
     }
     tx.commit().await?;
@@ -141,6 +149,12 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
             Some(post) => Step::React(post, reaction),
             None => Step::Nothing,
         },
+        Received::Join { join_id, group } => match Actor::by_ap_id(conn, &group).await? {
+            Some(g) if g.local && !g.deleted && g.kind() == ActorKind::Group => {
+                Step::Join(join_id, Box::new(super::groups::with_profile(conn, g).await?))
+            }
+            _ => Step::Nothing,
+        },
         Received::Ignored { kind } => {
             tracing::debug!(kind, "ignored activity type");
             Step::Nothing
@@ -152,7 +166,19 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
 /// The kinds that read and write inside the transaction.
 async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainResult<()> {
     match received {
-        Received::Answer { answered, accept } => follows::answered(conn, actor, &answered, accept).await,
+        Received::Answer { answered, accept } => {
+            // An answer to a resident's Join of a group elsewhere, or to a follow.
+            if let Some(id) = &answered.follow_id
+                && members::remote_answer(conn, actor, id, accept).await?
+            {
+                return Ok(());
+            }
+            follows::answered(conn, actor, &answered, accept).await
+        }
+        Received::Leave { group } => match Actor::by_ap_id(conn, &group).await? {
+            Some(g) if g.local => members::remote_leave(conn, actor, &g).await,
+            _ => Ok(()),
+        },
         Received::Unfollow { follow_id, target } => {
             follows::unfollowed(conn, actor, &follow_id, target.as_deref()).await
         }
@@ -164,6 +190,7 @@ async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRe
         | Received::Follow { .. }
         | Received::Create(_)
         | Received::React { .. }
+        | Received::Join { .. }
         | Received::Ignored { .. } => Ok(()),
     }
 }

@@ -9,6 +9,7 @@ use crate::apub::protocol::{
     self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
 };
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::group_profile::{GroupProfile, Posting};
 use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
 use crate::db::models::place::{Place, PlaceForm};
 use crate::db::{DbConn, now};
@@ -91,7 +92,12 @@ fn bad_url(e: url::ParseError) -> DomainError {
 
 /// The document of a local actor, served at its id and sent in `Update`s. `domain`: this
 /// instance's, for the `webfinger` address.
-pub fn actor_document(a: &Actor, place: Option<&Place>, domain: &str) -> DomainResult<ActorJson> {
+pub fn actor_document(
+    a: &Actor,
+    place: Option<&Place>,
+    group: Option<&GroupProfile>,
+    domain: &str,
+) -> DomainResult<ActorJson> {
     let id = Url::parse(&a.ap_id).map_err(bad_url)?;
     let is_app = a.kind() == ActorKind::Application;
     let public_key = activitypub_federation::protocol::public_key::PublicKey {
@@ -124,6 +130,11 @@ pub fn actor_document(a: &Actor, place: Option<&Place>, domain: &str) -> DomainR
         published: Some(a.published.and_utc()),
         updated: Some(a.updated_at.and_utc()),
         location: place.map(|p| OneOrMany::One(place_object(p))),
+        attributed_to: group.map(|_| collection("moderators")).transpose()?,
+        members: group.map(|_| collection("members")).transpose()?,
+        posting_restricted_to_mods: group.map(|g| g.posting() == Posting::Moderators),
+        group_kind: group.map(|g| g.kind().as_str().to_string()),
+        openness: group.map(|g| g.openness().as_str().to_string()),
     })
 }
 
@@ -132,7 +143,8 @@ pub fn actor_document(a: &Actor, place: Option<&Place>, domain: &str) -> DomainR
 pub async fn announce_profile_update(state: &AppState, conn: &mut DbConn, actor: &Actor) -> DomainResult<()> {
     let actor = super::actors::ensure_keys(conn, actor.clone()).await?;
     let place = Place::of_actor(conn, &actor).await?;
-    let document = actor_document(&actor, place.as_ref(), &state.settings.instance.domain)?;
+    let group = GroupProfile::of(conn, actor.id).await?;
+    let document = actor_document(&actor, place.as_ref(), group.as_ref(), &state.settings.instance.domain)?;
     let update =
         Activity::new(new_activity_id(&state.base_url, "update"), ActivityKind::Update, actor.ap_id.clone(), document)
             .to(Addresses::list([PUBLIC]))

@@ -80,7 +80,13 @@ impl Object for DbActor {
             (None, Some(_)) => Place::of_actor(&mut data.pool.get().await?, &self.actor).await?,
             (None, None) => None,
         };
-        Ok(super::profile::actor_document(&self.actor, place.as_ref(), data.domain())?)
+        let group = match self.actor.kind() {
+            crate::db::models::actor::ActorKind::Group => {
+                crate::db::models::group_profile::GroupProfile::of(&mut data.pool.get().await?, self.actor.id).await?
+            }
+            _ => None,
+        };
+        Ok(super::profile::actor_document(&self.actor, place.as_ref(), group.as_ref(), data.domain())?)
     }
 
     async fn verify(json: &ActorJson, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {

@@ -426,7 +426,7 @@ async fn entities_have_the_shapes_apps_need(b: Backend) {
     assert_eq!(clamped.as_array().unwrap().len(), 5, "a big limit is clamped, not refused");
 
     // Groups appear as accounts with group: true.
-    let group = buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Tuin").await.unwrap();
+    let group = buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Tuin").await.unwrap();
     let account = api.get("/api/v1/accounts/lookup?acct=tuin").await;
     assert_eq!(account["group"], true);
     assert_eq!(account["id"], group.id.0.to_string());

@@ -129,8 +129,8 @@ async fn groups_are_listed_with_their_places(b: Backend) {
     use buurt::domain::places::{PlaceInput, set_group_place};
     let app = TestApp::spawn(b).await;
     let pool = &app.state.pool;
-    let tuin = buurt::domain::actors::create_group(pool, app.settings(), "tuin", "De Tuin").await.unwrap();
-    buurt::domain::actors::create_group(pool, app.settings(), "koor", "Het Koor").await.unwrap();
+    let tuin = buurt::domain::groups::create_group(pool, app.settings(), "tuin", "De Tuin").await.unwrap();
+    buurt::domain::groups::create_group(pool, app.settings(), "koor", "Het Koor").await.unwrap();
     let place = PlaceInput {
         place_name: "Buurthuis".into(),
         street_address: "Dorpsstraat 1".into(),
@@ -168,7 +168,7 @@ async fn groups_are_listed_with_their_places(b: Backend) {
 
 async fn only_moderators_edit_a_group(b: Backend) {
     let app = TestApp::spawn(b).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Tuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Tuin").await.unwrap();
     let path = format!("{PREFIX}/groups/tuin");
     let change = json!({"display_name": "De Moestuin"});
 

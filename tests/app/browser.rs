@@ -125,7 +125,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     let post =
         anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?", "media_ids": [photo["id"]]})).await;
     let tuin =
-        buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+        buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let place = buurt::domain::places::PlaceInput {
         place_name: "Buurthuis".into(),
         street_address: "Oosterparkstraat 1".into(),
@@ -212,7 +212,7 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
     let alpha = TestApp::spawn_federated(b).await;
     let beta = TestApp::spawn_federated(b).await;
-    buurt::domain::actors::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
     beta.create_user("bert", Role::Member).await;
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("flows-{b:?}"));
     let env = [
@@ -240,7 +240,7 @@ async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {
     })
     .await;
     app.create_user("mo", Role::Moderator).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("map-{b:?}"));
     let env = [
         ("BASE", app.base.as_str()),

@@ -231,7 +231,7 @@ impl QueueFixture {
         buurt::db::migrate::run(&db.url).await.unwrap();
         let pool = buurt::db::DbPool::new(&db.url, 2).unwrap();
         let settings = buurt::config::Settings::default();
-        let group = buurt::domain::actors::create_group(&pool, &settings, "tuin", "Tuin").await.unwrap();
+        let group = buurt::domain::groups::create_group(&pool, &settings, "tuin", "Tuin").await.unwrap();
         let mut conn = pool.get().await.unwrap();
         let instance = buurt::db::models::instance::Instance::get_or_create(&mut conn, "far.example").await.unwrap();
         drop(conn);
@@ -508,7 +508,7 @@ async fn an_activity_is_expanded_by_one_process_only(b: Backend) {
     let mut settings = buurt::config::Settings::default();
     settings.database.url = db.url.clone();
     let state = buurt::server::prepare(settings).await.unwrap();
-    let group = buurt::domain::actors::create_group(&state.pool, &state.settings, "tuin", "Tuin").await.unwrap();
+    let group = buurt::domain::groups::create_group(&state.pool, &state.settings, "tuin", "Tuin").await.unwrap();
     let mut conn = state.pool.get().await.unwrap();
     let like = json!({"id": "https://here.example/activities/like/1", "type": "Like"});
     buurt::delivery::enqueue(&mut conn, group.id, &like, true, &[]).await.unwrap();

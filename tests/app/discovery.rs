@@ -23,7 +23,7 @@ async fn get_json(url: &str, accept: &str) -> (reqwest::StatusCode, reqwest::hea
 async fn person_and_group_pages_negotiate_html_and_activity_json(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.create_user("Anna", Role::Member).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "oosterpark", "Buurtvereniging Oosterpark")
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "oosterpark", "Buurtvereniging Oosterpark")
         .await
         .unwrap();
     let domain = app.settings().instance.domain.clone();
@@ -79,7 +79,7 @@ async fn person_and_group_pages_negotiate_html_and_activity_json(b: Backend) {
 async fn webfinger_finds_persons_and_groups_in_one_namespace(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.create_user("bert", Role::Member).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "Tuinclub", "").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "Tuinclub", "").await.unwrap();
     let domain = app.settings().instance.domain.clone();
     let wf = |resource: String| {
         let url = app.url("/.well-known/webfinger");

@@ -27,7 +27,7 @@ fn map_data(html: &scraper::Html) -> Option<Value> {
 
 async fn a_moderator_sets_a_meeting_place_that_pages_and_the_actor_show(b: Backend) {
     let app = TestApp::spawn(b).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     // Nothing on the map yet: the home page has no map section, the map page says so.
     let home = app.browser().get_html("/").await;
     assert!(map_data(&home).is_none());
@@ -88,7 +88,7 @@ async fn a_moderator_sets_a_meeting_place_that_pages_and_the_actor_show(b: Backe
 
 async fn wrong_coordinates_are_refused_next_to_their_fields(b: Backend) {
     let app = TestApp::spawn(b).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let admin = app.signed_in("wijkadmin", Role::Admin).await;
     let cases = [
         (("52.36", ""), "longitude", "Vul de breedtegraad en de lengtegraad allebei in"),
@@ -116,7 +116,7 @@ async fn wrong_coordinates_are_refused_next_to_their_fields(b: Backend) {
 
 async fn only_moderators_change_a_meeting_place(b: Backend) {
     let app = TestApp::spawn(b).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let anonymous = app.browser();
     let response = anonymous.get("/g/tuin/plek").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -142,7 +142,7 @@ async fn a_remote_group_brings_its_meeting_place(b: Backend) {
     let alpha = TestApp::spawn_federated(b).await;
     let beta = TestApp::spawn_federated(b).await;
     let group =
-        buurt::domain::actors::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
+        buurt::domain::groups::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
     let input = buurt::domain::places::PlaceInput {
         place_name: "Buurthuis De Meeuw".into(),
         locality: "Amsterdam".into(),

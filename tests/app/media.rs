@@ -446,7 +446,7 @@ async fn avatar_header_and_group_icon_are_uploaded_in_the_settings_and_group_pag
     assert_eq!(app.account("anna").await.unwrap().actor.display_name, "Anna de Vries");
 
     // Groups: moderators and admins edit them; members may not.
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     assert_eq!(browser.get("/g/tuin/bewerken").await.status(), 403);
     let moderator = app.signed_in("mo", Role::Moderator).await;
     let page = moderator.get_html("/g/tuin").await;

@@ -17,7 +17,7 @@ both!(
 /// A group `tuin` that meets somewhere.
 async fn group_with_a_place(app: &TestApp) {
     let group =
-        buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+        buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let place = PlaceInput {
         place_name: "Buurthuis De Meeuw".into(),
         latitude: "52.3596".into(),

@@ -218,7 +218,7 @@ async fn home_page_shows_recent_posts_and_groups(b: Backend) {
     let anna = app.api_user("anna").await;
     anna.post("/api/v1/statuses", serde_json::json!({"status": "Zaterdag rommelmarkt!"})).await;
     anna.post("/api/v1/statuses", serde_json::json!({"status": "Alleen voor volgers", "visibility": "private"})).await;
-    buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+    buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let home = app.browser().get_html("/").await;
     let text = home.html();
     assert!(text.contains("Zaterdag rommelmarkt!"));
@@ -300,7 +300,7 @@ async fn pages_stay_under_the_size_budget(b: Backend) {
         .await;
     }
     let group =
-        buurt::domain::actors::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
+        buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let place = buurt::domain::places::PlaceInput {
         place_name: "Buurthuis".into(),
         latitude: "52.36".into(),

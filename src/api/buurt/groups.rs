@@ -12,7 +12,7 @@ use super::errors::ErrorBody;
 use crate::api::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::place::Place;
-use crate::domain::actors::{self, GroupEdit};
+use crate::domain::groups::{self, GroupEdit};
 use crate::state::AppState;
 
 /// A local group.
@@ -89,7 +89,7 @@ pub struct ListQuery {
 /// The local group `name`, or 404.
 async fn local_group(state: &AppState, name: &str) -> ApiResult<Actor> {
     let mut conn = state.pool.get().await?;
-    actors::local_by_name(&mut conn, &state.settings, name)
+    crate::domain::actors::local_by_name(&mut conn, &state.settings, name)
         .await?
         .filter(|a| a.kind() == ActorKind::Group)
         .ok_or_else(ApiError::not_found)
@@ -152,9 +152,16 @@ pub struct GroupUpdate {
     pub display_name: Option<String>,
     /// Plain text; paragraphs separated by an empty line.
     pub summary: Option<String>,
+    /// Who may join: `open`, `approval` or `invite`.
+    pub openness: Option<String>,
+    /// Who sees its discussions: `public` or `members`.
+    pub content: Option<String>,
+    /// Who may post: `members`, `anyone` or `moderators`.
+    pub posting: Option<String>,
 }
 
-/// Edits a group's name and description (site moderators and admins); followers get an Update.
+/// Edits a group's name, description and rules (its administrators, site moderators and
+/// admins); followers get an Update.
 #[utoipa::path(
     patch,
     path = "/groups/{name}",
@@ -185,8 +192,11 @@ pub async fn update(
     let edit = GroupEdit {
         display_name: form.display_name.unwrap_or_else(|| group.display_name.clone()),
         summary: form.summary.unwrap_or_else(|| crate::util::html::html_to_text(&group.summary)),
+        openness: form.openness,
+        content: form.content,
+        posting: form.posting,
     };
-    let updated = actors::update_group(&state, me, &group, &edit).await?;
+    let updated = groups::update_group(&state, me, &group, &edit).await?;
     let mut conn = state.pool.get().await?;
     let place = Place::of_actor(&mut conn, &updated).await?;
     Ok(json(&Group::of(&updated, place.as_ref())))

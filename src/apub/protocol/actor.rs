@@ -109,6 +109,26 @@ pub struct ActorJson {
     /// Where a group meets: an ActivityStreams `Place`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<OneOrMany<Place>>,
+    /// A group's moderators collection (Lemmy reads the moderators from here).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub attributed_to: Option<Url>,
+    /// A group's members collection (Mobilizon).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub members: Option<Url>,
+    /// Only a group's moderators start threads (Lemmy).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub posting_restricted_to_mods: Option<bool>,
+    /// What kind of group this is on Buurt (`neighbourhood`, `interest`, `organisation`).
+    #[serde(
+        rename = "buurt:groupKind",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub group_kind: Option<String>,
+    /// Who may join a Buurt group (`open`, `approval`, `invite`).
+    #[serde(rename = "buurt:openness", default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub openness: Option<String>,
 }
 
 impl ActorJson {

@@ -83,6 +83,8 @@ pub struct LocalUser {
     pub last_login_at: Option<chrono::NaiveDateTime>,
     /// When the person followed a confirmation link to `email` (`None`: not confirmed).
     pub email_confirmed_at: Option<chrono::NaiveDateTime>,
+    /// The neighbourhood (a group actor of kind neighbourhood) the person lives in.
+    pub home_neighbourhood_id: Option<ActorId>,
 }
 
 impl LocalUser {

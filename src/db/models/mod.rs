@@ -7,6 +7,7 @@ pub mod delivery_target;
 pub mod digest;
 pub mod email_token;
 pub mod follow;
+pub mod group_profile;
 pub mod instance;
 pub mod invite;
 pub mod job;
@@ -14,6 +15,7 @@ pub mod local_name;
 pub mod local_user;
 pub mod marker;
 pub mod media;
+pub mod membership;
 pub mod notification;
 pub mod notification_preference;
 pub mod oauth;
@@ -24,3 +26,25 @@ pub mod push_subscription;
 pub mod received_activity;
 pub mod session;
 pub mod site;
+
+/// An enum stored as text: `as_str`, `parse` and `ALL`, so a column's words are written once.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &[$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;

@@ -72,6 +72,12 @@ pub static FAVOURITE: Kind = everyday("favourite", Some("favourite"), Channel::W
 pub static REBLOG: Kind = everyday("reblog", Some("reblog"), Channel::Weekly, true);
 /// Someone registered with an invitation of the recipient's.
 pub static INVITE_USED: Kind = everyday("invite_used", None, Channel::Email, false);
+/// Someone asks to join a group the recipient moderates.
+pub static GROUP_JOIN_REQUEST: Kind = everyday("group_join_request", None, Channel::Email, false);
+/// The recipient's request to join a group was accepted.
+pub static GROUP_JOINED: Kind = everyday("group_joined", None, Channel::InApp, false);
+/// A group's moderator invites the recipient.
+pub static GROUP_INVITE: Kind = everyday("group_invite", None, Channel::Email, false);
 pub static SIGN_UP: Kind =
     Kind { staff_only: true, ..everyday("sign_up", Some("admin.sign_up"), Channel::Email, false) };
 

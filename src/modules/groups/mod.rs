@@ -2,6 +2,7 @@
 //! the list of groups on the home page.
 
 use super::Module;
+use crate::web::layout::NavEntry;
 
 mod routes;
 
@@ -11,8 +12,7 @@ pub const MODULE: Module = Module {
     pages: routes::pages,
     api: routes::api,
     activitypub: routes::activitypub,
-    // No overview page of groups yet; the home page lists them.
-    nav: &[],
+    nav: &[NavEntry { href: "/groepen", label: "nav-groups" }],
     home: Some(crate::web::pages::groups::home_section),
     activitypub_types: &["Group"],
 };

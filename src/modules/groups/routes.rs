@@ -17,6 +17,13 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/bewerken", get(groups::edit_page).post(groups::save).layer(uploads))
         .route("/g/{name}/volgen", post(profile::follow_group))
         .route("/g/{name}/op-afstand", post(profile::remote_group))
+        .route("/groepen", get(groups::directory::list))
+        .route("/groepen/nieuw", get(groups::directory::new_page).post(groups::directory::create))
+        .route("/g/{name}/leden", get(groups::members::page_of))
+        .route("/g/{name}/leden/{member}", post(groups::members::act))
+        .route("/g/{name}/lid-worden", post(groups::members::join))
+        .route("/g/{name}/opzeggen", post(groups::members::leave))
+        .route("/g/{name}/uitnodigen", post(groups::members::invite))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
@@ -30,5 +37,7 @@ pub fn activitypub(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/followers", get(http::followers))
         .route("/g/{name}/following", get(http::following))
         .route("/g/{name}/featured", get(http::featured))
+        .route("/g/{name}/members", get(http::members))
+        .route("/g/{name}/moderators", get(http::moderators))
         .merge(crate::apub::routes::personal_inbox(state, "/g/{name}/inbox"))
 }

@@ -1,6 +1,8 @@
-//! The groups module's pages: `/g/{name}/bewerken`, where site admins and moderators edit a
-//! group's name, description and icon, and the groups section of the home page. (A group's own
-//! page is a profile, in `pages/profile`.)
+//! The groups module's pages: the directory and creating a group ([`directory`]), the members
+//! page with joining, leaving and moderation ([`members`]), `/g/{name}/bewerken` where a
+//! group's administrators (and site moderators) edit its name, description, rules and icon,
+//! and the groups section of the home page. (A group's own page is a profile, in
+//! `pages/profile`.)
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -9,8 +11,10 @@ use futures_util::future::BoxFuture;
 use serde::Deserialize;
 
 use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::group_profile::{ContentVisibility, Openness, Posting};
 use crate::db::models::media::Purpose;
-use crate::domain::actors::{self, GroupEdit};
+use crate::domain::groups::rights::Standing;
+use crate::domain::groups::{self, GroupEdit};
 use crate::domain::validate::FieldErrors;
 use crate::domain::{DomainError, media};
 use crate::web::context::Ctx;
@@ -19,6 +23,8 @@ use crate::web::form::{Field, FieldKind, Form, UploadForm};
 use crate::web::layout::{HomeSection, Placement};
 use crate::web::page::{FormPage, Image, page};
 
+pub mod directory;
+pub mod members;
 pub mod view;
 use view::GroupsSection;
 
@@ -41,27 +47,42 @@ pub fn home_section(ctx: &Ctx) -> BoxFuture<'_, WebResult<Option<HomeSection>>> 
 pub struct GroupForm {
     display_name: String,
     summary: String,
+    openness: String,
+    content: String,
+    posting: String,
 }
 
-/// The group, when the visitor may edit it.
+/// A select of a group setting (`group-{name}-{value}` names each choice).
+pub fn choices<'a>(ctx: &Ctx, name: &'static str, value: &str, values: impl Iterator<Item = &'a str>) -> Field {
+    let options = values.map(|v| (v.to_string(), ctx.t(&format!("group-{name}-{v}")))).collect();
+    Field::new(ctx, FieldKind::Select, name, &format!("field-group-{name}"), value).options(options).required()
+}
+
+/// The group, when the visitor may edit it (its administrators, site moderators and admins).
 async fn editable(ctx: &Ctx, name: &str) -> WebResult<Actor> {
-    ctx.require_account()?;
-    if !ctx.is_moderator() {
+    let account = ctx.require_account()?;
+    let mut conn = ctx.state.pool.get().await?;
+    let group = groups::local(&mut conn, &ctx.state.settings, name).await?.ok_or(WebError::NotFound)?;
+    let standing = Standing::of(&mut conn, group.actor.id, Some(account)).await?;
+    if !(standing.administers() || ctx.is_moderator()) {
         return Err(WebError::Forbidden);
     }
-    let mut conn = ctx.state.pool.get().await?;
-    actors::local_by_name(&mut conn, &ctx.state.settings, name)
-        .await?
-        .filter(|a| a.kind() == ActorKind::Group)
-        .ok_or(WebError::NotFound)
+    Ok(group.actor)
 }
 
 /// A description stored as paragraphs, back as the text that was typed.
 pub async fn edit_page(ctx: Ctx, Path(name): Path<String>) -> WebResult<Response> {
     let group = editable(&ctx, &name).await?;
+    let profile = {
+        let mut conn = ctx.state.pool.get().await?;
+        groups::with_profile(&mut conn, group.clone()).await?.profile
+    };
     let form = GroupForm {
         display_name: group.display_name.clone(),
         summary: crate::util::html::html_to_text(&group.summary),
+        openness: profile.openness,
+        content: profile.content,
+        posting: profile.posting,
     };
     Ok(render(&ctx, &group, &form, &FieldErrors::default(), StatusCode::OK))
 }
@@ -72,9 +93,16 @@ pub async fn save(Path(name): Path<String>, mut upload: UploadForm<GroupForm>) -
     let UploadForm { ctx, form, .. } = upload;
     let group = editable(&ctx, &name).await?;
     let me = ctx.require_account()?;
-    let edit = GroupEdit { display_name: form.display_name.clone(), summary: form.summary.clone() };
+    let choice = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    let edit = GroupEdit {
+        display_name: form.display_name.clone(),
+        summary: form.summary.clone(),
+        openness: choice(&form.openness),
+        content: choice(&form.content),
+        posting: choice(&form.posting),
+    };
     let invalid = |errors: &FieldErrors| Ok(render(&ctx, &group, &form, errors, StatusCode::UNPROCESSABLE_ENTITY));
-    if let Err(DomainError::Invalid(errors)) = actors::check_group_edit(&edit) {
+    if let Err(DomainError::Invalid(errors)) = groups::check_group_edit(&edit) {
         return invalid(&errors);
     }
     let icon = match icon {
@@ -85,7 +113,7 @@ pub async fn save(Path(name): Path<String>, mut upload: UploadForm<GroupForm>) -
         },
         None => None,
     };
-    let updated = actors::update_group(&ctx.state, me, &group, &edit).await?;
+    let updated = groups::update_group(&ctx.state, me, &group, &edit).await?;
     if let Some(image) = icon {
         media::set_profile_image(&ctx.state, &updated, Purpose::Avatar, image).await?;
     }
@@ -97,6 +125,9 @@ fn render(ctx: &Ctx, group: &Actor, form: &GroupForm, errors: &FieldErrors, stat
         Field::new(ctx, FieldKind::Text, "display_name", "field-group-name", &form.display_name),
         Field::new(ctx, FieldKind::TextArea, "summary", "field-group-summary", &form.summary)
             .hint(ctx, "field-group-summary-hint"),
+        choices(ctx, "openness", &form.openness, Openness::ALL.iter().map(|o| o.as_str())),
+        choices(ctx, "content", &form.content, ContentVisibility::ALL.iter().map(|o| o.as_str())),
+        choices(ctx, "posting", &form.posting, Posting::ALL.iter().map(|o| o.as_str())),
         Field::new(ctx, FieldKind::Image, "icon", "field-group-icon", "").hint(ctx, "field-group-icon-hint"),
     ];
     let current = group
