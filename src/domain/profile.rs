@@ -1,5 +1,6 @@
-//! Actors on the wire: a local actor's document, its changes announced to followers, its
-//! deletion; and the places actors carry, both ways.
+//! A person's profile: what their page lists (their posts as the viewer may see them, their
+//! groups), the bio; and actors on the wire: a local actor's document, its changes announced to
+//! followers, its deletion; and the places actors carry, both ways.
 
 use url::Url;
 
@@ -8,12 +9,66 @@ use super::{DomainError, DomainResult};
 use crate::apub::protocol::{
     self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
 };
+use super::validate::FieldErrors;
+use super::visibility::{self, Viewer};
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::follow::{Follow, FollowQuery, Side};
+use crate::db::models::post::{PostView, TimelineQuery};
 use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
 use crate::db::models::place::{Place, PlaceForm};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
 use crate::util::html;
+
+/// The longest bio, in characters (Mastodon's limit for `note`).
+pub const BIO_MAX: usize = 500;
+
+/// How many groups a profile lists.
+const GROUPS_LISTED: i64 = 100;
+
+/// The bio as typed (plain text) as the HTML that is stored and sent, or an error on `note`.
+pub fn bio_html(text: &str, errors: &mut FieldErrors) -> String {
+    let text = text.trim();
+    if text.chars().count() > BIO_MAX {
+        errors.add("note", "error-bio-too-long");
+    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        errors.add("note", "error-control-chars");
+    }
+    html::text_to_html(&text.replace("\r\n", "\n"))
+}
+
+/// The groups a person's profile lists: today the group actors they follow (accepted), newest
+/// follow first. When groups get memberships, this is the one place that changes.
+pub async fn groups_of(conn: &mut DbConn, actor: &Actor) -> DomainResult<Vec<Actor>> {
+    let q = FollowQuery { kind: Some(ActorKind::Group), limit: GROUPS_LISTED, ..Default::default() };
+    Ok(Follow::list(conn, actor.id, Side::Following, &q).await?.into_iter().map(|(_, a)| a).collect())
+}
+
+/// A page of an actor's accepted followers (or of whom it follows), with the follow ids as
+/// cursors: the client API's account lists.
+pub async fn follows(
+    conn: &mut DbConn,
+    actor: &Actor,
+    side: Side,
+    q: &FollowQuery,
+) -> DomainResult<Vec<(i64, Actor)>> {
+    Ok(Follow::list(conn, actor.id, side, q).await?)
+}
+
+/// A page of `author`'s posts that `viewer` may see, newest first, older than post `before`:
+/// public and unlisted for everyone, followers-only also for followers and the author, direct
+/// posts never (`domain::visibility` decides).
+pub async fn posts_of(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    author: &Actor,
+    before: Option<i64>,
+    limit: i64,
+) -> DomainResult<Vec<PostView>> {
+    let shown = visibility::shown_of(conn, viewer, author.id).await?;
+    let q = TimelineQuery { author: Some(author.id), shown, max_id: before, limit, ..Default::default() };
+    Ok(PostView::timeline(conn, &q).await?)
+}
 
 /// A place as ActivityStreams `Place` with a schema.org `PostalAddress`, as Mobilizon sends it.
 pub fn place_object(place: &Place) -> protocol::Place {
