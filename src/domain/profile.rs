@@ -5,17 +5,17 @@
 use url::Url;
 
 use super::outbox::{enqueue, new_activity_id};
+use super::validate::FieldErrors;
+use super::visibility::{self, Viewer};
 use super::{DomainError, DomainResult};
 use crate::apub::protocol::{
     self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
 };
-use super::validate::FieldErrors;
-use super::visibility::{self, Viewer};
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
 use crate::db::models::follow::{Follow, FollowQuery, Side};
-use crate::db::models::post::{PostView, TimelineQuery};
 use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
 use crate::db::models::place::{Place, PlaceForm};
+use crate::db::models::post::{PostView, TimelineQuery};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
 use crate::util::html;
@@ -46,12 +46,7 @@ pub async fn groups_of(conn: &mut DbConn, actor: &Actor) -> DomainResult<Vec<Act
 
 /// A page of an actor's accepted followers (or of whom it follows), with the follow ids as
 /// cursors: the client API's account lists.
-pub async fn follows(
-    conn: &mut DbConn,
-    actor: &Actor,
-    side: Side,
-    q: &FollowQuery,
-) -> DomainResult<Vec<(i64, Actor)>> {
+pub async fn follows(conn: &mut DbConn, actor: &Actor, side: Side, q: &FollowQuery) -> DomainResult<Vec<(i64, Actor)>> {
     Ok(Follow::list(conn, actor.id, side, q).await?)
 }
 

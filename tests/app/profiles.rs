@@ -73,9 +73,12 @@ async fn a_profile_lists_only_the_posts_the_visitor_may_see(b: Backend) {
     let anna = app.api_user("anna").await;
     let bert = app.api_user("bert").await;
     app.create_user("carla", Role::Member).await;
-    for (text, visibility) in
-        [("Openbaar bericht", "public"), ("Stil bericht", "unlisted"), ("Voor volgers", "private"), ("Direct aan niemand", "direct")]
-    {
+    for (text, visibility) in [
+        ("Openbaar bericht", "public"),
+        ("Stil bericht", "unlisted"),
+        ("Voor volgers", "private"),
+        ("Direct aan niemand", "direct"),
+    ] {
         anna.post("/api/v1/statuses", json!({"status": text, "visibility": visibility})).await;
     }
     let anna_id = actor_id(&app, "anna").await;
@@ -98,7 +101,8 @@ async fn a_profile_lists_only_the_posts_the_visitor_may_see(b: Backend) {
     let anna_browser = app.browser();
     assert_eq!(anna_browser.login("anna", PASSWORD).await.status(), 303);
     assert_eq!(cards(&anna_browser.get_html("/u/anna").await), with_followers);
-    for page in [stranger.html(), carla.get_html("/u/anna").await.html(), bert_browser.get_html("/u/anna").await.html()] {
+    for page in [stranger.html(), carla.get_html("/u/anna").await.html(), bert_browser.get_html("/u/anna").await.html()]
+    {
         assert!(!page.contains("Direct aan niemand"));
     }
     // A follow that is not accepted shows nothing more.
@@ -191,13 +195,16 @@ async fn the_bio_is_edited_on_the_web_and_refused_in_dutch_when_too_long(b: Back
     let ok = browser.submit("/instellingen", "/instellingen", &[("display_name", "Anna"), ("note", "")]).await;
     assert_eq!(ok.status(), 303);
     assert_eq!(app.account("anna").await.unwrap().actor.summary, "");
-    assert!(app.browser().get_html("/u/anna").await.select(&scraper::Selector::parse(".p-note").unwrap()).next().is_none());
+    assert!(
+        app.browser().get_html("/u/anna").await.select(&scraper::Selector::parse(".p-note").unwrap()).next().is_none()
+    );
 }
 
 async fn update_credentials_sets_the_note_and_refuses_a_long_one(b: Backend) {
     let app = TestApp::spawn(b).await;
     let anna = app.api_user("anna").await;
-    let patch = |body: serde_json::Value| anna.send(reqwest::Method::PATCH, "/api/v1/accounts/update_credentials", Some(body));
+    let patch =
+        |body: serde_json::Value| anna.send(reqwest::Method::PATCH, "/api/v1/accounts/update_credentials", Some(body));
     let response = patch(json!({"note": "Hallo buren!\nIk ben Anna."})).await;
     assert_eq!(response.status(), 200);
     let account: serde_json::Value = response.json().await.unwrap();

@@ -107,7 +107,12 @@ impl Follow {
     /// A page of an actor's accepted followers or followed actors that are not deleted, newest
     /// follow first (oldest first from `min_id`, returned newest first), the follow id as cursor:
     /// the client API's lists and a profile's groups.
-    pub async fn list(conn: &mut DbConn, actor_id: ActorId, side: Side, q: &FollowQuery) -> DbResult<Vec<(i64, Actor)>> {
+    pub async fn list(
+        conn: &mut DbConn,
+        actor_id: ActorId,
+        side: Side,
+        q: &FollowQuery,
+    ) -> DbResult<Vec<(i64, Actor)>> {
         let ascending = q.min_id.is_some();
         macro_rules! list_of {
             ($mine:expr, $theirs:expr) => {

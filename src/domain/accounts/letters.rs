@@ -112,7 +112,11 @@ pub fn change_notice_to_old(settings: &Settings, account: &Account, new: &str, p
 /// An invitation to an address: the link registers with the invitation's code.
 pub fn invitation(settings: &Settings, inviter: &Account, to: &str, days: i64, link: String) -> Letter {
     let lang = lang_of(settings, None);
-    let args = [("site", site(settings).into()), ("inviter", inviter.actor.display_name.as_str().into()), ("days", days.into())];
+    let args = [
+        ("site", site(settings).into()),
+        ("inviter", inviter.actor.display_name.as_str().into()),
+        ("days", days.into()),
+    ];
     let mut l = letter(
         lang,
         to,

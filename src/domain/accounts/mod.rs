@@ -371,8 +371,8 @@ pub async fn update_settings(
     let summary = form.note.as_deref().map(|note| super::profile::bio_html(note, &mut errors));
     errors.into_result()?;
     let display_name = if display_name.is_empty() { account.actor.username.as_str() } else { display_name };
-    let changed = display_name != account.actor.display_name
-        || summary.as_ref().is_some_and(|s| *s != account.actor.summary);
+    let changed =
+        display_name != account.actor.display_name || summary.as_ref().is_some_and(|s| *s != account.actor.summary);
     if changed {
         super::actors::prepare_keys(pool, &account.actor).await?;
     }
@@ -392,8 +392,7 @@ pub async fn update_settings(
         &LocalUserUpdate { language: Some(language), updated_at: Some(t), ..Default::default() },
     )
     .await?;
-    if changed && let Some(actor) = Actor::by_id(&mut tx, account.actor.id).await?
-    {
+    if changed && let Some(actor) = Actor::by_id(&mut tx, account.actor.id).await? {
         super::profile::announce_profile_update(state, &mut tx, &actor).await?;
     }
     tx.commit().await?;

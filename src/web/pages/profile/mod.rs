@@ -163,10 +163,7 @@ async fn person_lists(
             card(ctx, v, images.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
         })
         .collect();
-    let groups = groups
-        .into_iter()
-        .map(|g| GroupLink { href: actor_href(&g), name: g.shown_name() })
-        .collect();
+    let groups = groups.into_iter().map(|g| GroupLink { href: actor_href(&g), name: g.shown_name() }).collect();
     Ok((posts, older, groups))
 }
 
