@@ -2,6 +2,8 @@
 //! groups), the bio; and actors on the wire: a local actor's document, its changes announced to
 //! followers, its deletion; and the places actors carry, both ways.
 
+use std::collections::HashMap;
+
 use url::Url;
 
 use super::outbox::{enqueue, new_activity_id};
@@ -14,8 +16,9 @@ use crate::apub::protocol::{
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
 use crate::db::models::follow::{Follow, FollowQuery, Side};
 use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
+use crate::db::models::media::Media;
 use crate::db::models::place::{Place, PlaceForm};
-use crate::db::models::post::{PostView, TimelineQuery};
+use crate::db::models::post::{PostId, PostView, TimelineQuery};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
 use crate::util::html;
@@ -48,6 +51,38 @@ pub async fn groups_of(conn: &mut DbConn, actor: &Actor) -> DomainResult<Vec<Act
 /// cursors: the client API's account lists.
 pub async fn follows(conn: &mut DbConn, actor: &Actor, side: Side, q: &FollowQuery) -> DomainResult<Vec<(i64, Actor)>> {
     Ok(Follow::list(conn, actor.id, side, q).await?)
+}
+
+/// What a person's profile lists for one visitor.
+pub struct PersonLists {
+    /// A page of their posts the visitor may see, newest first.
+    pub posts: Vec<PostView>,
+    /// The photos of those posts.
+    pub media: HashMap<PostId, Vec<Media>>,
+    /// The cursor of the next page (the last post shown), when there are older posts.
+    pub older: Option<PostId>,
+    /// Their groups ([`groups_of`]).
+    pub groups: Vec<Actor>,
+}
+
+/// What `person`'s profile lists for `viewer`: `page` posts older than post `before`, their
+/// photos, and the groups.
+pub async fn person_lists(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    person: &Actor,
+    before: Option<i64>,
+    page: usize,
+) -> DomainResult<PersonLists> {
+    let limit = i64::try_from(page).unwrap_or(i64::MAX - 1) + 1;
+    let mut posts = posts_of(conn, viewer, person, before, limit).await?;
+    let more = posts.len() > page;
+    posts.truncate(page);
+    let older = posts.last().filter(|_| more).map(|v| v.post.id);
+    let ids: Vec<PostId> = posts.iter().map(|v| v.post.id).collect();
+    let media = crate::media::by_post(conn, &ids).await?;
+    let groups = groups_of(conn, person).await?;
+    Ok(PersonLists { posts, media, older, groups })
 }
 
 /// A page of `author`'s posts that `viewer` may see, newest first, older than post `before`:

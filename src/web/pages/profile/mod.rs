@@ -11,6 +11,7 @@ use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::actor_count::ActorCount;
 use crate::db::models::follow::Follow;
 use crate::db::models::post::PostView;
+use crate::domain::profile::PersonLists;
 use crate::domain::visibility::Viewer;
 use crate::media::ImageView;
 use crate::web::context::Ctx;
@@ -23,7 +24,7 @@ pub mod view;
 use view::{GroupLink, ProfilePage};
 
 /// How many posts a profile page shows at a time.
-const POSTS_PER_PAGE: i64 = 20;
+const POSTS_PER_PAGE: usize = 20;
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
@@ -146,17 +147,13 @@ async fn person_lists(
     path: &str,
     before: Option<i64>,
 ) -> WebResult<(Vec<crate::web::pages::home::view::HomePost>, Option<String>, Vec<GroupLink>)> {
-    let mut conn = ctx.state.pool.get().await?;
     let viewer = Viewer::of(ctx.account.as_ref().map(|a| a.actor.id));
-    let mut views = crate::domain::profile::posts_of(&mut conn, viewer, actor, before, POSTS_PER_PAGE + 1).await?;
-    let more = views.len() > POSTS_PER_PAGE as usize;
-    views.truncate(POSTS_PER_PAGE as usize);
-    let older = views.last().filter(|_| more).map(|v| format!("{path}?voor={}", v.post.id.0));
-    let ids: Vec<_> = views.iter().map(|v| v.post.id).collect();
-    let mut media = crate::media::by_post(&mut conn, &ids).await?;
-    let groups = crate::domain::profile::groups_of(&mut conn, actor).await?;
-    drop(conn);
-    let posts = views
+    let PersonLists { posts, mut media, older, groups } = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::domain::profile::person_lists(&mut conn, viewer, actor, before, POSTS_PER_PAGE).await?
+    };
+    let older = older.map(|id| format!("{path}?voor={}", id.0));
+    let posts = posts
         .into_iter()
         .map(|v| {
             let images = media.remove(&v.post.id).unwrap_or_default();
