@@ -1,5 +1,7 @@
 //! Translations: Fluent catalogues under `locales/`, embedded at build time. Dutch is the
-//! default; English is complete.
+//! default; English is complete. A count in a sentence is passed as a number (`t_count`, or
+//! `t_with` and `Arg::Number`), never as text: only a number makes `{ $count -> [one] … *[other]
+//! … }` choose its plural form ("Er is 1 bewoner", "Er zijn 2 bewoners").
 
 use std::borrow::Cow;
 use std::collections::HashMap;
