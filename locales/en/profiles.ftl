@@ -5,6 +5,7 @@ profile-posts-none = No posts here yet.
 profile-posts-older = Older posts
 profile-groups-heading = Groups
 profile-groups-none = Not in any group yet.
+profile-edit-own = Edit your profile
 field-bio = About me
 field-bio-hint = { $count ->
     [one] A few sentences about yourself, shown on your profile page. At most { $count } character.

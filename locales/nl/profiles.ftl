@@ -5,6 +5,7 @@ profile-posts-none = Hier staan nog geen berichten.
 profile-posts-older = Oudere berichten
 profile-groups-heading = Groepen
 profile-groups-none = Nog in geen enkele groep.
+profile-edit-own = Je profiel bewerken
 field-bio = Over mij
 field-bio-hint = { $count ->
     [one] Een paar zinnen over jezelf, te zien op je profielpagina. Hoogstens { $count } teken.

@@ -171,6 +171,10 @@ async fn the_bio_is_edited_on_the_web_and_refused_in_dutch_when_too_long(b: Back
         text_of(&profile, ".p-note").as_deref(),
         Some("Ik woon hier al tien jaar. Vraag me naar <de> moestuin & de buurtbus.")
     );
+    // Her own page leads to the form; others' pages do not.
+    let own = browser.get_html("/u/anna").await;
+    assert!(own.html().contains("<a href=\"/instellingen\">Je profiel bewerken</a>"));
+    assert!(!profile.html().contains("Je profiel bewerken"));
     // The form shows the bio as it was typed.
     let form = browser.get_html("/instellingen").await;
     let textarea = scraper::Selector::parse("textarea[name=note]").unwrap();
