@@ -1,5 +1,7 @@
 //! Translations: Fluent catalogues under `locales/`, embedded at build time. Dutch is the
-//! default; English is complete.
+//! default; English is complete. A count in a sentence is passed as a number (`t_count`, or
+//! `t_with` and `Arg::Number`), never as text: only a number makes `{ $count -> [one] … *[other]
+//! … }` choose its plural form ("Er is 1 bewoner", "Er zijn 2 bewoners").
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +22,47 @@ pub const SUPPORTED: &[&str] = &["nl", "en"];
 
 static NL: LanguageIdentifier = langid!("nl");
 static EN: LanguageIdentifier = langid!("en");
+
+/// An argument of a message: text is shown as it is; a number is also what plural forms
+/// (`[one]`, `[other]`) are chosen by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl Arg {
+    fn value(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(s) => FluentValue::from(s.as_str()),
+            Arg::Number(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Number(n)
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(n: usize) -> Arg {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -58,11 +101,28 @@ impl Lang {
         })
     }
 
-    /// The text for `key` with named arguments.
+    /// The text for `key` with named text arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
-        LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.as_str()))).collect();
+        self.lookup(key, &map)
+    }
+
+    /// The text for `key` with named arguments of either kind: numbers reach Fluent as numbers,
+    /// so that `{ $count -> [one] … *[other] … }` picks the plural form of the language.
+    pub fn t_with(self, key: &str, args: &[(&'static str, Arg)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.value())).collect();
+        self.lookup(key, &map)
+    }
+
+    /// The text for `key` with one number, `$count`: "Er is 1 bewoner", "Er zijn 2 bewoners".
+    pub fn t_count(self, key: &str, count: i64) -> String {
+        self.t_with(key, &[("count", Arg::Number(count))])
+    }
+
+    fn lookup(self, key: &str, args: &HashMap<Cow<'static, str>, FluentValue>) -> String {
+        LOCALES.try_lookup_with_args(self.id(), key, args).unwrap_or_else(|| key.to_string())
     }
 
     /// The best of `offered` for an `Accept-Language` header, by quality.
@@ -102,5 +162,17 @@ mod tests {
         assert_eq!(Lang::Nl.t("nav-login"), "Inloggen");
         assert_eq!(Lang::En.t("nav-login"), "Sign in");
         assert!(Lang::En.t_args("registration-pending-for", &[("name", "anna".into())]).contains("anna"));
+    }
+
+    #[test]
+    fn numbers_choose_the_plural_form() {
+        assert_eq!(Lang::Nl.t_count("home-members", 1), "Er is 1 bewoner aangemeld.");
+        assert_eq!(Lang::Nl.t_count("home-members", 2), "Er zijn 2 bewoners aangemeld.");
+        assert_eq!(Lang::Nl.t_count("home-members", 0), "Er zijn 0 bewoners aangemeld.");
+        assert_eq!(Lang::En.t_count("home-members", 1), "1 resident has joined.");
+        assert_eq!(Lang::En.t_count("profile-followers", 1), "1 follower");
+        assert_eq!(Lang::En.t_count("profile-followers", 12), "12 followers");
+        // A number given as text never matches `[one]`: that is why counts go through `t_count`.
+        assert_eq!(Lang::Nl.t_args("home-members", &[("count", "1".into())]), "Er zijn 1 bewoners aangemeld.");
     }
 }

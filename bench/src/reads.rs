@@ -99,6 +99,7 @@ pub struct Endpoint {
 /// `--endpoint` names.
 pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoint>> {
     let post = newest_post(server).await?;
+    let anna = account_id(server, "anna").await?;
     let domain = &server.domain;
     let json = Some("Accept: application/activity+json");
     let e = |name, path: &str, header: Option<&str>, html| Endpoint {
@@ -115,7 +116,10 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         e("outbox page", "/u/anna/outbox?page=true", json, false),
         e("public timeline API", "/api/v1/timelines/public", None, false),
         e("home page", "/", None, true),
-        e("actor HTML page", "/u/anna", None, true),
+        // Her profile page: her 20 newest posts, her groups.
+        e("profile page", "/u/anna", None, true),
+        // Her 20 remote followers as Accounts.
+        e("account followers", &format!("/api/v1/accounts/{anna}/followers"), None, false),
         e("post JSON", &format!("/p/{post}"), json, false),
         e("status API", &format!("/api/v1/statuses/{post}"), None, false),
         e("post page", &format!("/p/{post}"), None, true),
@@ -173,6 +177,19 @@ async fn notifications_session(server: &Server) -> anyhow::Result<String> {
         bail!("anna's notifications page answers {status} without her 20 newest entries");
     }
     Ok(token)
+}
+
+/// The client API's id of the account `acct`.
+async fn account_id(server: &Server, acct: &str) -> anyhow::Result<String> {
+    let account: serde_json::Value = server
+        .http
+        .get(server.url(&format!("/api/v1/accounts/lookup?acct={acct}")))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(account["id"].as_str().with_context(|| format!("{acct} has no id"))?.to_string())
 }
 
 /// The id of anna's newest post, as the client API lists it.

@@ -4,11 +4,17 @@
 mail-account-greeting = Hello { $name },
 mail-confirm-subject = Confirm your e-mail address for { $site }
 mail-confirm-body = You have an account on { $site }. Confirm with the button below that this e-mail address is yours.
-mail-confirm-valid = The link works for { $hours } hours, once.
+mail-confirm-valid = { $hours ->
+    [one] The link works for { $hours } hour, once.
+   *[other] The link works for { $hours } hours, once.
+}
 mail-confirm-reason = You get this mail because this address was given for an account on { $site }. Was that not you? Then you can ignore this mail.
 mail-confirm-action = Confirm e-mail address
 mail-reset-subject = Set a new password for { $site }
-mail-reset-body = Someone asked for a new password for your account { $name }. The button below lets you set a new password. The link works for { $hours } hour, once.
+mail-reset-body = Someone asked for a new password for your account { $name }. The button below lets you set a new password. The link works for { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}, once.
 mail-reset-not-you = Did you not ask for this? Then you need not do anything: your password stays the same.
 mail-reset-reason = You get this mail because a new password was asked for on { $site } for the account with this e-mail address.
 mail-reset-action = Set a new password
@@ -23,7 +29,10 @@ mail-change-old-action = Set a new password
 mail-invite-subject = You are invited to { $site }
 mail-invite-greeting = Hello,
 mail-invite-body = { $inviter } invites you to join { $site }, the neighbourhood's place online. The button below lets you make an account.
-mail-invite-valid = The invitation is valid for { $days } days.
+mail-invite-valid = { $days ->
+    [one] The invitation is valid for { $days } day.
+   *[other] The invitation is valid for { $days } days.
+}
 mail-invite-reason = You get this mail because { $inviter } invited you to { $site }. Do you not want to join? Then you need not do anything.
 mail-invite-action = Make an account
 

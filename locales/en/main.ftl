@@ -271,8 +271,10 @@ push-title-reblog = { $name } shared your post
 push-title-sign_up = { $name } signed up
 push-title-other = Something new for you
 nav-notifications = Notifications
-nav-notifications-unread = { $count } unread notifications
-nav-notifications-unread-one = 1 unread notification
+nav-notifications-unread = { $count ->
+    [one] { $count } unread notification
+   *[other] { $count } unread notifications
+}
 notifications-title = Notifications
 notifications-none = You have no notifications yet. When someone replies to you, mentions you, follows you or likes your post, you will see it here.
 notifications-unread = New
@@ -280,8 +282,10 @@ notifications-mark-read = Mark all as read
 notifications-marked-read = Your notifications have been marked as read.
 notifications-older = Older notifications
 notification-someone = Someone
-notification-who-one-other = { $name } and 1 other
-notification-who-others = { $name } and { $others } others
+notification-who-others = { $others ->
+    [one] { $name } and { $others } other
+   *[other] { $name } and { $others } others
+}
 notification-mention = { $who } mentioned you in a post.
 notification-mention-many = { $who } mentioned you in a post.
 notification-reply = { $who } replied to your post.

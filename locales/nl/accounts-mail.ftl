@@ -23,7 +23,10 @@ mail-change-old-action = Nieuw wachtwoord instellen
 mail-invite-subject = Je bent uitgenodigd voor { $site }
 mail-invite-greeting = Hallo,
 mail-invite-body = { $inviter } nodigt je uit om mee te doen op { $site }, de online plek van de buurt. Met de knop hieronder maak je een account.
-mail-invite-valid = De uitnodiging is { $days } dagen geldig.
+mail-invite-valid = { $days ->
+    [one] De uitnodiging is { $days } dag geldig.
+   *[other] De uitnodiging is { $days } dagen geldig.
+}
 mail-invite-reason = Je krijgt deze mail omdat { $inviter } je uitnodigde voor { $site }. Wil je niet meedoen? Dan hoef je niets te doen.
 mail-invite-action = Account maken
 

@@ -271,8 +271,10 @@ push-title-reblog = { $name } deelde je bericht
 push-title-sign_up = { $name } heeft zich aangemeld
 push-title-other = Er is iets nieuws voor je
 nav-notifications = Meldingen
-nav-notifications-unread = { $count } ongelezen meldingen
-nav-notifications-unread-one = 1 ongelezen melding
+nav-notifications-unread = { $count ->
+    [one] { $count } ongelezen melding
+   *[other] { $count } ongelezen meldingen
+}
 notifications-title = Meldingen
 notifications-none = Je hebt nog geen meldingen. Als iemand op je reageert, je noemt, je volgt of je bericht leuk vindt, zie je dat hier.
 notifications-unread = Nieuw
@@ -280,8 +282,10 @@ notifications-mark-read = Alles als gelezen markeren
 notifications-marked-read = Je meldingen zijn als gelezen gemarkeerd.
 notifications-older = Oudere meldingen
 notification-someone = Iemand
-notification-who-one-other = { $name } en 1 ander
-notification-who-others = { $name } en { $others } anderen
+notification-who-others = { $others ->
+    [one] { $name } en { $others } ander
+   *[other] { $name } en { $others } anderen
+}
 notification-mention = { $who } noemde je in een bericht.
 notification-mention-many = { $who } noemden je in een bericht.
 notification-reply = { $who } reageerde op je bericht.

@@ -1,20 +1,121 @@
-//! Actors on the wire: a local actor's document, its changes announced to followers, its
-//! deletion; and the places actors carry, both ways.
+//! A person's profile: what their page lists (their posts as the viewer may see them, their
+//! groups), the bio; and actors on the wire: a local actor's document, its changes announced to
+//! followers, its deletion; and the places actors carry, both ways.
+
+use std::collections::HashMap;
 
 use url::Url;
 
 use super::outbox::{enqueue, new_activity_id};
+use super::validate::FieldErrors;
+use super::visibility::{self, Viewer};
 use super::{DomainError, DomainResult};
 use crate::apub::protocol::{
     self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
 };
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::follow::{Follow, FollowQuery, Side};
 use crate::db::models::group_profile::{GroupProfile, Posting};
 use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
+use crate::db::models::media::Media;
 use crate::db::models::place::{Place, PlaceForm};
+use crate::db::models::post::{PostId, PostView, TimelineQuery};
 use crate::db::{DbConn, now};
 use crate::state::AppState;
 use crate::util::html;
+
+/// The longest bio, in characters (Mastodon's limit for `note`).
+pub const BIO_MAX: usize = 500;
+
+/// How many groups a profile lists.
+const GROUPS_LISTED: i64 = 100;
+
+/// The bio as typed (plain text) as the HTML that is stored and sent, or an error on `note`.
+pub fn bio_html(text: &str, errors: &mut FieldErrors) -> String {
+    let text = text.trim();
+    if text.chars().count() > BIO_MAX {
+        errors.add("note", "error-bio-too-long");
+    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        errors.add("note", "error-control-chars");
+    }
+    html::text_to_html(&text.replace("\r\n", "\n"))
+}
+
+/// The groups a person's profile lists: those they belong to whose members anyone may see,
+/// then the groups they follow (accepted), newest follow first.
+pub async fn groups_of(conn: &mut DbConn, actor: &Actor) -> DomainResult<Vec<Actor>> {
+    use crate::db::models::group_profile::ContentVisibility;
+    use crate::db::models::membership::Membership;
+    // Groups they belong to whose members anyone may see, then groups they follow.
+    let mut groups: Vec<Actor> = vec![];
+    for (_, group) in Membership::groups_of(conn, actor.id).await?.into_iter().take(GROUPS_LISTED as usize) {
+        let public = GroupProfile::of(conn, group.id).await?.is_none_or(|p| p.content() == ContentVisibility::Public);
+        if public {
+            groups.push(group);
+        }
+    }
+    let q = FollowQuery { kind: Some(ActorKind::Group), limit: GROUPS_LISTED, ..Default::default() };
+    for (_, group) in Follow::list(conn, actor.id, Side::Following, &q).await? {
+        if !groups.iter().any(|g| g.id == group.id) {
+            groups.push(group);
+        }
+    }
+    groups.truncate(GROUPS_LISTED as usize);
+    Ok(groups)
+}
+
+/// A page of an actor's accepted followers (or of whom it follows), with the follow ids as
+/// cursors: the client API's account lists.
+pub async fn follows(conn: &mut DbConn, actor: &Actor, side: Side, q: &FollowQuery) -> DomainResult<Vec<(i64, Actor)>> {
+    Ok(Follow::list(conn, actor.id, side, q).await?)
+}
+
+/// What a person's profile lists for one visitor.
+pub struct PersonLists {
+    /// A page of their posts the visitor may see, newest first.
+    pub posts: Vec<PostView>,
+    /// The photos of those posts.
+    pub media: HashMap<PostId, Vec<Media>>,
+    /// The cursor of the next page (the last post shown), when there are older posts.
+    pub older: Option<PostId>,
+    /// Their groups ([`groups_of`]).
+    pub groups: Vec<Actor>,
+}
+
+/// What `person`'s profile lists for `viewer`: `page` posts older than post `before`, their
+/// photos, and the groups.
+pub async fn person_lists(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    person: &Actor,
+    before: Option<i64>,
+    page: usize,
+) -> DomainResult<PersonLists> {
+    let limit = i64::try_from(page).unwrap_or(i64::MAX - 1) + 1;
+    let mut posts = posts_of(conn, viewer, person, before, limit).await?;
+    let more = posts.len() > page;
+    posts.truncate(page);
+    let older = posts.last().filter(|_| more).map(|v| v.post.id);
+    let ids: Vec<PostId> = posts.iter().map(|v| v.post.id).collect();
+    let media = crate::media::by_post(conn, &ids).await?;
+    let groups = groups_of(conn, person).await?;
+    Ok(PersonLists { posts, media, older, groups })
+}
+
+/// A page of `author`'s posts that `viewer` may see, newest first, older than post `before`:
+/// public and unlisted for everyone, followers-only also for followers and the author, direct
+/// posts never (`domain::visibility` decides).
+pub async fn posts_of(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    author: &Actor,
+    before: Option<i64>,
+    limit: i64,
+) -> DomainResult<Vec<PostView>> {
+    let shown = visibility::shown_of(conn, viewer, author.id).await?;
+    let q = TimelineQuery { author: Some(author.id), shown, max_id: before, limit, ..Default::default() };
+    Ok(PostView::timeline(conn, &q).await?)
+}
 
 /// A place as ActivityStreams `Place` with a schema.org `PostalAddress`, as Mobilizon sends it.
 pub fn place_object(place: &Place) -> protocol::Place {

@@ -54,12 +54,15 @@ impl Ctx {
         self.lang.t_args(key, &[(name, value.to_string())])
     }
 
+    /// The text for `key` with the number `$count`, in the plural form it calls for (templates
+    /// use this for every count shown).
+    pub fn t_count(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        self.lang.t_count(key, *count.borrow())
+    }
+
     /// The unread count as a screen reader reads it: "3 ongelezen meldingen".
     pub fn unread_label(&self) -> String {
-        match self.unread {
-            1 => self.t("nav-notifications-unread-one"),
-            n => self.t1("nav-notifications-unread", "count", n),
-        }
+        self.t_count("nav-notifications-unread", self.unread)
     }
 
     /// The modules' links in the site navigation.

@@ -478,6 +478,19 @@ async fn mastodon_py_works_against_the_api(b: Backend) {
         let notice = Notice { kind, recipient: mira.actor.id, from: Some(otto.actor.id), post, subject: None };
         notify(&mut conn, notice).await.unwrap();
     }
+    {
+        // Otto follows mira (without a notification of it, so the script's count stays).
+        let mut conn = app.state.pool.get().await.unwrap();
+        buurt::db::models::follow::Follow::upsert(
+            &mut conn,
+            "https://x.example/f/otto",
+            otto.actor.id,
+            mira.actor.id,
+            true,
+        )
+        .await
+        .unwrap();
+    }
     let python = tokio::task::spawn_blocking(python_with_mastodon_py).await.unwrap();
     let (base, token) = (app.base.clone(), api.token.clone());
     let output = tokio::task::spawn_blocking(move || {

@@ -232,7 +232,8 @@ async fn errors_speak_the_callers_language(b: Backend) {
     // A signed-in caller gets their account's language, whatever the header says.
     let anna = app.api_user("anna").await;
     let account = app.account("anna").await.unwrap();
-    let settings = buurt::domain::accounts::AccountSettings { display_name: "Anna".into(), language: "en".into() };
+    let settings =
+        buurt::domain::accounts::AccountSettings { display_name: "Anna".into(), language: "en".into(), note: None };
     buurt::domain::accounts::update_settings(&app.state, &account, &settings).await.unwrap();
     let request = anna.client.get(app.url(&path)).bearer_auth(&anna.token).header("accept-language", "nl");
     let response = request.send().await.unwrap();

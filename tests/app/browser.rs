@@ -134,6 +134,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ..Default::default()
     };
     buurt::domain::places::set_group_place(&app.state, &tuin, &place).await.unwrap();
+    // Anna's profile lists her post and her group.
+    anna.post(&format!("/api/v1/accounts/{}/follow", tuin.id.0), json!({})).await;
     let applicant = with(registration("piet"), "reason", "Ik woon op nummer 12");
     assert_eq!(app.browser().register(&as_refs(&applicant)).await.status(), 200);
     let admin = app.browser();

@@ -30,6 +30,7 @@ mod media;
 mod modules;
 mod notifications;
 mod pages;
+mod profiles;
 mod protocol;
 mod push;
 mod schema;

@@ -41,6 +41,15 @@ statuses = api.account_statuses(me["id"])
 assert statuses[0]["id"] == posted["id"]
 print("accounts ok")
 
+bio = api.account_update_credentials(note="Ik woon aan het plein.\nZeg gerust hoi.")
+assert bio["note"] == "<p>Ik woon aan het plein.<br>Zeg gerust hoi.</p>", bio["note"]
+assert bio["source"]["note"] == "Ik woon aan het plein.\nZeg gerust hoi.", bio["source"]
+# The Rust test made otto follow mira.
+followers = api.account_followers(me["id"])
+assert [a["username"] for a in followers] == ["otto"], followers
+assert [a["username"] for a in api.account_following(followers[0]["id"])] == ["mira"]
+print("profile ok")
+
 def png(width, height):
     # A small opaque PNG, written with the standard library.
     raw = b"".join(b"\x00" + bytes([200, 100, 50]) * width for _ in range(height))

@@ -1,4 +1,5 @@
-//! Accounts: who am I, lookup, search, follow and unfollow, an account's statuses.
+//! Accounts: who am I, lookup, search, follow and unfollow, an account's statuses, followers
+//! and following, and changing one's own profile.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header::LINK;
@@ -9,6 +10,7 @@ use super::entities;
 use super::{clamp_limit, link_header};
 use crate::api::{ApiError, ApiResult, Caller, MaybeCaller, json};
 use crate::db::models::actor::{Actor, ActorId};
+use crate::db::models::follow::{FollowQuery, Side};
 use crate::db::models::post::{PostView, TimelineQuery};
 use crate::domain::resolve::{self, Found};
 use crate::state::AppState;
@@ -140,6 +142,67 @@ pub async fn statuses(
     status_page(&state, viewer, query, &format!("/api/v1/accounts/{id}/statuses")).await
 }
 
+/// Mastodon's cursors over a list of accounts (follow ids); `limit` is 40 by default, 80 at most.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountsPageQuery {
+    max_id: Option<String>,
+    since_id: Option<String>,
+    min_id: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/accounts/:id/followers`: the accounts that follow `id` (accepted follows only),
+/// newest follow first, paged with a `Link` header.
+pub async fn followers(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path(id): Path<String>,
+    Query(q): Query<AccountsPageQuery>,
+) -> ApiResult {
+    caller.viewer("read:accounts")?;
+    follows_page(&state, &id, Side::Followers, &q).await
+}
+
+/// `GET /api/v1/accounts/:id/following`: the accounts `id` follows, people and groups.
+pub async fn following(
+    State(state): State<AppState>,
+    caller: MaybeCaller,
+    Path(id): Path<String>,
+    Query(q): Query<AccountsPageQuery>,
+) -> ApiResult {
+    caller.viewer("read:accounts")?;
+    follows_page(&state, &id, Side::Following, &q).await
+}
+
+async fn follows_page(state: &AppState, id: &str, side: Side, q: &AccountsPageQuery) -> ApiResult {
+    let actor = actor_by_id(state, id).await?;
+    let cursor = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
+    let query = FollowQuery {
+        kind: None,
+        max_id: cursor(&q.max_id),
+        since_id: cursor(&q.since_id),
+        min_id: cursor(&q.min_id),
+        limit: clamp_limit(q.limit, 40, 80),
+    };
+    let mut conn = state.pool.get().await?;
+    let rows = crate::domain::profile::follows(&mut conn, &actor, side, &query).await?;
+    let actors: Vec<&Actor> = rows.iter().map(|(_, a)| a).collect();
+    let mut values = entities::accounts(state, &mut conn, &actors).await?;
+    let list: Vec<serde_json::Value> = rows.iter().filter_map(|(_, a)| values.remove(&a.id)).collect();
+    let ids: Vec<i64> = rows.iter().map(|(follow, _)| *follow).collect();
+    let what = match side {
+        Side::Followers => "followers",
+        Side::Following => "following",
+    };
+    let mut response = json(&list);
+    let path = format!("/api/v1/accounts/{}/{what}", actor.id.0);
+    if let Some(link) = link_header(&state.base_url, &path, &ids, &format!("limit={}", query.limit)) {
+        response.headers_mut().insert(LINK, link);
+    }
+    Ok(response)
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SearchQuery {
@@ -187,12 +250,13 @@ pub async fn search(State(state): State<AppState>, caller: MaybeCaller, Query(q)
     Ok(json(&json!({"accounts": account_values, "statuses": status_values, "hashtags": []})))
 }
 
-/// `PATCH /api/v1/accounts/update_credentials`: `display_name`, `avatar`, `header`. Every
-/// input is checked before anything changes.
+/// `PATCH /api/v1/accounts/update_credentials`: `display_name`, `note` (the bio, as plain
+/// text), `avatar`, `header`. Every input is checked before anything changes.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct CredentialsForm {
     display_name: Option<String>,
+    note: Option<String>,
 }
 
 pub async fn update_credentials(
@@ -211,10 +275,12 @@ pub async fn update_credentials(
         Some(bytes) => Some(process_upload(&state, "header", bytes).await?),
         None => None,
     };
-    if let Some(name) = form.form.display_name {
+    let CredentialsForm { display_name, note } = form.form;
+    if display_name.is_some() || note.is_some() {
         let input = crate::domain::accounts::AccountSettings {
-            display_name: name,
+            display_name: display_name.unwrap_or_else(|| me.actor.display_name.clone()),
             language: me.user.language.clone().unwrap_or_default(),
+            note,
         };
         crate::domain::accounts::update_settings(&state, me, &input).await?;
     }

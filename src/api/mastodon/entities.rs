@@ -89,7 +89,7 @@ pub async fn credential_account(
         "privacy": "public",
         "sensitive": false,
         "language": me.user.language.clone().unwrap_or_default(),
-        "note": crate::util::html::plain_text(&me.actor.summary),
+        "note": crate::util::html::html_to_text(&me.actor.summary),
         "fields": [],
         "follow_requests_count": 0,
     });

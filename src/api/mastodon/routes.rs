@@ -33,6 +33,8 @@ pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
         .route("/api/v1/accounts/relationships", get(accounts::relationships))
         .route("/api/v1/accounts/{id}", get(accounts::get))
         .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
+        .route("/api/v1/accounts/{id}/followers", get(accounts::followers))
+        .route("/api/v1/accounts/{id}/following", get(accounts::following))
         .route("/api/v1/accounts/{id}/follow", post(accounts::follow))
         .route("/api/v1/accounts/{id}/unfollow", post(accounts::unfollow))
         .route("/api/v2/search", get(accounts::search))

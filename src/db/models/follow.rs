@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::actor::{Actor, ActorId};
+use super::actor::{Actor, ActorId, ActorKind};
 use crate::db::schema::{actor, follow};
 use crate::db::{DbConn, DbResult, now};
 use crate::dispatch;
@@ -24,6 +24,17 @@ pub struct Follow {
 pub enum Side {
     Followers,
     Following,
+}
+
+/// Which follows [`Follow::list`] returns: Mastodon's cursors (follow ids) and, optionally, only
+/// actors of one kind.
+#[derive(Debug, Clone, Default)]
+pub struct FollowQuery {
+    pub kind: Option<ActorKind>,
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: i64,
 }
 
 impl Follow {
@@ -91,6 +102,54 @@ impl Follow {
         .execute(c)
         .await)
         .map_err(Into::into)
+    }
+
+    /// A page of an actor's accepted followers or followed actors that are not deleted, newest
+    /// follow first (oldest first from `min_id`, returned newest first), the follow id as cursor:
+    /// the client API's lists and a profile's groups.
+    pub async fn list(
+        conn: &mut DbConn,
+        actor_id: ActorId,
+        side: Side,
+        q: &FollowQuery,
+    ) -> DbResult<Vec<(i64, Actor)>> {
+        let ascending = q.min_id.is_some();
+        macro_rules! list_of {
+            ($mine:expr, $theirs:expr) => {
+                dispatch!(conn, c => {
+                    let mut query = follow::table
+                        .inner_join(actor::table.on(actor::id.eq($theirs)))
+                        .filter($mine.eq(actor_id))
+                        .filter(follow::accepted.eq(true))
+                        .filter(actor::deleted.eq(false))
+                        .select((follow::id, Actor::as_select()))
+                        .limit(q.limit)
+                        .into_boxed();
+                    if let Some(kind) = q.kind {
+                        query = query.filter(actor::kind.eq(kind.as_str()));
+                    }
+                    if let Some(max) = q.max_id {
+                        query = query.filter(follow::id.lt(max));
+                    }
+                    if let Some(since) = q.since_id {
+                        query = query.filter(follow::id.gt(since));
+                    }
+                    if let Some(min) = q.min_id {
+                        query = query.filter(follow::id.gt(min));
+                    }
+                    query = if ascending { query.order(follow::id.asc()) } else { query.order(follow::id.desc()) };
+                    query.load(c).await
+                })
+            };
+        }
+        let mut rows: Vec<(i64, Actor)> = match side {
+            Side::Followers => list_of!(follow::target_id, follow::follower_id),
+            Side::Following => list_of!(follow::follower_id, follow::target_id),
+        }?;
+        if ascending {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// A page of an actor's accepted followers or followed actors, newest follow first, with

@@ -40,14 +40,14 @@ fn greeting(lang: Lang, account: &Account) -> String {
 /// The link that confirms `to` for `account` (registration or from the settings).
 pub fn confirm(settings: &Settings, account: &Account, to: &str, link: String) -> Letter {
     let lang = lang_of(settings, Some(&account.user));
-    let args = [("site", site(settings)), ("hours", super::email::CONFIRM_HOURS.to_string())];
+    let args = [("site", site(settings).into()), ("hours", super::email::CONFIRM_HOURS.into())];
     let mut l = letter(
         lang,
         to,
-        lang.t_args("mail-confirm-subject", &args),
+        lang.t_with("mail-confirm-subject", &args),
         greeting(lang, account),
-        vec![lang.t_args("mail-confirm-body", &args), lang.t_args("mail-confirm-valid", &args)],
-        lang.t_args("mail-confirm-reason", &args),
+        vec![lang.t_with("mail-confirm-body", &args), lang.t_with("mail-confirm-valid", &args)],
+        lang.t_with("mail-confirm-reason", &args),
     );
     l.action = Some((lang.t("mail-confirm-action"), link));
     l
@@ -57,17 +57,17 @@ pub fn confirm(settings: &Settings, account: &Account, to: &str, link: String) -
 pub fn reset(settings: &Settings, account: &Account, link: String) -> Letter {
     let lang = lang_of(settings, Some(&account.user));
     let args = [
-        ("site", site(settings)),
-        ("name", account.actor.username.clone()),
-        ("hours", super::email::RESET_HOURS.to_string()),
+        ("site", site(settings).into()),
+        ("name", account.actor.username.as_str().into()),
+        ("hours", super::email::RESET_HOURS.into()),
     ];
     let mut l = letter(
         lang,
         &account.user.email,
-        lang.t_args("mail-reset-subject", &args),
+        lang.t_with("mail-reset-subject", &args),
         greeting(lang, account),
-        vec![lang.t_args("mail-reset-body", &args), lang.t_args("mail-reset-not-you", &args)],
-        lang.t_args("mail-reset-reason", &args),
+        vec![lang.t_with("mail-reset-body", &args), lang.t_with("mail-reset-not-you", &args)],
+        lang.t_with("mail-reset-reason", &args),
     );
     l.action = Some((lang.t("mail-reset-action"), link));
     l
@@ -77,17 +77,17 @@ pub fn reset(settings: &Settings, account: &Account, link: String) -> Letter {
 pub fn change_to_new(settings: &Settings, account: &Account, new: &str, link: String) -> Letter {
     let lang = lang_of(settings, Some(&account.user));
     let args = [
-        ("site", site(settings)),
-        ("name", account.actor.username.clone()),
-        ("hours", super::email::CONFIRM_HOURS.to_string()),
+        ("site", site(settings).into()),
+        ("name", account.actor.username.as_str().into()),
+        ("hours", super::email::CONFIRM_HOURS.into()),
     ];
     let mut l = letter(
         lang,
         new,
-        lang.t_args("mail-change-new-subject", &args),
+        lang.t_with("mail-change-new-subject", &args),
         greeting(lang, account),
-        vec![lang.t_args("mail-change-new-body", &args), lang.t_args("mail-confirm-valid", &args)],
-        lang.t_args("mail-confirm-reason", &args),
+        vec![lang.t_with("mail-change-new-body", &args), lang.t_with("mail-confirm-valid", &args)],
+        lang.t_with("mail-confirm-reason", &args),
     );
     l.action = Some((lang.t("mail-change-new-action"), link));
     l
@@ -96,14 +96,14 @@ pub fn change_to_new(settings: &Settings, account: &Account, new: &str, link: St
 /// To the old address: a notice that someone asked to move the account elsewhere.
 pub fn change_notice_to_old(settings: &Settings, account: &Account, new: &str, password_link: String) -> Letter {
     let lang = lang_of(settings, Some(&account.user));
-    let args = [("site", site(settings)), ("name", account.actor.username.clone()), ("new", new.to_string())];
+    let args = [("site", site(settings).into()), ("name", account.actor.username.as_str().into()), ("new", new.into())];
     let mut l = letter(
         lang,
         &account.user.email,
-        lang.t_args("mail-change-old-subject", &args),
+        lang.t_with("mail-change-old-subject", &args),
         greeting(lang, account),
-        vec![lang.t_args("mail-change-old-body", &args), lang.t_args("mail-change-old-not-you", &args)],
-        lang.t_args("mail-change-old-reason", &args),
+        vec![lang.t_with("mail-change-old-body", &args), lang.t_with("mail-change-old-not-you", &args)],
+        lang.t_with("mail-change-old-reason", &args),
     );
     l.action = Some((lang.t("mail-change-old-action"), password_link));
     l
@@ -112,14 +112,18 @@ pub fn change_notice_to_old(settings: &Settings, account: &Account, new: &str, p
 /// An invitation to an address: the link registers with the invitation's code.
 pub fn invitation(settings: &Settings, inviter: &Account, to: &str, days: i64, link: String) -> Letter {
     let lang = lang_of(settings, None);
-    let args = [("site", site(settings)), ("inviter", inviter.actor.display_name.clone()), ("days", days.to_string())];
+    let args = [
+        ("site", site(settings).into()),
+        ("inviter", inviter.actor.display_name.as_str().into()),
+        ("days", days.into()),
+    ];
     let mut l = letter(
         lang,
         to,
-        lang.t_args("mail-invite-subject", &args),
+        lang.t_with("mail-invite-subject", &args),
         lang.t("mail-invite-greeting"),
-        vec![lang.t_args("mail-invite-body", &args), lang.t_args("mail-invite-valid", &args)],
-        lang.t_args("mail-invite-reason", &args),
+        vec![lang.t_with("mail-invite-body", &args), lang.t_with("mail-invite-valid", &args)],
+        lang.t_with("mail-invite-reason", &args),
     );
     l.action = Some((lang.t("mail-invite-action"), link));
     l

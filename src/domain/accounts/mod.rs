@@ -351,9 +351,11 @@ pub struct AccountSettings {
     pub display_name: String,
     /// "" follows the browser; otherwise one of the instance's languages.
     pub language: String,
+    /// The bio ("Over mij") as typed, plain text; `None` leaves it as it is.
+    pub note: Option<String>,
 }
 
-/// Saves account settings. A changed name is announced to followers with an Update.
+/// Saves account settings. A changed name or bio is announced to followers with an Update.
 pub async fn update_settings(
     state: &crate::state::AppState,
     account: &Account,
@@ -366,19 +368,23 @@ pub async fn update_settings(
     if !form.language.is_empty() && !settings.instance.languages.contains(&form.language) {
         errors.add("language", "error-choice-invalid");
     }
+    let summary = form.note.as_deref().map(|note| super::profile::bio_html(note, &mut errors));
     errors.into_result()?;
-    if display_name != account.actor.display_name {
+    let display_name = if display_name.is_empty() { account.actor.username.as_str() } else { display_name };
+    let changed =
+        display_name != account.actor.display_name || summary.as_ref().is_some_and(|s| *s != account.actor.summary);
+    if changed {
         super::actors::prepare_keys(pool, &account.actor).await?;
     }
     let t = now();
     let mut tx = pool.begin().await?;
-    let display_name = if display_name.is_empty() { account.actor.username.as_str() } else { display_name };
-    Actor::update(
-        &mut tx,
-        account.actor.id,
-        &ActorUpdate { display_name: Some(display_name), updated_at: Some(t), ..Default::default() },
-    )
-    .await?;
+    let update = ActorUpdate {
+        display_name: Some(display_name),
+        summary: summary.as_deref(),
+        updated_at: Some(t),
+        ..Default::default()
+    };
+    Actor::update(&mut tx, account.actor.id, &update).await?;
     let language = (!form.language.is_empty()).then_some(form.language.as_str());
     LocalUser::update(
         &mut tx,
@@ -386,9 +392,7 @@ pub async fn update_settings(
         &LocalUserUpdate { language: Some(language), updated_at: Some(t), ..Default::default() },
     )
     .await?;
-    if display_name != account.actor.display_name
-        && let Some(actor) = Actor::by_id(&mut tx, account.actor.id).await?
-    {
+    if changed && let Some(actor) = Actor::by_id(&mut tx, account.actor.id).await? {
         super::profile::announce_profile_update(state, &mut tx, &actor).await?;
     }
     tx.commit().await?;

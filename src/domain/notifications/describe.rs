@@ -14,8 +14,7 @@ pub fn sentence(lang: Lang, kind: &str, from: Option<&Actor>, count: usize) -> S
     let name = from.map_or_else(|| lang.t("notification-someone"), Actor::shown_name);
     let who = match count {
         0 | 1 => name,
-        2 => lang.t_args("notification-who-one-other", &[("name", name)]),
-        n => lang.t_args("notification-who-others", &[("name", name), ("others", (n - 1).to_string())]),
+        n => lang.t_with("notification-who-others", &[("name", name.into()), ("others", (n - 1).into())]),
     };
     let key = match (kinds::kind(kind).is_some(), count > 1) {
         (false, _) => "notification-other".to_string(),

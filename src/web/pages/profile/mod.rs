@@ -1,7 +1,8 @@
 //! Actor pages: `/u/{name}` and `/g/{name}` serve HTML to browsers and ActivityStreams JSON to
-//! fediverse software (content negotiation, `Vary: Accept`).
+//! fediverse software (content negotiation, `Vary: Accept`). A person's page lists their posts
+//! as the visitor may see them (paged, `?voor=ID` for older ones) and their groups.
 
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::header::VARY;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,6 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::actor_count::ActorCount;
 use crate::db::models::follow::Follow;
+use crate::db::models::post::PostView;
+use crate::domain::profile::PersonLists;
+use crate::domain::visibility::Viewer;
+use crate::media::ImageView;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
@@ -16,17 +21,38 @@ use crate::web::map::{MapPlace, MapView};
 use crate::web::page::{Image, page};
 
 pub mod view;
-use view::ProfilePage;
+use view::{GroupLink, ProfilePage};
 
-pub async fn person(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
-    show(ctx, headers, &name, ActorKind::Person).await
+/// How many posts a profile page shows at a time.
+const POSTS_PER_PAGE: usize = 20;
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ProfileQuery {
+    /// Posts older than this id (the next page); anything else than a number is the first page.
+    voor: String,
+}
+
+impl ProfileQuery {
+    fn before(&self) -> Option<i64> {
+        self.voor.parse().ok()
+    }
+}
+
+pub async fn person(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Query(q): Query<ProfileQuery>,
+) -> WebResult<Response> {
+    show(ctx, headers, &name, ActorKind::Person, q.before()).await
 }
 
 pub async fn group(ctx: Ctx, headers: HeaderMap, Path(name): Path<String>) -> WebResult<Response> {
-    show(ctx, headers, &name, ActorKind::Group).await
+    show(ctx, headers, &name, ActorKind::Group, None).await
 }
 
-async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind) -> WebResult<Response> {
+async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind, before: Option<i64>) -> WebResult<Response> {
     let actor = {
         let mut conn = ctx.state.pool.get().await?;
         Actor::by_name(&mut conn, name, &ctx.state.settings.instance.domain).await?
@@ -40,7 +66,7 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind) -> WebR
     if actor.deleted {
         return Err(WebError::NotFound);
     }
-    let mut response = render(&ctx, actor, kind, StatusCode::OK, None, String::new()).await?;
+    let mut response = render(&ctx, actor, kind, before, StatusCode::OK, None, String::new()).await?;
     response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
     Ok(response)
 }
@@ -50,6 +76,7 @@ async fn render(
     ctx: &Ctx,
     actor: Actor,
     kind: ActorKind,
+    before: Option<i64>,
     status: StatusCode,
     remote_error: Option<String>,
     remote_value: String,
@@ -84,6 +111,11 @@ async fn render(
     let maps = ctx.state.settings.modules.map;
     let map = if maps { meeting_place(ctx, &actor).await? } else { None };
     let can_edit_place = maps && is_group && ctx.is_moderator();
+    let (posts, older, groups) = if kind == ActorKind::Person {
+        person_lists(ctx, &actor, &path, before).await?
+    } else {
+        (Vec::new(), None, Vec::new())
+    };
     let data = ProfilePage {
         ctx,
         is_group,
@@ -99,8 +131,58 @@ async fn render(
         edit_path,
         map,
         can_edit_place,
+        is_person: kind == ActorKind::Person,
+        posts,
+        older,
+        groups,
     };
     Ok(page(status, &data))
+}
+
+/// A person's posts as the visitor may see them (a page of them, and the link to older ones),
+/// and their groups.
+async fn person_lists(
+    ctx: &Ctx,
+    actor: &Actor,
+    path: &str,
+    before: Option<i64>,
+) -> WebResult<(Vec<crate::web::pages::home::view::HomePost>, Option<String>, Vec<GroupLink>)> {
+    let viewer = Viewer::of(ctx.account.as_ref().map(|a| a.actor.id));
+    let PersonLists { posts, mut media, older, groups } = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::domain::profile::person_lists(&mut conn, viewer, actor, before, POSTS_PER_PAGE).await?
+    };
+    let older = older.map(|id| format!("{path}?voor={}", id.0));
+    let posts = posts
+        .into_iter()
+        .map(|v| {
+            let images = media.remove(&v.post.id).unwrap_or_default();
+            card(ctx, v, images.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
+        })
+        .collect();
+    let groups = groups.into_iter().map(|g| GroupLink { href: actor_href(&g), name: g.shown_name() }).collect();
+    Ok((posts, older, groups))
+}
+
+/// A post as a card of the shared post list.
+fn card(ctx: &Ctx, v: PostView, images: Vec<Image>) -> crate::web::pages::home::view::HomePost {
+    crate::web::pages::home::view::HomePost {
+        images,
+        published: ctx.datetime(v.post.published),
+        path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
+        author_path: actor_href(&v.author),
+        author: v.author.display_name,
+        content: v.post.content,
+    }
+}
+
+/// Where an actor's page is: here for local actors, on their own server for remote ones.
+fn actor_href(actor: &Actor) -> String {
+    if actor.local {
+        format!("/{}/{}", crate::domain::actors::path_prefix(actor.kind()), actor.name_key)
+    } else {
+        actor.url.clone().unwrap_or_else(|| actor.ap_id.clone())
+    }
 }
 
 /// A group's meeting place as a one-place map.
@@ -182,7 +264,7 @@ async fn remote_follow(
             Ok(Redirect::to(&target).into_response())
         }
         Err(message) => {
-            render(&ctx, actor, kind, StatusCode::UNPROCESSABLE_ENTITY, Some(ctx.t(message)), form.handle).await
+            render(&ctx, actor, kind, None, StatusCode::UNPROCESSABLE_ENTITY, Some(ctx.t(message)), form.handle).await
         }
     }
 }

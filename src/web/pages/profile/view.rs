@@ -28,4 +28,19 @@ pub struct ProfilePage<'a> {
     pub map: Option<crate::web::map::MapView>,
     /// Whether the visitor may change the group's meeting place.
     pub can_edit_place: bool,
+    /// A person's page (posts and groups are listed) rather than a group's.
+    pub is_person: bool,
+    /// A page of the person's posts the visitor may see, newest first.
+    pub posts: Vec<crate::web::pages::home::view::HomePost>,
+    /// The link to the next page of older posts, when there are more.
+    pub older: Option<String>,
+    /// The groups the person is in.
+    pub groups: Vec<GroupLink>,
+}
+
+/// A group on a person's page.
+pub struct GroupLink {
+    pub href: String,
+    /// Plain text.
+    pub name: String,
 }

@@ -1,4 +1,4 @@
-//! Account settings, password change and the language switch.
+//! Account settings (name, language, bio, photos), password change and the language switch.
 
 use axum::extract::Query;
 use axum::http::HeaderValue;
@@ -29,6 +29,8 @@ pub struct SavedQuery {
 pub struct SettingsForm {
     display_name: String,
     language: String,
+    /// The bio ("Over mij"), plain text.
+    note: String,
 }
 
 pub async fn settings_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<Response> {
@@ -36,6 +38,7 @@ pub async fn settings_page(ctx: Ctx, Query(q): Query<SavedQuery>) -> WebResult<R
     let form = SettingsForm {
         display_name: account.actor.display_name.clone(),
         language: account.user.language.clone().unwrap_or_default(),
+        note: crate::util::html::html_to_text(&account.actor.summary),
     };
     let notice = (!q.saved.is_empty()).then(|| ctx.t("settings-saved"));
     Ok(settings_form(&ctx, &form, &FieldErrors::default(), notice, StatusCode::OK))
@@ -58,7 +61,11 @@ pub async fn save_settings(mut upload: UploadForm<SettingsForm>) -> WebResult<Re
             }
         }
     }
-    let input = AccountSettings { display_name: form.display_name.clone(), language: form.language.clone() };
+    let input = AccountSettings {
+        display_name: form.display_name.clone(),
+        language: form.language.clone(),
+        note: Some(form.note.clone()),
+    };
     match accounts::update_settings(&ctx.state, account, &input).await {
         Ok(()) => {}
         Err(DomainError::Invalid(errors)) => return invalid(&errors),
@@ -91,6 +98,10 @@ fn settings_form(
             .hint(ctx, "field-display-name-hint")
             .autocomplete("name"),
         Field::new(ctx, FieldKind::Select, "language", "field-language", &form.language).options(languages),
+        Field {
+            hint: Some(ctx.t_count("field-bio-hint", crate::domain::profile::BIO_MAX as i64)),
+            ..Field::new(ctx, FieldKind::TextArea, "note", "field-bio", &form.note)
+        },
         Field::new(ctx, FieldKind::Image, "avatar", "field-avatar", "").hint(ctx, "field-avatar-hint"),
         Field::new(ctx, FieldKind::Image, "header", "field-header", "").hint(ctx, "field-header-hint"),
     ];
@@ -204,8 +215,11 @@ pub async fn switch_language(CsrfForm { ctx, form }: CsrfForm<LanguageForm>) -> 
         return Err(crate::web::error::WebError::BadRequest("error-choice-invalid"));
     };
     if let Some(account) = &ctx.account {
-        let input =
-            AccountSettings { display_name: account.actor.display_name.clone(), language: lang.code().to_string() };
+        let input = AccountSettings {
+            display_name: account.actor.display_name.clone(),
+            language: lang.code().to_string(),
+            note: None,
+        };
         accounts::update_settings(&ctx.state, account, &input).await?;
     }
     let mut response = Redirect::to(safe_next(&form.next)).into_response();
