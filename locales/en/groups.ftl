@@ -8,6 +8,7 @@ groups-kind = Kind
 groups-kind-all = All kinds
 groups-filter = Show groups
 groups-none = There are no groups that match (yet).
+group-members-link = Members and membership
 groups-more = More groups
 group-kind-neighbourhood = Neighbourhood
 group-kind-interest = Interest group

@@ -8,6 +8,7 @@ groups-kind = Soort
 groups-kind-all = Alle soorten
 groups-filter = Toon groepen
 groups-none = Er zijn (nog) geen groepen die hierbij passen.
+group-members-link = Leden en lidmaatschap
 groups-more = Meer groepen
 group-kind-neighbourhood = Buurt
 group-kind-interest = Interessegroep

@@ -20,6 +20,7 @@ mod delivery;
 mod digests;
 mod discovery;
 mod federation;
+mod groups;
 mod inbox;
 mod jobs;
 mod layering;

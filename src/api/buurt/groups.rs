@@ -113,7 +113,10 @@ pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Query(q): 
     let limit = q.limit.unwrap_or(100).clamp(1, LIST_MAX);
     let groups = {
         let mut conn = state.pool.get().await?;
-        Actor::list_local(&mut conn, ActorKind::Group, limit).await?
+        let pending = crate::db::models::group_profile::GroupProfile::pending_ids(&mut conn).await?;
+        let mut groups = Actor::list_local(&mut conn, ActorKind::Group, limit).await?;
+        groups.retain(|g| !pending.contains(&g.id));
+        groups
     };
     let places: HashMap<_, _> = crate::domain::places::group_places(&state, LIST_MAX)
         .await?

@@ -125,6 +125,16 @@ impl GroupProfile {
         .map_err(Into::into)
     }
 
+    /// The groups that are not active (waiting for approval): few, left out of lists.
+    pub async fn pending_ids(conn: &mut DbConn) -> DbResult<std::collections::HashSet<ActorId>> {
+        let ids: Vec<ActorId> = dispatch!(conn, c => group_profile::table
+            .filter(group_profile::status.eq(GroupStatus::Pending.as_str()))
+            .select(group_profile::actor_id)
+            .load(c)
+            .await)?;
+        Ok(ids.into_iter().collect())
+    }
+
     pub async fn by_code(conn: &mut DbConn, code: &str) -> DbResult<Option<GroupProfile>> {
         dispatch!(conn, c => group_profile::table
             .filter(group_profile::code.eq(code))

@@ -28,7 +28,7 @@ pub fn pages(state: &AppState) -> Router<AppState> {
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
 pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
-    crate::api::buurt::groups::api()
+    crate::api::buurt::groups::api().merge(crate::api::buurt::group_members::api())
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {

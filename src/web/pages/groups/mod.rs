@@ -36,7 +36,10 @@ pub fn home_section(ctx: &Ctx) -> BoxFuture<'_, WebResult<Option<HomeSection>>> 
     Box::pin(async move {
         let groups = {
             let mut conn = ctx.state.pool.get().await?;
-            Actor::list_local(&mut conn, ActorKind::Group, HOME_GROUPS).await?
+            let pending = crate::db::models::group_profile::GroupProfile::pending_ids(&mut conn).await?;
+            let mut groups = Actor::list_local(&mut conn, ActorKind::Group, HOME_GROUPS).await?;
+            groups.retain(|g| !pending.contains(&g.id));
+            groups
         };
         HomeSection::render(Placement::Aside, &GroupsSection { ctx, groups }).map(Some)
     })

@@ -66,9 +66,22 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind, before:
     if actor.deleted {
         return Err(WebError::NotFound);
     }
+    if kind == ActorKind::Group && !group_standing(&ctx, &actor).await?.0 {
+        // A group waiting for approval is shown only to those who may approve it.
+        return Err(WebError::NotFound);
+    }
     let mut response = render(&ctx, actor, kind, before, StatusCode::OK, None, String::new()).await?;
     response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
     Ok(response)
+}
+
+/// Whether the visitor may see a group at all, and whether they administer it.
+async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool)> {
+    use crate::domain::groups::{self, rights};
+    let mut conn = ctx.state.pool.get().await?;
+    let group = groups::with_profile(&mut conn, group.clone()).await?;
+    let standing = rights::Standing::of(&mut conn, group.actor.id, ctx.account.as_ref()).await?;
+    Ok((rights::sees_group(&group.profile, &standing), standing.administers()))
 }
 
 /// The profile page, with the remote-follow form's error (and what was typed) when there is one.
@@ -106,7 +119,8 @@ async fn render(
     };
     let avatar = image(&actor.icon_url, "profile-avatar-alt");
     let header = image(&actor.image_url, "profile-header-alt");
-    let edit_path = (is_group && ctx.is_moderator()).then(|| format!("{path}/bewerken"));
+    let administers = is_group && group_standing(ctx, &actor).await?.1;
+    let edit_path = (is_group && (ctx.is_moderator() || administers)).then(|| format!("{path}/bewerken"));
     // Meeting places belong to the map module.
     let maps = ctx.state.settings.modules.map;
     let map = if maps { meeting_place(ctx, &actor).await? } else { None };
