@@ -136,6 +136,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     buurt::domain::places::set_group_place(&app.state, &tuin, &place).await.unwrap();
     // Anna's profile lists her post and her group.
     anna.post(&format!("/api/v1/accounts/{}/follow", tuin.id.0), json!({})).await;
+    anna.post("/api/buurt/v1/groups/tuin/join", json!({})).await;
     let applicant = with(registration("piet"), "reason", "Ik woon op nummer 12");
     assert_eq!(app.browser().register(&as_refs(&applicant)).await.status(), 200);
     let admin = app.browser();
@@ -174,11 +175,15 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/u/anna", "signedIn": false},
         {"path": "/g/tuin", "signedIn": false},
         {"path": "/kaart", "signedIn": false},
+        {"path": "/groepen", "signedIn": false},
+        {"path": "/g/tuin/leden", "signedIn": false},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
         {"path": "/", "signedIn": true},
         {"path": "/g/tuin", "signedIn": true},
         {"path": "/g/tuin/plek", "signedIn": true},
         {"path": "/g/tuin/bewerken", "signedIn": true},
+        {"path": "/g/tuin/leden", "signedIn": true},
+        {"path": "/groepen/nieuw", "signedIn": true},
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
         // The admin has an unread notification (piet's registration): the count in the
@@ -199,9 +204,11 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 52 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 60 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /groepen/nieuw (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /meldingen (signed in, dark) status 200"), "{stdout}");
