@@ -24,6 +24,7 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/lid-worden", post(groups::members::join))
         .route("/g/{name}/opzeggen", post(groups::members::leave))
         .route("/g/{name}/uitnodigen", post(groups::members::invite))
+        .route("/g/{name}/status", post(groups::members::set_status))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).

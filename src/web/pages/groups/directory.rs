@@ -37,6 +37,8 @@ pub async fn list(ctx: Ctx, Query(p): Query<DirectoryParams>) -> WebResult<Respo
         search: Some(search.as_str()),
         limit: PAGE,
         offset: page_no * PAGE,
+        // Site moderators also see the groups waiting for their approval.
+        all_statuses: true,
         ..Default::default()
     };
     let found = groups::directory(&ctx.state, ctx.account.as_ref(), &query).await?;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::view::{MemberRow, MembersPage};
 use crate::db::models::actor::ActorId;
+use crate::db::models::group_profile::GroupStatus;
 use crate::db::models::membership::{GroupRole, MemberState};
 use crate::domain::groups::rights::{self, Standing};
 use crate::domain::groups::{self, Group, members};
@@ -70,6 +71,7 @@ pub async fn page_of(ctx: Ctx, Path(name): Path<String>, Query(q): Query<Members
         join: rights::join_answer(&group.profile, &standing),
         state: standing.membership.as_ref().map(|m| m.state()),
         moderates: standing.moderates(),
+        site_moderator: ctx.is_moderator(),
         administers: standing.administers(),
         count,
         sees,
@@ -150,6 +152,24 @@ pub async fn act(
     };
     let notice = result.map_err(|e| refused(e))?;
     Ok(back(&group.actor.name_key, notice))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    /// `active` (approve, or open again) or `archived`.
+    status: String,
+}
+
+/// A site moderator approves a pending group; its administrators archive it or open it again.
+pub async fn set_status(Path(name): Path<String>, CsrfForm { ctx, form }: CsrfForm<StatusForm>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let (group, _) = shown(&ctx, &name).await?;
+    let Some(status) = GroupStatus::parse(&form.status) else {
+        return Err(WebError::BadRequest("error-choice-invalid"));
+    };
+    groups::set_status(&ctx.state, account, &group, status).await?;
+    Ok(back(&group.actor.name_key, &format!("status-{}", status.as_str())))
 }
 
 #[derive(Debug, Default, Deserialize)]

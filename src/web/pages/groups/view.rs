@@ -3,6 +3,7 @@
 use askama::Template;
 
 use crate::db::models::actor::Actor;
+use crate::db::models::group_profile::GroupStatus;
 use crate::db::models::membership::{GroupRole, MemberState, Membership};
 use crate::domain::groups::Group;
 use crate::domain::groups::rights::JoinAnswer;
@@ -52,6 +53,8 @@ pub struct MembersPage<'a> {
     /// The visitor's membership state.
     pub state: Option<MemberState>,
     pub moderates: bool,
+    /// A site moderator or admin (approves pending groups).
+    pub site_moderator: bool,
     pub administers: bool,
     pub count: i64,
     /// Whether the visitor may see who the members are.
@@ -79,6 +82,12 @@ impl MembersPage<'_> {
             JoinAnswer::Refused(key) => Some(key),
             _ => None,
         }
+    }
+    pub fn is_pending_group(&self) -> bool {
+        self.group.profile.status() == GroupStatus::Pending
+    }
+    pub fn is_archived(&self) -> bool {
+        self.group.profile.status() == GroupStatus::Archived
     }
     pub fn asks_approval(&self) -> bool {
         self.join == JoinAnswer::Pending
