@@ -119,7 +119,7 @@ pub async fn join(Path(name): Path<String>, CsrfForm { ctx, form }: CsrfForm<Joi
 pub async fn leave(Path(name): Path<String>, CsrfForm { ctx, .. }: CsrfForm<JoinForm>) -> WebResult<Response> {
     let account = ctx.require_account()?;
     let (group, _) = shown(&ctx, &name).await?;
-    members::leave(&ctx.state, account, &group).await.map_err(|e| refused(e))?;
+    members::leave(&ctx.state, account, &group).await.map_err(refused)?;
     Ok(back(&group.actor.name_key, "left"))
 }
 
@@ -150,7 +150,7 @@ pub async fn act(
         },
         _ => return Err(WebError::BadRequest("error-choice-invalid")),
     };
-    let notice = result.map_err(|e| refused(e))?;
+    let notice = result.map_err(refused)?;
     Ok(back(&group.actor.name_key, notice))
 }
 
@@ -187,6 +187,6 @@ pub async fn invite(Path(name): Path<String>, CsrfForm { ctx, form }: CsrfForm<I
     let Some(invitee) = invitee.filter(|a| a.kind() == crate::db::models::actor::ActorKind::Person) else {
         return Err(WebError::BadRequest("error-group-invitee-unknown"));
     };
-    members::invite(&ctx.state, account, &group, &invitee).await.map_err(|e| refused(e))?;
+    members::invite(&ctx.state, account, &group, &invitee).await.map_err(refused)?;
     Ok(back(&group.actor.name_key, "invited"))
 }
