@@ -134,10 +134,12 @@ pub async fn run(
         remote.set_buurt(&server.url(""));
         let state = server.admin_state().await?;
         server.seed_people(&state, &["anna".to_string()]).await?;
+        crate::groups::seed_group(&state).await?;
         // The inbox's posts are by p00: posts by anna would go out to her seeded followers.
         let token = server.seed_people(&state, &inbox::people()).await?;
         let started = tokio::time::Instant::now();
         seed(&state, backend, &server.url(""), size, remote.public_pem()).await?;
+        crate::groups::seed_members(&state).await?;
         let seed_time = started.elapsed();
         state.pool.close();
         eprintln!("   seeded in {:.1} s", seed_time.as_secs_f64());

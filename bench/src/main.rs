@@ -5,6 +5,7 @@
 
 mod ceiling;
 mod fanout;
+mod groups;
 mod growth;
 mod hosts;
 mod inbox;

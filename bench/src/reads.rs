@@ -61,6 +61,7 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
     // A resident who never posted: nothing of hers is made yet (not even her keys), as for a
     // new account whose first post makes many servers fetch her actor at once.
     server.register(&state, NEWCOMER).await?;
+    crate::groups::seed_group(&state).await?;
     state.pool.close();
     for i in 0..posts {
         server
@@ -71,6 +72,9 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
             .await?;
     }
     crate::fanout::seed_followers(&server, &remote, followers).await?;
+    let state = server.admin_state().await?;
+    crate::groups::seed_members(&state).await?;
+    state.pool.close();
     Ok((remote, server))
 }
 
@@ -124,6 +128,10 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         e("status API", &format!("/api/v1/statuses/{post}"), None, false),
         e("post page", &format!("/p/{post}"), None, true),
         e("notifications page", "/meldingen", None, true),
+        // The group directory, and the group "tuin" whose members are anna's followers.
+        e("group directory", "/groepen", None, true),
+        e("group members page", "/g/tuin/leden", None, true),
+        e("group members API", "/api/buurt/v1/groups/tuin/members", None, false),
     ];
     let mut chosen: Vec<Endpoint> = all
         .into_iter()
