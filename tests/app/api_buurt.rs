@@ -86,6 +86,7 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("POST", "/groups"),
         ("GET", "/groups/{name}"),
         ("PATCH", "/groups/{name}"),
+        ("DELETE", "/groups/{name}"),
         ("GET", "/groups/{name}/members"),
         ("POST", "/groups/{name}/join"),
         ("POST", "/groups/{name}/leave"),

@@ -23,6 +23,7 @@ both!(
     members_only_groups_show_their_members_to_members_only,
     the_web_pages_join_leave_and_answer_requests,
     people_elsewhere_join_and_leave_in_mobilizons_shapes,
+    an_administrator_deletes_a_group_and_its_followers_hear_of_it,
 );
 
 /// Creates group `name` through the API as `api`'s person, with these rules.
@@ -416,7 +417,8 @@ async fn people_elsewhere_join_and_leave_in_mobilizons_shapes(b: Backend) {
 async fn queued(app: &TestApp, group: &str, kind: &str) -> Vec<serde_json::Value> {
     use buurt::db::schema::outbox_activity as o;
     let mut conn = app.state.pool.get().await.unwrap();
-    let g = buurt::domain::actors::local_by_name(&mut conn, app.settings(), group).await.unwrap().unwrap();
+    let domain = app.settings().instance.domain.clone();
+    let g = buurt::db::models::actor::Actor::by_name(&mut conn, group, &domain).await.unwrap().unwrap();
     let rows: Vec<String> = buurt::dispatch!(&mut conn, c => o::table
         .filter(o::actor_id.eq(g.id.0))
         .filter(o::kind.eq(kind))
@@ -425,4 +427,47 @@ async fn queued(app: &TestApp, group: &str, kind: &str) -> Vec<serde_json::Value
         .await)
     .unwrap();
     rows.iter().map(|p| serde_json::from_str(p).unwrap()).collect()
+}
+
+async fn an_administrator_deletes_a_group_and_its_followers_hear_of_it(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    let anna = alpha.api_user("anna").await;
+    let bert = alpha.api_user("bert").await;
+    group(&anna, "weg", "open", "public").await;
+    bert.post("/api/buurt/v1/groups/weg/join", json!({})).await;
+    // A follower on beta.
+    let carla = beta.create_user("carla", Role::Member).await;
+    let handle = format!("weg@{}", alpha.settings().instance.domain);
+    let found = buurt::domain::resolve::account(&beta.state, &handle, true).await.unwrap().unwrap();
+    buurt::domain::follows::follow(&beta.state, &carla, &found).await.unwrap();
+    beta.drain().await;
+    eventually("the follow reaches alpha", || async { !queued(&alpha, "weg", "Accept").await.is_empty() }).await;
+
+    // A member cannot delete it; the form needs its box ticked.
+    let response = bert.send(reqwest::Method::DELETE, "/api/buurt/v1/groups/weg", None).await;
+    assert_eq!(response.status(), 403);
+    let browser = alpha.browser();
+    browser.login("anna", PASSWORD).await;
+    let response = browser.submit("/g/weg/leden", "/g/weg/verwijderen", &[]).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(alpha.browser().get("/g/weg").await.status(), 200, "still there");
+
+    let response = browser.submit("/g/weg/leden", "/g/weg/verwijderen", &[("confirm", "ja")]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(alpha.browser().get("/g/weg").await.status(), 404);
+    let sent = queued(&alpha, "weg", "Delete").await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["object"], alpha.url("/g/weg"));
+    alpha.drain().await;
+    eventually("beta marks the group deleted", || async {
+        let mut conn = beta.state.pool.get().await.unwrap();
+        buurt::db::models::actor::Actor::by_ap_id(&mut conn, &alpha.url("/g/weg"))
+            .await
+            .unwrap()
+            .is_some_and(|a| a.deleted)
+    })
+    .await;
+    alpha.stop().await;
+    beta.stop().await;
 }

@@ -334,6 +334,28 @@ pub async fn invite(
     Ok(json(&MembershipState { state: "invited".into() }))
 }
 
+/// Deletes a group (its administrators and site admins): followers' and members' servers
+/// receive a Delete of the actor.
+#[utoipa::path(
+    delete,
+    path = "/groups/{name}",
+    operation_id = "delete_group",
+    tag = "groups",
+    params(("name" = String, Path, description = "The group's name")),
+    responses(
+        (status = 200, description = "Deleted", body = MembershipState),
+        (status = 403, description = "The caller may not", body = ErrorBody),
+        (status = 404, description = "No such group here", body = ErrorBody),
+    ),
+    security(("bearer" = ["write:accounts"])),
+)]
+pub async fn delete(State(state): State<AppState>, caller: Caller, Path(name): Path<String>) -> ApiResult {
+    let me = caller.user("write:accounts")?;
+    let group = local_group(&state, &name).await?;
+    groups::delete(&state, me, &group).await?;
+    Ok(json(&MembershipState { state: "deleted".into() }))
+}
+
 /// The routes, documented.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -343,4 +365,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(leave))
         .routes(routes!(act))
         .routes(routes!(invite))
+        .routes(routes!(delete))
 }

@@ -25,6 +25,7 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/opzeggen", post(groups::members::leave))
         .route("/g/{name}/uitnodigen", post(groups::members::invite))
         .route("/g/{name}/status", post(groups::members::set_status))
+        .route("/g/{name}/verwijderen", post(groups::members::delete))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).

@@ -174,6 +174,25 @@ pub async fn set_status(Path(name): Path<String>, CsrfForm { ctx, form }: CsrfFo
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
+pub struct DeleteForm {
+    /// The box "yes, delete it" must be ticked.
+    confirm: String,
+}
+
+/// An administrator deletes the group (after ticking the box): its page is gone and its
+/// followers' and members' servers receive a Delete.
+pub async fn delete(Path(name): Path<String>, CsrfForm { ctx, form }: CsrfForm<DeleteForm>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let (group, _) = shown(&ctx, &name).await?;
+    if form.confirm != "ja" {
+        return Err(WebError::BadRequest("error-group-delete-confirm"));
+    }
+    groups::delete(&ctx.state, account, &group).await?;
+    Ok(Redirect::to("/groepen").into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct InviteForm {
     /// A local username or a remote handle (`@name@server`).
     who: String,
