@@ -26,7 +26,8 @@ pub async fn context(State(state): State<AppState>, caller: MaybeCaller, Path(id
     let mut conn = state.pool.get().await?;
     let thread = thread::read(&mut conn, Viewer::of(me.map(|m| m.actor.id)), id).await?;
     let above = thread.ancestors.len();
-    let views: Vec<PostView> = thread.ancestors.into_iter().chain(thread.descendants.into_iter().map(|r| r.view)).collect();
+    let views: Vec<PostView> =
+        thread.ancestors.into_iter().chain(thread.descendants.into_iter().map(|r| r.view)).collect();
     let mut statuses = entities::statuses(&state, &mut conn, &views, me).await?;
     let descendants = statuses.split_off(above);
     Ok(json(&json!({ "ancestors": statuses, "descendants": descendants })))

@@ -165,11 +165,8 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
     if post.visibility != Visibility::Direct {
         let create = wire::create(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
         // An open reply to another server's post reaches its author too, who may not follow.
-        let to_actors: Vec<_> = parent
-            .iter()
-            .filter(|p| !p.author.local && post.visibility.is_open())
-            .map(|p| p.author.id)
-            .collect();
+        let to_actors: Vec<_> =
+            parent.iter().filter(|p| !p.author.local && post.visibility.is_open()).map(|p| p.author.id).collect();
         enqueue(&mut tx, &author.actor, &create, true, &to_actors).await?;
     }
     tx.commit().await?;

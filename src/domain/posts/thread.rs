@@ -75,7 +75,8 @@ fn depth_first(
         list.sort_by_key(|v| std::cmp::Reverse((v.post.published, v.post.id.0)));
     }
     let mut out = Vec::new();
-    let mut stack: Vec<(PostView, u32)> = children.remove(&root).unwrap_or_default().into_iter().map(|v| (v, 1)).collect();
+    let mut stack: Vec<(PostView, u32)> =
+        children.remove(&root).unwrap_or_default().into_iter().map(|v| (v, 1)).collect();
     while let Some((view, depth)) = stack.pop() {
         if out.len() >= MAX_DESCENDANTS {
             break;

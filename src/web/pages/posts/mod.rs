@@ -108,11 +108,7 @@ async fn render(
         .enumerate()
         .map(|(i, r)| {
             let next = depths.get(i + 1).copied().unwrap_or(1);
-            ThreadReply {
-                post: shown(r.view),
-                opens: next > r.depth,
-                closes: r.depth.saturating_sub(next) as usize,
-            }
+            ThreadReply { post: shown(r.view), opens: next > r.depth, closes: r.depth.saturating_sub(next) as usize }
         })
         .collect();
     let visibility = post.post.visibility;
