@@ -40,7 +40,8 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         // Ten answers to the post, each answered once: a thread two levels deep.
         let to = if i % 2 == 0 { root.clone() } else { last.clone() };
         let token = &tokens[1 + i % 3];
-        last = reply(server, token, &format!("Antwoord {i}: die aan het plein is goed en niet duur."), Some(&to)).await?;
+        last =
+            reply(server, token, &format!("Antwoord {i}: die aan het plein is goed en niet duur."), Some(&to)).await?;
     }
     let context_path = format!("/api/v1/statuses/{root}/context");
     let found: Value = server.http.get(server.url(&context_path)).send().await?.error_for_status()?.json().await?;

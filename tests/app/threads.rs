@@ -22,6 +22,7 @@ both!(
     post_page_forms_refuse_a_missing_csrf_token,
     other_servers_posts_get_a_page_for_residents_and_a_way_there_for_visitors,
     favourited_and_reblogged_by_list_accounts_newest_first_in_pages,
+    replies_that_loop_end_the_thread_without_repeating_a_post,
 );
 
 /// A person here: a signed-in browser and an API token of the same account.
@@ -379,66 +380,83 @@ async fn post_page_forms_refuse_a_missing_csrf_token(b: Backend) {
     assert_eq!(ids(&anna.api.get(&format!("/api/v1/statuses/{post}/context")).await["descendants"]).len(), 0);
 }
 
+/// Mo, a person on another server, as stored here.
+async fn remote_actor(app: &TestApp) -> Actor {
+    let now = buurt::db::now();
+    let mut conn = app.state.pool.get().await.unwrap();
+    let form = ActorInsert {
+        ap_id: "https://elders.example/users/mo".into(),
+        kind: "Person".into(),
+        username: "mo".into(),
+        name_key: "mo".into(),
+        domain: "elders.example".into(),
+        display_name: "Mo van Elders".into(),
+        summary: String::new(),
+        url: Some("https://elders.example/@mo".into()),
+        icon_url: None,
+        inbox_url: "https://elders.example/users/mo/inbox".into(),
+        shared_inbox_url: None,
+        outbox_url: None,
+        followers_url: None,
+        public_key: None,
+        manually_approves_followers: false,
+        discoverable: true,
+        local: false,
+        deleted: false,
+        instance_id: None,
+        published: now,
+        updated_at: now,
+        last_fetched_at: None,
+        image_url: None,
+    };
+    Actor::insert(&mut conn, &form).await.unwrap()
+}
+
+/// Mo's public post number `n`, as stored from his server.
+async fn remote_post(app: &TestApp, mo: &Actor, n: u32, content: &str, in_reply_to: Option<u32>) -> Post {
+    let status = |n: u32| format!("https://elders.example/users/mo/statuses/{n}");
+    let mut conn = app.state.pool.get().await.unwrap();
+    let form = PostInsert {
+        id: None,
+        ap_id: status(n),
+        author_id: mo.id,
+        kind: "note".into(),
+        name: None,
+        content: content.into(),
+        summary: None,
+        sensitive: false,
+        language: None,
+        in_reply_to: in_reply_to.map(status),
+        url: Some(format!("https://elders.example/@mo/{n}")),
+        visibility: Visibility::Public,
+        local: false,
+        deleted: false,
+        published: buurt::db::now(),
+        updated_at: None,
+    };
+    Post::insert(&mut conn, &form).await.unwrap()
+}
+
+async fn replies_that_loop_end_the_thread_without_repeating_a_post(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let bert = person(&app, "bert").await;
+    let mo = remote_actor(&app).await;
+    // Another server says 1 answers 3, 2 answers 1 and 3 answers 2: a loop.
+    let one = remote_post(&app, &mo, 1, "<p>een</p>", Some(3)).await;
+    let two = remote_post(&app, &mo, 2, "<p>twee</p>", Some(1)).await;
+    let three = remote_post(&app, &mo, 3, "<p>drie</p>", Some(2)).await;
+    let context = bert.api.get(&format!("/api/v1/statuses/{}/context", one.id.0)).await;
+    assert_eq!(ids(&context["ancestors"]), vec![two.id.0.to_string(), three.id.0.to_string()]);
+    assert_eq!(ids(&context["descendants"]), Vec::<String>::new(), "each post once: {context}");
+    let page = bert.browser.get(&format!("/p/{}", two.id.0)).await;
+    assert_eq!(page.status(), 200);
+}
+
 async fn other_servers_posts_get_a_page_for_residents_and_a_way_there_for_visitors(b: Backend) {
     let app = TestApp::spawn(b).await;
     let bert = person(&app, "bert").await;
-    let now = buurt::db::now();
-    let remote = {
-        let mut conn = app.state.pool.get().await.unwrap();
-        let actor = Actor::insert(
-            &mut conn,
-            &ActorInsert {
-                ap_id: "https://elders.example/users/mo".into(),
-                kind: "Person".into(),
-                username: "mo".into(),
-                name_key: "mo".into(),
-                domain: "elders.example".into(),
-                display_name: "Mo van Elders".into(),
-                summary: String::new(),
-                url: Some("https://elders.example/@mo".into()),
-                icon_url: None,
-                inbox_url: "https://elders.example/users/mo/inbox".into(),
-                shared_inbox_url: None,
-                outbox_url: None,
-                followers_url: None,
-                public_key: None,
-                manually_approves_followers: false,
-                discoverable: true,
-                local: false,
-                deleted: false,
-                instance_id: None,
-                published: now,
-                updated_at: now,
-                last_fetched_at: None,
-                image_url: None,
-            },
-        )
-        .await
-        .unwrap();
-        Post::insert(
-            &mut conn,
-            &PostInsert {
-                id: None,
-                ap_id: "https://elders.example/users/mo/statuses/1".into(),
-                author_id: actor.id,
-                kind: "note".into(),
-                name: None,
-                content: "<p>bericht-van-elders</p>".into(),
-                summary: None,
-                sensitive: false,
-                language: None,
-                in_reply_to: None,
-                url: Some("https://elders.example/@mo/1".into()),
-                visibility: Visibility::Public,
-                local: false,
-                deleted: false,
-                published: now,
-                updated_at: None,
-            },
-        )
-        .await
-        .unwrap()
-    };
+    let mo = remote_actor(&app).await;
+    let remote = remote_post(&app, &mo, 1, "<p>bericht-van-elders</p>", None).await;
     let page = format!("/p/{}", remote.id.0);
     let visitor = app.browser().get(&page).await;
     assert_eq!(visitor.status(), StatusCode::SEE_OTHER, "a visitor is sent to where the post lives");
@@ -452,6 +470,19 @@ async fn other_servers_posts_get_a_page_for_residents_and_a_way_there_for_visito
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let shown = bert.browser.get_html(&page).await;
     assert!(text_of(&shown, ".thread--below").unwrap().contains("Groeten uit de buurt!"));
+    // The reply goes to the author of the post on the other server, who does not follow bert.
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let reply = location.rsplit("#p-").next().unwrap();
+    let mut conn = app.state.pool.get().await.unwrap();
+    let create = buurt::db::models::outbox_activity::OutboxActivity::by_ap_id(
+        &mut conn,
+        &format!("{}/p/{reply}/activity", app.state.base_url),
+    )
+    .await
+    .unwrap()
+    .expect("the reply's Create is queued");
+    assert_eq!(create.target_actors(), vec![mo.id]);
+    drop(conn);
     bert.browser.submit(&page, &format!("{page}/leuk"), &[("doen", "aan")]).await;
     assert_eq!(text_of(&bert.browser.get_html(&page).await, "#likes-count").unwrap(), "Leuk gevonden: 1");
 }

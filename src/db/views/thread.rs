@@ -1,6 +1,6 @@
 //! A thread's read: the posts above one (its `in_reply_to` chain) and below it (replies of
-//! replies), each with its author, in a bounded number of queries — a recursive query for the
-//! ids, one for the rows. Who may see which of them is decided by `domain::posts::thread`.
+//! replies), each with its author, in two queries — a recursive one for the ids, one for the
+//! rows. Who may see which of them is decided by `domain::posts::thread`.
 
 use std::collections::HashMap;
 
@@ -13,16 +13,9 @@ use crate::db::schema::{actor, post};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
+/// One post of the thread's recursive read: above the post (negative depth) or below it.
 #[derive(QueryableByName)]
-struct AboveRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Integer)]
-    depth: i32,
-}
-
-#[derive(QueryableByName)]
-struct BelowRow {
+struct AroundRow {
     #[diesel(sql_type = BigInt)]
     id: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -36,13 +29,13 @@ struct BelowRow {
 pub struct ReplyRow {
     pub view: PostView,
     pub parent: PostId,
-    /// 1 for a reply to the post itself.
-    pub depth: u32,
 }
 
 /// The rows around one post, as stored: nothing is filtered here.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ThreadRows {
+    /// The post itself.
+    pub post: PostView,
     /// Up the chain, nearest first.
     pub ancestors: Vec<PostView>,
     /// Below, in no particular order.
@@ -50,38 +43,35 @@ pub struct ThreadRows {
 }
 
 impl ThreadRows {
-    /// The posts up to `max_up` above `id` and up to `max_rows` below it, down to `max_depth`.
+    /// Post `id` with up to `max_up` posts above it and up to `max_rows` below it, down to
+    /// `max_depth`, in two queries: the ids, then the rows; `None` when there is no such post.
     pub async fn around(
         conn: &mut DbConn,
         id: PostId,
         max_up: i64,
         max_depth: i64,
         max_rows: i64,
-    ) -> DbResult<ThreadRows> {
-        let above: Vec<AboveRow> = dispatch!(conn, c => diesel::sql_query(include_str!("thread.ancestors.sql"))
+    ) -> DbResult<Option<ThreadRows>> {
+        let around: Vec<AroundRow> = dispatch!(conn, c => diesel::sql_query(include_str!("thread.sql"))
             .bind::<BigInt, _>(id.0)
             .bind::<BigInt, _>(max_up)
-            .load(c)
-            .await)?;
-        let below: Vec<BelowRow> = dispatch!(conn, c => diesel::sql_query(include_str!("thread.descendants.sql"))
-            .bind::<BigInt, _>(id.0)
             .bind::<BigInt, _>(max_depth)
             .bind::<BigInt, _>(max_rows)
             .load(c)
             .await)?;
-        let ids: Vec<PostId> = above.iter().map(|a| PostId(a.id)).chain(below.iter().map(|b| PostId(b.id))).collect();
+        let ids: Vec<PostId> = std::iter::once(id).chain(around.iter().map(|r| PostId(r.id))).collect();
         let mut views = views_by_id(conn, &ids).await?;
-        let ancestors = above.iter().filter_map(|a| views.get(&PostId(a.id)).cloned().map(|v| (a.depth, v)));
-        let mut ancestors: Vec<(i32, PostView)> = ancestors.collect();
-        ancestors.sort_by_key(|(depth, _)| *depth);
+        let Some(post) = views.get(&id).cloned() else {
+            return Ok(None);
+        };
+        let (mut above, below): (Vec<&AroundRow>, Vec<&AroundRow>) = around.iter().partition(|r| r.depth < 0);
+        above.sort_by_key(|r| std::cmp::Reverse(r.depth));
+        let ancestors = above.iter().filter_map(|r| views.get(&PostId(r.id)).cloned()).collect();
         let descendants = below
             .iter()
-            .filter_map(|b| {
-                let view = views.remove(&PostId(b.id))?;
-                Some(ReplyRow { view, parent: PostId(b.parent_id?), depth: u32::try_from(b.depth).ok()? })
-            })
+            .filter_map(|r| Some(ReplyRow { parent: PostId(r.parent_id?), view: views.remove(&PostId(r.id))? }))
             .collect();
-        Ok(ThreadRows { ancestors: ancestors.into_iter().map(|(_, v)| v).collect(), descendants })
+        Ok(Some(ThreadRows { post, ancestors, descendants }))
     }
 }
 
@@ -116,4 +106,16 @@ pub async fn open_reply_counts(conn: &mut DbConn, ap_ids: &[&str]) -> DbResult<H
         .load(c)
         .await)?;
     Ok(rows.into_iter().filter_map(|(ap, n)| Some((ap?, n))).collect())
+}
+
+/// How many likes and shares a post has, in one query.
+pub async fn reaction_counts(conn: &mut DbConn, id: PostId) -> DbResult<(i64, i64)> {
+    use crate::db::schema::{announce, post_like};
+    let (likes, shares): (Option<i64>, Option<i64>) = dispatch!(conn, c => diesel::select((
+        post_like::table.filter(post_like::post_id.eq(id)).count().single_value(),
+        announce::table.filter(announce::post_id.eq(id)).count().single_value(),
+    ))
+    .get_result(c)
+    .await)?;
+    Ok((likes.unwrap_or(0), shares.unwrap_or(0)))
 }

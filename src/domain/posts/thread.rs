@@ -5,11 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::super::visibility::{self as seen, Viewer};
 use crate::db::DbConn;
 use crate::db::models::post::{PostId, PostView};
 use crate::db::views::thread::{ReplyRow, ThreadRows};
-use crate::domain::DomainResult;
+use crate::domain::visibility::{self as seen, Viewer};
+use crate::domain::{DomainError, DomainResult};
 
 /// At most this many posts above (Mastodon's limit too).
 pub const MAX_ANCESTORS: i64 = 40;
@@ -40,8 +40,13 @@ pub struct Thread {
 
 /// The thread of post `id` as `viewer` may see it; `NotFound` when they may not see the post.
 pub async fn read(conn: &mut DbConn, viewer: Viewer, id: PostId) -> DomainResult<Thread> {
-    let post = seen::visible_post(conn, viewer, id).await?;
-    let rows = ThreadRows::around(conn, id, MAX_ANCESTORS, MAX_DEPTH, ROWS_BELOW).await?;
+    let rows =
+        ThreadRows::around(conn, id, MAX_ANCESTORS, MAX_DEPTH, ROWS_BELOW).await?.ok_or(DomainError::NotFound)?;
+    // The same answer as for a post that does not exist.
+    if !seen::can_see(conn, viewer, &rows.post.post).await? {
+        return Err(DomainError::NotFound);
+    }
+    let post = rows.post;
     let posts = rows.ancestors.iter().map(|v| &v.post).chain(rows.descendants.iter().map(|r| &r.view.post));
     let visible = seen::seen_among(conn, viewer, posts).await?;
     let mut shown: HashSet<PostId> = HashSet::from([id]);

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::db::models::post::{PostId, PostView, Reaction, Visibility};
-use crate::db::views::thread::open_reply_counts;
+use crate::db::views::thread::{open_reply_counts, reaction_counts};
 use crate::domain::DomainError;
 use crate::domain::posts::thread::{self, Thread};
 use crate::domain::posts::{self, NewPost};
@@ -85,9 +85,7 @@ async fn render(
     let mut media = crate::media::by_post(&mut conn, &ids).await?;
     let replies = open_reply_counts(&mut conn, &ap_ids).await?;
     let one = [post.post.id];
-    let count = |m: HashMap<PostId, i64>| m.get(&post.post.id).copied().unwrap_or(0);
-    let likes = count(Reaction::Like.counts(&mut conn, &one).await?);
-    let shares = count(Reaction::Announce.counts(&mut conn, &one).await?);
+    let (likes, shares) = reaction_counts(&mut conn, post.post.id).await?;
     let (liked, shared) = match &ctx.account {
         Some(me) => (
             !Reaction::Like.mine(&mut conn, me.actor.id, &one).await?.is_empty(),
