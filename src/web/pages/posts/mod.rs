@@ -68,16 +68,13 @@ async fn render(
     let viewer = Viewer::of(ctx.account.as_ref().map(|a| a.actor.id));
     let mut conn = ctx.state.pool.get().await?;
     let Thread { post, ancestors, descendants } = thread::read(&mut conn, viewer, id).await?;
-    let original = (!post.post.local).then(|| post.post.url.clone().unwrap_or_else(|| post.post.ap_id.clone()));
-    if ctx.account.is_none()
-        && let Some(original) = &original
-    {
-        // Visitors read another server's post where it lives (a link of http(s) only).
-        return if original.starts_with("https://") || original.starts_with("http://") {
-            Ok(Redirect::to(original).into_response())
-        } else {
-            Err(WebError::NotFound)
-        };
+    // Where another server's post lives: a link of http(s) only, whatever that server sent.
+    let original = (!post.post.local)
+        .then(|| post.post.url.clone().unwrap_or_else(|| post.post.ap_id.clone()))
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    if ctx.account.is_none() && !post.post.local {
+        // Visitors read it where it lives.
+        return original.map(|url| Redirect::to(&url).into_response()).ok_or(WebError::NotFound);
     }
     let all: Vec<&PostView> = ancestors.iter().chain([&post]).chain(descendants.iter().map(|r| &r.view)).collect();
     let ids: Vec<PostId> = all.iter().map(|v| v.post.id).collect();
