@@ -148,6 +148,7 @@ pub async fn run(
         let mut reads = Vec::new();
         let mut all = reads::endpoints(ctx, &server).await?;
         all.extend(crate::notifications_api::endpoint(ctx, &server, size).await?);
+        all.extend(crate::threads::endpoints(ctx, &server).await?);
         for endpoint in all {
             let result = reads::measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
             eprintln!("   {size}: {}", result.row());

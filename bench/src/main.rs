@@ -18,6 +18,7 @@ mod resilience;
 mod server;
 mod soak;
 mod stats;
+mod threads;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -260,6 +260,7 @@ pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>
     let mut results = Vec::new();
     let mut all = endpoints(ctx, &server).await?;
     all.extend(crate::notifications_api::endpoint(ctx, &server, 200).await?);
+    all.extend(crate::threads::endpoints(ctx, &server).await?);
     for endpoint in all {
         let cold = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
         let mut result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;

@@ -2,6 +2,8 @@
 //! ActivityPub GETs, search, interactions and the inbox. Lists of posts (timelines, outboxes)
 //! ask [`shown_of`] for the set form of the same rule.
 
+use std::collections::HashSet;
+
 use super::{DomainError, DomainResult};
 use crate::db::DbConn;
 use crate::db::models::actor::ActorId;
@@ -47,6 +49,38 @@ async fn follows_or_is(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> Do
         Viewer::Actor(me) if me == author => Ok(true),
         Viewer::Actor(me) => Ok(Follow::find(conn, me, author).await?.is_some_and(|f| f.accepted)),
     }
+}
+
+/// Which of `posts` `viewer` may see: [`can_see`] for many posts of many authors, with the
+/// follows it needs read in one query.
+pub async fn seen_among<'a>(
+    conn: &mut DbConn,
+    viewer: Viewer,
+    posts: impl IntoIterator<Item = &'a Post>,
+) -> DomainResult<HashSet<PostId>> {
+    let posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
+    let followed = match viewer {
+        Viewer::Anonymous => HashSet::new(),
+        Viewer::Actor(me) => {
+            let mut authors: Vec<ActorId> = posts
+                .iter()
+                .filter(|p| p.visibility == Visibility::Followers && p.author_id != me)
+                .map(|p| p.author_id)
+                .collect();
+            authors.sort_unstable_by_key(|a| a.0);
+            authors.dedup();
+            Follow::accepted_among(conn, me, &authors).await?
+        }
+    };
+    Ok(posts
+        .into_iter()
+        .filter(|p| match p.visibility {
+            Visibility::Public | Visibility::Unlisted => true,
+            Visibility::Followers => viewer.is(p.author_id) || followed.contains(&p.author_id),
+            Visibility::Direct => viewer.is(p.author_id),
+        })
+        .map(|p| p.id)
+        .collect())
 }
 
 /// Whether every accepted follower of `actor` may see `post` (the set form of [`can_see`] for

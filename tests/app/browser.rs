@@ -124,6 +124,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         .unwrap();
     let post =
         anna.post("/api/v1/statuses", json!({"status": "Wie helpt zaterdag?", "media_ids": [photo["id"]]})).await;
+    // A reply, so that the post page shows a thread.
+    anna.post("/api/v1/statuses", json!({"status": "Ik help mee!", "in_reply_to_id": post["id"]})).await;
     let tuin =
         buurt::domain::groups::create_group(&app.state.pool, app.settings(), "tuin", "De Buurttuin").await.unwrap();
     let place = buurt::domain::places::PlaceInput {
@@ -179,6 +181,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/g/tuin/leden", "signedIn": false},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
         {"path": "/", "signedIn": true},
+        {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": true},
         {"path": "/g/tuin", "signedIn": true},
         {"path": "/g/tuin/plek", "signedIn": true},
         {"path": "/g/tuin/bewerken", "signedIn": true},
@@ -204,7 +207,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 60 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 62 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");

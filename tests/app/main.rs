@@ -38,6 +38,7 @@ mod schema;
 mod signatures;
 mod smtp;
 mod startup;
+mod threads;
 mod visibility;
 
 /// Every row of the job queue but the digest scheduler's own job (always queued).

@@ -169,6 +169,7 @@ fn keys_used() -> BTreeSet<String> {
         "reset-",
         "confirm-",
         "resend-",
+        "post-",
     ];
     let mut used = BTreeSet::new();
     let mut files = Vec::new();

@@ -139,6 +139,11 @@ async fn every_route_to_a_post_answers_only_those_who_may_see_it(b: Backend) {
             let response = call(&app, viewer, Method::GET, &format!("/api/v1/statuses/{}", post.id), None).await;
             assert_eq!(response.status(), hidden, "GET status: {what}");
             assert_eq!(response.text().await.unwrap().contains(post.text), visible, "status text: {what}");
+            // Its thread and who reacted to it.
+            for part in ["context", "favourited_by", "reblogged_by"] {
+                let path = format!("/api/v1/statuses/{}/{part}", post.id);
+                assert_eq!(call(&app, viewer, Method::GET, &path, None).await.status(), hidden, "{part}: {what}");
+            }
 
             // Search by its URI: the hole through which every direct message could be walked.
             let path = format!("/api/v2/search?q={}&type=statuses", urlencode(&post.uri));

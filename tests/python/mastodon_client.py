@@ -50,6 +50,15 @@ assert [a["username"] for a in followers] == ["otto"], followers
 assert [a["username"] for a in api.account_following(followers[0]["id"])] == ["mira"]
 print("profile ok")
 
+reply = api.status_post("Een antwoord", in_reply_to_id=posted["id"])
+context = api.status_context(posted["id"])
+assert [s["id"] for s in context["ancestors"]] == [], context
+assert [s["id"] for s in context["descendants"]] == [reply["id"]], context
+assert [s["id"] for s in api.status_context(reply["id"])["ancestors"]] == [posted["id"]]
+assert [a["id"] for a in api.status_favourited_by(posted["id"])] == [me["id"]]
+assert list(api.status_reblogged_by(posted["id"])) == []
+print("context ok")
+
 def png(width, height):
     # A small opaque PNG, written with the standard library.
     raw = b"".join(b"\x00" + bytes([200, 100, 50]) * width for _ in range(height))

@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod push;
 pub mod routes;
 pub mod statuses;
+pub mod threads;
 
 use axum::http::HeaderValue;
 

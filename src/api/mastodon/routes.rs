@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post};
 
-use super::{accounts, grouped_notifications, instance, markers, media, notifications, oauth, push, statuses};
+use super::{accounts, grouped_notifications, instance, markers, media, notifications, oauth, push, statuses, threads};
 use crate::state::AppState;
 
 pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
@@ -40,6 +40,9 @@ pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
         .route("/api/v2/search", get(accounts::search))
         .route("/api/v1/statuses", post(statuses::create))
         .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete).put(statuses::edit))
+        .route("/api/v1/statuses/{id}/context", get(threads::context))
+        .route("/api/v1/statuses/{id}/favourited_by", get(threads::favourited_by))
+        .route("/api/v1/statuses/{id}/reblogged_by", get(threads::reblogged_by))
         .route("/api/v1/statuses/{id}/favourite", post(statuses::favourite))
         .route("/api/v1/statuses/{id}/unfavourite", post(statuses::unfavourite))
         .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))

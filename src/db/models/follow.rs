@@ -223,3 +223,25 @@ impl Follow {
         Ok(n > 0)
     }
 }
+
+impl Follow {
+    /// Which of `targets` `follower` follows with an accepted follow, in one query.
+    pub async fn accepted_among(
+        conn: &mut DbConn,
+        follower: ActorId,
+        targets: &[ActorId],
+    ) -> DbResult<std::collections::HashSet<ActorId>> {
+        if targets.is_empty() {
+            return Ok(std::collections::HashSet::new());
+        }
+        let targets = targets.to_vec();
+        let rows: Vec<ActorId> = dispatch!(conn, c => follow::table
+            .filter(follow::follower_id.eq(follower))
+            .filter(follow::target_id.eq_any(targets.clone()))
+            .filter(follow::accepted.eq(true))
+            .select(follow::target_id)
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().collect())
+    }
+}

@@ -3,3 +3,5 @@
 
 pub mod notification_page;
 pub mod notifications;
+pub mod reactors;
+pub mod thread;

@@ -3,6 +3,7 @@
 //! activity are written in one transaction (the transactional outbox).
 
 pub mod remote;
+pub mod thread;
 pub mod wire;
 
 use super::notifications;
@@ -132,10 +133,11 @@ pub async fn store(
 pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> DomainResult<Post> {
     let mut tx = state.pool.begin().await?;
     // A reply only to what the author may see: replying must not tell that a post exists.
-    let in_reply_to = match new.in_reply_to {
-        Some(id) => Some(seen::visible_post(&mut tx, Viewer::Actor(author.actor.id), id).await?.post.ap_id),
+    let parent = match new.in_reply_to {
+        Some(id) => Some(seen::visible_post(&mut tx, Viewer::Actor(author.actor.id), id).await?),
         None => None,
     };
+    let in_reply_to = parent.as_ref().map(|p| p.post.ap_id.clone());
     // The post's URL carries its id: taken first, so that one INSERT writes the row whole.
     let id = Post::next_id(&mut tx).await?;
     let row = PostInsert {
@@ -162,7 +164,10 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
     notifications::causes::post_published(&mut tx, &post, &mentioned).await?;
     if post.visibility != Visibility::Direct {
         let create = wire::create(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
-        enqueue(&mut tx, &author.actor, &create, true, &[]).await?;
+        // An open reply to another server's post reaches its author too, who may not follow.
+        let to_actors: Vec<_> =
+            parent.iter().filter(|p| !p.author.local && post.visibility.is_open()).map(|p| p.author.id).collect();
+        enqueue(&mut tx, &author.actor, &create, true, &to_actors).await?;
     }
     tx.commit().await?;
     state.delivery_wake.notify_waiters();

@@ -37,7 +37,7 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
 }
 
 async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: StatusCode) -> WebResult<Response> {
-    let (members, views, followed, media) = {
+    let (members, views, followed, media, replies) = {
         let mut conn = ctx.state.pool.get().await?;
         let members = Actor::count_local(&mut conn, ActorKind::Person).await?;
         let query = TimelineQuery { local_only: true, shown: Shown::Listed, limit: RECENT_POSTS, ..Default::default() };
@@ -59,7 +59,9 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
         };
         let ids: Vec<_> = views.iter().chain(&followed).map(|v| v.post.id).collect();
         let media = crate::media::by_post(&mut conn, &ids).await?;
-        (members, views, followed, media)
+        let ap_ids: Vec<&str> = views.iter().chain(&followed).map(|v| v.post.ap_id.as_str()).collect();
+        let replies = crate::db::views::thread::open_reply_counts(&mut conn, &ap_ids).await?;
+        (members, views, followed, media, replies)
     };
     let card = |v: PostView| HomePost {
         images: media
@@ -67,6 +69,8 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
             .map(|list| list.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
             .unwrap_or_default(),
         published: ctx.datetime(v.post.published),
+        thread_path: format!("/p/{}", v.post.id.0),
+        replies: replies.get(&v.post.ap_id).copied().unwrap_or(0),
         // Other servers' posts and people link to where they live.
         path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
         author_path: if v.author.local {

@@ -32,4 +32,8 @@ pub struct HomePost {
     pub content: String,
     pub published: String,
     pub images: Vec<Image>,
+    /// Its page here, where residents reply, like and share.
+    pub thread_path: String,
+    /// Replies anyone may see.
+    pub replies: i64,
 }

@@ -1,16 +1,67 @@
-//! The post page's template.
+//! The post page's template: the post in its thread, and what a resident can do with it.
 
 use askama::Template;
 
 use crate::web::context::Ctx;
+use crate::web::form::Form;
 use crate::web::page::Image;
 
 #[derive(Template)]
 #[template(path = "posts/post.html")]
 pub struct PostPage<'a> {
     pub ctx: &'a Ctx,
-    pub view: crate::db::models::post::PostView,
-    pub published: String,
+    pub post: ThreadPost,
+    /// The posts it answers, the first of the conversation first.
+    pub ancestors: Vec<ThreadPost>,
+    /// The replies, depth first, as nested lists.
+    pub replies: Vec<ThreadReply>,
+    /// Counts, and for a resident their own likes and shares.
+    pub actions: Actions,
+    /// The reply form, for signed-in residents.
+    pub reply: Option<Form>,
+    /// What the last action did.
+    pub notice: Option<String>,
+    /// Where the post lives when it is another server's.
+    pub original: Option<String>,
+    /// The sign-in page, and back here.
+    pub sign_in: String,
+}
+
+/// A post as the thread shows it.
+pub struct ThreadPost {
+    pub id: i64,
+    /// Its page here.
+    pub path: String,
+    pub author: String,
+    pub author_path: String,
+    /// `@name@domain`.
     pub handle: String,
+    pub name: Option<String>,
+    /// Sanitized HTML.
+    pub content: String,
+    pub summary: Option<String>,
+    pub published: String,
+    /// The stored UTC time, for `datetime`.
+    pub published_utc: String,
     pub images: Vec<Image>,
+    /// Replies anyone may see.
+    pub replies: i64,
+}
+
+/// A reply with how the nested lists go on after it: `opens` a list of its own replies, or
+/// ends its item and `closes` as many lists (and their items) as the next reply is shallower.
+pub struct ThreadReply {
+    pub post: ThreadPost,
+    pub opens: bool,
+    pub closes: usize,
+}
+
+/// The post's counts and the resident's own likes and shares, for the buttons.
+pub struct Actions {
+    pub likes: i64,
+    pub shares: i64,
+    pub liked: bool,
+    pub shared: bool,
+    /// Only what anyone may see can be shared.
+    pub can_share: bool,
 }

@@ -162,16 +162,20 @@ async fn person_lists(
     before: Option<i64>,
 ) -> WebResult<(Vec<crate::web::pages::home::view::HomePost>, Option<String>, Vec<GroupLink>)> {
     let viewer = Viewer::of(ctx.account.as_ref().map(|a| a.actor.id));
-    let PersonLists { posts, mut media, older, groups } = {
+    let (PersonLists { posts, mut media, older, groups }, replies) = {
         let mut conn = ctx.state.pool.get().await?;
-        crate::domain::profile::person_lists(&mut conn, viewer, actor, before, POSTS_PER_PAGE).await?
+        let lists = crate::domain::profile::person_lists(&mut conn, viewer, actor, before, POSTS_PER_PAGE).await?;
+        let ap_ids: Vec<&str> = lists.posts.iter().map(|v| v.post.ap_id.as_str()).collect();
+        let replies = crate::db::views::thread::open_reply_counts(&mut conn, &ap_ids).await?;
+        (lists, replies)
     };
     let older = older.map(|id| format!("{path}?voor={}", id.0));
     let posts = posts
         .into_iter()
         .map(|v| {
             let images = media.remove(&v.post.id).unwrap_or_default();
-            card(ctx, v, images.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
+            let count = replies.get(&v.post.ap_id).copied().unwrap_or(0);
+            card(ctx, v, images.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect(), count)
         })
         .collect();
     let groups = groups.into_iter().map(|g| GroupLink { href: actor_href(&g), name: g.shown_name() }).collect();
@@ -179,9 +183,11 @@ async fn person_lists(
 }
 
 /// A post as a card of the shared post list.
-fn card(ctx: &Ctx, v: PostView, images: Vec<Image>) -> crate::web::pages::home::view::HomePost {
+fn card(ctx: &Ctx, v: PostView, images: Vec<Image>, replies: i64) -> crate::web::pages::home::view::HomePost {
     crate::web::pages::home::view::HomePost {
         images,
+        thread_path: format!("/p/{}", v.post.id.0),
+        replies,
         published: ctx.datetime(v.post.published),
         path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
         author_path: actor_href(&v.author),

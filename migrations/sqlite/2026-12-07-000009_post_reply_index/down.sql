@@ -1,0 +1,1 @@
+DROP INDEX post_in_reply_to_idx;
