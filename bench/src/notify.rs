@@ -87,9 +87,9 @@ pub async fn run(ctx: &Ctx, backend: Backend, followers: usize, rounds: usize) -
              manually_approves_followers, discoverable, local, deleted, instance_id, published, updated_at, \
              last_fetched_at, image_url, place_id) VALUES\n{actors};\n\
              INSERT INTO local_user (actor_id, email, password_hash, role, status, language, registration_reason, \
-             invite_id, created_at, updated_at, last_login_at, email_confirmed_at, last_digest_at) \
+             invite_id, created_at, updated_at, last_login_at, email_confirmed_at) \
              SELECT id, name_key || '@bench.example', 'x', 'member', 'active', NULL, NULL, NULL, published, published, \
-             NULL, published, NULL FROM actor WHERE local AND name_key IN ({names});\n\
+             NULL, published FROM actor WHERE local AND name_key IN ({names});\n\
              INSERT INTO follow (ap_id, follower_id, target_id, accepted, created_at) \
              SELECT ap_id || '/follows/anna', id, {anna}, true, published FROM actor WHERE local AND name_key IN ({names});\n\
              COMMIT;",

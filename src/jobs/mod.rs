@@ -58,21 +58,36 @@ impl NewJob {
         self.unique_key = Some(key.into());
         self
     }
+
+    fn into_form(self, t: chrono::NaiveDateTime) -> JobInsert {
+        JobInsert {
+            kind: self.kind.to_string(),
+            payload: self.payload,
+            unique_key: self.unique_key,
+            run_at: self.run_at.unwrap_or(t),
+            attempts: 0,
+            created_at: t,
+        }
+    }
 }
 
 /// Adds a job, normally inside the transaction of its cause; false when a job with its unique
 /// key is already queued. Call [`wake`] after the commit to run it at once.
 pub async fn enqueue(conn: &mut DbConn, job: NewJob) -> DbResult<bool> {
+    Job::insert(conn, &job.into_form(now())).await
+}
+
+/// [`enqueue`] for many jobs at once (a mail for each of a group's members who chose one), in
+/// a few statements. Jobs with a unique key go one by one, through [`enqueue`].
+pub async fn enqueue_many(conn: &mut DbConn, jobs: Vec<NewJob>) -> DbResult<usize> {
     let t = now();
-    let form = JobInsert {
-        kind: job.kind.to_string(),
-        payload: job.payload,
-        unique_key: job.unique_key,
-        run_at: job.run_at.unwrap_or(t),
-        attempts: 0,
-        created_at: t,
-    };
-    Job::insert(conn, &form).await
+    let (keyed, plain): (Vec<NewJob>, Vec<NewJob>) = jobs.into_iter().partition(|j| j.unique_key.is_some());
+    let forms: Vec<JobInsert> = plain.into_iter().map(|j| j.into_form(t)).collect();
+    let mut added = Job::insert_many(conn, &forms).await?;
+    for job in keyed {
+        added += usize::from(enqueue(conn, job).await?);
+    }
+    Ok(added)
 }
 
 /// Tells this process's workers that jobs were added.

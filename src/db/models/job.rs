@@ -28,6 +28,7 @@ pub struct Job {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = job)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct JobInsert {
     pub kind: String,
     pub payload: String,
@@ -61,6 +62,26 @@ impl Job {
             .execute(c)
             .await)?;
         Ok(n > 0)
+    }
+
+    /// Adds many jobs without unique keys: on PostgreSQL in statements of 500 rows (a round
+    /// trip each), on SQLite row by row (in-process, and diesel-async has no batch there).
+    /// Returns how many were added.
+    pub async fn insert_many(conn: &mut DbConn, forms: &[JobInsert]) -> DbResult<usize> {
+        let mut added = 0;
+        match conn {
+            DbConn::Pg(c) => {
+                for chunk in forms.chunks(500) {
+                    added += diesel::insert_into(job::table).values(chunk.to_vec()).execute(&mut **c).await?;
+                }
+            }
+            DbConn::Sqlite(_) => {
+                for form in forms {
+                    added += usize::from(Job::insert(conn, form).await?);
+                }
+            }
+        }
+        Ok(added)
     }
 
     /// Leases up to `limit` due jobs of `kinds` to `owner` until `lease_until`, in one

@@ -121,13 +121,15 @@ pub async fn notify_many(conn: &mut DbConn, audience: Audience, notice: Notice) 
     }
     let form = insert_form(&notice);
     let written = Notification::insert_for(conn, audience, &form).await?;
+    let mails: Vec<crate::jobs::NewJob> = written
+        .iter()
+        .filter(|w| w.channel == Channel::Email.as_str())
+        .map(|w| crate::jobs::NewJob::new(email::MAIL_JOB, &w.id))
+        .collect();
+    crate::jobs::enqueue_many(conn, mails).await?;
     let subscribed = PushSubscription::subscribed_actors(conn).await?;
-    for w in &written {
-        if w.channel == Channel::Email.as_str() || subscribed.contains(&w.recipient_id) {
-            let notification = w.notification(&form);
-            email::queue(conn, &notification).await?;
-            super::push::queue(conn, &notification).await?;
-        }
+    for w in written.iter().filter(|w| subscribed.contains(&w.recipient_id)) {
+        super::push::queue(conn, &w.notification(&form)).await?;
     }
     Ok(written.len())
 }
