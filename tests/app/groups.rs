@@ -74,6 +74,10 @@ async fn residents_create_groups_as_the_instance_allows(b: Backend) {
     let stranger = app.browser();
     assert_eq!(stranger.get("/g/koor").await.status(), 404);
     assert_eq!(stranger.get("/g/koor/leden").await.status(), 404);
+    let outsider = app.api_user("otto").await;
+    let response = outsider.send(reqwest::Method::GET, "/api/buurt/v1/groups/koor", None).await;
+    assert_eq!(response.status(), 404, "not in the API either");
+    assert!(outsider.get("/api/buurt/v1/groups").await.as_array().unwrap().is_empty());
     assert!(text_of(&stranger.get_html("/groepen").await, ".card h2").is_none());
     let moderator = app.signed_in("verbinder", Role::Moderator).await;
     assert_eq!(moderator.get("/g/koor").await.status(), 200);

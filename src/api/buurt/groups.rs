@@ -141,9 +141,16 @@ pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Query(q): 
     security((), ("bearer" = ["read:accounts"])),
 )]
 pub async fn get(State(state): State<AppState>, caller: MaybeCaller, Path(name): Path<String>) -> ApiResult {
-    caller.viewer("read:accounts")?;
+    use crate::domain::groups::rights;
+    let viewer = caller.viewer("read:accounts")?;
     let group = local_group(&state, &name).await?;
     let mut conn = state.pool.get().await?;
+    // A group waiting for approval is there only for those who may approve it.
+    let profiled = crate::domain::groups::with_profile(&mut conn, group.clone()).await?;
+    let standing = rights::Standing::of(&mut conn, group.id, viewer).await?;
+    if !rights::sees_group(&profiled.profile, &standing) {
+        return Err(ApiError::not_found());
+    }
     let place = Place::of_actor(&mut conn, &group).await?;
     Ok(json(&Group::of(&group, place.as_ref())))
 }
