@@ -84,6 +84,10 @@ async fn context_lists_ancestors_and_replies_depth_first_in_order(b: Backend) {
     assert_eq!(ids(&context["descendants"]), vec![r1.clone(), r1a.clone(), r1a1.clone(), r1b.clone(), r2.clone()]);
     assert!(!context.to_string().contains(&format!("\"id\":\"{unrelated}\"")));
     assert_eq!(context["descendants"][1]["in_reply_to_id"], json!(r1), "statuses as the API shows them");
+    // Each status counts its direct replies.
+    let counts: Vec<&Value> = context["descendants"].as_array().unwrap().iter().map(|s| &s["replies_count"]).collect();
+    assert_eq!(counts, [&json!(2), &json!(1), &json!(0), &json!(0), &json!(0)], "r1, r1a, r1a1, r1b, r2");
+    assert_eq!(anna.api.get(&format!("/api/v1/statuses/{root}")).await["replies_count"], 2);
 
     // From the middle: the chain above oldest first, and what is below it only.
     let context = anna.api.get(&format!("/api/v1/statuses/{r1a}/context")).await;

@@ -129,6 +129,9 @@ pub async fn statuses(
     authors.dedup();
     let counts = ActorCount::of_each(conn, &authors).await?;
     let mut media = crate::media::by_post(conn, &ids).await?;
+    // Replies anyone may see (public and unlisted), as the thread pages count them.
+    let ap_ids: Vec<&str> = views.iter().map(|v| v.post.ap_id.as_str()).collect();
+    let replies = crate::db::views::thread::open_reply_counts(conn, &ap_ids).await?;
     let mut accounts: HashMap<ActorId, Value> = HashMap::new();
     for view in views {
         accounts.entry(view.author.id).or_insert_with(|| {
@@ -158,7 +161,7 @@ pub async fn statuses(
             "emojis": [],
             "reblogs_count": boosts.get(&p.id).copied().unwrap_or(0),
             "favourites_count": likes.get(&p.id).copied().unwrap_or(0),
-            "replies_count": 0,
+            "replies_count": replies.get(&view.post.ap_id).copied().unwrap_or(0),
             "in_reply_to_id": in_reply_to.map(|(id, _)| id.0.to_string()),
             "in_reply_to_account_id": in_reply_to.map(|(_, author)| author.0.to_string()),
             "reblog": Value::Null,
