@@ -44,16 +44,7 @@ pub fn bio_html(text: &str, errors: &mut FieldErrors) -> String {
 /// The groups a person's profile lists: those they belong to whose members anyone may see,
 /// then the groups they follow (accepted), newest follow first.
 pub async fn groups_of(conn: &mut DbConn, actor: &Actor) -> DomainResult<Vec<Actor>> {
-    use crate::db::models::group_profile::ContentVisibility;
-    use crate::db::models::membership::Membership;
-    // Groups they belong to whose members anyone may see, then groups they follow.
-    let mut groups: Vec<Actor> = vec![];
-    for (_, group) in Membership::groups_of(conn, actor.id).await?.into_iter().take(GROUPS_LISTED as usize) {
-        let public = GroupProfile::of(conn, group.id).await?.is_none_or(|p| p.content() == ContentVisibility::Public);
-        if public {
-            groups.push(group);
-        }
-    }
+    let mut groups = crate::db::models::membership::Membership::public_groups_of(conn, actor.id, GROUPS_LISTED).await?;
     let q = FollowQuery { kind: Some(ActorKind::Group), limit: GROUPS_LISTED, ..Default::default() };
     for (_, group) in Follow::list(conn, actor.id, Side::Following, &q).await? {
         if !groups.iter().any(|g| g.id == group.id) {

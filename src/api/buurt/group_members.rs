@@ -177,7 +177,9 @@ pub async fn list(
         None => MemberState::Accepted,
         Some(s) => MemberState::parse(s).filter(|s| *s != MemberState::Banned).ok_or(invalid("state"))?,
     };
-    let rows = members::list(&state, viewer, &group, which, q.page).await?;
+    let mut conn = state.pool.get().await?;
+    let standing = groups::rights::Standing::of(&mut conn, group.actor.id, viewer).await?;
+    let rows = members::list(&mut conn, &group, &standing, which, q.page).await?;
     Ok(json(&rows.iter().map(|(m, a)| Member::of(m, a)).collect::<Vec<_>>()))
 }
 

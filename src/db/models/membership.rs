@@ -22,11 +22,6 @@ text_enum! {
 }
 
 impl GroupRole {
-    /// Mobilizon's word for the role (`Member.role`).
-    pub fn mobilizon(self) -> &'static str {
-        self.as_str()
-    }
-
     /// How much the role may do: member < moderator < administrator.
     pub fn rank(self) -> u8 {
         match self {
@@ -177,6 +172,31 @@ impl Membership {
         .map_err(Into::into)
     }
 
+    /// How many accepted members of a group hold `role` (one indexed count).
+    pub async fn count_role(conn: &mut DbConn, group: ActorId, role: GroupRole) -> DbResult<i64> {
+        dispatch!(conn, c => membership::table
+            .filter(membership::group_id.eq(group))
+            .filter(membership::state.eq(MemberState::Accepted.as_str()))
+            .filter(membership::role.eq(role.as_str()))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    /// The accepted members of a group on other servers: who receives its Delete.
+    pub async fn remote_members(conn: &mut DbConn, group: ActorId) -> DbResult<Vec<ActorId>> {
+        dispatch!(conn, c => membership::table
+            .inner_join(actor::table.on(actor::id.eq(membership::member_id)))
+            .filter(membership::group_id.eq(group))
+            .filter(membership::state.eq(MemberState::Accepted.as_str()))
+            .filter(actor::local.eq(false))
+            .select(actor::id)
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
     /// The accepted moderators and administrators of a group.
     pub async fn moderators(conn: &mut DbConn, group: ActorId) -> DbResult<Vec<Actor>> {
         let roles = [GroupRole::Moderator.as_str(), GroupRole::Administrator.as_str()];
@@ -187,6 +207,26 @@ impl Membership {
             .filter(membership::role.eq_any(roles))
             .order(actor::id.asc())
             .select(Actor::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    /// The groups an actor belongs to (accepted) whose members anyone may see, by name, at most
+    /// `limit`.
+    pub async fn public_groups_of(conn: &mut DbConn, member: ActorId, limit: i64) -> DbResult<Vec<Actor>> {
+        use crate::db::models::group_profile::ContentVisibility;
+        use crate::db::schema::group_profile;
+        dispatch!(conn, c => membership::table
+            .inner_join(actor::table.on(actor::id.eq(membership::group_id)))
+            .inner_join(group_profile::table.on(group_profile::actor_id.eq(membership::group_id)))
+            .filter(membership::member_id.eq(member))
+            .filter(membership::state.eq(MemberState::Accepted.as_str()))
+            .filter(group_profile::content.eq(ContentVisibility::Public.as_str()))
+            .filter(actor::deleted.eq(false))
+            .order((actor::name_key.asc(), actor::id.asc()))
+            .select(Actor::as_select())
+            .limit(limit)
             .load(c)
             .await)
         .map_err(Into::into)

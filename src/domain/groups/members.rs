@@ -25,21 +25,6 @@ pub fn member_id(base_url: &str) -> String {
     format!("{base_url}/members/{}", crate::util::tokens::random_token(16))
 }
 
-/// The remote members of a group (accepted): their servers receive what members-only content
-/// and the group's Delete.
-pub async fn remote_member_ids(conn: &mut DbConn, group: ActorId) -> DomainResult<Vec<ActorId>> {
-    let mut out = vec![];
-    let mut offset = 0;
-    loop {
-        let page = Membership::of_group(conn, group, MemberState::Accepted, 500, offset).await?;
-        out.extend(page.iter().filter(|(_, a)| !a.local).map(|(_, a)| a.id));
-        if page.len() < 500 {
-            return Ok(out);
-        }
-        offset += 500;
-    }
-}
-
 fn refused(key: &'static str) -> DomainError {
     DomainError::Invalid(validate::FieldErrors::one("group", key))
 }
@@ -170,16 +155,9 @@ pub async fn leave(state: &AppState, account: &Account, group: &Group) -> Domain
     Ok(())
 }
 
-async fn count_admins(conn: &mut DbConn, group: ActorId) -> DomainResult<usize> {
-    let mut n = 0;
-    for actor in Membership::moderators(conn, group).await? {
-        if let Some(m) = Membership::find(conn, group, actor.id).await?
-            && m.role() == GroupRole::Administrator
-        {
-            n += 1;
-        }
-    }
-    Ok(n)
+/// How many administrators a group has.
+async fn count_admins(conn: &mut DbConn, group: ActorId) -> DomainResult<i64> {
+    Ok(Membership::count_role(conn, group, GroupRole::Administrator).await?)
 }
 
 /// The member's membership in a local group that `by` moderates, for an action on it.
@@ -319,25 +297,23 @@ pub async fn set_role(
     Ok(())
 }
 
-/// The members of a group in a state, for someone who may see them: accepted members for
+/// The members of a group in a state, for someone (of `standing`) who may see them: accepted members for
 /// whoever sees the group's content, requests and invitations for its moderators.
 pub async fn list(
-    state: &AppState,
-    viewer: Option<&Account>,
+    conn: &mut DbConn,
     group: &Group,
+    standing: &Standing,
     which: MemberState,
     page: i64,
 ) -> DomainResult<Vec<(Membership, Actor)>> {
-    let mut conn = state.pool.get().await?;
-    let standing = Standing::of(&mut conn, group.actor.id, viewer).await?;
     let allowed = match which {
-        MemberState::Accepted => rights::sees_content(&group.profile, &standing),
+        MemberState::Accepted => rights::sees_content(&group.profile, standing),
         _ => standing.moderates(),
     };
     if !allowed {
         return Err(DomainError::Forbidden);
     }
-    Ok(Membership::of_group(&mut conn, group.actor.id, which, PAGE, page.max(0) * PAGE).await?)
+    Ok(Membership::of_group(conn, group.actor.id, which, PAGE, page.max(0) * PAGE).await?)
 }
 
 // ----- From other servers -----

@@ -115,10 +115,11 @@ pub async fn create(state: &AppState, creator: &Account, input: &NewGroup) -> Do
             errors.add(field, "error-choice-invalid");
         }
     }
-    errors.into_result()?;
+    // Any choice missing has its error above.
     let (Some(kind), Some(openness), Some(content), Some(posting)) = (kind, openness, content, posting) else {
-        return Err(DomainError::Internal("checked above".into()));
+        return Err(DomainError::Invalid(errors));
     };
+    errors.into_result()?;
     let spec = Spec {
         name,
         display_name,
@@ -294,23 +295,13 @@ pub async fn update_group(state: &AppState, editor: &Account, group: &Actor, edi
         profile.content = keep(&edit.content, &profile.content);
         profile.posting = keep(&edit.posting, &profile.posting);
         profile.updated_at = now();
-        save_profile(&mut tx, &profile).await?;
+        GroupProfile::save(&mut tx, &profile).await?;
     }
     let updated = crate::db::models::actor::Actor::by_id(&mut tx, group.id).await?.ok_or(DomainError::NotFound)?;
     super::profile::announce_profile_update(state, &mut tx, &updated).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(updated)
-}
-
-/// Writes a profile, inserting it for a group made before profiles existed.
-async fn save_profile(conn: &mut DbConn, profile: &GroupProfile) -> DomainResult<()> {
-    if GroupProfile::of(conn, profile.actor_id).await?.is_some() {
-        GroupProfile::save(conn, profile).await?;
-    } else {
-        GroupProfile::insert(conn, profile).await?;
-    }
-    Ok(())
 }
 
 /// Changes a group's status: a site moderator approves a pending group; its administrators
@@ -332,7 +323,7 @@ pub async fn set_status(state: &AppState, by: &Account, group: &Group, status: G
     let mut profile = group.profile.clone();
     profile.status = status.as_str().into();
     profile.updated_at = now();
-    save_profile(&mut tx, &profile).await?;
+    GroupProfile::save(&mut tx, &profile).await?;
     tx.commit().await?;
     tracing::info!(group = %group.actor.username, status = status.as_str(), "group status changed");
     Ok(())
@@ -353,7 +344,7 @@ pub async fn delete(state: &AppState, by: &Account, group: &Group) -> DomainResu
     let delete = Activity::new(id, ActivityKind::Delete, actor.ap_id.clone(), protocol::Id(actor.ap_id.clone()))
         .to(Addresses::list([PUBLIC]))
         .cc(Addresses::list(actor.followers_url.clone()));
-    let remote_members = members::remote_member_ids(&mut tx, actor.id).await?;
+    let remote_members = Membership::remote_members(&mut tx, actor.id).await?;
     enqueue(&mut tx, &actor, &delete, true, &remote_members).await?;
     let gone = ActorUpdate { deleted: Some(true), updated_at: Some(now()), ..Default::default() };
     crate::db::models::actor::Actor::update(&mut tx, actor.id, &gone).await?;

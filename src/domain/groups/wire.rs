@@ -28,7 +28,7 @@ impl Member {
             id: id.to_string(),
             actor: member.ap_id.clone(),
             object: group.ap_id.clone(),
-            role: role.mobilizon(),
+            role: role.as_str(),
         }
     }
 }

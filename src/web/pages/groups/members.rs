@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::view::{MemberRow, MembersPage};
 use crate::db::models::actor::ActorId;
 use crate::db::models::group_profile::GroupStatus;
-use crate::db::models::membership::{GroupRole, MemberState};
+use crate::db::models::membership::{GroupRole, MemberState, Membership};
 use crate::domain::groups::rights::{self, Standing};
 use crate::domain::groups::{self, Group, members};
 use crate::domain::{DomainError, resolve};
@@ -41,26 +41,23 @@ pub struct MembersQuery {
 pub async fn page_of(ctx: Ctx, Path(name): Path<String>, Query(q): Query<MembersQuery>) -> WebResult<Response> {
     let (group, standing) = shown(&ctx, &name).await?;
     let sees = rights::sees_content(&group.profile, &standing);
-    let accepted = if sees {
-        members::list(&ctx.state, ctx.account.as_ref(), &group, MemberState::Accepted, q.pagina).await?
-    } else {
-        vec![]
-    };
-    let (requests, invited) = if standing.moderates() {
-        (
-            members::list(&ctx.state, ctx.account.as_ref(), &group, MemberState::Pending, 0).await?,
-            members::list(&ctx.state, ctx.account.as_ref(), &group, MemberState::Invited, 0).await?,
-        )
-    } else {
-        (vec![], vec![])
-    };
-    let count = {
+    let (accepted, requests, invited, count) = {
         let mut conn = ctx.state.pool.get().await?;
-        crate::db::models::membership::Membership::count(&mut conn, group.actor.id, MemberState::Accepted).await?
+        let conn = &mut conn;
+        let accepted =
+            if sees { members::list(conn, &group, &standing, MemberState::Accepted, q.pagina).await? } else { vec![] };
+        let (requests, invited) = if standing.moderates() {
+            (
+                members::list(conn, &group, &standing, MemberState::Pending, 0).await?,
+                members::list(conn, &group, &standing, MemberState::Invited, 0).await?,
+            )
+        } else {
+            (vec![], vec![])
+        };
+        let count = Membership::count(conn, group.actor.id, MemberState::Accepted).await?;
+        (accepted, requests, invited, count)
     };
-    let row = |(m, a): &(crate::db::models::membership::Membership, crate::db::models::actor::Actor)| {
-        MemberRow::of(&ctx, m, a)
-    };
+    let row = |(m, a): &(Membership, crate::db::models::actor::Actor)| MemberRow::of(&ctx, m, a);
     let notice = match q.gedaan.as_str() {
         "" => None,
         key if key.chars().all(|c| c.is_ascii_lowercase() || c == '-') => Some(ctx.t(&format!("group-notice-{key}"))),

@@ -66,10 +66,6 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind, before:
     if actor.deleted {
         return Err(WebError::NotFound);
     }
-    if kind == ActorKind::Group && !group_standing(&ctx, &actor).await?.0 {
-        // A group waiting for approval is shown only to those who may approve it.
-        return Err(WebError::NotFound);
-    }
     let mut response = render(&ctx, actor, kind, before, StatusCode::OK, None, String::new()).await?;
     response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
     Ok(response)
@@ -119,7 +115,16 @@ async fn render(
     };
     let avatar = image(&actor.icon_url, "profile-avatar-alt");
     let header = image(&actor.image_url, "profile-header-alt");
-    let administers = is_group && group_standing(ctx, &actor).await?.1;
+    let administers = if is_group {
+        let (sees, administers) = group_standing(ctx, &actor).await?;
+        if !sees {
+            // A group waiting for approval is shown only to those who may approve it.
+            return Err(WebError::NotFound);
+        }
+        administers
+    } else {
+        false
+    };
     let edit_path = (is_group && (ctx.is_moderator() || administers)).then(|| format!("{path}/bewerken"));
     // Meeting places belong to the map module.
     let maps = ctx.state.settings.modules.map;
