@@ -215,11 +215,18 @@ pub async fn outbox(
     let next = (posts.len() as i64 == PAGE_SIZE).then(|| posts.last().map(|p| p.id.0)).flatten();
     let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
     let mut media = crate::media::by_post(&mut conn, &ids).await?;
+    let mut groups = std::collections::HashMap::new();
+    for group in posts.iter().filter_map(|p| p.audience_id) {
+        if let std::collections::hash_map::Entry::Vacant(e) = groups.entry(group) {
+            e.insert(Actor::by_id(&mut conn, group).await?);
+        }
+    }
     let items = posts
         .iter()
         .map(|p| {
             let attachments = crate::media::ap_attachments(&state.media, &media.remove(&p.id).unwrap_or_default());
-            to_value(&crate::domain::posts::wire::create(p, &actor, attachments))
+            let group = p.audience_id.and_then(|g| groups.get(&g)).and_then(Option::as_ref);
+            to_value(&crate::domain::posts::wire::create(p, &actor, group, attachments))
         })
         .collect();
     let id = actor.outbox_url.clone().unwrap_or_else(|| format!("{}/outbox", actor.ap_id));
@@ -377,7 +384,13 @@ pub async fn post_document(
     }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let attachments = crate::media::ap_attachments(&state.media, &media);
-    Ok(activity_json(to_value(&crate::domain::posts::wire::note(&view.post, &view.author, attachments))))
+    let group = audience_of(&mut conn, &view.post).await?;
+    Ok(activity_json(to_value(&crate::domain::posts::wire::note(
+        &view.post,
+        &view.author,
+        group.as_ref(),
+        attachments,
+    ))))
 }
 
 /// `GET /p/{id}/activity`: the Create of a post.
@@ -394,7 +407,21 @@ pub async fn post_activity(
     }
     let media = crate::db::models::media::Media::of_posts(&mut conn, &[view.post.id]).await?;
     let attachments = crate::media::ap_attachments(&state.media, &media);
-    Ok(activity_json(to_value(&crate::domain::posts::wire::create(&view.post, &view.author, attachments))))
+    let group = audience_of(&mut conn, &view.post).await?;
+    Ok(activity_json(to_value(&crate::domain::posts::wire::create(
+        &view.post,
+        &view.author,
+        group.as_ref(),
+        attachments,
+    ))))
+}
+
+/// The group a post was written in.
+async fn audience_of(conn: &mut crate::db::DbConn, post: &Post) -> ApubResult<Option<Actor>> {
+    Ok(match post.audience_id {
+        Some(group) => Actor::by_id(conn, group).await?,
+        None => None,
+    })
 }
 
 /// `GET /activities/{kind}/{token}`: an activity we sent. Creates and Updates carry content,

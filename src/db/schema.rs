@@ -156,6 +156,10 @@ diesel::table! {
         deleted -> Bool,
         published -> Timestamp,
         updated_at -> Nullable<Timestamp>,
+        audience_id -> Nullable<BigInt>,
+        locked -> Bool,
+        pinned_at -> Nullable<Timestamp>,
+        source -> Nullable<Text>,
     }
 }
 
@@ -190,6 +194,7 @@ diesel::table! {
         to_actors -> Text,
         fanned_out -> Bool,
         created_at -> Timestamp,
+        group_reach -> Nullable<Text>,
     }
 }
 
@@ -383,6 +388,19 @@ diesel::joinable!(notification_preference -> local_user (local_user_id));
 diesel::joinable!(email_token -> local_user (local_user_id));
 
 diesel::table! {
+    post_edit (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        name -> Nullable<Text>,
+        content -> Text,
+        summary -> Nullable<Text>,
+        written_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(post_edit -> post (post_id));
+
+diesel::table! {
     push_subscription (id) {
         id -> BigInt,
         oauth_token_id -> BigInt,
@@ -436,6 +454,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     group_profile,
+    post_edit,
     membership,
     push_subscription,
     notification,

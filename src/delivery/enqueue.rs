@@ -25,6 +25,7 @@ pub async fn enqueue(
         payload: &payload,
         to_followers,
         to_actors,
+        group_reach: None,
         now: now(),
     };
     OutboxActivity::enqueue(conn, &new).await

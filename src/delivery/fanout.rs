@@ -4,7 +4,8 @@ use crate::db::models::actor::Actor;
 use crate::db::models::delivery::{self as deliveries};
 use crate::db::models::delivery_target as targets;
 use crate::db::models::follow::Follow;
-use crate::db::models::outbox_activity::OutboxActivity;
+use crate::db::models::membership::Membership;
+use crate::db::models::outbox_activity::{GroupReach, OutboxActivity};
 use crate::db::{DbPool, now};
 use crate::state::AppState;
 
@@ -12,8 +13,26 @@ use crate::state::AppState;
 /// (PostgreSQL; see [`deliveries::analyze`]).
 const ANALYZE_AFTER: usize = 1_000;
 
+/// Software that shows a group's replies as its discussions (NodeInfo `software.name`): a
+/// group's relayed replies go only to followers on these, so that Mastodon timelines are not
+/// flooded (FEP-1b12). Members' servers get everything of their groups.
+pub const GROUP_AWARE_SOFTWARE: &[&str] = &[
+    "buurt",
+    "lemmy",
+    "mbin",
+    "kbin",
+    "piefed",
+    "mobilizon",
+    "friendica",
+    "hubzilla",
+    "streams",
+    "nodebb",
+    "discourse",
+];
+
 /// Expands stored activities into deliveries: the actor's remote followers (one row per shared
-/// inbox) plus any explicitly addressed remote actors. Replaying it changes nothing.
+/// inbox) plus any explicitly addressed remote actors, and for a group's relayed activity its
+/// members' servers ([`GroupReach`]). Replaying it changes nothing.
 pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
     let mut done = 0;
     let mut added = 0;
@@ -36,8 +55,18 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
         }
         for activity in &batch {
             let mut inboxes: Vec<(String, i64)> = Vec::new();
-            if activity.to_followers {
-                inboxes.extend(Follow::remote_follower_inboxes(&mut tx, activity.actor_id).await?);
+            let reach = activity.group_reach();
+            match reach {
+                Some(GroupReach::Aware) => inboxes.extend(
+                    Follow::remote_follower_inboxes_on(&mut tx, activity.actor_id, GROUP_AWARE_SOFTWARE).await?,
+                ),
+                _ if activity.to_followers => {
+                    inboxes.extend(Follow::remote_follower_inboxes(&mut tx, activity.actor_id).await?)
+                }
+                _ => {}
+            }
+            if reach.is_some() {
+                inboxes.extend(Membership::remote_member_inboxes(&mut tx, activity.actor_id).await?);
             }
             for target in activity.target_actors() {
                 if let Some(actor) = Actor::by_id(&mut tx, target).await?

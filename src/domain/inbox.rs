@@ -8,11 +8,12 @@ use url::Url;
 
 use super::DomainResult;
 use super::follows::{self, Answered};
-use super::groups::members;
+use super::groups::{discussions, members};
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
 use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
 use crate::db::models::follow::Follow;
+use crate::db::models::membership::Membership;
 use crate::db::models::post::{PostId, Reaction, Visibility};
 use crate::db::models::{delivery_target, received_activity};
 use crate::db::{DbConn, now};
@@ -45,6 +46,11 @@ pub enum Received {
     Join { join_id: String, group: String },
     /// `Leave` of a group (or `Undo` of a Join).
     Leave { group: String },
+    /// A post a group elsewhere relayed (`Announce` of its author's Create or Update, or of
+    /// the post), its author checked and fetched by the inbox.
+    Relayed { author: Box<Actor>, post: Box<RemotePost>, update: bool },
+    /// `Delete` by a group (or relayed by it) of a post written in it.
+    DeleteInGroup { id: String },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
 }
@@ -61,6 +67,10 @@ enum Step {
     React(PostId, Reaction),
     /// A request to join this local group.
     Join(String, Box<super::groups::Group>),
+    /// A post written in this local group, to store and relay.
+    InGroup(Box<RemotePost>, Box<super::groups::Group>),
+    /// A post a followed group elsewhere relayed, by this author.
+    Relayed(Box<Actor>, Box<RemotePost>),
     /// The rarer kinds read and write inside the transaction.
     InTransaction(Received),
 }
@@ -109,6 +119,13 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
         }
         Step::React(post, reaction) => reactions::reacted(&mut tx, actor, id.as_str(), post, reaction).await?,
         Step::Join(join_id, group) => members::remote_join(state, &mut tx, actor, &join_id, &group).await?,
+        Step::InGroup(post, group) => {
+            let raw = post.raw.clone().unwrap_or(serde_json::Value::Null);
+            discussions::arrived(&mut tx, state, actor, id.as_str(), *post, &group, &raw).await?;
+        }
+        Step::Relayed(author, post) => {
+            discussions::relayed(&mut tx, actor, &author, *post).await?;
+        }
         Step::InTransaction(received) => apply(&mut tx, actor, received).await?,
     }
     tx.commit().await?;
@@ -135,7 +152,9 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
     Ok(match received {
         Received::Follow { target } => Step::Follow(Box::new(follows::followed_here(conn, &target).await?)),
         Received::Create(post) => {
-            if post.visibility() == Visibility::Direct {
+            if let Some(group) = group_here(conn, &post).await? {
+                Step::InGroup(post, Box::new(group))
+            } else if post.visibility() == Visibility::Direct {
                 tracing::debug!(object = %post.row.ap_id, "direct messages are not supported yet; ignored");
                 Step::Nothing
             } else if remote::concerns_someone_here(conn, actor, &post).await? {
@@ -155,6 +174,18 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
             }
             _ => Step::Nothing,
         },
+        Received::Relayed { author, post, update: false } => {
+            if Follow::has_local_follower(conn, actor.id).await? || Membership::has_local_member(conn, actor.id).await?
+            {
+                Step::Relayed(author, post)
+            } else {
+                tracing::debug!(group = %actor.ap_id, "relayed post of a group nobody here follows; ignored");
+                Step::Nothing
+            }
+        }
+        Received::Relayed { author, post, update: true } => {
+            Step::InTransaction(Received::Relayed { author, post, update: true })
+        }
         Received::Ignored { kind } => {
             tracing::debug!(kind, "ignored activity type");
             Step::Nothing
@@ -185,6 +216,8 @@ async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRe
         Received::Unreact { id, reaction } => reactions::unreacted(conn, actor, &id, reaction).await,
         Received::UpdatePost(post) => remote::update(conn, actor, *post).await,
         Received::DeleteObject { id } => remote::delete(conn, actor, &id).await,
+        Received::DeleteInGroup { id } => discussions::removed_by_group(conn, actor, &id).await,
+        Received::Relayed { author, post, .. } => remote::update(conn, &author, *post).await,
         Received::DeleteActor => remote_actor_deleted(conn, actor).await,
         Received::UpdateActor
         | Received::Follow { .. }
@@ -193,6 +226,34 @@ async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRe
         | Received::Join { .. }
         | Received::Ignored { .. } => Ok(()),
     }
+}
+
+/// The local group a post from elsewhere was written in: one it names (`audience`, addressees,
+/// mentions), or the group of the local post it replies to.
+async fn group_here(conn: &mut DbConn, post: &RemotePost) -> DomainResult<Option<super::groups::Group>> {
+    // The inbox keeps the activity as it arrived only when it names this instance.
+    if post.raw.is_none() {
+        return Ok(None);
+    }
+    for named in post.named() {
+        if let Some(actor) = Actor::by_ap_id(conn, named).await?
+            && actor.local
+            && !actor.deleted
+            && actor.kind() == ActorKind::Group
+        {
+            return Ok(Some(super::groups::with_profile(conn, actor).await?));
+        }
+    }
+    if let Some(parent) = &post.row.in_reply_to
+        && let Some(parent) = crate::db::models::post::Post::by_ap_id(conn, parent).await?
+        && let Some(group) = parent.audience_id
+    {
+        let group = super::groups::by_id(conn, group).await?;
+        if group.actor.local {
+            return Ok(Some(group));
+        }
+    }
+    Ok(None)
 }
 
 /// A remote actor deleted itself: marked deleted, its follows removed.

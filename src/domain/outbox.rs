@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{DomainError, DomainResult};
 use crate::apub::protocol::{self, Activity};
 use crate::db::models::actor::{Actor, ActorId};
-use crate::db::models::outbox_activity::{NewOutboxActivity, OutboxActivity};
+use crate::db::models::outbox_activity::{GroupReach, NewOutboxActivity, OutboxActivity};
 use crate::db::{DbConn, now};
 
 /// A new, unique, dereferenceable activity id.
@@ -23,6 +23,28 @@ pub async fn enqueue<O: Serialize>(
     to_followers: bool,
     to_actors: &[ActorId],
 ) -> DomainResult<()> {
+    store(conn, actor, activity, to_followers, to_actors, None).await
+}
+
+/// Stores an activity a group sends about what was written in it (FEP-1b12), in the caller's
+/// transaction: to its remote members' servers, and to its followers as `reach` says.
+pub async fn enqueue_for_group<O: Serialize>(
+    conn: &mut DbConn,
+    group: &Actor,
+    activity: &Activity<O>,
+    reach: GroupReach,
+) -> DomainResult<()> {
+    store(conn, group, activity, reach == GroupReach::Everyone, &[], Some(reach)).await
+}
+
+async fn store<O: Serialize>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    activity: &Activity<O>,
+    to_followers: bool,
+    to_actors: &[ActorId],
+    group_reach: Option<GroupReach>,
+) -> DomainResult<()> {
     let mut json = serde_json::to_value(activity).map_err(|e| DomainError::Internal(e.to_string()))?;
     if let Some(map) = json.as_object_mut() {
         map.insert("@context".into(), protocol::context());
@@ -35,6 +57,7 @@ pub async fn enqueue<O: Serialize>(
         payload: &payload,
         to_followers,
         to_actors,
+        group_reach,
         now: now(),
     };
     OutboxActivity::enqueue(conn, &new).await?;

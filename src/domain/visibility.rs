@@ -8,6 +8,8 @@ use super::{DomainError, DomainResult};
 use crate::db::DbConn;
 use crate::db::models::actor::ActorId;
 use crate::db::models::follow::Follow;
+use crate::db::models::local_user::{Account, Role, Status};
+use crate::db::models::membership::Membership;
 use crate::db::models::post::{Post, PostId, PostView, Shown, Visibility};
 
 /// Who looks: nobody known (an anonymous visitor, an unsigned fetch), or an actor — a person
@@ -39,7 +41,24 @@ pub async fn can_see(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainRe
         Visibility::Followers => follows_or_is(conn, viewer, post.author_id).await?,
         // Direct posts have no stored recipients yet (incoming ones are not kept): the author only.
         Visibility::Direct => viewer.is(post.author_id),
+        Visibility::Members => member_or_is(conn, viewer, post).await?,
     })
+}
+
+/// Whether `viewer` wrote `post` or belongs to the group it was written in (accepted), or
+/// moderates the whole site here (a buurtverbinder moderates every group's discussions).
+async fn member_or_is(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainResult<bool> {
+    let (Viewer::Actor(me), Some(group)) = (viewer, post.audience_id) else { return Ok(false) };
+    if me == post.author_id || Membership::find(conn, group, me).await?.is_some_and(|m| m.is_member()) {
+        return Ok(true);
+    }
+    Ok(site_moderator(conn, me).await?)
+}
+
+/// Whether `actor` is an active local account with a site moderator's role or higher.
+async fn site_moderator(conn: &mut DbConn, actor: ActorId) -> DomainResult<bool> {
+    let account = Account::by_actor(conn, actor).await?;
+    Ok(account.is_some_and(|a| a.user.status() == Status::Active && a.user.role() >= Role::Moderator))
 }
 
 /// Whether `viewer` is `author` or one of its accepted followers.
@@ -59,6 +78,15 @@ pub async fn seen_among<'a>(
     posts: impl IntoIterator<Item = &'a Post>,
 ) -> DomainResult<HashSet<PostId>> {
     let posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
+    let (member_of, moderator) = match viewer {
+        Viewer::Actor(me) if posts.iter().any(|p| p.visibility == Visibility::Members) => {
+            let mut groups: Vec<ActorId> = posts.iter().filter_map(|p| p.audience_id).collect();
+            groups.sort_unstable_by_key(|g| g.0);
+            groups.dedup();
+            (Membership::accepted_among(conn, me, &groups).await?, site_moderator(conn, me).await?)
+        }
+        _ => (HashSet::new(), false),
+    };
     let followed = match viewer {
         Viewer::Anonymous => HashSet::new(),
         Viewer::Actor(me) => {
@@ -78,6 +106,9 @@ pub async fn seen_among<'a>(
             Visibility::Public | Visibility::Unlisted => true,
             Visibility::Followers => viewer.is(p.author_id) || followed.contains(&p.author_id),
             Visibility::Direct => viewer.is(p.author_id),
+            Visibility::Members => {
+                viewer.is(p.author_id) || moderator || p.audience_id.is_some_and(|g| member_of.contains(&g))
+            }
         })
         .map(|p| p.id)
         .collect())

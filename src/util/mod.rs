@@ -4,5 +4,6 @@
 pub mod backoff;
 pub mod hex;
 pub mod html;
+pub mod markdown;
 pub mod tokens;
 pub mod url;

@@ -189,6 +189,7 @@ async fn old_rows_are_pruned_but_pending_deliveries_stay(b: Backend) {
             payload: "{}",
             to_followers: false,
             to_actors: &[],
+            group_reach: None,
             now: old,
         };
         let id = OutboxActivity::enqueue(&mut conn, &new).await.unwrap();
@@ -249,6 +250,7 @@ impl QueueFixture {
             payload: "{}",
             to_followers: false,
             to_actors: &[],
+            group_reach: None,
             now: buurt::db::now(),
         };
         let id = OutboxActivity::enqueue(conn, &new).await.unwrap();

@@ -437,6 +437,10 @@ async fn remote_post(app: &TestApp, mo: &Actor, n: u32, content: &str, in_reply_
         deleted: false,
         published: buurt::db::now(),
         updated_at: None,
+        audience_id: None,
+        locked: false,
+        pinned_at: None,
+        source: None,
     };
     Post::insert(&mut conn, &form).await.unwrap()
 }

@@ -22,6 +22,7 @@ use crate::api::json;
             text}`, the text in the language of the caller's account, else of `Accept-Language`.",
     ),
     tags(
+        (name = "discussions", description = "Threads in groups"),
         (name = "groups", description = "Groups of the neighbourhood"),
         (name = "media", description = "Photos for posts"),
         (name = "meta", description = "This document"),

@@ -102,7 +102,7 @@ pub fn visibility(v: Visibility) -> &'static str {
     match v {
         Visibility::Public => "public",
         Visibility::Unlisted => "unlisted",
-        Visibility::Followers => "private",
+        Visibility::Followers | Visibility::Members => "private",
         Visibility::Direct => "direct",
     }
 }

@@ -77,6 +77,20 @@ pub struct Note {
     pub updated: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub content_map: Option<BTreeMap<String, String>>,
+    /// The group it was written in (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub audience: Option<Id>,
+    /// Mastodon's source of an edit: what the author typed (`{content, mediaType}`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub source: Option<Source>,
+}
+
+/// What the author typed, as Lemmy and Mastodon carry it beside the HTML.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    pub content: String,
+    pub media_type: String,
 }
 
 impl Note {

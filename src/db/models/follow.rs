@@ -207,6 +207,31 @@ impl Follow {
         Ok(out)
     }
 
+    /// [`Follow::remote_follower_inboxes`] of the followers whose server runs one of `software`
+    /// (as its NodeInfo names it): where a group's replies go (FEP-1b12).
+    pub async fn remote_follower_inboxes_on(
+        conn: &mut DbConn,
+        target: ActorId,
+        software: &[&str],
+    ) -> DbResult<Vec<(String, i64)>> {
+        use crate::db::schema::instance;
+        let rows: Vec<(String, Option<String>, i64)> = dispatch!(conn, c => follow::table
+            .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
+            .inner_join(instance::table.on(actor::instance_id.eq(instance::id.nullable())))
+            .filter(follow::target_id.eq(target))
+            .filter(follow::accepted.eq(true))
+            .filter(actor::local.eq(false))
+            .filter(instance::software.eq_any(software))
+            .select((actor::inbox_url, actor::shared_inbox_url, instance::id))
+            .load(c)
+            .await)?;
+        let mut out: Vec<(String, i64)> =
+            rows.into_iter().map(|(inbox, shared, instance)| (shared.unwrap_or(inbox), instance)).collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// Whether any local actor follows `target` (a remote actor's posts are then stored).
     pub async fn has_local_follower(conn: &mut DbConn, target: ActorId) -> DbResult<bool> {
         // A count, not EXISTS: PostgreSQL's generic plan for an EXISTS here expects half the

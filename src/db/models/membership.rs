@@ -197,6 +197,59 @@ impl Membership {
         .map_err(Into::into)
     }
 
+    /// The inboxes (shared where there is one) of a group's accepted members on other servers,
+    /// with their instances: where its members-only content goes.
+    pub async fn remote_member_inboxes(conn: &mut DbConn, group: ActorId) -> DbResult<Vec<(String, i64)>> {
+        let rows: Vec<(String, Option<String>, Option<i64>)> = dispatch!(conn, c => membership::table
+            .inner_join(actor::table.on(actor::id.eq(membership::member_id)))
+            .filter(membership::group_id.eq(group))
+            .filter(membership::state.eq(MemberState::Accepted.as_str()))
+            .filter(actor::local.eq(false))
+            .select((actor::inbox_url, actor::shared_inbox_url, actor::instance_id))
+            .load(c)
+            .await)?;
+        let mut out: Vec<(String, i64)> = rows
+            .into_iter()
+            .filter_map(|(inbox, shared, instance)| Some((shared.unwrap_or(inbox), instance?)))
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Whether any local person belongs to `group` (accepted): a group elsewhere's posts are
+    /// then stored.
+    pub async fn has_local_member(conn: &mut DbConn, group: ActorId) -> DbResult<bool> {
+        let n: i64 = dispatch!(conn, c => membership::table
+            .inner_join(actor::table.on(actor::id.eq(membership::member_id)))
+            .filter(membership::group_id.eq(group))
+            .filter(membership::state.eq(MemberState::Accepted.as_str()))
+            .filter(actor::local.eq(true))
+            .count()
+            .get_result(c)
+            .await)?;
+        Ok(n > 0)
+    }
+
+    /// Which of `groups` `member` belongs to (accepted): the set form of a membership check.
+    pub async fn accepted_among(
+        conn: &mut DbConn,
+        member: ActorId,
+        groups: &[ActorId],
+    ) -> DbResult<std::collections::HashSet<ActorId>> {
+        if groups.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<ActorId> = dispatch!(conn, c => membership::table
+            .filter(membership::member_id.eq(member))
+            .filter(membership::group_id.eq_any(groups))
+            .filter(membership::state.eq(MemberState::Accepted.as_str()))
+            .select(membership::group_id)
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// The accepted moderators and administrators of a group.
     pub async fn moderators(conn: &mut DbConn, group: ActorId) -> DbResult<Vec<Actor>> {
         let roles = [GroupRole::Moderator.as_str(), GroupRole::Administrator.as_str()];

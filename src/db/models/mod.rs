@@ -22,6 +22,7 @@ pub mod oauth;
 pub mod outbox_activity;
 pub mod place;
 pub mod post;
+pub mod post_edit;
 pub mod push_subscription;
 pub mod received_activity;
 pub mod session;

@@ -22,6 +22,34 @@ pub struct OutboxActivity {
     pub to_actors: String,
     pub fanned_out: bool,
     pub created_at: chrono::NaiveDateTime,
+    /// Whom a group's relayed activity reaches besides its followers ([`GroupReach`]).
+    pub group_reach: Option<String>,
+}
+
+/// Whom a group's relayed activity reaches (FEP-1b12), besides `to_followers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupReach {
+    /// Its remote members' servers only (members-only content).
+    Members,
+    /// Its remote members' servers and its followers on group-aware software (replies, which
+    /// would flood Mastodon timelines).
+    Aware,
+    /// Its remote members' servers and all its followers (thread starters).
+    Everyone,
+}
+
+impl GroupReach {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupReach::Members => "members",
+            GroupReach::Aware => "aware",
+            GroupReach::Everyone => "everyone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GroupReach> {
+        [GroupReach::Members, GroupReach::Aware, GroupReach::Everyone].into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 /// An activity to store in the outbox.
@@ -36,13 +64,15 @@ pub struct NewOutboxActivity<'a> {
     pub to_followers: bool,
     /// And to these actors (remote ones get it).
     pub to_actors: &'a [ActorId],
+    /// A group's relayed activity: whom else it reaches.
+    pub group_reach: Option<GroupReach>,
     pub now: chrono::NaiveDateTime,
 }
 
 impl OutboxActivity {
     /// Stores an activity to send; call it inside the transaction of the change it announces.
     pub async fn enqueue(conn: &mut DbConn, new: &NewOutboxActivity<'_>) -> DbResult<i64> {
-        let NewOutboxActivity { ap_id, actor_id, kind, payload, to_followers, to_actors, now } = *new;
+        let NewOutboxActivity { ap_id, actor_id, kind, payload, to_followers, to_actors, group_reach, now } = *new;
         let targets =
             serde_json::to_string(&to_actors.iter().map(|a| a.0).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
         let row = (
@@ -54,9 +84,15 @@ impl OutboxActivity {
             outbox_activity::to_actors.eq(targets),
             outbox_activity::fanned_out.eq(false),
             outbox_activity::created_at.eq(now),
+            outbox_activity::group_reach.eq(group_reach.map(GroupReach::as_str)),
         );
         dispatch!(conn, c => diesel::insert_into(outbox_activity::table).values(row).returning(outbox_activity::id).get_result(c).await)
             .map_err(Into::into)
+    }
+
+    /// Whom else a group's relayed activity reaches.
+    pub fn group_reach(&self) -> Option<GroupReach> {
+        self.group_reach.as_deref().and_then(GroupReach::parse)
     }
 
     pub fn target_actors(&self) -> Vec<ActorId> {

@@ -29,6 +29,8 @@ pub enum Visibility {
     Followers,
     /// The people it is addressed to.
     Direct,
+    /// The members of the group it was written in (`audience_id`): members-only content.
+    Members,
 }
 
 impl Visibility {
@@ -41,6 +43,7 @@ impl Visibility {
             Visibility::Unlisted => "unlisted",
             Visibility::Followers => "followers",
             Visibility::Direct => "direct",
+            Visibility::Members => "members",
         }
     }
 
@@ -51,6 +54,7 @@ impl Visibility {
             "unlisted" => Some(Visibility::Unlisted),
             "followers" => Some(Visibility::Followers),
             "direct" => Some(Visibility::Direct),
+            "members" => Some(Visibility::Members),
             _ => None,
         }
     }
@@ -103,6 +107,14 @@ pub struct Post {
     pub deleted: bool,
     pub published: chrono::NaiveDateTime,
     pub updated_at: Option<chrono::NaiveDateTime>,
+    /// The group it was written in (FEP-1b12 `audience`).
+    pub audience_id: Option<ActorId>,
+    /// A locked thread takes no new replies.
+    pub locked: bool,
+    /// Pinned to the top of its group (the group's `featured` collection).
+    pub pinned_at: Option<chrono::NaiveDateTime>,
+    /// What the author typed (Markdown), for editing.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -126,6 +138,14 @@ pub struct PostInsert {
     pub deleted: bool,
     pub published: chrono::NaiveDateTime,
     pub updated_at: Option<chrono::NaiveDateTime>,
+    /// The group it was written in (FEP-1b12 `audience`).
+    pub audience_id: Option<ActorId>,
+    /// A locked thread takes no new replies.
+    pub locked: bool,
+    /// Pinned to the top of its group (the group's `featured` collection).
+    pub pinned_at: Option<chrono::NaiveDateTime>,
+    /// What the author typed (Markdown), for editing.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -139,6 +159,9 @@ pub struct PostUpdate {
     pub url: Option<Option<String>>,
     pub deleted: Option<bool>,
     pub updated_at: Option<Option<chrono::NaiveDateTime>>,
+    pub locked: Option<bool>,
+    pub pinned_at: Option<Option<chrono::NaiveDateTime>>,
+    pub source: Option<Option<String>>,
 }
 
 /// A post with its author, as timelines and the API show it.

@@ -2,6 +2,7 @@
 //! and finding them. Who may do what is decided in [`rights`]; membership (joining, leaving,
 //! requests, invitations, roles) is in [`members`]; its ActivityPub shapes in [`wire`].
 
+pub mod discussions;
 pub mod members;
 pub mod rights;
 pub mod wire;
@@ -195,6 +196,12 @@ pub async fn local(conn: &mut DbConn, settings: &Settings, name: &str) -> Domain
         return Ok(None);
     }
     Ok(Some(with_profile(conn, actor).await?))
+}
+
+/// A group by its actor's id, with its profile.
+pub async fn by_id(conn: &mut DbConn, id: ActorId) -> DomainResult<Group> {
+    let actor = Actor::by_id(conn, id).await?.ok_or(DomainError::NotFound)?;
+    with_profile(conn, actor).await
 }
 
 /// A group actor (local or remote) with its profile.

@@ -49,36 +49,9 @@ pub async fn local_mentions(conn: &mut DbConn, text: &str, domain: &str) -> Doma
     Ok(found)
 }
 
-/// The `@name` and `@name@host` in a text: an `@` at the start or after something that is not
-/// part of a word (so an e-mail address is not a mention). At most 20.
+/// The `@name` and `@name@host` in a text (see `util::markdown::mentions`).
 fn mention_names(text: &str) -> Vec<(&str, Option<&str>)> {
-    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let host_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':';
-    let mut out = Vec::new();
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        let starts = c == '@' && prev.is_none_or(|p| !(name_char(p) || p == '@' || p == '.' || p == '/'));
-        prev = Some(c);
-        if !starts {
-            continue;
-        }
-        let rest = &text[i + 1..];
-        let name_len = rest.find(|c: char| !name_char(c)).unwrap_or(rest.len());
-        if name_len == 0 {
-            continue;
-        }
-        let name = &rest[..name_len];
-        let after = &rest[name_len..];
-        let host = after.strip_prefix('@').map(|h| {
-            let len = h.find(|c: char| !host_char(c)).unwrap_or(h.len());
-            h[..len].trim_end_matches(['.', ':', '-'])
-        });
-        out.push((name, host.filter(|h| !h.is_empty())));
-        if out.len() == 20 {
-            break;
-        }
-    }
-    out
+    crate::util::markdown::mentions(text).into_iter().map(|m| (m.name, m.host)).collect()
 }
 
 /// `follower` follows `target`: a `follow` when accepted at once, a `follow_request` when the

@@ -2,6 +2,7 @@
 //! search. Both are stored by one operation, [`store`]; each change that federates and its
 //! activity are written in one transaction (the transactional outbox).
 
+pub mod compose;
 pub mod remote;
 pub mod thread;
 pub mod wire;
@@ -13,10 +14,10 @@ use super::{DomainError, DomainResult, validate};
 use crate::db::models::actor::Actor;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::{Media, MediaId, MediaInsert};
-use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Visibility};
+use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, PostView, Visibility};
+use crate::db::models::post_edit::PostEdit;
 use crate::db::{DbConn, now};
 use crate::state::AppState;
-use crate::util::html;
 
 /// Longest post text accepted, in characters.
 pub const MAX_POST_CHARS: usize = 5000;
@@ -39,7 +40,7 @@ pub struct NewPost {
 /// again.
 #[derive(Debug, Clone)]
 pub struct CheckedPost {
-    content: String,
+    text: String,
     summary: Option<String>,
     sensitive: bool,
     language: Option<String>,
@@ -55,7 +56,7 @@ impl NewPost {
         check_post(&self.text, &self.spoiler_text, photo_to_come || !self.media_ids.is_empty())?;
         let spoiler = self.spoiler_text.trim();
         Ok(CheckedPost {
-            content: html::text_to_html(&self.text),
+            text: self.text,
             summary: (!spoiler.is_empty()).then(|| spoiler.to_string()),
             sensitive: self.sensitive || !spoiler.is_empty(),
             language: self.language,
@@ -129,7 +130,9 @@ pub async fn store(
     Ok((post, attached))
 }
 
-/// Publishes a resident's post; followers on other servers receive a Create.
+/// Publishes a resident's post; followers on other servers receive a Create. A reply in a
+/// group's discussion belongs to that group: its posting rule and lock hold, it is seen by whom
+/// the group's content is for, and the group relays it (`groups::discussions`).
 pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> DomainResult<Post> {
     let mut tx = state.pool.begin().await?;
     // A reply only to what the author may see: replying must not tell that a post exists.
@@ -137,7 +140,14 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
         Some(id) => Some(seen::visible_post(&mut tx, Viewer::Actor(author.actor.id), id).await?),
         None => None,
     };
+    let group = match parent.as_ref().and_then(|p| p.post.audience_id) {
+        Some(group) => {
+            Some(crate::domain::groups::discussions::may_reply(&mut tx, author, group, &parent_of(&parent)?).await?)
+        }
+        None => None,
+    };
     let in_reply_to = parent.as_ref().map(|p| p.post.ap_id.clone());
+    let mentions = compose::Mentions::of(&mut tx, &new.text, &state.settings.instance.domain).await?;
     // The post's URL carries its id: taken first, so that one INSERT writes the row whole.
     let id = Post::next_id(&mut tx).await?;
     let row = PostInsert {
@@ -146,32 +156,43 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
         author_id: author.actor.id,
         kind: "note".into(),
         name: None,
-        content: new.content,
+        content: mentions.plain(&new.text),
         summary: new.summary,
         sensitive: new.sensitive,
         language: new.language,
         in_reply_to,
         url: None,
-        visibility: new.visibility,
+        visibility: group.as_ref().map_or(new.visibility, crate::domain::groups::discussions::visibility_in),
         local: true,
         deleted: false,
         published: now(),
         updated_at: None,
+        audience_id: group.as_ref().map(|g| g.actor.id),
+        locked: false,
+        pinned_at: None,
+        source: None,
     };
     let (post, attached) = store(&mut tx, &author.actor, &row, Photos::Uploaded(&new.media_ids)).await?;
-    let mentioned =
-        notifications::causes::local_mentions(&mut tx, &post.content, &state.settings.instance.domain).await?;
-    notifications::causes::post_published(&mut tx, &post, &mentioned).await?;
-    if post.visibility != Visibility::Direct {
-        let create = wire::create(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
-        // An open reply to another server's post reaches its author too, who may not follow.
-        let to_actors: Vec<_> =
+    notifications::causes::post_published(&mut tx, &post, &mentions.local()).await?;
+    let attachments = crate::media::ap_attachments(&state.media, &attached);
+    if let Some(group) = &group {
+        crate::domain::groups::discussions::publish(&mut tx, state, group, &post, &author.actor, attachments).await?;
+    } else if post.visibility != Visibility::Direct {
+        let create = wire::create(&post, &author.actor, None, attachments);
+        // An open reply to another server's post reaches its author too, who may not follow;
+        // people elsewhere it mentions receive it.
+        let mut to_actors: Vec<_> =
             parent.iter().filter(|p| !p.author.local && post.visibility.is_open()).map(|p| p.author.id).collect();
+        to_actors.extend(mentions.remote());
         enqueue(&mut tx, &author.actor, &create, true, &to_actors).await?;
     }
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(post)
+}
+
+fn parent_of(parent: &Option<PostView>) -> DomainResult<Post> {
+    parent.as_ref().map(|p| p.post.clone()).ok_or(DomainError::NotFound)
 }
 
 /// Checks and publishes what a person wrote (the client API).
@@ -206,19 +227,17 @@ pub async fn edit(
         None => (Media::of_posts(&mut tx, &[post.id]).await?, Vec::new()),
     };
     check_post(text, spoiler, !attached.is_empty())?;
+    let mentions = compose::Mentions::of(&mut tx, text, &state.settings.instance.domain).await?;
+    PostEdit::record(&mut tx, &post).await?;
     let form = PostUpdate {
-        content: Some(html::text_to_html(text)),
+        content: Some(mentions.plain(text)),
         summary: Some((!spoiler.trim().is_empty()).then(|| spoiler.trim().to_string())),
         updated_at: Some(Some(now())),
         ..Default::default()
     };
     Post::update(&mut tx, post.id, &form).await?;
     let post = Post::by_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
-    if post.visibility != Visibility::Direct {
-        let note = wire::note(&post, &author.actor, crate::media::ap_attachments(&state.media, &attached));
-        let update = wire::update(new_activity_id(&state.base_url, "update"), &author.actor, note);
-        enqueue(&mut tx, &author.actor, &update, true, &[]).await?;
-    }
+    federate_edit(&mut tx, state, &post, &author.actor, crate::media::ap_attachments(&state.media, &attached)).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     let removed: Vec<String> = removed.iter().flat_map(Media::keys).collect();
@@ -226,8 +245,33 @@ pub async fn edit(
     Ok(post)
 }
 
+/// Sends the Update of an edited post: to the author's followers, or through its group.
+pub async fn federate_edit(
+    conn: &mut DbConn,
+    state: &AppState,
+    post: &Post,
+    author: &Actor,
+    attachments: Vec<crate::apub::protocol::Attachment>,
+) -> DomainResult<()> {
+    let group = match post.audience_id {
+        Some(id) => Some(crate::domain::groups::by_id(conn, id).await?),
+        None => None,
+    };
+    let note = wire::note(post, author, group.as_ref().map(|g| &g.actor), attachments);
+    let update = wire::update(new_activity_id(&state.base_url, "update"), author, note);
+    match group {
+        Some(group) if group.actor.local => {
+            crate::domain::groups::discussions::relay(conn, state, &group, &update, post).await
+        }
+        _ if post.visibility != Visibility::Direct && post.visibility != Visibility::Members => {
+            enqueue(conn, author, &update, true, &[]).await
+        }
+        _ => Ok(()),
+    }
+}
+
 /// What a deleted post keeps: its row, emptied (a Tombstone stays at its URL).
-fn emptied() -> PostUpdate {
+pub fn emptied() -> PostUpdate {
     PostUpdate {
         deleted: Some(true),
         content: Some(String::new()),
@@ -241,9 +285,20 @@ pub async fn delete(state: &AppState, author: &Account, id: PostId) -> DomainRes
     let mut tx = state.pool.begin().await?;
     let post = own_post(&mut tx, author, id).await?;
     Post::update(&mut tx, post.id, &emptied()).await?;
-    if post.visibility != Visibility::Direct {
-        let delete = wire::delete(new_activity_id(&state.base_url, "delete"), &author.actor, &post);
-        enqueue(&mut tx, &author.actor, &delete, true, &[]).await?;
+    match post.audience_id {
+        Some(group) => {
+            let group = crate::domain::groups::by_id(&mut tx, group).await?;
+            let delete =
+                wire::delete(new_activity_id(&state.base_url, "delete"), &author.actor, &post, Some(&group.actor));
+            if group.actor.local {
+                crate::domain::groups::discussions::relay(&mut tx, state, &group, &delete, &post).await?;
+            }
+        }
+        None if post.visibility != Visibility::Direct => {
+            let delete = wire::delete(new_activity_id(&state.base_url, "delete"), &author.actor, &post, None);
+            enqueue(&mut tx, &author.actor, &delete, true, &[]).await?;
+        }
+        None => {}
     }
     tx.commit().await?;
     state.delivery_wake.notify_waiters();

@@ -24,6 +24,10 @@ pub struct RemotePost {
     pub photos: Vec<MediaInsert>,
     /// Everyone it names: addressees and mentions.
     addressed: Vec<String>,
+    /// The group it says it was written in (`audience`), if any.
+    pub audience: Option<String>,
+    /// The activity as it arrived, when a group here may have to relay it unchanged.
+    pub raw: Option<serde_json::Value>,
 }
 
 impl RemotePost {
@@ -33,8 +37,20 @@ impl RemotePost {
         RemotePost {
             photos: attachment_rows(note.attachment.iter(), author),
             addressed: note.addressed().into_iter().map(str::to_string).collect(),
+            audience: note.audience.as_ref().map(|a| a.0.clone()),
+            raw: None,
             row,
         }
+    }
+
+    /// Who it names, besides the public: addressees and mentions (where a group it was written
+    /// in may be).
+    pub fn named(&self) -> impl Iterator<Item = &str> {
+        self.audience
+            .iter()
+            .map(String::as_str)
+            .chain(self.addressed.iter().map(String::as_str))
+            .filter(|a| !is_public(a))
     }
 
     pub fn visibility(&self) -> Visibility {
@@ -76,6 +92,10 @@ fn row(note: &Note, author: &Actor, visibility: Visibility, in_reply_to: Option<
         deleted: false,
         published: note.published.map_or_else(now, |t| t.naive()),
         updated_at: note.updated.map(|t| t.naive()),
+        audience_id: None,
+        locked: false,
+        pinned_at: None,
+        source: None,
     }
 }
 

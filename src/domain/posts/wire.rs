@@ -1,5 +1,6 @@
 //! Posts on the wire: a stored post as a `Note` or `Article`, and the activities that carry it.
 
+use crate::apub::protocol::note::{Source, Tag};
 use crate::apub::protocol::{
     Activity, ActivityKind, Addresses, Attachment, Id, Links, Note, NoteKind, OneOrMany, PUBLIC, Timestamp, Tombstone,
 };
@@ -11,25 +12,68 @@ pub fn followers_of(actor: &Actor) -> String {
     actor.followers_url.clone().unwrap_or_else(|| format!("{}/followers", actor.ap_id))
 }
 
-/// Who sees a post: (to, cc) by its visibility, as Mastodon addresses them.
-pub fn addressing(post: &Post, author: &Actor) -> (Addresses, Addresses) {
+/// Who sees a post: (to, cc) by its visibility, as Mastodon addresses them; a post in a group
+/// is addressed to the group (FEP-1b12), and the people it mentions are in `cc`.
+pub fn addressing(post: &Post, author: &Actor, group: Option<&Actor>) -> (Addresses, Addresses) {
     let followers = followers_of(author);
-    let (to, cc): (Vec<String>, Vec<String>) = match post.visibility {
-        Visibility::Public => (vec![PUBLIC.into()], vec![followers]),
-        Visibility::Unlisted => (vec![followers], vec![PUBLIC.into()]),
-        Visibility::Followers => (vec![followers], vec![]),
-        Visibility::Direct => (vec![], vec![]),
+    let (mut to, mut cc): (Vec<String>, Vec<String>) = match (post.visibility, group) {
+        (Visibility::Public, Some(g)) => (vec![g.ap_id.clone(), PUBLIC.into()], vec![]),
+        (Visibility::Unlisted, Some(g)) => (vec![g.ap_id.clone()], vec![PUBLIC.into()]),
+        (_, Some(g)) => (vec![g.ap_id.clone()], vec![]),
+        (Visibility::Public, None) => (vec![PUBLIC.into()], vec![followers]),
+        (Visibility::Unlisted, None) => (vec![followers], vec![PUBLIC.into()]),
+        (Visibility::Followers | Visibility::Members, None) => (vec![followers], vec![]),
+        (Visibility::Direct, None) => (vec![], vec![]),
     };
+    for (href, _) in mentioned(&post.content) {
+        if !to.contains(&href) && !cc.contains(&href) {
+            cc.push(href);
+        }
+    }
+    to.dedup();
     (Addresses::list(to), Addresses::list(cc))
+}
+
+/// The mentions in stored HTML, as `util::markdown` links them: `(actor id, @name)`.
+pub fn mentioned(content: &str) -> Vec<(String, String)> {
+    const MARK: &str = "<span class=\"h-card\"><a href=\"";
+    let mut out = Vec::new();
+    let mut rest = content;
+    while let Some(at) = rest.find(MARK) {
+        rest = &rest[at + MARK.len()..];
+        let Some(end) = rest.find('"') else { break };
+        let href = rest[..end].replace("&amp;", "&");
+        let name = rest.find('>').and_then(|s| rest[s + 1..].find("</a>").map(|e| &rest[s + 1..s + 1 + e]));
+        if let Some(name) = name.filter(|n| n.starts_with('@')) {
+            out.push((href, crate::util::html::plain_text(name)));
+        }
+    }
+    out
+}
+
+/// The `Mention` and `Hashtag` tags of a post.
+fn tags(post: &Post) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = mentioned(&post.content)
+        .into_iter()
+        .map(|(href, name)| Tag { kind: "Mention".into(), href: Some(href), name: Some(name) })
+        .collect();
+    let text = post.source.clone().unwrap_or_else(|| crate::util::html::plain_text(&post.content));
+    tags.extend(crate::util::markdown::hashtags(&text).into_iter().map(|tag| Tag {
+        kind: "Hashtag".into(),
+        href: None,
+        name: Some(format!("#{tag}")),
+    }));
+    tags
 }
 
 fn kind_of(post: &Post) -> NoteKind {
     if post.kind == "article" { NoteKind::Article } else { NoteKind::Note }
 }
 
-/// A post as a Note or Article object, with its attachments (see `media::ap_attachments`).
-pub fn note(post: &Post, author: &Actor, attachments: Vec<Attachment>) -> Note {
-    let (to, cc) = addressing(post, author);
+/// A post as a Note or Article object, with its attachments (see `media::ap_attachments`);
+/// `group`: the group it was written in.
+pub fn note(post: &Post, author: &Actor, group: Option<&Actor>, attachments: Vec<Attachment>) -> Note {
+    let (to, cc) = addressing(post, author, group);
     Note {
         id: post.ap_id.clone(),
         kind: kind_of(post),
@@ -43,11 +87,13 @@ pub fn note(post: &Post, author: &Actor, attachments: Vec<Attachment>) -> Note {
         sensitive: post.sensitive,
         summary: post.summary.clone(),
         in_reply_to: post.in_reply_to.clone().map(Id),
-        tag: OneOrMany::Many(Vec::new()),
+        tag: OneOrMany::Many(tags(post)),
         attachment: OneOrMany::Many(attachments),
         name: post.name.clone(),
         updated: post.updated_at.map(Timestamp::from),
         content_map: post.language.clone().map(|lang| [(lang, post.content.clone())].into()),
+        audience: group.map(|g| Id(g.ap_id.clone())),
+        source: post.source.clone().map(|content| Source { content, media_type: "text/markdown".into() }),
     }
 }
 
@@ -57,8 +103,8 @@ pub fn create_id(post: &Post) -> String {
 }
 
 /// The Create of a post, addressed as the post is.
-pub fn create(post: &Post, author: &Actor, attachments: Vec<Attachment>) -> Activity<Note> {
-    let note = note(post, author, attachments);
+pub fn create(post: &Post, author: &Actor, group: Option<&Actor>, attachments: Vec<Attachment>) -> Activity<Note> {
+    let note = note(post, author, group, attachments);
     let (to, cc, published) = (note.to.clone(), note.cc.clone(), note.published);
     let mut create = Activity::new(create_id(post), ActivityKind::Create, author.ap_id.clone(), note).to(to).cc(cc);
     create.published = published;
@@ -77,7 +123,7 @@ pub fn tombstone(post: &Post) -> Tombstone {
 }
 
 /// The Delete of a post: its Tombstone, addressed as the post was.
-pub fn delete(id: String, author: &Actor, post: &Post) -> Activity<Tombstone> {
-    let (to, cc) = addressing(post, author);
+pub fn delete(id: String, author: &Actor, post: &Post, group: Option<&Actor>) -> Activity<Tombstone> {
+    let (to, cc) = addressing(post, author, group);
     Activity::new(id, ActivityKind::Delete, author.ap_id.clone(), tombstone(post)).to(to).cc(cc)
 }

@@ -26,11 +26,16 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/uitnodigen", post(groups::members::invite))
         .route("/g/{name}/status", post(groups::members::set_status))
         .route("/g/{name}/verwijderen", post(groups::members::delete))
+        .route("/g/{name}/gesprekken/nieuw", get(groups::discussions::new_page).post(groups::discussions::create))
+        .route("/p/{id}/gesprek", post(groups::discussions::act))
+        .route("/p/{id}/bewerken", get(groups::discussions::edit_page).post(groups::discussions::edit))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
 pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
-    crate::api::buurt::groups::api().merge(crate::api::buurt::group_members::api())
+    crate::api::buurt::groups::api()
+        .merge(crate::api::buurt::group_members::api())
+        .merge(crate::api::buurt::discussions::api())
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {

@@ -49,6 +49,11 @@ pub async fn show(
         "niet-leuk" => Some("post-done-unliked"),
         "gedeeld" => Some("post-done-shared"),
         "niet-gedeeld" => Some("post-done-unshared"),
+        "vastgezet" => Some("thread-done-pinned"),
+        "losgemaakt" => Some("thread-done-unpinned"),
+        "gesloten" => Some("thread-done-locked"),
+        "geopend" => Some("thread-done-unlocked"),
+        "bewerkt" => Some("thread-done-edited"),
         _ => None,
     };
     let mut response = render(&ctx, PostId(id), &ReplyForm::default(), &FieldErrors::default(), notice).await?;
@@ -107,8 +112,14 @@ async fn render(
         })
         .collect();
     let visibility = post.post.visibility;
+    let group = crate::web::pages::groups::discussions::bar(ctx, &post.post).await?;
     let post = shown(post);
-    let reply = ctx.account.is_some().then(|| reply_form(ctx, post.id, visibility, values, errors));
+    let reply = match &group {
+        // In a group: its posting rule and lock decide, and the group's content setting decides
+        // who sees the reply.
+        Some(bar) => bar.may_reply.then(|| reply_form(ctx, post.id, None, values, errors)),
+        None => ctx.account.is_some().then(|| reply_form(ctx, post.id, Some(visibility), values, errors)),
+    };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let sign_in = format!("/inloggen?next={}", crate::util::url::urlencode(&post.path));
     Ok(page(
@@ -123,6 +134,7 @@ async fn render(
             notice: notice.map(|key| ctx.t(key)),
             original,
             sign_in,
+            group,
         },
     ))
 }
@@ -171,7 +183,13 @@ const WIDENESS: [(Visibility, &str, &str); 4] = [
     (Visibility::Direct, "direct", "post-visibility-direct"),
 ];
 
-fn reply_form(ctx: &Ctx, id: i64, parent: Visibility, values: &ReplyForm, errors: &FieldErrors) -> Form {
+/// The reply form; `parent`: the visibility of the post answered, to choose from (none in a
+/// group, whose content setting decides).
+fn reply_form(ctx: &Ctx, id: i64, parent: Option<Visibility>, values: &ReplyForm, errors: &FieldErrors) -> Form {
+    let text = Field::new(ctx, FieldKind::TextArea, "status", "post-reply-text", &values.status).required();
+    let Some(parent) = parent else {
+        return Form::new(ctx, &format!("/p/{id}/reageren"), "post-reply-submit", vec![text]).with_errors(ctx, errors);
+    };
     let from = WIDENESS.iter().position(|(v, _, _)| *v == parent).unwrap_or(0);
     // Direct posts are seen by their author only for now: offered only below one.
     let options: Vec<(String, String)> = WIDENESS[from..]
@@ -180,10 +198,8 @@ fn reply_form(ctx: &Ctx, id: i64, parent: Visibility, values: &ReplyForm, errors
         .map(|(_, v, key)| (v.to_string(), ctx.t(key)))
         .collect();
     let chosen = if values.visibility.is_empty() { WIDENESS[from].1 } else { values.visibility.as_str() };
-    let fields = vec![
-        Field::new(ctx, FieldKind::TextArea, "status", "post-reply-text", &values.status).required(),
-        Field::new(ctx, FieldKind::Select, "visibility", "post-reply-visibility", chosen).options(options),
-    ];
+    let fields =
+        vec![text, Field::new(ctx, FieldKind::Select, "visibility", "post-reply-visibility", chosen).options(options)];
     Form::new(ctx, &format!("/p/{id}/reageren"), "post-reply-submit", fields).with_errors(ctx, errors)
 }
 

@@ -25,6 +25,8 @@ pub struct PostPage<'a> {
     pub original: Option<String>,
     /// The sign-in page, and back here.
     pub sign_in: String,
+    /// The group it was written in, and what its moderators may do.
+    pub group: Option<crate::web::pages::groups::discussions::GroupBar>,
 }
 
 /// A post as the thread shows it.

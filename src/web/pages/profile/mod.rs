@@ -135,8 +135,11 @@ async fn render(
     } else {
         (Vec::new(), None, Vec::new())
     };
+    let discussions =
+        if is_group { Some(crate::web::pages::groups::discussions::section(ctx, &actor).await?) } else { None };
     let data = ProfilePage {
         ctx,
+        discussions,
         is_group,
         handle,
         actor,
@@ -202,7 +205,7 @@ fn card(ctx: &Ctx, v: PostView, images: Vec<Image>, replies: i64) -> crate::web:
 }
 
 /// Where an actor's page is: here for local actors, on their own server for remote ones.
-fn actor_href(actor: &Actor) -> String {
+pub fn actor_href(actor: &Actor) -> String {
     if actor.local {
         format!("/{}/{}", crate::domain::actors::path_prefix(actor.kind()), actor.name_key)
     } else {

@@ -36,6 +36,8 @@ pub struct ProfilePage<'a> {
     pub older: Option<String>,
     /// The groups the person is in.
     pub groups: Vec<GroupLink>,
+    /// A group's discussions.
+    pub discussions: Option<crate::web::pages::groups::discussions::Discussions>,
 }
 
 /// A group on a person's page.

@@ -3,6 +3,8 @@
 //! activity's own actor, hosts of actor and objects — then turned into the typed input of its
 //! verb, which one domain operation applies exactly once.
 
+mod relayed;
+
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, SystemTime};
 
@@ -18,7 +20,7 @@ use url::Url;
 use super::protocol::{self, Activity, ActivityKind, ActorJson, Object, ParseError, domain_of};
 use super::signatures::{self, MessageSignature, SignatureHeader};
 use super::{ApubError, ApubResult};
-use crate::db::models::actor::Actor;
+use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::post::Reaction;
 use crate::domain::follows::Answered;
 use crate::domain::inbox::Received;
@@ -89,7 +91,7 @@ async fn receive(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderM
     if domain_of(&id) != domain_of(&actor) {
         return Err(ApubError::Forbidden("activity id and actor are on different hosts".into()));
     }
-    apply(state, &signer.actor, &id, activity).await
+    apply_raw(state, &signer.actor, &id, activity, Some(body)).await
 }
 
 /// An activity that cannot be read, with the field at fault.
@@ -100,7 +102,18 @@ fn unusable(e: ParseError) -> ApubError {
 /// Applies a parsed activity `id` of a verified `signer`: the typed input of its verb, then the
 /// one domain operation that applies it.
 pub async fn apply(state: &AppState, signer: &Actor, id: &Url, activity: Activity<Object>) -> ApubResult<()> {
-    let received = received(state, signer, activity).await?;
+    apply_raw(state, signer, id, activity, None).await
+}
+
+/// [`apply`] with the activity as it arrived (`body`): a group here relays it unchanged.
+async fn apply_raw(
+    state: &AppState,
+    signer: &Actor,
+    id: &Url,
+    activity: Activity<Object>,
+    body: Option<&[u8]>,
+) -> ApubResult<()> {
+    let received = received(state, signer, activity, body).await?;
     Ok(crate::domain::inbox::receive(state, signer, id, received).await?)
 }
 
@@ -117,7 +130,12 @@ fn bad(message: &str) -> ApubError {
 /// The typed domain input of an activity's verb, after the checks that need only the activity
 /// and its signer: objects on the signer's host, posts attributed to the signer, an actor
 /// updating only itself, an Undo only of the signer's own activity.
-async fn received(state: &AppState, signer: &Actor, activity: Activity<Object>) -> ApubResult<Received> {
+async fn received(
+    state: &AppState,
+    signer: &Actor,
+    activity: Activity<Object>,
+    body: Option<&[u8]>,
+) -> ApubResult<Received> {
     let Activity { id: activity_id, kind, object, .. } = activity;
     let id = object.id().map(str::to_string);
     let object_id = || id.clone().ok_or_else(|| bad("object: missing id"));
@@ -141,7 +159,15 @@ async fn received(state: &AppState, signer: &Actor, activity: Activity<Object>) 
                 if !note.attributed_to(&signer.ap_id) {
                     return Err(ApubError::Forbidden("object is attributed to someone else".into()));
                 }
-                Received::Create(Box::new(RemotePost::from_note(&note, signer)))
+                let mut post = RemotePost::from_note(&note, signer);
+                let base: &str = &state.base_url;
+                if post.named().any(|a| a.starts_with(base))
+                    || note.in_reply_to.as_ref().is_some_and(|r| r.0.starts_with(base))
+                {
+                    // Perhaps written in a group here, which relays it unchanged.
+                    post.raw = body.and_then(|b| serde_json::from_slice(b).ok());
+                }
+                Received::Create(Box::new(post))
             }
             other => {
                 tracing::debug!(kind = other.kind(), "ignored Create of an unsupported object type");
@@ -166,6 +192,9 @@ async fn received(state: &AppState, signer: &Actor, activity: Activity<Object>) 
             let id = object_id()?;
             if id == signer.ap_id {
                 Received::DeleteActor
+            } else if is_group(signer) && !protocol::same_host(&id, &signer.ap_id) {
+                // A group removes what was written in it (the domain checks that it was).
+                Received::DeleteInGroup { id }
             } else if !protocol::same_host(&id, &signer.ap_id) {
                 return Err(ApubError::Forbidden("cannot delete another host's object".into()));
             } else {
@@ -173,11 +202,19 @@ async fn received(state: &AppState, signer: &Actor, activity: Activity<Object>) 
             }
         }
         ActivityKind::Like => Received::React { object: object_id()?, reaction: Reaction::Like },
+        ActivityKind::Announce if is_group(signer) && !object_id()?.starts_with(&*state.base_url) => {
+            relayed::announced(state, signer, object, body).await?
+        }
         ActivityKind::Announce => Received::React { object: object_id()?, reaction: Reaction::Announce },
         ActivityKind::Join => Received::Join { join_id: activity_id, group: object_id()? },
         ActivityKind::Leave => Received::Leave { group: object_id()? },
         other => Received::Ignored { kind: other.to_string() },
     })
+}
+
+/// Whether an actor is a group (or an organisation), which relays what is written in it.
+fn is_group(actor: &Actor) -> bool {
+    matches!(actor.kind(), ActorKind::Group | ActorKind::Organization)
 }
 
 /// An Undo: of a Follow, a Like or an Announce of the signer's own.
