@@ -6,6 +6,7 @@ pub mod actors;
 pub mod follows;
 pub mod groups;
 pub mod inbox;
+pub mod instances;
 pub mod mail;
 pub mod markers;
 pub mod media;
@@ -52,6 +53,7 @@ pub fn job_handlers() -> crate::jobs::Handlers {
     crate::jobs::Handlers::default()
         .on(mail::SEND, mail::send)
         .on(actors::KEYS_JOB, actors::make_keys)
+        .on(instances::NODEINFO_JOB, instances::read_nodeinfo)
         .on(email::MAIL_JOB, email::send)
         .on(digest::SCHEDULE_JOB, digest::schedule)
         .on(digest::SEND_JOB, digest::send)

@@ -124,6 +124,10 @@ impl Object for DbActor {
         let domain = domain_of(&id);
         let mut conn = data.pool.get().await?;
         let instance = Instance::get_or_create(&mut conn, &domain).await?;
+        if instance.software.is_none() {
+            // Which software it runs decides what a group sends it (FEP-1b12).
+            crate::jobs::enqueue(&mut conn, super::instances::nodeinfo_job(&domain)).await?;
+        }
         let t = crate::db::now();
         let username = json.username();
         let display_name = json

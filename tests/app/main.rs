@@ -19,6 +19,7 @@ mod database;
 mod delivery;
 mod digests;
 mod discovery;
+mod discussions;
 mod federation;
 mod groups;
 mod inbox;

@@ -30,6 +30,13 @@ impl Instance {
         .map_err(Into::into)
     }
 
+    /// What a server runs, as its NodeInfo says.
+    pub async fn set_software(conn: &mut DbConn, domain: &str, software: &str, version: Option<&str>) -> DbResult<()> {
+        let form = (instance::software.eq(software), instance::version.eq(version), instance::updated_at.eq(now()));
+        dispatch!(conn, c => diesel::update(instance::table.filter(instance::domain.eq(domain))).set(form).execute(c).await)?;
+        Ok(())
+    }
+
     /// How many other servers we know (NodeInfo and the instance API report it).
     pub async fn count(conn: &mut DbConn) -> DbResult<i64> {
         dispatch!(conn, c => instance::table.count().get_result(c).await).map_err(Into::into)

@@ -116,7 +116,7 @@ pub async fn start_thread(state: &AppState, author: &Account, group: &Group, new
     check_thread(&new.title, &new.text)?;
     let mut tx = state.pool.begin().await?;
     let standing = Standing::of(&mut tx, group.actor.id, Some(author)).await?;
-    if !group.actor.local || !rights::may_post(&group.profile, &standing) {
+    if !rights::may_post(&group.profile, &standing) {
         return Err(refused("text", "error-group-may-not-post"));
     }
     if new.announcement && !standing.moderates() {
@@ -159,7 +159,8 @@ pub async fn start_thread(state: &AppState, author: &Account, group: &Group, new
     Ok(post)
 }
 
-/// Sends what a resident wrote in a local group: the group relays their Create.
+/// Sends what a resident wrote in a group: a group here relays their Create; a group elsewhere
+/// receives it, and relays it there.
 pub async fn publish(
     conn: &mut DbConn,
     state: &AppState,
@@ -169,7 +170,11 @@ pub async fn publish(
     attachments: Vec<Attachment>,
 ) -> DomainResult<()> {
     let create = wire::create(post, author, Some(&group.actor), attachments);
-    relay(conn, state, group, &create, post).await
+    if group.actor.local {
+        relay(conn, state, group, &create, post).await
+    } else {
+        enqueue(conn, author, &create, false, &[group.actor.id]).await
+    }
 }
 
 /// The group relays an activity about `post` written in it (FEP-1b12): `Announce` of the
