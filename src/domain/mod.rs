@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod mail;
 pub mod markers;
 pub mod media;
+pub mod neighbourhoods;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::apub::http;
 use crate::state::AppState;
-use crate::web::pages::{groups, profile};
+use crate::web::pages::{groups, neighbourhoods, profile};
 
 pub fn pages(state: &AppState) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
@@ -26,11 +26,14 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/uitnodigen", post(groups::members::invite))
         .route("/g/{name}/status", post(groups::members::set_status))
         .route("/g/{name}/verwijderen", post(groups::members::delete))
+        .route("/instellingen/buurt", get(neighbourhoods::settings_page).post(neighbourhoods::save))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
 pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
-    crate::api::buurt::groups::api().merge(crate::api::buurt::group_members::api())
+    crate::api::buurt::groups::api()
+        .merge(crate::api::buurt::group_members::api())
+        .merge(crate::api::buurt::neighbourhoods::api())
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {
