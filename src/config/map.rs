@@ -73,10 +73,8 @@ impl Settings {
         if !(map.center[0].abs() <= 90.0 && map.center[1].abs() <= 180.0) {
             return invalid("map.center must be [latitude, longitude] within [-90..90, -180..180]".into());
         }
-        if !map.geocoder_url.is_empty()
-            && !(map.geocoder_url.starts_with("https://") || map.geocoder_url.starts_with("http://"))
-            || url::Url::parse(&map.geocoder_url).is_err()
-        {
+        let web_url = map.geocoder_url.starts_with("https://") || map.geocoder_url.starts_with("http://");
+        if !map.geocoder_url.is_empty() && (!web_url || url::Url::parse(&map.geocoder_url).is_err()) {
             return invalid(format!("map.geocoder_url {:?} must be an http(s) URL", map.geocoder_url));
         }
         Ok(())

@@ -299,3 +299,17 @@ impl GroupProfile {
         .map_err(Into::into)
     }
 }
+
+impl GroupProfile {
+    /// Whether the instance has any active neighbourhood (one index lookup).
+    pub async fn has_neighbourhoods(conn: &mut DbConn) -> DbResult<bool> {
+        let found: Option<ActorId> = dispatch!(conn, c => group_profile::table
+            .filter(group_profile::kind.eq(GroupKind::Neighbourhood.as_str()))
+            .filter(group_profile::status.eq(GroupStatus::Active.as_str()))
+            .select(group_profile::actor_id)
+            .first(c)
+            .await
+            .optional())?;
+        Ok(found.is_some())
+    }
+}

@@ -108,7 +108,7 @@ pub fn home_section(ctx: &Ctx) -> BoxFuture<'_, WebResult<Option<HomeSection>>> 
         let Some(account) = &ctx.account else { return Ok(None) };
         let mut conn = ctx.state.pool.get().await?;
         let Some(home) = neighbourhoods::home_of(&mut conn, account).await? else {
-            if GroupProfile::boundaries(&mut conn).await?.is_empty() {
+            if !GroupProfile::has_neighbourhoods(&mut conn).await? {
                 return Ok(None);
             }
             let view = HomeSectionView { ctx, home: None, residents: String::new(), posts: Vec::new() };
