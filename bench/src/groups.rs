@@ -22,8 +22,7 @@ pub async fn seed_group(state: &buurt::state::AppState) -> anyhow::Result<()> {
         content: "public".into(),
         posting: "members".into(),
     };
-    let tuin =
-        buurt::domain::groups::create(state, &anna, &new).await.map_err(|e| anyhow::anyhow!("group: {e}"))?;
+    let tuin = buurt::domain::groups::create(state, &anna, &new).await.map_err(|e| anyhow::anyhow!("group: {e}"))?;
     seed_neighbourhood(state, &anna, &tuin.actor).await
 }
 

@@ -138,7 +138,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     buurt::domain::places::set_group_place(&app.state, &tuin, &place).await.unwrap();
     // Neighbourhoods: a neighbourhood's page with its boundary, and choosing one's home.
     let buurten =
-        std::fs::read_to_string(format!("{}/tests/fixtures/cbs/buurten-rd.geojson", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        std::fs::read_to_string(format!("{}/tests/fixtures/cbs/buurten-rd.geojson", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
     let options = buurt::domain::neighbourhoods::import::ImportOptions::default();
     buurt::domain::neighbourhoods::import::import(&app.state.pool, app.settings(), &buurten, &options).await.unwrap();
     // Anna's profile lists her post and her group.

@@ -50,6 +50,11 @@ pub async fn list(conn: &mut DbConn) -> DomainResult<Vec<Summary>> {
         .collect())
 }
 
+/// The active neighbourhoods by name, without counts (one query): for choosing one.
+pub async fn names(conn: &mut DbConn) -> DomainResult<Vec<Actor>> {
+    Ok(GroupProfile::neighbourhoods(conn).await?.into_iter().map(|(actor, _)| actor).collect())
+}
+
 /// The active local neighbourhood `name`, if there is one.
 pub async fn local(conn: &mut DbConn, settings: &Settings, name: &str) -> DomainResult<Option<Group>> {
     let group = groups::local(conn, settings, name).await?;

@@ -65,12 +65,12 @@ async fn neighbourhood_options(ctx: &Ctx, group: &Actor) -> WebResult<Vec<(Strin
     if profile.kind() == crate::db::models::group_profile::GroupKind::Neighbourhood {
         return Ok(Vec::new());
     }
-    let list = crate::domain::neighbourhoods::list(&mut conn).await?;
+    let list = crate::domain::neighbourhoods::names(&mut conn).await?;
     if list.is_empty() {
         return Ok(Vec::new());
     }
     let mut options = vec![(String::new(), ctx.t("field-group-neighbourhood-none"))];
-    options.extend(list.into_iter().map(|n| (n.actor.name_key.clone(), n.actor.shown_name())));
+    options.extend(list.into_iter().map(|n| (n.name_key.clone(), n.shown_name())));
     Ok(options)
 }
 

@@ -88,7 +88,7 @@ async fn itself(ctx: &Ctx, group: &Group) -> WebResult<NeighbourhoodPart> {
             let label = ctx.t1("neighbourhood-map-label", "name", &group.actor.display_name);
             let intro =
                 ctx.t(if places.is_empty() { "neighbourhood-map-intro-empty" } else { "neighbourhood-map-intro" });
-            MapView::with_area(&ctx.state, label, intro, places, boundary.as_ref(), None)
+            Box::new(MapView::with_area(&ctx.state, label, intro, places, boundary.as_ref(), None))
         })
     } else {
         None
@@ -211,10 +211,10 @@ async fn render(
     let (current, list, boundaries) = {
         let mut conn = ctx.state.pool.get().await?;
         let current = neighbourhoods::home_of(&mut conn, account).await?;
-        (current, neighbourhoods::list(&mut conn).await?, GroupProfile::boundaries(&mut conn).await?)
+        (current, neighbourhoods::names(&mut conn).await?, GroupProfile::boundaries(&mut conn).await?)
     };
     let mut options = vec![(String::new(), ctx.t("home-choice-no-home"))];
-    options.extend(list.iter().map(|n| (n.actor.name_key.clone(), n.actor.shown_name())));
+    options.extend(list.iter().map(|n| (n.name_key.clone(), n.shown_name())));
     let select = Field::new(ctx, FieldKind::Select, "neighbourhood", "field-home-neighbourhood", &form.neighbourhood)
         .options(options);
     let list_form = Form::new(ctx, "/instellingen/buurt", "home-choice-list-submit", vec![select])

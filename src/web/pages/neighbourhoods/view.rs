@@ -22,7 +22,7 @@ pub enum NeighbourhoodPart {
     /// The group is a neighbourhood: its boundary on the map, its groups and its residents.
     Itself {
         /// The boundary and the groups' meeting places; its list works without JavaScript.
-        map: Option<MapView>,
+        map: Option<Box<MapView>>,
         groups: Vec<GroupItem>,
         /// "Er woont 1 bewoner in deze buurt."
         residents: String,
