@@ -75,6 +75,25 @@ pub enum AdminCommand {
         #[arg(long, default_value = "")]
         display_name: String,
     },
+    /// Import a municipality's neighbourhoods from a GeoJSON FeatureCollection of polygons
+    /// (the CBS wijk- en buurtkaart exported as GeoJSON works as it is), in RD New (EPSG:28992)
+    /// or WGS 84. A neighbourhood whose code was imported before gets the new name and
+    /// boundary. All or nothing: a broken feature stops the import before anything is stored.
+    ImportNeighbourhoods {
+        file: PathBuf,
+        /// The property with each neighbourhood's name.
+        #[arg(long, default_value = "buurtnaam", value_name = "P")]
+        name_property: String,
+        /// The property with each neighbourhood's code.
+        #[arg(long, default_value = "buurtcode", value_name = "C")]
+        code_property: String,
+        /// Only the features whose `gemeentecode` is this, e.g. GM0753.
+        #[arg(long, value_name = "GMxxxx")]
+        municipality: Option<String>,
+        /// Print what would happen; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +234,16 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
                 .await
                 .map_err(explain)?;
             println!("created group {} at {}", group.username, group.ap_id);
+        }
+        AdminCommand::ImportNeighbourhoods { file, name_property, code_property, municipality, dry_run } => {
+            use crate::domain::neighbourhoods::import::{self, ImportError, ImportOptions};
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let options = ImportOptions { name_property, code_property, municipality, dry_run };
+            let report = import::import(&state.pool, &state.settings, &text, &options).await.map_err(|e| match e {
+                ImportError::File(message) => anyhow::anyhow!("{}: {message}", file.display()),
+                ImportError::Domain(e) => explain(e),
+            })?;
+            println!("{report}");
         }
     }
     Ok(())

@@ -55,6 +55,11 @@
       latField.value = event.latlng.lat.toFixed(6);
       lonField.value = event.latlng.lng.toFixed(6);
       place(event.latlng.lat, event.latlng.lng);
+      // Choosing by clicking (a home neighbourhood): the click sends the form.
+      if (data.pick.submit && latField.form) {
+        if (latField.form.requestSubmit) latField.form.requestSubmit();
+        else latField.form.submit();
+      }
     });
     latField.addEventListener("change", fromFields);
     lonField.addEventListener("change", fromFields);

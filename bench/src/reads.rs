@@ -132,6 +132,9 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         e("group directory", "/groepen", None, true),
         e("group members page", "/g/tuin/leden", None, true),
         e("group members API", "/api/buurt/v1/groups/tuin/members", None, false),
+        // The neighbourhood "centrum": its boundary on the map, its group, its residents.
+        e("neighbourhood page", "/g/centrum", None, true),
+        e("neighbourhoods API", "/api/buurt/v1/neighbourhoods", None, false),
     ];
     let mut chosen: Vec<Endpoint> = all
         .into_iter()

@@ -21,6 +21,10 @@ pub struct MapSettings {
     /// A GeoJSON file with the neighbourhood's boundary (Polygon, MultiPolygon, Feature or
     /// FeatureCollection of them), drawn on every overview map. Empty for none.
     pub area_file: String,
+    /// A geocoder with the answer shape of PDOK Locatieserver's `free` service (for instance
+    /// `https://api.pdok.nl/bzk/locatieserver/search/v3_1/free`): residents then find their home
+    /// neighbourhood by postcode or address (`?q=…&rows=1` is added). Empty: not offered.
+    pub geocoder_url: String,
 }
 
 /// PDOK's BRT achtergrondkaart (Kadaster), the Dutch government's free base map.
@@ -36,6 +40,7 @@ impl Default for MapSettings {
             center: [52.1326, 5.2913],
             zoom: 8,
             area_file: String::new(),
+            geocoder_url: String::new(),
         }
     }
 }
@@ -67,6 +72,10 @@ impl Settings {
         }
         if !(map.center[0].abs() <= 90.0 && map.center[1].abs() <= 180.0) {
             return invalid("map.center must be [latitude, longitude] within [-90..90, -180..180]".into());
+        }
+        let web_url = map.geocoder_url.starts_with("https://") || map.geocoder_url.starts_with("http://");
+        if !map.geocoder_url.is_empty() && (!web_url || url::Url::parse(&map.geocoder_url).is_err()) {
+            return invalid(format!("map.geocoder_url {:?} must be an http(s) URL", map.geocoder_url));
         }
         Ok(())
     }

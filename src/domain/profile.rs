@@ -221,12 +221,31 @@ pub fn actor_document(
         webfinger: Some(format!("acct:{}@{domain}", a.username)),
         published: Some(a.published.and_utc()),
         updated: Some(a.updated_at.and_utc()),
-        location: place.map(|p| OneOrMany::One(place_object(p))),
+        // A neighbourhood without a meeting place is located at its middle.
+        location: place
+            .map(|p| OneOrMany::One(place_object(p)))
+            .or_else(|| group.and_then(|g| neighbourhood_place(a, g)).map(OneOrMany::One)),
         attributed_to: group.map(|_| collection("moderators")).transpose()?,
         members: group.map(|_| collection("members")).transpose()?,
         posting_restricted_to_mods: group.map(|g| g.posting() == Posting::Moderators),
         group_kind: group.map(|g| g.kind().as_str().to_string()),
         openness: group.map(|g| g.openness().as_str().to_string()),
+        boundary: group.and_then(super::neighbourhoods::boundary),
+    })
+}
+
+/// A neighbourhood as a `Place` at the middle of its boundary.
+fn neighbourhood_place(a: &Actor, group: &GroupProfile) -> Option<protocol::Place> {
+    let [lon, lat] = super::neighbourhoods::centroid(group)?;
+    let number = |n: f64| serde_json::Number::from_f64(n).map(protocol::values::NumberOrString::Number);
+    Some(protocol::Place {
+        kind: "Place".into(),
+        id: None,
+        name: Some(a.display_name.clone()),
+        latitude: number((lat * 1e6).round() / 1e6),
+        longitude: number((lon * 1e6).round() / 1e6),
+        address: None,
+        url: None,
     })
 }
 

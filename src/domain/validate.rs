@@ -77,6 +77,11 @@ const RESERVED_NAMES: &[&str] = &[
     "security",
 ];
 
+/// Whether `name` is kept from persons and groups (any case).
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED_NAMES.contains(&name.to_ascii_lowercase().as_str())
+}
+
 pub fn username(value: &str, errors: &mut FieldErrors) {
     let chars = value.chars().count();
     if value.is_empty() {

@@ -33,8 +33,8 @@ pub struct Module {
     pub activitypub: fn(&AppState) -> Router<AppState>,
     /// Its links in the site navigation.
     pub nav: &'static [NavEntry],
-    /// Its section of the home page.
-    pub home: Option<HomeSectionFn>,
+    /// Its sections of the home page, in order.
+    pub home: &'static [HomeSectionFn],
     /// The ActivityStreams types it serves and accepts.
     pub activitypub_types: &'static [&'static str],
 }
@@ -70,7 +70,7 @@ pub fn mount(state: &AppState) -> Mounted {
         mounted.api = mounted.api.merge((module.api)(state));
         mounted.activitypub = mounted.activitypub.merge((module.activitypub)(state));
         mounted.layout.nav.extend_from_slice(module.nav);
-        mounted.layout.home.extend(module.home);
+        mounted.layout.home.extend_from_slice(module.home);
     }
     mounted
 }

@@ -17,6 +17,8 @@ pub struct NavEntry {
 /// Where on the home page a section goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {
+    /// Above everything else, full width: the resident's own neighbourhood.
+    First,
     /// Beside the posts, above "about".
     Aside,
     /// Below the posts, full width.

@@ -41,6 +41,9 @@ impl MapPlace {
 pub struct Pick {
     pub lat: &'static str,
     pub lon: &'static str,
+    /// Whether a click also sends the form (choosing a home neighbourhood by clicking).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub submit: bool,
 }
 
 /// What `templates/map.html` shows.
@@ -84,6 +87,20 @@ impl MapView {
         area: bool,
         pick: Option<Pick>,
     ) -> MapView {
+        let area = if area { state.map_area.as_deref() } else { None };
+        MapView::with_area(state, label, list_intro, places, area, pick)
+    }
+
+    /// A map of `places` with `area` (GeoJSON in WGS 84: a neighbourhood's boundary, or all of
+    /// them) drawn on it.
+    pub fn with_area(
+        state: &AppState,
+        label: String,
+        list_intro: String,
+        places: Vec<MapPlace>,
+        area: Option<&serde_json::Value>,
+        pick: Option<Pick>,
+    ) -> MapView {
         let settings = &state.settings.map;
         let data = MapData {
             tiles: &settings.tile_url,
@@ -91,7 +108,7 @@ impl MapView {
             max_zoom: settings.max_zoom,
             center: settings.center,
             zoom: settings.zoom,
-            area: if area { state.map_area.as_deref() } else { None },
+            area,
             points: places.iter().filter(|p| p.on_map).collect(),
             pick,
         };

@@ -95,6 +95,9 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("POST", "/media"),
         ("GET", "/media/{id}"),
         ("PATCH", "/media/{id}"),
+        ("GET", "/neighbourhoods"),
+        ("GET", "/neighbourhoods/{name}"),
+        ("PUT", "/me/neighbourhood"),
         ("GET", "/notification_preferences"),
         ("PUT", "/notification_preferences"),
     ]

@@ -136,6 +136,12 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ..Default::default()
     };
     buurt::domain::places::set_group_place(&app.state, &tuin, &place).await.unwrap();
+    // Neighbourhoods: a neighbourhood's page with its boundary, and choosing one's home.
+    let buurten =
+        std::fs::read_to_string(format!("{}/tests/fixtures/cbs/buurten-rd.geojson", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    let options = buurt::domain::neighbourhoods::import::ImportOptions::default();
+    buurt::domain::neighbourhoods::import::import(&app.state.pool, app.settings(), &buurten, &options).await.unwrap();
     // Anna's profile lists her post and her group.
     anna.post(&format!("/api/v1/accounts/{}/follow", tuin.id.0), json!({})).await;
     anna.post("/api/buurt/v1/groups/tuin/join", json!({})).await;
@@ -179,6 +185,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/kaart", "signedIn": false},
         {"path": "/groepen", "signedIn": false},
         {"path": "/g/tuin/leden", "signedIn": false},
+        {"path": "/g/centrum", "signedIn": false},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
         {"path": "/", "signedIn": true},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": true},
@@ -189,6 +196,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/groepen/nieuw", "signedIn": true},
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
+        {"path": "/instellingen/buurt", "signedIn": true},
         // The admin has an unread notification (piet's registration): the count in the
         // navigation and an unread entry are checked too.
         {"path": "/meldingen", "signedIn": true},
@@ -207,11 +215,13 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 62 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 66 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /groepen/nieuw (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /g/centrum (anonymous, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /instellingen/buurt (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /meldingen (signed in, dark) status 200"), "{stdout}");

@@ -30,6 +30,7 @@ mod mail;
 mod maps;
 mod media;
 mod modules;
+mod neighbourhoods;
 mod notifications;
 mod pages;
 mod profiles;

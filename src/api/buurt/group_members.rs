@@ -66,6 +66,8 @@ pub struct GroupInput {
     pub openness: Option<String>,
     pub content: Option<String>,
     pub posting: Option<String>,
+    /// The name of the neighbourhood it belongs to.
+    pub neighbourhood: Option<String>,
 }
 
 /// Creates a group (who may is an instance setting); the caller becomes its administrator.
@@ -93,7 +95,14 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Input(input):
         content: input.content.unwrap_or_else(|| "public".into()),
         posting: input.posting.unwrap_or_else(|| "members".into()),
     };
+    // Checked before the group is made: an unknown neighbourhood makes nothing.
+    let neighbourhood = input.neighbourhood.unwrap_or_default();
+    crate::domain::neighbourhoods::pick_for_group(&mut state.pool.get().await?, &state.settings, None, &neighbourhood)
+        .await?;
     let group = groups::create(&state, me, &new).await?;
+    if !neighbourhood.trim().is_empty() {
+        crate::domain::neighbourhoods::set_group_neighbourhood(&state, me, &group.actor, &neighbourhood).await?;
+    }
     Ok(json(&CreatedGroup::of(&group)))
 }
 

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::errors::ErrorBody;
 use crate::api::{ApiError, ApiResult, Caller, Input, MaybeCaller, json};
-use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::actor::{Actor, ActorId, ActorKind};
 use crate::db::models::place::Place;
 use crate::domain::groups::{self, GroupEdit};
 use crate::state::AppState;
@@ -35,6 +35,10 @@ pub struct Group {
     pub created_at: String,
     /// Where it meets, if it says so.
     pub place: Option<GroupPlace>,
+    /// `neighbourhood`, `interest` or `organisation`.
+    pub kind: String,
+    /// The name of the neighbourhood it belongs to, if any.
+    pub neighbourhood: Option<String>,
 }
 
 /// Where a group meets: an address, coordinates, or both.
@@ -50,9 +54,43 @@ pub struct GroupPlace {
     pub address: String,
 }
 
+/// What the list says of a group beyond its actor: its kind and its neighbourhood's name.
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    kind: String,
+    neighbourhood: Option<String>,
+}
+
+/// The kind and neighbourhood of each of `groups` (two queries).
+async fn extras(state: &AppState, groups: &[Actor]) -> ApiResult<HashMap<ActorId, Extra>> {
+    use crate::db::models::group_profile::{GroupKind, GroupProfile};
+    let mut conn = state.pool.get().await?;
+    let ids: Vec<ActorId> = groups.iter().map(|g| g.id).collect();
+    let profiles = GroupProfile::of_many(&mut conn, &ids).await?;
+    let wanted: Vec<ActorId> = profiles.iter().filter_map(|p| p.neighbourhood_id).collect();
+    let names: HashMap<ActorId, String> = if wanted.is_empty() {
+        HashMap::new()
+    } else {
+        Actor::by_ids(&mut conn, &wanted).await?.into_iter().map(|a| (a.id, a.username)).collect()
+    };
+    let mut out: HashMap<ActorId, Extra> = profiles
+        .into_iter()
+        .map(|p| {
+            let neighbourhood = p.neighbourhood_id.and_then(|id| names.get(&id).cloned());
+            (p.actor_id, Extra { kind: p.kind, neighbourhood })
+        })
+        .collect();
+    for g in groups {
+        out.entry(g.id).or_insert_with(|| Extra { kind: GroupKind::Interest.as_str().into(), neighbourhood: None });
+    }
+    Ok(out)
+}
+
 impl Group {
-    fn of(group: &Actor, place: Option<&Place>) -> Group {
+    fn of(group: &Actor, place: Option<&Place>, extra: Extra) -> Group {
         Group {
+            kind: extra.kind,
+            neighbourhood: extra.neighbourhood,
             id: group.id.0.to_string(),
             name: group.username.clone(),
             display_name: group.display_name.clone(),
@@ -84,6 +122,12 @@ const LIST_MAX: i64 = 200;
 pub struct ListQuery {
     /// How many groups, newest first (default 100, at most 200).
     limit: Option<i64>,
+    /// Only groups of this kind: `neighbourhood`, `interest` or `organisation` (then by name).
+    kind: Option<String>,
+    /// Only the groups that belong to this neighbourhood, by its name (then by name).
+    neighbourhood: Option<String>,
+    /// Only groups whose name or display name contains this (then by name).
+    q: Option<String>,
 }
 
 /// The local group `name`, or 404.
@@ -111,7 +155,28 @@ async fn local_group(state: &AppState, name: &str) -> ApiResult<Actor> {
 pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Query(q): Query<ListQuery>) -> ApiResult {
     caller.viewer("read:accounts")?;
     let limit = q.limit.unwrap_or(100).clamp(1, LIST_MAX);
-    let groups = {
+    let filtered = q.kind.is_some() || q.neighbourhood.is_some() || q.q.is_some();
+    let groups = if filtered {
+        use crate::db::models::group_profile::{DirectoryQuery, GroupKind};
+        let kind =
+            match q.kind.as_deref() {
+                None | Some("") => None,
+                Some(k) => Some(GroupKind::parse(k).ok_or_else(|| {
+                    ApiError::invalid_field("kind", "error-choice-invalid", "kind: not a kind of group")
+                })?),
+            };
+        let neighbourhood = match q.neighbourhood.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            None => None,
+            Some(name) => {
+                let mut conn = state.pool.get().await?;
+                let found = crate::domain::neighbourhoods::local(&mut conn, &state.settings, name).await?;
+                Some(found.ok_or_else(ApiError::not_found)?.actor.id)
+            }
+        };
+        let search: Option<String> = q.q.as_ref().map(|s| s.chars().take(100).collect());
+        let query = DirectoryQuery { kind, neighbourhood, search: search.as_deref(), limit, ..Default::default() };
+        groups::directory(&state, None, &query).await?.into_iter().map(|g| g.actor).collect()
+    } else {
         let mut conn = state.pool.get().await?;
         let pending = crate::db::models::group_profile::GroupProfile::pending_ids(&mut conn).await?;
         let mut groups = Actor::list_local(&mut conn, ActorKind::Group, limit).await?;
@@ -123,7 +188,9 @@ pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Query(q): 
         .into_iter()
         .map(|(group, place)| (group.id, place))
         .collect();
-    let out: Vec<Group> = groups.iter().map(|g| Group::of(g, places.get(&g.id))).collect();
+    let mut extras = extras(&state, &groups).await?;
+    let out: Vec<Group> =
+        groups.iter().map(|g| Group::of(g, places.get(&g.id), extras.remove(&g.id).unwrap_or_default())).collect();
     Ok(json(&out))
 }
 
@@ -152,7 +219,9 @@ pub async fn get(State(state): State<AppState>, caller: MaybeCaller, Path(name):
         return Err(ApiError::not_found());
     }
     let place = Place::of_actor(&mut conn, &group).await?;
-    Ok(json(&Group::of(&group, place.as_ref())))
+    drop(conn);
+    let extra = extras(&state, std::slice::from_ref(&group)).await?.remove(&group.id).unwrap_or_default();
+    Ok(json(&Group::of(&group, place.as_ref(), extra)))
 }
 
 /// A change to a group's profile; what is left out stays as it is.
@@ -168,6 +237,8 @@ pub struct GroupUpdate {
     pub content: Option<String>,
     /// Who may post: `members`, `anyone` or `moderators`.
     pub posting: Option<String>,
+    /// The name of the neighbourhood it belongs to; empty: none.
+    pub neighbourhood: Option<String>,
 }
 
 /// Edits a group's name, description and rules (its administrators, site moderators and
@@ -206,10 +277,20 @@ pub async fn update(
         content: form.content,
         posting: form.posting,
     };
+    // The neighbourhood is checked before anything changes.
+    if let Some(name) = &form.neighbourhood {
+        let mut conn = state.pool.get().await?;
+        crate::domain::neighbourhoods::pick_for_group(&mut conn, &state.settings, Some(group.id), name).await?;
+    }
     let updated = groups::update_group(&state, me, &group, &edit).await?;
+    if let Some(name) = &form.neighbourhood {
+        crate::domain::neighbourhoods::set_group_neighbourhood(&state, me, &updated, name).await?;
+    }
     let mut conn = state.pool.get().await?;
     let place = Place::of_actor(&mut conn, &updated).await?;
-    Ok(json(&Group::of(&updated, place.as_ref())))
+    drop(conn);
+    let extra = extras(&state, std::slice::from_ref(&updated)).await?.remove(&updated.id).unwrap_or_default();
+    Ok(json(&Group::of(&updated, place.as_ref(), extra)))
 }
 
 /// The groups' routes, documented.

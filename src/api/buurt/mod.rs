@@ -6,6 +6,7 @@ pub mod errors;
 pub mod group_members;
 pub mod groups;
 pub mod media;
+pub mod neighbourhoods;
 pub mod notification_preferences;
 pub mod openapi;
 pub mod routes;

@@ -24,6 +24,7 @@ use crate::api::json;
     tags(
         (name = "discussions", description = "Threads in groups"),
         (name = "groups", description = "Groups of the neighbourhood"),
+        (name = "neighbourhoods", description = "Neighbourhoods, their boundaries and residents' home neighbourhood"),
         (name = "media", description = "Photos for posts"),
         (name = "meta", description = "This document"),
         (name = "notifications", description = "How the caller hears of notifications"),

@@ -129,6 +129,9 @@ pub struct ActorJson {
     /// Who may join a Buurt group (`open`, `approval`, `invite`).
     #[serde(rename = "buurt:openness", default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub openness: Option<String>,
+    /// A Buurt neighbourhood's boundary: a GeoJSON Polygon or MultiPolygon in WGS 84.
+    #[serde(rename = "buurt:boundary", default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<serde_json::Value>,
 }
 
 impl ActorJson {

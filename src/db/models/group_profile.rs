@@ -195,3 +195,121 @@ pub struct DirectoryQuery<'a> {
     pub limit: i64,
     pub offset: i64,
 }
+
+/// Neighbourhoods: the local groups of kind `neighbourhood`, their boundaries and who lives
+/// in them.
+impl GroupProfile {
+    /// The local, active neighbourhoods by name, with their codes (not their boundaries).
+    pub async fn neighbourhoods(conn: &mut DbConn) -> DbResult<Vec<(Actor, Option<String>)>> {
+        dispatch!(conn, c => group_profile::table
+            .inner_join(actor::table.on(actor::id.eq(group_profile::actor_id)))
+            .filter(actor::local.eq(true))
+            .filter(actor::deleted.eq(false))
+            .filter(group_profile::kind.eq(GroupKind::Neighbourhood.as_str()))
+            .filter(group_profile::status.eq(GroupStatus::Active.as_str()))
+            .select((Actor::as_select(), group_profile::code))
+            .order((actor::name_key.asc(), actor::id.asc()))
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    /// The boundary of every local, active neighbourhood that has one: `(actor, GeoJSON)`.
+    pub async fn boundaries(conn: &mut DbConn) -> DbResult<Vec<(ActorId, String)>> {
+        let rows: Vec<(ActorId, Option<String>)> = dispatch!(conn, c => group_profile::table
+            .inner_join(actor::table.on(actor::id.eq(group_profile::actor_id)))
+            .filter(actor::local.eq(true))
+            .filter(actor::deleted.eq(false))
+            .filter(group_profile::kind.eq(GroupKind::Neighbourhood.as_str()))
+            .filter(group_profile::status.eq(GroupStatus::Active.as_str()))
+            .filter(group_profile::boundary.is_not_null())
+            .select((group_profile::actor_id, group_profile::boundary))
+            .order(group_profile::actor_id.asc())
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().filter_map(|(id, b)| b.map(|b| (id, b))).collect())
+    }
+
+    /// A neighbourhood (any status) by its import code.
+    pub async fn neighbourhood_by_code(conn: &mut DbConn, code: &str) -> DbResult<Option<GroupProfile>> {
+        dispatch!(conn, c => group_profile::table
+            .filter(group_profile::kind.eq(GroupKind::Neighbourhood.as_str()))
+            .filter(group_profile::code.eq(code))
+            .select(GroupProfile::as_select())
+            .first(c)
+            .await
+            .optional())
+        .map_err(Into::into)
+    }
+
+    /// How many active local groups belong to each neighbourhood.
+    pub async fn group_counts(conn: &mut DbConn) -> DbResult<std::collections::HashMap<ActorId, i64>> {
+        let rows: Vec<(Option<ActorId>, i64)> = dispatch!(conn, c => group_profile::table
+            .filter(group_profile::neighbourhood_id.is_not_null())
+            .filter(group_profile::status.eq(GroupStatus::Active.as_str()))
+            .group_by(group_profile::neighbourhood_id)
+            .select((group_profile::neighbourhood_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().filter_map(|(id, n)| id.map(|id| (id, n))).collect())
+    }
+
+    /// How many residents picked each neighbourhood as their home.
+    pub async fn resident_counts(conn: &mut DbConn) -> DbResult<std::collections::HashMap<ActorId, i64>> {
+        use crate::db::schema::local_user;
+        let rows: Vec<(Option<ActorId>, i64)> = dispatch!(conn, c => local_user::table
+            .filter(local_user::home_neighbourhood_id.is_not_null())
+            .group_by(local_user::home_neighbourhood_id)
+            .select((local_user::home_neighbourhood_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        Ok(rows.into_iter().filter_map(|(id, n)| id.map(|id| (id, n))).collect())
+    }
+
+    /// How many residents picked `neighbourhood` as their home.
+    pub async fn residents(conn: &mut DbConn, neighbourhood: ActorId) -> DbResult<i64> {
+        use crate::db::schema::local_user;
+        dispatch!(conn, c => local_user::table
+            .filter(local_user::home_neighbourhood_id.eq(neighbourhood))
+            .count()
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    /// Sets (or, with `None`, clears) the home neighbourhood of the person with this actor.
+    pub async fn set_home(conn: &mut DbConn, person: ActorId, neighbourhood: Option<ActorId>) -> DbResult<()> {
+        use crate::db::schema::local_user;
+        dispatch!(conn, c => diesel::update(local_user::table.filter(local_user::actor_id.eq(person)))
+            .set(local_user::home_neighbourhood_id.eq(neighbourhood))
+            .execute(c)
+            .await)?;
+        Ok(())
+    }
+}
+
+impl GroupProfile {
+    /// The profiles of the groups `ids` that have one, in one query.
+    pub async fn of_many(conn: &mut DbConn, ids: &[ActorId]) -> DbResult<Vec<GroupProfile>> {
+        dispatch!(conn, c => group_profile::table
+            .filter(group_profile::actor_id.eq_any(ids))
+            .select(GroupProfile::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+}
+
+impl GroupProfile {
+    /// Whether the instance has any active neighbourhood (one index lookup).
+    pub async fn has_neighbourhoods(conn: &mut DbConn) -> DbResult<bool> {
+        let found: Option<ActorId> = dispatch!(conn, c => group_profile::table
+            .filter(group_profile::kind.eq(GroupKind::Neighbourhood.as_str()))
+            .filter(group_profile::status.eq(GroupStatus::Active.as_str()))
+            .select(group_profile::actor_id)
+            .first(c)
+            .await
+            .optional())?;
+        Ok(found.is_some())
+    }
+}

@@ -279,6 +279,9 @@ pub async fn update_group(state: &AppState, editor: &Account, group: &Actor, edi
     if !group.local || group.kind() != ActorKind::Group {
         return Err(DomainError::NotFound);
     }
+    // The key pair the Update is signed with, before the transaction: made inside it, after
+    // the actor's row is locked, it waited for a keys job that waited for that lock.
+    super::actors::prepare_keys(&state.pool, group).await?;
     let mut tx = state.pool.begin().await?;
     let standing = Standing::of(&mut tx, group.id, Some(editor)).await?;
     if !(standing.administers() || standing.site.is_some_and(|r| r >= Role::Moderator)) {

@@ -13,6 +13,7 @@ pub const MODULE: Module = Module {
     api: routes::api,
     activitypub: routes::activitypub,
     nav: &[NavEntry { href: "/groepen", label: "nav-groups" }],
-    home: Some(crate::web::pages::groups::home_section),
+    // The resident's own neighbourhood (placed first on the page), and the list of groups.
+    home: &[crate::web::pages::neighbourhoods::home_section, crate::web::pages::groups::home_section],
     activitypub_types: &["Group"],
 };

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::apub::http;
 use crate::state::AppState;
-use crate::web::pages::{groups, profile};
+use crate::web::pages::{groups, neighbourhoods, profile};
 
 pub fn pages(state: &AppState) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
@@ -29,6 +29,7 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/gesprekken/nieuw", get(groups::discussions::new_page).post(groups::discussions::create))
         .route("/p/{id}/gesprek", post(groups::discussions::act))
         .route("/p/{id}/bewerken", get(groups::discussions::edit_page).post(groups::discussions::edit))
+        .route("/instellingen/buurt", get(neighbourhoods::settings_page).post(neighbourhoods::save))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
@@ -36,6 +37,7 @@ pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
     crate::api::buurt::groups::api()
         .merge(crate::api::buurt::group_members::api())
         .merge(crate::api::buurt::discussions::api())
+        .merge(crate::api::buurt::neighbourhoods::api())
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {

@@ -13,6 +13,6 @@ pub const MODULE: Module = Module {
     api: routes::api,
     activitypub: routes::activitypub,
     nav: &[NavEntry { href: "/kaart", label: "nav-map" }],
-    home: Some(crate::web::pages::map::home_section),
+    home: &[crate::web::pages::map::home_section],
     activitypub_types: &["Place"],
 };

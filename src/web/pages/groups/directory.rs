@@ -1,4 +1,4 @@
-//! The group directory (`/groepen`, with search and a filter by kind) and creating a group
+//! The group directory (`/groepen`, with search and filters by kind and neighbourhood) and creating a group
 //! (`/groepen/nieuw`).
 
 use axum::extract::Query;
@@ -25,6 +25,8 @@ const PAGE: i64 = 30;
 pub struct DirectoryParams {
     q: String,
     soort: String,
+    /// A neighbourhood's name: only its groups.
+    buurt: String,
     pagina: i64,
 }
 
@@ -32,8 +34,12 @@ pub async fn list(ctx: Ctx, Query(p): Query<DirectoryParams>) -> WebResult<Respo
     let kind = GroupKind::parse(&p.soort);
     let search = p.q.chars().take(100).collect::<String>();
     let page_no = p.pagina.clamp(0, 10_000);
+    let neighbourhoods = crate::domain::neighbourhoods::names(&mut ctx.state.pool.get().await?).await?;
+    let wanted = p.buurt.to_lowercase();
+    let neighbourhood = neighbourhoods.iter().find(|n| !wanted.is_empty() && n.name_key == wanted);
     let query = DirectoryQuery {
         kind,
+        neighbourhood: neighbourhood.map(|n| n.id),
         search: Some(search.as_str()),
         limit: PAGE,
         offset: page_no * PAGE,
@@ -45,6 +51,7 @@ pub async fn list(ctx: Ctx, Query(p): Query<DirectoryParams>) -> WebResult<Respo
     let older = (found.len() as i64 == PAGE).then(|| {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("q", &search).append_pair("soort", kind.map_or("", |k| k.as_str()));
+        q.append_pair("buurt", neighbourhood.map_or("", |n| n.name_key.as_str()));
         q.append_pair("pagina", &(page_no + 1).to_string());
         format!("/groepen?{}", q.finish())
     });
@@ -54,6 +61,8 @@ pub async fn list(ctx: Ctx, Query(p): Query<DirectoryParams>) -> WebResult<Respo
         kind: kind.map_or(String::new(), |k| k.as_str().to_string()),
         search,
         kinds: GroupKind::ALL.iter().map(|k| (k.as_str(), ctx.t(&format!("group-kind-{}", k.as_str())))).collect(),
+        neighbourhood: neighbourhood.map_or(String::new(), |n| n.name_key.clone()),
+        neighbourhoods: neighbourhoods.iter().map(|n| (n.name_key.clone(), n.shown_name())).collect(),
         may_create: ctx.account.as_ref().is_some_and(|a| rights::creation(&ctx.state.settings, a).is_some()),
         older,
     };

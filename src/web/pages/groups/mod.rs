@@ -54,6 +54,25 @@ pub struct GroupForm {
     openness: String,
     content: String,
     posting: String,
+    /// The name of the neighbourhood it belongs to; empty for none.
+    neighbourhood: String,
+}
+
+/// The neighbourhoods a group may belong to, for its form's select (none when the group is
+/// itself a neighbourhood or the instance has none).
+async fn neighbourhood_options(ctx: &Ctx, group: &Actor) -> WebResult<Vec<(String, String)>> {
+    let mut conn = ctx.state.pool.get().await?;
+    let profile = groups::with_profile(&mut conn, group.clone()).await?.profile;
+    if profile.kind() == crate::db::models::group_profile::GroupKind::Neighbourhood {
+        return Ok(Vec::new());
+    }
+    let list = crate::domain::neighbourhoods::names(&mut conn).await?;
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut options = vec![(String::new(), ctx.t("field-group-neighbourhood-none"))];
+    options.extend(list.into_iter().map(|n| (n.name_key.clone(), n.shown_name())));
+    Ok(options)
 }
 
 /// A select of a group setting (`group-{name}-{value}` names each choice).
@@ -81,14 +100,20 @@ pub async fn edit_page(ctx: Ctx, Path(name): Path<String>) -> WebResult<Response
         let mut conn = ctx.state.pool.get().await?;
         groups::with_profile(&mut conn, group.clone()).await?.profile
     };
+    let neighbourhood = match profile.neighbourhood_id {
+        Some(id) => Actor::by_id(&mut ctx.state.pool.get().await?, id).await?.map(|a| a.name_key).unwrap_or_default(),
+        None => String::new(),
+    };
     let form = GroupForm {
         display_name: group.display_name.clone(),
         summary: crate::util::html::html_to_text(&group.summary),
         openness: profile.openness,
         content: profile.content,
         posting: profile.posting,
+        neighbourhood,
     };
-    Ok(render(&ctx, &group, &form, &FieldErrors::default(), StatusCode::OK))
+    let options = neighbourhood_options(&ctx, &group).await?;
+    Ok(render(&ctx, &group, &form, &options, &FieldErrors::default(), StatusCode::OK))
 }
 
 /// `POST /g/{name}/bewerken`: every field (and the icon) is checked before anything changes.
@@ -105,9 +130,25 @@ pub async fn save(Path(name): Path<String>, mut upload: UploadForm<GroupForm>) -
         content: choice(&form.content),
         posting: choice(&form.posting),
     };
-    let invalid = |errors: &FieldErrors| Ok(render(&ctx, &group, &form, errors, StatusCode::UNPROCESSABLE_ENTITY));
+    let options = neighbourhood_options(&ctx, &group).await?;
+    let invalid =
+        |errors: &FieldErrors| Ok(render(&ctx, &group, &form, &options, errors, StatusCode::UNPROCESSABLE_ENTITY));
     if let Err(DomainError::Invalid(errors)) = groups::check_group_edit(&edit) {
         return invalid(&errors);
+    }
+    // The neighbourhood is checked with the rest, before anything changes.
+    if !options.is_empty() {
+        let mut conn = ctx.state.pool.get().await?;
+        let picked = crate::domain::neighbourhoods::pick_for_group(
+            &mut conn,
+            &ctx.state.settings,
+            Some(group.id),
+            &form.neighbourhood,
+        )
+        .await;
+        if let Err(DomainError::Invalid(errors)) = picked {
+            return invalid(&errors);
+        }
     }
     let icon = match icon {
         Some(bytes) => match media::process_upload(&ctx.state, "icon", bytes).await {
@@ -118,14 +159,24 @@ pub async fn save(Path(name): Path<String>, mut upload: UploadForm<GroupForm>) -
         None => None,
     };
     let updated = groups::update_group(&ctx.state, me, &group, &edit).await?;
+    if !options.is_empty() {
+        crate::domain::neighbourhoods::set_group_neighbourhood(&ctx.state, me, &updated, &form.neighbourhood).await?;
+    }
     if let Some(image) = icon {
         media::set_profile_image(&ctx.state, &updated, Purpose::Avatar, image).await?;
     }
     Ok(Redirect::to(&format!("/g/{}", group.name_key)).into_response())
 }
 
-fn render(ctx: &Ctx, group: &Actor, form: &GroupForm, errors: &FieldErrors, status: StatusCode) -> Response {
-    let fields = vec![
+fn render(
+    ctx: &Ctx,
+    group: &Actor,
+    form: &GroupForm,
+    neighbourhoods: &[(String, String)],
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let mut fields = vec![
         Field::new(ctx, FieldKind::Text, "display_name", "field-group-name", &form.display_name),
         Field::new(ctx, FieldKind::TextArea, "summary", "field-group-summary", &form.summary)
             .hint(ctx, "field-group-summary-hint"),
@@ -134,6 +185,13 @@ fn render(ctx: &Ctx, group: &Actor, form: &GroupForm, errors: &FieldErrors, stat
         choices(ctx, "posting", &form.posting, Posting::ALL.iter().map(|o| o.as_str())),
         Field::new(ctx, FieldKind::Image, "icon", "field-group-icon", "").hint(ctx, "field-group-icon-hint"),
     ];
+    if !neighbourhoods.is_empty() {
+        let field =
+            Field::new(ctx, FieldKind::Select, "neighbourhood", "field-group-neighbourhood", &form.neighbourhood)
+                .hint(ctx, "field-group-neighbourhood-hint")
+                .options(neighbourhoods.to_vec());
+        fields.insert(fields.len() - 1, field);
+    }
     let current = group
         .icon_url
         .as_ref()

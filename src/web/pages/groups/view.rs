@@ -107,6 +107,10 @@ pub struct DirectoryPage<'a> {
     pub kind: String,
     /// `(value, words)` of each kind for the filter.
     pub kinds: Vec<(&'static str, String)>,
+    /// The neighbourhood filtered on (its name), or empty.
+    pub neighbourhood: String,
+    /// `(name, words)` of each neighbourhood for the filter.
+    pub neighbourhoods: Vec<(String, String)>,
     pub may_create: bool,
     pub older: Option<String>,
 }

@@ -84,17 +84,18 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
     let followed: Vec<HomePost> = followed.into_iter().map(card).collect();
     let posts: Vec<HomePost> = views.into_iter().map(card).collect();
     let description = ctx.state.settings.instance.description.clone();
-    let (mut aside, mut below) = (Vec::new(), Vec::new());
+    let (mut first, mut aside, mut below) = (Vec::new(), Vec::new(), Vec::new());
     for section in &ctx.layout.home {
         if let Some(section) = section(ctx).await? {
             match section.placement {
+                Placement::First => first.push(section.html),
                 Placement::Aside => aside.push(section.html),
                 Placement::Below => below.push(section.html),
             }
         }
     }
     let compose = ctx.account.is_some().then(|| compose_form(ctx, compose, errors));
-    Ok(page(status, &HomePage { ctx, description, members, posts, followed, compose, aside, below }))
+    Ok(page(status, &HomePage { ctx, description, members, posts, followed, compose, first, aside, below }))
 }
 
 /// The write-a-post form; easy to extend with more fields.

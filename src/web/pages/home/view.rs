@@ -17,6 +17,8 @@ pub struct HomePage<'a> {
     pub followed: Vec<HomePost>,
     /// The form to write a post, for signed-in residents.
     pub compose: Option<Form>,
+    /// Sections of modules above everything (rendered HTML): the resident's neighbourhood.
+    pub first: Vec<String>,
     /// Sections of modules beside the posts (rendered HTML).
     pub aside: Vec<String>,
     /// Sections of modules below the posts (rendered HTML).

@@ -115,7 +115,7 @@ fn place_form(ctx: &Ctx, group: &Actor, input: &PlaceInput, errors: &FieldErrors
         ctx.t("place-map-intro"),
         Vec::new(),
         true,
-        Some(Pick { lat: "latitude", lon: "longitude" }),
+        Some(Pick { lat: "latitude", lon: "longitude", submit: false }),
     );
     let title = ctx.t1("place-title", "group", &group.display_name);
     page(status, &PlaceFormPage { ctx, title, form, map, back: path })

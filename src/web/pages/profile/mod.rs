@@ -126,6 +126,13 @@ async fn render(
         false
     };
     let edit_path = (is_group && (ctx.is_moderator() || administers)).then(|| format!("{path}/bewerken"));
+    // A neighbourhood's map, groups and residents; the neighbourhood another group is in.
+    let neighbourhood = if is_group {
+        let group = crate::domain::groups::with_profile(&mut ctx.state.pool.get().await?, actor.clone()).await?;
+        crate::web::pages::neighbourhoods::profile_part(ctx, &group).await?
+    } else {
+        None
+    };
     // Meeting places belong to the map module.
     let maps = ctx.state.settings.modules.map;
     let map = if maps { meeting_place(ctx, &actor).await? } else { None };
@@ -151,6 +158,7 @@ async fn render(
         avatar,
         header,
         edit_path,
+        neighbourhood,
         map,
         can_edit_place,
         is_person: kind == ActorKind::Person,

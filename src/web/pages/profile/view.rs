@@ -24,6 +24,8 @@ pub struct ProfilePage<'a> {
     pub header: Option<Image>,
     /// `/g/name/bewerken` when the visitor may edit the group.
     pub edit_path: Option<String>,
+    /// What a group's page shows about neighbourhoods (rendered HTML), if anything.
+    pub neighbourhood: Option<String>,
     /// A group's meeting place, on a small map.
     pub map: Option<crate::web::map::MapView>,
     /// Whether the visitor may change the group's meeting place.

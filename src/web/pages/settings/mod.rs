@@ -135,11 +135,18 @@ fn settings_form(
             intro: account_line.into_iter().collect(),
             notice,
             form: f,
-            links: vec![
-                ("/instellingen/wachtwoord".into(), ctx.t("password-title")),
-                ("/instellingen/meldingen".into(), ctx.t("notification-preferences-title")),
-                ("/instellingen/e-mail".into(), ctx.t("settings-email-link")),
-            ],
+            links: {
+                let mut links = vec![
+                    ("/instellingen/wachtwoord".into(), ctx.t("password-title")),
+                    ("/instellingen/meldingen".into(), ctx.t("notification-preferences-title")),
+                    ("/instellingen/e-mail".into(), ctx.t("settings-email-link")),
+                ];
+                // Neighbourhoods are groups: the page is there when the groups module is on.
+                if ctx.state.settings.modules.groups {
+                    links.push(("/instellingen/buurt".into(), ctx.t("settings-home-neighbourhood")));
+                }
+                links
+            },
         },
     )
 }

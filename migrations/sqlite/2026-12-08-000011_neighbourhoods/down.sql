@@ -1,0 +1,2 @@
+DROP INDEX local_user_home_neighbourhood_idx;
+DROP INDEX group_profile_code_idx;
