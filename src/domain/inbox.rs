@@ -9,9 +9,10 @@ use url::Url;
 use super::DomainResult;
 use super::follows::{self, Answered};
 use super::groups::members;
+use super::groups::remote::{self as remote_groups, MemberChange};
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
-use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::actor::{Actor, ActorUpdate};
 use crate::db::models::follow::Follow;
 use crate::db::models::post::{PostId, Reaction, Visibility};
 use crate::db::models::{delivery_target, received_activity};
@@ -47,6 +48,12 @@ pub enum Received {
     Leave { group: String },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
+    /// `Invite` of a resident here (`invitee`) to a group elsewhere; the Invite's id becomes
+    /// the membership's.
+    GroupInvite { invite_id: String, group: String, invitee: String },
+    /// A group elsewhere removed a member or changed their role (`Remove`/`Update` of a
+    /// `Member`, `Add`/`Remove` on its moderators collection).
+    GroupMembership { group: String, member: String, change: MemberChange },
 }
 
 /// What an activity will write, decided by reads made before its transaction.
@@ -150,7 +157,7 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
             None => Step::Nothing,
         },
         Received::Join { join_id, group } => match Actor::by_ap_id(conn, &group).await? {
-            Some(g) if g.local && !g.deleted && g.kind() == ActorKind::Group => {
+            Some(g) if g.local && !g.deleted && g.kind().is_group() => {
                 Step::Join(join_id, Box::new(super::groups::with_profile(conn, g).await?))
             }
             _ => Step::Nothing,
@@ -186,6 +193,12 @@ async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRe
         Received::UpdatePost(post) => remote::update(conn, actor, *post).await,
         Received::DeleteObject { id } => remote::delete(conn, actor, &id).await,
         Received::DeleteActor => remote_actor_deleted(conn, actor).await,
+        Received::GroupInvite { invite_id, group, invitee } => {
+            remote_groups::invited(conn, actor, &invite_id, &group, &invitee).await
+        }
+        Received::GroupMembership { group, member, change } => {
+            remote_groups::changed(conn, actor, &group, &member, &change).await
+        }
         Received::UpdateActor
         | Received::Follow { .. }
         | Received::Create(_)

@@ -227,6 +227,7 @@ pub fn actor_document(
         posting_restricted_to_mods: group.map(|g| g.posting() == Posting::Moderators),
         group_kind: group.map(|g| g.kind().as_str().to_string()),
         openness: group.map(|g| g.openness().as_str().to_string()),
+        org_type: group.and_then(GroupProfile::org_type).map(|o| o.as_str().to_string()),
     })
 }
 

@@ -129,6 +129,15 @@ pub struct ActorJson {
     /// Who may join a Buurt group (`open`, `approval`, `invite`).
     #[serde(rename = "buurt:openness", default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub openness: Option<String>,
+    /// What kind of organisation a Buurt `Organization` is (`association`, `business`,
+    /// `care_provider`, `municipality`, `other`).
+    #[serde(
+        rename = "buurt:organisationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub org_type: Option<String>,
 }
 
 impl ActorJson {
