@@ -2,6 +2,7 @@
 //! handlers, its error shape in the caller's language, and its OpenAPI document.
 
 pub mod errors;
+pub mod group_admin;
 pub mod group_members;
 pub mod groups;
 pub mod media;

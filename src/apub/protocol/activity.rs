@@ -261,8 +261,10 @@ impl Serialize for Object {
             Object::Actor { kind, id } => serde_json::json!({"type": kind, "id": id}).serialize(serializer),
             Object::Other { kind, id } => serde_json::json!({"type": kind, "id": id}).serialize(serializer),
             Object::List(items) => items.serialize(serializer),
-            Object::Member(m) => serde_json::json!({"type": "Member", "id": m.id, "actor": m.actor, "object": m.object, "role": m.role})
-                .serialize(serializer),
+            Object::Member(m) => {
+                serde_json::json!({"type": "Member", "id": m.id, "actor": m.actor, "object": m.object, "role": m.role})
+                    .serialize(serializer)
+            }
         }
     }
 }

@@ -209,7 +209,9 @@ pub async fn is_group_code(pool: &DbPool, code: &str) -> DomainResult<bool> {
         return Ok(false);
     }
     let mut conn = pool.get().await?;
-    Ok(Invite::by_code(&mut conn, code).await?.is_some_and(|i| i.kind == crate::domain::groups::invitations::KIND_GROUP))
+    Ok(Invite::by_code(&mut conn, code)
+        .await?
+        .is_some_and(|i| i.kind == crate::domain::groups::invitations::KIND_GROUP))
 }
 
 /// Where a person who registered with an invitation lands (after confirming their address).

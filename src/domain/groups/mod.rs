@@ -221,9 +221,13 @@ pub async fn with_profile(conn: &mut DbConn, actor: Actor) -> DomainResult<Group
             let t = actor.published;
             GroupProfile {
                 actor_id: actor.id,
-                kind: if actor.kind() == ActorKind::Organization { GroupKind::Organisation } else { GroupKind::Interest }
-                    .as_str()
-                    .into(),
+                kind: if actor.kind() == ActorKind::Organization {
+                    GroupKind::Organisation
+                } else {
+                    GroupKind::Interest
+                }
+                .as_str()
+                .into(),
                 openness: if actor.local { Openness::Open } else { Openness::Approval }.as_str().into(),
                 content: ContentVisibility::Public.as_str().into(),
                 posting: Posting::Members.as_str().into(),

@@ -9,9 +9,9 @@
 use super::members::{insert, tell};
 use super::{Group, wire};
 use crate::apub::protocol::same_host;
+use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::membership::{GroupRole, MemberState, Membership};
-use crate::db::DbConn;
 use crate::domain::notifications::kinds;
 use crate::domain::outbox::{enqueue, new_activity_id};
 use crate::domain::{DomainError, DomainResult};
@@ -53,16 +53,11 @@ async fn resident(conn: &mut DbConn, id: &str) -> DomainResult<Option<Actor>> {
 /// A group elsewhere invites a resident here: an invited membership (its id the Invite's) and a
 /// notification; they accept or decline on the group's page. Nothing when they are in the
 /// group already, asked to join or were invited before.
-pub async fn invited(
-    conn: &mut DbConn,
-    from: &Actor,
-    invite_id: &str,
-    group: &str,
-    invitee: &str,
-) -> DomainResult<()> {
+pub async fn invited(conn: &mut DbConn, from: &Actor, invite_id: &str, group: &str, invitee: &str) -> DomainResult<()> {
     let Some(group) = remote_group(conn, from, group).await? else { return Ok(()) };
     let Some(person) = resident(conn, invitee).await? else { return Ok(()) };
-    if Membership::find(conn, group.id, person.id).await?.is_some() || Membership::by_ap_id(conn, invite_id).await?.is_some()
+    if Membership::find(conn, group.id, person.id).await?.is_some()
+        || Membership::by_ap_id(conn, invite_id).await?.is_some()
     {
         return Ok(());
     }

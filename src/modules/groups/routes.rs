@@ -26,11 +26,18 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/uitnodigen", post(groups::members::invite))
         .route("/g/{name}/status", post(groups::members::set_status))
         .route("/g/{name}/verwijderen", post(groups::members::delete))
+        .route("/g/{name}/uitnodigingen", get(groups::invitations::page_of).post(groups::invitations::create_link))
+        .route("/g/{name}/uitnodigingen/e-mail", post(groups::invitations::create_mail))
+        .route("/g/{name}/uitnodiging/{code}", get(groups::invitations::landing).post(groups::invitations::redeem))
+        .route("/groepen/uitnodigingen", get(groups::invitations::mine))
+        .route("/groepen/uitnodigingen/{group}", post(groups::invitations::answer))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
 pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
-    crate::api::buurt::groups::api().merge(crate::api::buurt::group_members::api())
+    crate::api::buurt::groups::api()
+        .merge(crate::api::buurt::group_members::api())
+        .merge(crate::api::buurt::group_admin::api())
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {

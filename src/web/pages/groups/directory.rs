@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::choices;
 use super::view::DirectoryPage;
-use crate::db::models::group_profile::{ContentVisibility, DirectoryQuery, GroupKind, GroupStatus, Openness, OrgType, Posting};
+use crate::db::models::group_profile::{
+    ContentVisibility, DirectoryQuery, GroupKind, GroupStatus, Openness, OrgType, Posting,
+};
 use crate::domain::DomainError;
 use crate::domain::groups::{self, NewGroup, rights};
 use crate::domain::validate::FieldErrors;
@@ -114,7 +116,9 @@ pub async fn create(CsrfForm { ctx, form }: CsrfForm<NewGroupForm>) -> WebResult
 /// other kinds).
 fn org_type_field(ctx: &Ctx, value: &str) -> Field {
     let mut options = vec![(String::new(), ctx.t("group-org_type-none"))];
-    options.extend(OrgType::ALL.iter().map(|o| (o.as_str().to_string(), ctx.t(&format!("group-org_type-{}", o.as_str())))));
+    options.extend(
+        OrgType::ALL.iter().map(|o| (o.as_str().to_string(), ctx.t(&format!("group-org_type-{}", o.as_str())))),
+    );
     Field::new(ctx, FieldKind::Select, "org_type", "field-group-org_type", value)
         .options(options)
         .hint(ctx, "field-group-org_type-hint")

@@ -24,6 +24,7 @@ use crate::web::layout::{HomeSection, Placement};
 use crate::web::page::{FormPage, Image, page};
 
 pub mod directory;
+pub mod invitations;
 pub mod members;
 pub mod view;
 use view::GroupsSection;

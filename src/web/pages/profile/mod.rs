@@ -78,7 +78,10 @@ async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool, Opti
     let mut conn = ctx.state.pool.get().await?;
     let group = groups::with_profile(&mut conn, group.clone()).await?;
     let standing = rights::Standing::of(&mut conn, group.actor.id, ctx.account.as_ref()).await?;
-    let label = group.profile.org_type().map(|o| ctx.t1("profile-organisation", "type", &ctx.t(&format!("group-org_type-{}", o.as_str()))));
+    let label = group
+        .profile
+        .org_type()
+        .map(|o| ctx.t1("profile-organisation", "type", &ctx.t(&format!("group-org_type-{}", o.as_str()))));
     Ok((rights::sees_group(&group.profile, &standing), standing.administers(), label))
 }
 
