@@ -20,6 +20,7 @@ pub async fn seed_group(state: &buurt::state::AppState) -> anyhow::Result<()> {
         openness: "open".into(),
         content: "public".into(),
         posting: "members".into(),
+        org_type: String::new(),
     };
     buurt::domain::groups::create(state, &anna, &new).await.map_err(|e| anyhow::anyhow!("group: {e}"))?;
     Ok(())

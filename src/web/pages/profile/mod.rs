@@ -81,7 +81,7 @@ async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool, Opti
     let label = group
         .profile
         .org_type()
-        .map(|o| ctx.t1("profile-organisation", "type", &ctx.t(&format!("group-org_type-{}", o.as_str()))));
+        .map(|o| ctx.t1("profile-organisation", "type", ctx.t(&format!("group-org_type-{}", o.as_str()))));
     Ok((rights::sees_group(&group.profile, &standing), standing.administers(), label))
 }
 
