@@ -49,6 +49,7 @@ pub const ACCEPTED: &[&str] = &[
     "Tombstone",
     "Document",
     "Image",
+    "Member",
     "Create",
     "Update",
     "Delete",
@@ -70,7 +71,9 @@ pub const ACCEPTED: &[&str] = &[
 pub const EMITTED: &[&str] = &[
     "Person",
     "Group",
+    "Organization",
     "Application",
+    "Member",
     "Note",
     "Article",
     "Place",
