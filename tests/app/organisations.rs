@@ -320,6 +320,24 @@ async fn invitations_by_mail_and_when_registering(b: Backend) {
     assert!(field_error(&html(response).await, "invite").is_some());
     assert!(app.account("eva").await.is_none());
     app.stop().await;
+
+    // Where registrations wait for approval, a group's code does not skip it.
+    let app = TestApp::spawn_with(b, |s| s.instance.registration = RegistrationMode::Approval).await;
+    let anna = app.api_user("anna").await;
+    anna.post("/api/buurt/v1/groups", json!({"name": "koor", "display_name": "Buurtkoor"})).await;
+    let made = link(&anna, "koor", 5, 3).await;
+    let mut fields = registration("eva");
+    fields.push(("invite", made["code"].as_str().unwrap().to_string()));
+    let response = app.browser().register(&as_refs(&fields)).await;
+    assert_eq!(response.status(), 422);
+    assert!(field_error(&html(response).await, "reason").is_some(), "a reason is still asked");
+    fields.push(("reason", "Ik zing graag".to_string()));
+    let response = app.browser().register(&as_refs(&fields)).await;
+    assert_eq!(response.status(), 200, "registered, waiting for approval");
+    let eva = app.account("eva").await.unwrap();
+    assert_eq!(eva.user.status(), buurt::db::models::local_user::Status::Pending);
+    assert_eq!(membership(&app, "koor", "eva").await, None, "a member only once approved and through the link");
+    app.stop().await;
 }
 
 async fn the_api_approves_archives_and_unarchives_groups(b: Backend) {
