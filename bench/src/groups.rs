@@ -21,6 +21,7 @@ pub async fn seed_group(state: &buurt::state::AppState) -> anyhow::Result<()> {
         openness: "open".into(),
         content: "public".into(),
         posting: "members".into(),
+        org_type: String::new(),
     };
     let tuin = buurt::domain::groups::create(state, &anna, &new).await.map_err(|e| anyhow::anyhow!("group: {e}"))?;
     seed_neighbourhood(state, &anna, &tuin.actor).await

@@ -147,7 +147,7 @@ pub struct PageQuery {
 async fn local_actor(state: &AppState, name: &str, kind: ActorKind) -> ApubResult<Actor> {
     let mut conn = state.pool.get().await?;
     match crate::domain::actors::local_by_name(&mut conn, &state.settings, name).await? {
-        Some(a) if a.kind() == kind => Ok(a),
+        Some(a) if a.kind().family() == kind => Ok(a),
         _ => Err(ApubError::NotFound),
     }
 }

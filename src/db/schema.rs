@@ -118,6 +118,7 @@ diesel::table! {
         kind -> Text,
         subject -> Nullable<Text>,
         landing -> Nullable<Text>,
+        group_id -> Nullable<BigInt>,
     }
 }
 
@@ -434,6 +435,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        org_type -> Nullable<Text>,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::db::{DbConn, DbPool, now};
 /// The path segment under which actors of a kind live: `/u/anna`, `/g/oosterpark`.
 pub fn path_prefix(kind: ActorKind) -> &'static str {
     match kind {
-        ActorKind::Group => "g",
+        ActorKind::Group | ActorKind::Organization => "g",
         _ => "u",
     }
 }

@@ -8,6 +8,7 @@ use url::Url;
 
 use super::DomainResult;
 use super::follows::{self, Answered};
+use super::groups::remote::{self as remote_groups, MemberChange};
 use super::groups::{discussions, members};
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
@@ -53,6 +54,12 @@ pub enum Received {
     DeleteInGroup { id: String },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
+    /// `Invite` of a resident here (`invitee`) to a group elsewhere; the Invite's id becomes
+    /// the membership's.
+    GroupInvite { invite_id: String, group: String, invitee: String },
+    /// A group elsewhere removed a member or changed their role (`Remove`/`Update` of a
+    /// `Member`, `Add`/`Remove` on its moderators collection).
+    GroupMembership { group: String, member: String, change: MemberChange },
 }
 
 /// What an activity will write, decided by reads made before its transaction.
@@ -169,7 +176,7 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
             None => Step::Nothing,
         },
         Received::Join { join_id, group } => match Actor::by_ap_id(conn, &group).await? {
-            Some(g) if g.local && !g.deleted && g.kind() == ActorKind::Group => {
+            Some(g) if g.local && !g.deleted && g.kind().is_group() => {
                 Step::Join(join_id, Box::new(super::groups::with_profile(conn, g).await?))
             }
             _ => Step::Nothing,
@@ -219,6 +226,12 @@ async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRe
         Received::DeleteInGroup { id } => discussions::removed_by_group(conn, actor, &id).await,
         Received::Relayed { author, post, .. } => remote::update(conn, &author, *post).await,
         Received::DeleteActor => remote_actor_deleted(conn, actor).await,
+        Received::GroupInvite { invite_id, group, invitee } => {
+            remote_groups::invited(conn, actor, &invite_id, &group, &invitee).await
+        }
+        Received::GroupMembership { group, member, change } => {
+            remote_groups::changed(conn, actor, &group, &member, &change).await
+        }
         Received::UpdateActor
         | Received::Follow { .. }
         | Received::Create(_)

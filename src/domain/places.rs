@@ -1,7 +1,7 @@
 //! Places on the map: validating what people enter, storing a group's meeting place, and the data
 //! a map shows (the neighbourhood's area and the places in it).
 
-use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::actor::Actor;
 use crate::db::models::place::{Place, PlaceForm};
 use crate::domain::validate::{self, FieldErrors};
 use crate::domain::{DomainError, DomainResult};
@@ -86,7 +86,7 @@ fn coordinate(field: &'static str, value: &str, max: f64, errors: &mut FieldErro
 
 /// Sets (or, when every field is empty, removes) a local group's meeting place.
 pub async fn set_group_place(state: &AppState, group: &Actor, input: &PlaceInput) -> DomainResult<Option<Place>> {
-    if !group.local || group.kind() != ActorKind::Group {
+    if !group.local || !group.kind().is_group() {
         return Err(DomainError::Forbidden);
     }
     let mut errors = FieldErrors::default();

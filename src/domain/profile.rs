@@ -231,6 +231,7 @@ pub fn actor_document(
         group_kind: group.map(|g| g.kind().as_str().to_string()),
         openness: group.map(|g| g.openness().as_str().to_string()),
         boundary: group.and_then(super::neighbourhoods::boundary),
+        org_type: group.and_then(GroupProfile::org_type).map(|o| o.as_str().to_string()),
     })
 }
 

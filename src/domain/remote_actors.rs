@@ -81,7 +81,7 @@ impl Object for DbActor {
             (None, None) => None,
         };
         let group = match self.actor.kind() {
-            crate::db::models::actor::ActorKind::Group => {
+            crate::db::models::actor::ActorKind::Group | crate::db::models::actor::ActorKind::Organization => {
                 crate::db::models::group_profile::GroupProfile::of(&mut data.pool.get().await?, self.actor.id).await?
             }
             _ => None,

@@ -170,8 +170,33 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         &buurt::domain::notifications::kinds::MENTION,
     )
     .replacen(&app.base, "", 1);
+    // An organisation, an invitation link to the garden and its page.
+    let wijkadmin = app.account("wijkadmin").await.unwrap();
+    let zorg = buurt::domain::groups::NewGroup {
+        name: "zorg".into(),
+        display_name: "Wijkzorg".into(),
+        kind: "organisation".into(),
+        org_type: "care_provider".into(),
+        openness: "open".into(),
+        content: "public".into(),
+        posting: "members".into(),
+        ..Default::default()
+    };
+    buurt::domain::groups::create(&app.state, &wijkadmin, &zorg).await.unwrap();
+    let garden = {
+        let mut conn = app.state.pool.get().await.unwrap();
+        buurt::domain::groups::local(&mut conn, app.settings(), "tuin").await.unwrap().unwrap()
+    };
+    let form = buurt::domain::groups::invitations::NewGroupInvite {
+        max_uses: "5".into(),
+        expires_days: "7".into(),
+        email: String::new(),
+    };
+    let code = buurt::domain::groups::invitations::create(&app.state, &wijkadmin, &garden, &form).await.unwrap().code;
     let pages = json!([
         {"path": "/", "signedIn": false},
+        {"path": "/g/zorg", "signedIn": false},
+        {"path": format!("/g/tuin/uitnodiging/{code}"), "signedIn": false},
         {"path": "/inloggen", "signedIn": false},
         {"path": "/registreren", "signedIn": false},
         {"path": "/bestaat-niet", "signedIn": false},
@@ -194,6 +219,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/g/tuin/bewerken", "signedIn": true},
         {"path": "/g/tuin/leden", "signedIn": true},
         {"path": "/groepen/nieuw", "signedIn": true},
+        {"path": "/g/tuin/uitnodigingen", "signedIn": true},
+        {"path": "/groepen/uitnodigingen", "signedIn": true},
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
         {"path": "/instellingen/buurt", "signedIn": true},
@@ -215,13 +242,14 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 66 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 74 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /groepen/nieuw (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/centrum (anonymous, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /instellingen/buurt (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /g/tuin/uitnodigingen (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /meldingen (signed in, dark) status 200"), "{stdout}");

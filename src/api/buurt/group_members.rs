@@ -34,6 +34,9 @@ pub struct CreatedGroup {
     pub posting: String,
     /// `active`, or `pending` where a moderator approves new groups.
     pub status: String,
+    /// An organisation's type: `association`, `business`, `care_provider`, `municipality`
+    /// or `other`.
+    pub org_type: Option<String>,
 }
 
 impl CreatedGroup {
@@ -48,6 +51,7 @@ impl CreatedGroup {
             content: g.profile.content.clone(),
             posting: g.profile.posting.clone(),
             status: g.profile.status.clone(),
+            org_type: g.profile.org_type().map(|o| o.as_str().to_string()),
         }
     }
 }
@@ -68,6 +72,9 @@ pub struct GroupInput {
     pub posting: Option<String>,
     /// The name of the neighbourhood it belongs to.
     pub neighbourhood: Option<String>,
+    /// For an organisation: `association`, `business`, `care_provider`, `municipality` or
+    /// `other`.
+    pub org_type: Option<String>,
 }
 
 /// Creates a group (who may is an instance setting); the caller becomes its administrator.
@@ -94,6 +101,7 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Input(input):
         openness: input.openness.unwrap_or_else(|| "open".into()),
         content: input.content.unwrap_or_else(|| "public".into()),
         posting: input.posting.unwrap_or_else(|| "members".into()),
+        org_type: input.org_type.unwrap_or_default(),
     };
     // Checked before the group is made: an unknown neighbourhood makes nothing.
     let neighbourhood = input.neighbourhood.unwrap_or_default();

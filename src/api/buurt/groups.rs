@@ -135,7 +135,7 @@ async fn local_group(state: &AppState, name: &str) -> ApiResult<Actor> {
     let mut conn = state.pool.get().await?;
     crate::domain::actors::local_by_name(&mut conn, &state.settings, name)
         .await?
-        .filter(|a| a.kind() == ActorKind::Group)
+        .filter(|a| a.kind().is_group())
         .ok_or_else(ApiError::not_found)
 }
 

@@ -23,6 +23,7 @@ use super::{ApubError, ApubResult};
 use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::post::Reaction;
 use crate::domain::follows::Answered;
+use crate::domain::groups::remote::MemberChange;
 use crate::domain::inbox::Received;
 use crate::domain::posts::remote::RemotePost;
 use crate::domain::remote_actors::DbActor;
@@ -136,7 +137,7 @@ async fn received(
     activity: Activity<Object>,
     body: Option<&[u8]>,
 ) -> ApubResult<Received> {
-    let Activity { id: activity_id, kind, object, .. } = activity;
+    let Activity { id: activity_id, kind, object, target, .. } = activity;
     let id = object.id().map(str::to_string);
     let object_id = || id.clone().ok_or_else(|| bad("object: missing id"));
     Ok(match kind {
@@ -183,6 +184,7 @@ async fn received(
                 Received::UpdateActor
             }
             Object::Post(note) => Received::UpdatePost(Box::new(RemotePost::from_note(&note, signer))),
+            Object::Member(member) => member_change(signer, kind, &member)?,
             other => {
                 object_id()?;
                 Received::Ignored { kind: format!("Update({})", other.kind().unwrap_or("link")) }
@@ -208,6 +210,11 @@ async fn received(
         ActivityKind::Announce => Received::React { object: object_id()?, reaction: Reaction::Announce },
         ActivityKind::Join => Received::Join { join_id: activity_id, group: object_id()? },
         ActivityKind::Leave => Received::Leave { group: object_id()? },
+        ActivityKind::Invite => group_invite(state, signer, activity_id, object, target).await?,
+        ActivityKind::Add | ActivityKind::Remove => match object {
+            Object::Member(member) => member_change(signer, kind, &member)?,
+            other => moderators_change(kind, other, target),
+        },
         other => Received::Ignored { kind: other.to_string() },
     })
 }
@@ -215,6 +222,74 @@ async fn received(
 /// Whether an actor is a group (or an organisation), which relays what is written in it.
 fn is_group(actor: &Actor) -> bool {
     matches!(actor.kind(), ActorKind::Group | ActorKind::Organization)
+}
+
+/// A group elsewhere's `Member` changed: removed (`Remove`), or its role (`Update`, `Add`).
+/// Only the group's own host speaks for it.
+fn member_change(signer: &Actor, kind: ActivityKind, member: &protocol::MemberObject) -> ApubResult<Received> {
+    let person = member.actor.as_ref().ok_or_else(|| bad("object.actor: missing"))?.0.clone();
+    let group = member.object.as_ref().ok_or_else(|| bad("object.object: missing"))?.0.clone();
+    if !protocol::same_host(&group, &signer.ap_id) {
+        return Err(ApubError::Forbidden("only a group's own host changes its members".into()));
+    }
+    let change = match (kind, member.role.as_deref()) {
+        (ActivityKind::Remove, _) => MemberChange::Removed,
+        (_, Some(role)) => MemberChange::Role(role.to_string()),
+        (_, None) => return Err(bad("object.role: missing")),
+    };
+    Ok(Received::GroupMembership { group, member: person, change })
+}
+
+/// `Add`/`Remove` of a person on a group's moderators collection (FEP-1b12), or `Remove` of a
+/// person from a group (`target` the group). Other Adds and Removes (featured posts) are not
+/// membership: the domain finds no such group or resident and changes nothing.
+fn moderators_change(kind: ActivityKind, object: Object, target: Option<protocol::Id>) -> Received {
+    let (Some(person), Some(target)) = (object.id().map(str::to_string), target) else {
+        return Received::Ignored { kind: kind.to_string() };
+    };
+    let (group, change) = match target.0.strip_suffix("/moderators") {
+        Some(group) => {
+            let role = if kind == ActivityKind::Add { "moderator" } else { "member" };
+            (group.to_string(), MemberChange::Role(role.into()))
+        }
+        None if kind == ActivityKind::Remove => (target.0, MemberChange::Removed),
+        None => return Received::Ignored { kind: kind.to_string() },
+    };
+    Received::GroupMembership { group, member: person, change }
+}
+
+/// `Invite{object: group, target: person}`: a group elsewhere (on the signer's host) invites a
+/// resident here. The group is fetched (and stored) first, outside the domain's transaction;
+/// an Invite to anything but a group (Friendica's events) is ignored.
+async fn group_invite(
+    state: &AppState,
+    signer: &Actor,
+    invite_id: String,
+    object: Object,
+    target: Option<protocol::Id>,
+) -> ApubResult<Received> {
+    if matches!(object, Object::Event(_) | Object::Post(_)) {
+        return Ok(Received::Ignored { kind: format!("Invite({})", object.kind().unwrap_or_default()) });
+    }
+    let group = object.id().ok_or_else(|| bad("object: missing id"))?.to_string();
+    let invitee = target.ok_or_else(|| bad("target: missing"))?.0;
+    if !protocol::same_host(&group, &signer.ap_id) {
+        return Err(ApubError::Forbidden("an invitation to a group comes from the group's own host".into()));
+    }
+    let ours = Url::parse(&invitee).is_ok_and(|u| domain_of(&u) == state.settings.instance.domain);
+    if !ours {
+        return Ok(Received::Ignored { kind: "Invite(elsewhere)".into() });
+    }
+    let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
+    let object_id: ObjectId<DbActor> = ObjectId::parse(&group)?;
+    match object_id.dereference(&data).await {
+        Ok(found) if found.actor.kind().is_group() => Ok(Received::GroupInvite { invite_id, group, invitee }),
+        Ok(_) => Ok(Received::Ignored { kind: "Invite(not a group)".into() }),
+        Err(e) => {
+            tracing::info!(group, error = %e, "the group of an invitation cannot be fetched; ignored");
+            Ok(Received::Ignored { kind: "Invite".into() })
+        }
+    }
 }
 
 /// An Undo: of a Follow, a Like or an Announce of the signer's own.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use url::Url;
 
 use super::event::Event;
+use super::member::MemberObject;
 use super::note::{Note, NoteKind};
 use super::tombstone::Tombstone;
 use super::values::{Addresses, Id, Timestamp, from_value, lenient};
@@ -178,6 +179,8 @@ pub enum Object {
     },
     /// Several objects (a `Flag` of an account and its posts).
     List(Vec<Object>),
+    /// Mobilizon's `Member` of a group.
+    Member(Box<MemberObject>),
 }
 
 impl Object {
@@ -190,6 +193,7 @@ impl Object {
             Object::Activity(a) => a.id.as_deref(),
             Object::Other { id, .. } => id.as_deref(),
             Object::List(items) => items.first().and_then(Object::id),
+            Object::Member(m) => m.id.as_deref(),
         }
     }
 
@@ -202,6 +206,7 @@ impl Object {
             Object::Tombstone(t) => Some(&t.kind),
             Object::Activity(a) => Some(a.kind.as_str()),
             Object::List(_) => None,
+            Object::Member(_) => Some("Member"),
         }
     }
 }
@@ -234,6 +239,7 @@ impl<'de> Deserialize<'de> for Object {
         }
         match kind.as_str() {
             "Tombstone" => from_value(value).map(Object::Tombstone).map_err(D::Error::custom),
+            "Member" => from_value(value).map(|m| Object::Member(Box::new(m))).map_err(D::Error::custom),
             // Events are read tolerantly: one this server cannot use yet is still accepted.
             "Event" => Ok(from_value(value).map_or(Object::Other { kind, id }, |e| Object::Event(Box::new(e)))),
             _ if !matches!(ActivityKind::parse(&kind), ActivityKind::Other(_)) => {
@@ -255,6 +261,10 @@ impl Serialize for Object {
             Object::Actor { kind, id } => serde_json::json!({"type": kind, "id": id}).serialize(serializer),
             Object::Other { kind, id } => serde_json::json!({"type": kind, "id": id}).serialize(serializer),
             Object::List(items) => items.serialize(serializer),
+            Object::Member(m) => {
+                serde_json::json!({"type": "Member", "id": m.id, "actor": m.actor, "object": m.object, "role": m.role})
+                    .serialize(serializer)
+            }
         }
     }
 }

@@ -132,6 +132,15 @@ pub struct ActorJson {
     /// A Buurt neighbourhood's boundary: a GeoJSON Polygon or MultiPolygon in WGS 84.
     #[serde(rename = "buurt:boundary", default, skip_serializing_if = "Option::is_none")]
     pub boundary: Option<serde_json::Value>,
+    /// What kind of organisation a Buurt `Organization` is (`association`, `business`,
+    /// `care_provider`, `municipality`, `other`).
+    #[serde(
+        rename = "buurt:organisationType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub org_type: Option<String>,
 }
 
 impl ActorJson {

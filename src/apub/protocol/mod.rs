@@ -5,6 +5,7 @@ pub mod activity;
 pub mod actor;
 pub mod collection;
 pub mod event;
+pub mod member;
 pub mod note;
 pub mod place;
 pub mod tombstone;
@@ -14,6 +15,7 @@ pub use activity::{Activity, ActivityKind, EmbeddedActivity, Object, ParseError}
 pub use actor::{ActorJson, Endpoints, Image, first_url};
 pub use collection::{Collection, OrderedCollection, OrderedCollectionPage};
 pub use event::Event;
+pub use member::MemberObject;
 pub use note::{Attachment, Note, NoteKind, Tag};
 pub use place::{Address, Place, PostalAddress};
 pub use tombstone::Tombstone;
@@ -47,6 +49,7 @@ pub const ACCEPTED: &[&str] = &[
     "Tombstone",
     "Document",
     "Image",
+    "Member",
     "Create",
     "Update",
     "Delete",
@@ -68,7 +71,9 @@ pub const ACCEPTED: &[&str] = &[
 pub const EMITTED: &[&str] = &[
     "Person",
     "Group",
+    "Organization",
     "Application",
+    "Member",
     "Note",
     "Article",
     "Place",

@@ -52,6 +52,19 @@ impl ActorKind {
             ActorKind::Service => "Service",
         }
     }
+    /// Groups and organisations: actors with members, under `/g/`.
+    pub fn is_group(self) -> bool {
+        matches!(self, ActorKind::Group | ActorKind::Organization)
+    }
+    /// The `actor.kind` values a query for actors of this kind matches: asking for groups
+    /// also finds organisations.
+    pub fn stored_as(self) -> Vec<&'static str> {
+        if self == ActorKind::Group { vec!["group", "organization"] } else { vec![self.as_str()] }
+    }
+    /// The kind a URL names (`/g/` or `/u/`): an organisation lives where groups do.
+    pub fn family(self) -> ActorKind {
+        if self.is_group() { ActorKind::Group } else { self }
+    }
     pub fn from_ap_type(s: &str) -> Option<ActorKind> {
         match s {
             "Person" => Some(ActorKind::Person),
@@ -258,7 +271,7 @@ impl Actor {
         dispatch!(conn, c => actor::table
             .filter(actor::local.eq(true))
             .filter(actor::deleted.eq(false))
-            .filter(actor::kind.eq(kind.as_str()))
+            .filter(actor::kind.eq_any(kind.stored_as()))
             .order(actor::id.desc())
             .limit(limit)
             .select(Actor::as_select())
@@ -271,7 +284,7 @@ impl Actor {
         dispatch!(conn, c => actor::table
             .filter(actor::local.eq(true))
             .filter(actor::deleted.eq(false))
-            .filter(actor::kind.eq(kind.as_str()))
+            .filter(actor::kind.eq_any(kind.stored_as()))
             .count()
             .get_result(c)
             .await)

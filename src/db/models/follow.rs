@@ -126,7 +126,7 @@ impl Follow {
                         .limit(q.limit)
                         .into_boxed();
                     if let Some(kind) = q.kind {
-                        query = query.filter(actor::kind.eq(kind.as_str()));
+                        query = query.filter(actor::kind.eq_any(kind.stored_as()));
                     }
                     if let Some(max) = q.max_id {
                         query = query.filter(follow::id.lt(max));

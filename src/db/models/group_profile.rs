@@ -29,6 +29,20 @@ text_enum! {
 }
 
 text_enum! {
+    /// What kind of organisation an organisation is (`org_type`).
+    pub enum OrgType {
+        /// A club, foundation or residents' association.
+        Association = "association",
+        Business = "business",
+        /// Home care, a GP practice, a community nurse.
+        CareProvider = "care_provider",
+        /// The municipality itself.
+        Municipality = "municipality",
+        Other = "other",
+    }
+}
+
+text_enum! {
     /// Who may join.
     pub enum Openness {
         Open = "open",
@@ -84,6 +98,8 @@ pub struct GroupProfile {
     pub created_by: Option<ActorId>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// An organisation's [`OrgType`]; `None` for other kinds.
+    pub org_type: Option<String>,
 }
 
 impl GroupProfile {
@@ -102,6 +118,11 @@ impl GroupProfile {
     }
     pub fn status(&self) -> GroupStatus {
         GroupStatus::parse(&self.status).unwrap_or(GroupStatus::Archived)
+    }
+    /// An organisation's type (unknown text reads as `other`); `None` for other kinds.
+    pub fn org_type(&self) -> Option<OrgType> {
+        (self.kind() == GroupKind::Organisation)
+            .then(|| self.org_type.as_deref().and_then(OrgType::parse).unwrap_or(OrgType::Other))
     }
 
     pub async fn insert(conn: &mut DbConn, row: &GroupProfile) -> DbResult<()> {

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use super::actor::ActorId;
 use super::local_user::LocalUserId;
 use crate::db::schema::invite;
 use crate::db::{DbConn, DbResult};
@@ -27,6 +28,8 @@ pub struct Invite {
     pub subject: Option<String>,
     /// The local path where the invitee lands after registering.
     pub landing: Option<String>,
+    /// The group whoever uses a 'group' invitation joins.
+    pub group_id: Option<ActorId>,
 }
 
 #[derive(Debug, Insertable)]
@@ -42,6 +45,7 @@ pub struct InviteInsert<'a> {
     pub kind: &'a str,
     pub subject: Option<&'a str>,
     pub landing: Option<&'a str>,
+    pub group_id: Option<ActorId>,
 }
 
 impl Invite {
@@ -95,6 +99,29 @@ impl Invite {
             .select(Invite::as_select())
             .load(c)
             .await)
+        .map_err(Into::into)
+    }
+
+    /// A group's invitations, newest first.
+    pub async fn of_group(conn: &mut DbConn, group: ActorId, limit: i64) -> DbResult<Vec<Invite>> {
+        dispatch!(conn, c => invite::table
+            .filter(invite::group_id.eq(group))
+            .order(invite::id.desc())
+            .limit(limit)
+            .select(Invite::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    /// The invitation of a code, whether it can still be used or not.
+    pub async fn by_code(conn: &mut DbConn, code: &str) -> DbResult<Option<Invite>> {
+        dispatch!(conn, c => invite::table
+            .filter(invite::code.eq(code))
+            .select(Invite::as_select())
+            .first(c)
+            .await
+            .optional())
         .map_err(Into::into)
     }
 }

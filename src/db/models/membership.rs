@@ -298,4 +298,19 @@ impl Membership {
             .await)
         .map_err(Into::into)
     }
+
+    /// The invitations an actor has not answered yet, with their groups, newest first.
+    pub async fn invitations_of(conn: &mut DbConn, member: ActorId) -> DbResult<Vec<(Membership, Actor)>> {
+        dispatch!(conn, c => membership::table
+            .inner_join(actor::table.on(actor::id.eq(membership::group_id)))
+            .filter(membership::member_id.eq(member))
+            .filter(membership::state.eq(MemberState::Invited.as_str()))
+            .filter(actor::deleted.eq(false))
+            .order(membership::id.desc())
+            .select((Membership::as_select(), Actor::as_select()))
+            .limit(100)
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
 }

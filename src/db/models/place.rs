@@ -120,7 +120,7 @@ impl Place {
             .inner_join(place::table)
             .filter(actor::local.eq(true))
             .filter(actor::deleted.eq(false))
-            .filter(actor::kind.eq(ActorKind::Group.as_str()))
+            .filter(actor::kind.eq_any(ActorKind::Group.stored_as()))
             .order(actor::name_key.asc())
             .limit(limit)
             .select((Actor::as_select(), Place::as_select()))

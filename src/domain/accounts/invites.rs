@@ -41,6 +41,9 @@ pub struct InviteSpec<'a> {
     pub email: Option<&'a str>,
     pub max_uses: i32,
     pub expires_in: TimeDelta,
+    /// The local group whoever uses a 'group' invitation joins (its link and mail are the
+    /// group's own: `crate::domain::groups::invitations`).
+    pub group: Option<&'a crate::db::models::actor::Actor>,
 }
 
 /// The registration link of an invitation.
@@ -93,11 +96,19 @@ pub async fn create(state: &AppState, by: &Account, spec: &InviteSpec<'_>) -> Do
             kind: spec.kind,
             subject: spec.subject,
             landing,
+            group_id: spec.group.map(|g| g.id),
         },
     )
     .await?;
     if let Some(to) = &email {
-        let letter = letters::invitation(settings, by, to, spec.expires_in.num_days(), link(settings, &invite));
+        let days = spec.expires_in.num_days();
+        let letter = match spec.group {
+            Some(group) => {
+                let link = crate::domain::groups::invitations::link(settings, group, &invite.code);
+                crate::domain::groups::invitations::letter(settings, by, to, group, days, link)
+            }
+            None => letters::invitation(settings, by, to, days, link(settings, &invite)),
+        };
         mail::queue(&mut tx, settings, &letter).await?;
     }
     tx.commit().await?;
@@ -124,7 +135,8 @@ pub struct NewEmailInvite {
     pub landing: String,
 }
 
-fn days(text: &str, errors: &mut FieldErrors) -> TimeDelta {
+/// The number of days an invitation is valid, from a form (an error on `expires_days`).
+pub fn days(text: &str, errors: &mut FieldErrors) -> TimeDelta {
     match text.trim().parse::<i64>().ok().filter(|n| (1..=INVITE_MAX_DAYS).contains(n)) {
         Some(n) => TimeDelta::days(n),
         None => {
@@ -151,6 +163,7 @@ pub async fn create_invite(state: &AppState, by: &Account, form: &NewInvite) -> 
         email: None,
         max_uses: max_uses.unwrap_or(1),
         expires_in,
+        group: None,
     };
     create(state, by, &spec).await
 }
@@ -169,6 +182,7 @@ pub async fn invite_by_email(state: &AppState, by: &Account, form: &NewEmailInvi
         email: Some(&form.email),
         max_uses: 1,
         expires_in,
+        group: None,
     };
     create(state, by, &spec).await
 }
@@ -189,6 +203,17 @@ pub async fn usable(pool: &DbPool, code: &str) -> DomainResult<Option<Invite>> {
     Ok(Invite::usable(&mut conn, code, now()).await?)
 }
 
+/// Whether `code` is an invitation to a group (not to the instance).
+pub async fn is_group_code(pool: &DbPool, code: &str) -> DomainResult<bool> {
+    if code.len() > 64 {
+        return Ok(false);
+    }
+    let mut conn = pool.get().await?;
+    Ok(Invite::by_code(&mut conn, code)
+        .await?
+        .is_some_and(|i| i.kind == crate::domain::groups::invitations::KIND_GROUP))
+}
+
 /// Where a person who registered with an invitation lands (after confirming their address).
 pub async fn landing_of(pool: &DbPool, account: &Account) -> DomainResult<Option<String>> {
     let Some(id) = account.user.invite_id else { return Ok(None) };
@@ -199,6 +224,9 @@ pub async fn landing_of(pool: &DbPool, account: &Account) -> DomainResult<Option
 /// Someone registered with `invite`: tells the inviter (a notification of kind `invite_used`,
 /// by e-mail unless they chose otherwise), in the registration's transaction.
 pub async fn on_invite_used(conn: &mut DbConn, invite: &Invite, invitee: &Account) -> DomainResult<()> {
+    if invite.kind == crate::domain::groups::invitations::KIND_GROUP {
+        crate::domain::groups::invitations::joined_by_registering(conn, invite, invitee).await?;
+    }
     let Some(inviter) = Account::by_id(conn, invite.created_by).await? else { return Ok(()) };
     let notice = Notice::new(&kinds::INVITE_USED, inviter.actor.id, Some(invitee.actor.id));
     notifications::notify(conn, notice).await?;

@@ -62,16 +62,20 @@ pub async fn register(state: &AppState, form: &Registration) -> DomainResult<Reg
     }
     let mut errors = check_new_account(form);
     let code = form.invite.trim();
+    // A group's invitation (made by any group administrator) makes its user a member of the
+    // group; it is no invitation to the instance where registering needs one or an approval.
+    let group_code = !code.is_empty() && invites::is_group_code(&state.pool, code).await?;
     match mode {
-        RegistrationMode::Approval if code.is_empty() && form.reason.trim().is_empty() => {
+        RegistrationMode::Approval if (code.is_empty() || group_code) && form.reason.trim().is_empty() => {
             errors.add("reason", "error-required")
         }
         RegistrationMode::Invite if code.is_empty() => errors.add("invite", "error-required"),
+        RegistrationMode::Invite if group_code => errors.add("invite", "error-invite-group-only"),
         _ => {}
     }
     validate::max_len("reason", &form.reason, validate::REASON_MAX, &mut errors);
     validate::max_len("invite", &form.invite, 64, &mut errors);
-    let approval = mode == RegistrationMode::Approval && code.is_empty();
+    let approval = mode == RegistrationMode::Approval && (code.is_empty() || group_code);
     let status = if approval { Status::Pending } else { Status::Active };
     let reason = approval.then(|| form.reason.trim());
     let new = NewAccount {

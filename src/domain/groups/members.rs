@@ -41,7 +41,7 @@ async fn tell_moderators(conn: &mut DbConn, group: &Actor, from: ActorId) -> Dom
     Ok(())
 }
 
-async fn tell(
+pub(super) async fn tell(
     conn: &mut DbConn,
     kind: &'static notifications::Kind,
     to: &Actor,
@@ -67,6 +67,11 @@ pub async fn join(state: &AppState, account: &Account, group: &Group, message: &
     let mut tx = state.pool.begin().await?;
     let standing = Standing::of(&mut tx, group.actor.id, Some(account)).await?;
     if !group.actor.local {
+        if standing.membership.as_ref().is_some_and(|m| m.state() == MemberState::Invited) {
+            // Joining a group elsewhere that invited them accepts its invitation.
+            tx.rollback().await?;
+            return super::remote::answer_invitation(state, account, group, true).await;
+        }
         if standing.membership.is_some() {
             tx.rollback().await?;
             return Ok(standing.membership.map_or(MemberState::Pending, |m| m.state()));
@@ -101,7 +106,7 @@ pub async fn join(state: &AppState, account: &Account, group: &Group, message: &
     Ok(new_state)
 }
 
-async fn insert(
+pub(super) async fn insert(
     conn: &mut DbConn,
     group: ActorId,
     member: ActorId,
@@ -135,6 +140,12 @@ pub async fn leave(state: &AppState, account: &Account, group: &Group) -> Domain
     };
     if membership.state() == MemberState::Banned {
         tx.rollback().await?;
+        return Ok(());
+    }
+    if !group.actor.local && membership.state() == MemberState::Invited {
+        // Declining an invitation of a group elsewhere: it receives a Reject.
+        tx.rollback().await?;
+        super::remote::answer_invitation(state, account, group, false).await?;
         return Ok(());
     }
     if group.actor.local
@@ -279,7 +290,7 @@ pub async fn set_role(
     role: GroupRole,
 ) -> DomainResult<()> {
     let mut tx = state.pool.begin().await?;
-    let (membership, _) = moderated(&mut tx, by, group, member).await?;
+    let (membership, member_actor) = moderated(&mut tx, by, group, member).await?;
     if !Standing::of(&mut tx, group.actor.id, Some(by)).await?.administers() {
         return Err(DomainError::Forbidden);
     }
@@ -293,7 +304,11 @@ pub async fn set_role(
         return Err(refused("error-group-last-admin"));
     }
     Membership::set(&mut tx, membership.id, MemberState::Accepted, role).await?;
+    if membership.role() != role {
+        super::remote::role_changed(state, &mut tx, &group.actor, &membership, &member_actor, role).await?;
+    }
     tx.commit().await?;
+    state.delivery_wake.notify_waiters();
     Ok(())
 }
 
@@ -373,6 +388,16 @@ pub async fn remote_leave(conn: &mut DbConn, actor: &Actor, group: &Actor) -> Do
 /// Returns false when no Join of ours has that id.
 pub async fn remote_answer(conn: &mut DbConn, group: &Actor, join_id: &str, accept: bool) -> DomainResult<bool> {
     let Some(m) = Membership::by_ap_id(conn, join_id).await? else { return Ok(false) };
+    if m.member_id == group.id && m.state() == MemberState::Invited {
+        // A person elsewhere answered an invitation of a group here (Mobilizon's Accept or
+        // Reject of the Member): `group` is the invitee.
+        if accept {
+            Membership::set(conn, m.id, MemberState::Accepted, m.role()).await?;
+        } else {
+            Membership::delete(conn, m.id).await?;
+        }
+        return Ok(true);
+    }
     if m.group_id != group.id {
         return Ok(false);
     }

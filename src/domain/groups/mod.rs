@@ -3,7 +3,9 @@
 //! requests, invitations, roles) is in [`members`]; its ActivityPub shapes in [`wire`].
 
 pub mod discussions;
+pub mod invitations;
 pub mod members;
+pub mod remote;
 pub mod rights;
 pub mod wire;
 
@@ -13,7 +15,7 @@ use crate::apub::protocol::{self, Activity, ActivityKind, Addresses, PUBLIC};
 use crate::config::Settings;
 use crate::db::models::actor::{Actor, ActorId, ActorKind, ActorUpdate};
 use crate::db::models::group_profile::{
-    ContentVisibility, DirectoryQuery, GroupKind, GroupProfile, GroupStatus, Openness, Posting,
+    ContentVisibility, DirectoryQuery, GroupKind, GroupProfile, GroupStatus, Openness, OrgType, Posting,
 };
 use crate::db::models::local_name;
 use crate::db::models::local_user::{Account, Role};
@@ -45,6 +47,9 @@ pub struct NewGroup {
     pub openness: String,
     pub content: String,
     pub posting: String,
+    /// An organisation's type (`association`, `business`, `care_provider`, `municipality`,
+    /// `other`); required for an organisation, ignored for other kinds.
+    pub org_type: String,
 }
 
 /// The settings of a new group as stored: checked input, or the defaults of an admin's group.
@@ -58,6 +63,7 @@ struct Spec<'a> {
     posting: Posting,
     status: GroupStatus,
     creator: Option<ActorId>,
+    org_type: Option<OrgType>,
 }
 
 /// Creates a local group (`buurt admin create-group NAME`): an open, public interest group
@@ -77,6 +83,7 @@ pub async fn create_group(pool: &DbPool, settings: &Settings, name: &str, displa
         posting: Posting::Members,
         status: GroupStatus::Active,
         creator: None,
+        org_type: None,
     };
     let mut tx = pool.begin().await?;
     let group = insert(&mut tx, settings, &spec).await?;
@@ -106,6 +113,11 @@ pub async fn create(state: &AppState, creator: &Account, input: &NewGroup) -> Do
     let openness = Openness::parse(&input.openness);
     let content = ContentVisibility::parse(&input.content);
     let posting = Posting::parse(&input.posting);
+    let org_type = OrgType::parse(input.org_type.trim());
+    if kind == Some(GroupKind::Organisation) && org_type.is_none() {
+        errors.add("org_type", "error-choice-invalid");
+    }
+    let org_type = org_type.filter(|_| kind == Some(GroupKind::Organisation));
     for (field, ok) in [
         ("kind", kind.is_some()),
         ("openness", openness.is_some()),
@@ -131,6 +143,7 @@ pub async fn create(state: &AppState, creator: &Account, input: &NewGroup) -> Do
         posting,
         status,
         creator: Some(creator.actor.id),
+        org_type,
     };
     let mut tx = state.pool.begin().await?;
     let actor = insert(&mut tx, &state.settings, &spec).await?;
@@ -165,7 +178,9 @@ async fn insert(conn: &mut DbConn, settings: &Settings, spec: &Spec<'_>) -> Doma
         other => other.into(),
     })?;
     let display_name = if spec.display_name.is_empty() { spec.name } else { spec.display_name };
-    let mut form = super::actors::local_form(settings, ActorKind::Group, spec.name, display_name);
+    // An organisation is an `Organization` actor (Mastodon follows it like any account).
+    let actor_kind = if spec.kind == GroupKind::Organisation { ActorKind::Organization } else { ActorKind::Group };
+    let mut form = super::actors::local_form(settings, actor_kind, spec.name, display_name);
     form.summary = spec.summary.clone();
     let actor = crate::db::models::actor::Actor::insert(conn, &form).await?;
     let t = now();
@@ -183,6 +198,7 @@ async fn insert(conn: &mut DbConn, settings: &Settings, spec: &Spec<'_>) -> Doma
         created_by: spec.creator,
         created_at: t,
         updated_at: t,
+        org_type: spec.org_type.map(|o| o.as_str().to_string()),
     };
     GroupProfile::insert(conn, &profile).await?;
     Ok(actor)
@@ -192,7 +208,7 @@ async fn insert(conn: &mut DbConn, settings: &Settings, spec: &Spec<'_>) -> Doma
 /// an open, public interest group).
 pub async fn local(conn: &mut DbConn, settings: &Settings, name: &str) -> DomainResult<Option<Group>> {
     let Some(actor) = super::actors::local_by_name(conn, settings, name).await? else { return Ok(None) };
-    if actor.kind() != ActorKind::Group {
+    if !actor.kind().is_group() {
         return Ok(None);
     }
     Ok(Some(with_profile(conn, actor).await?))
@@ -212,7 +228,13 @@ pub async fn with_profile(conn: &mut DbConn, actor: Actor) -> DomainResult<Group
             let t = actor.published;
             GroupProfile {
                 actor_id: actor.id,
-                kind: GroupKind::Interest.as_str().into(),
+                kind: if actor.kind() == ActorKind::Organization {
+                    GroupKind::Organisation
+                } else {
+                    GroupKind::Interest
+                }
+                .as_str()
+                .into(),
                 openness: if actor.local { Openness::Open } else { Openness::Approval }.as_str().into(),
                 content: ContentVisibility::Public.as_str().into(),
                 posting: Posting::Members.as_str().into(),
@@ -224,6 +246,7 @@ pub async fn with_profile(conn: &mut DbConn, actor: Actor) -> DomainResult<Group
                 created_by: None,
                 created_at: t,
                 updated_at: t,
+                org_type: None,
             }
         }
     };
@@ -276,7 +299,7 @@ pub fn check_group_edit(edit: &GroupEdit) -> DomainResult<()> {
 /// The group's administrators (and site admins and moderators) edit a local group; followers
 /// receive an Update.
 pub async fn update_group(state: &AppState, editor: &Account, group: &Actor, edit: &GroupEdit) -> DomainResult<Actor> {
-    if !group.local || group.kind() != ActorKind::Group {
+    if !group.local || !group.kind().is_group() {
         return Err(DomainError::NotFound);
     }
     // The key pair the Update is signed with, before the transaction: made inside it, after

@@ -1,7 +1,8 @@
 //! Membership on the wire, in Mobilizon's shapes: `Join{id, actor, object: group}` answered by
 //! `Accept{object: Member{id, actor, object: group, role}}` or `Reject{object: Join}`,
 //! `Leave{object: group}`, `Invite{object: group, target: invitee}` and
-//! `Remove{object: Member, origin: group}`. The Join's id is the membership's id: answers are
+//! `Remove{object: Member, origin: group}`, `Update{object: Member}` of a changed role, and an
+//! invitee's `Accept`/`Reject{object: Member}`. The Join's id is the membership's id: answers are
 //! matched on it.
 
 use serde::Serialize;
@@ -71,4 +72,17 @@ pub fn remove(id: &str, group: &Actor, member: &Member) -> Activity<Member> {
         .to(Addresses::list([member.actor.clone()]));
     remove.target = Some(Id(group.ap_id.clone()));
     remove
+}
+
+/// A person accepts (`Accept`) or declines (`Reject`) a group's invitation: the object is the
+/// `Member` whose id is the Invite's, which Mobilizon looks the membership up by.
+pub fn answer_invite(id: &str, accept: bool, person: &Actor, group: &Actor, member: &Member) -> Activity<Member> {
+    let kind = if accept { ActivityKind::Accept } else { ActivityKind::Reject };
+    Activity::new(id, kind, person.ap_id.clone(), member.clone()).to(Addresses::list([group.ap_id.clone()]))
+}
+
+/// The group tells of a member's changed role: an `Update` of the `Member` (Mobilizon).
+pub fn update_member(id: &str, group: &Actor, member: &Member) -> Activity<Member> {
+    Activity::new(id, ActivityKind::Update, group.ap_id.clone(), member.clone())
+        .to(Addresses::list([member.actor.clone()]))
 }

@@ -335,6 +335,7 @@ async fn insert(
         created_by: None,
         created_at: t,
         updated_at: t,
+        org_type: None,
     };
     GroupProfile::insert(conn, &profile).await?;
     Ok(actor.id)

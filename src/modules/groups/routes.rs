@@ -30,6 +30,11 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/p/{id}/gesprek", post(groups::discussions::act))
         .route("/p/{id}/bewerken", get(groups::discussions::edit_page).post(groups::discussions::edit))
         .route("/instellingen/buurt", get(neighbourhoods::settings_page).post(neighbourhoods::save))
+        .route("/g/{name}/uitnodigingen", get(groups::invitations::page_of).post(groups::invitations::create_link))
+        .route("/g/{name}/uitnodigingen/e-mail", post(groups::invitations::create_mail))
+        .route("/g/{name}/uitnodiging/{code}", get(groups::invitations::landing).post(groups::invitations::redeem))
+        .route("/groepen/uitnodigingen", get(groups::invitations::mine))
+        .route("/groepen/uitnodigingen/{group}", post(groups::invitations::answer))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).
@@ -38,6 +43,7 @@ pub fn api(_state: &AppState) -> OpenApiRouter<AppState> {
         .merge(crate::api::buurt::group_members::api())
         .merge(crate::api::buurt::discussions::api())
         .merge(crate::api::buurt::neighbourhoods::api())
+        .merge(crate::api::buurt::group_admin::api())
 }
 
 pub fn activitypub(state: &AppState) -> Router<AppState> {

@@ -116,7 +116,18 @@ fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: S
     ];
     fields.extend(new_password_fields(ctx, "field-password"));
     let mut hidden_code = None;
+    let reason = |form: &RegisterForm| {
+        Field::new(ctx, FieldKind::TextArea, "reason", "field-reason", &form.reason)
+            .hint(ctx, "field-reason-hint")
+            .required()
+    };
     let intro_key = match mode {
+        // A group's invitation does not skip the approval: the reason is asked after all.
+        RegistrationMode::Approval if invited && errors.has("reason") => {
+            hidden_code = Some(form.invite.as_str());
+            fields.push(reason(form));
+            "register-intro-approval"
+        }
         _ if invited && mode != RegistrationMode::Invite && !errors.has("invite") => {
             hidden_code = Some(form.invite.as_str());
             "register-intro-invited"
@@ -126,11 +137,7 @@ fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: S
             "register-intro-open"
         }
         RegistrationMode::Approval => {
-            fields.push(
-                Field::new(ctx, FieldKind::TextArea, "reason", "field-reason", &form.reason)
-                    .hint(ctx, "field-reason-hint")
-                    .required(),
-            );
+            fields.push(reason(form));
             "register-intro-approval"
         }
         RegistrationMode::Invite => {

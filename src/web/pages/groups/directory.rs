@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::choices;
 use super::view::DirectoryPage;
-use crate::db::models::group_profile::{ContentVisibility, DirectoryQuery, GroupKind, GroupStatus, Openness, Posting};
+use crate::db::models::group_profile::{
+    ContentVisibility, DirectoryQuery, GroupKind, GroupStatus, Openness, OrgType, Posting,
+};
 use crate::domain::DomainError;
 use crate::domain::groups::{self, NewGroup, rights};
 use crate::domain::validate::FieldErrors;
@@ -79,6 +81,7 @@ pub struct NewGroupForm {
     openness: String,
     content: String,
     posting: String,
+    org_type: String,
 }
 
 pub async fn new_page(ctx: Ctx) -> WebResult<Response> {
@@ -106,6 +109,7 @@ pub async fn create(CsrfForm { ctx, form }: CsrfForm<NewGroupForm>) -> WebResult
         openness: form.openness.clone(),
         content: form.content.clone(),
         posting: form.posting.clone(),
+        org_type: form.org_type.clone(),
     };
     match groups::create(&ctx.state, account, &input).await {
         Ok(group) => {
@@ -115,6 +119,18 @@ pub async fn create(CsrfForm { ctx, form }: CsrfForm<NewGroupForm>) -> WebResult
         Err(DomainError::Invalid(errors)) => Ok(render(&ctx, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The type of an organisation: only asked of organisations (the first choice is for the
+/// other kinds).
+fn org_type_field(ctx: &Ctx, value: &str) -> Field {
+    let mut options = vec![(String::new(), ctx.t("group-org_type-none"))];
+    options.extend(
+        OrgType::ALL.iter().map(|o| (o.as_str().to_string(), ctx.t(&format!("group-org_type-{}", o.as_str())))),
+    );
+    Field::new(ctx, FieldKind::Select, "org_type", "field-group-org_type", value)
+        .options(options)
+        .hint(ctx, "field-group-org_type-hint")
 }
 
 fn render(ctx: &Ctx, form: &NewGroupForm, errors: &FieldErrors, status: StatusCode) -> Response {
@@ -128,6 +144,7 @@ fn render(ctx: &Ctx, form: &NewGroupForm, errors: &FieldErrors, status: StatusCo
         Field::new(ctx, FieldKind::TextArea, "summary", "field-group-summary", &form.summary)
             .hint(ctx, "field-group-summary-hint"),
         choices(ctx, "kind", &form.kind, kinds),
+        org_type_field(ctx, &form.org_type),
         choices(ctx, "openness", &form.openness, Openness::ALL.iter().map(|o| o.as_str())),
         choices(ctx, "content", &form.content, ContentVisibility::ALL.iter().map(|o| o.as_str())),
         choices(ctx, "posting", &form.posting, Posting::ALL.iter().map(|o| o.as_str())),

@@ -88,7 +88,7 @@ fn back(group: &str, notice: &str) -> Response {
 }
 
 /// A refused action shows its reason on an error page in the visitor's language.
-fn refused(e: DomainError) -> WebError {
+pub(super) fn refused(e: DomainError) -> WebError {
     match e {
         DomainError::Invalid(errors) => {
             WebError::BadRequest(errors.0.first().map_or("error-choice-invalid", |e| e.message))

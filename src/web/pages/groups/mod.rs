@@ -25,6 +25,7 @@ use crate::web::page::{FormPage, Image, page};
 
 pub mod directory;
 pub mod discussions;
+pub mod invitations;
 pub mod members;
 pub mod view;
 use view::GroupsSection;

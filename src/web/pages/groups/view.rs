@@ -123,3 +123,58 @@ impl DirectoryPage<'_> {
         self.ctx.t(&format!("group-status-{}", g.profile.status().as_str()))
     }
 }
+
+/// An invitation as the group's invitations page lists it.
+pub struct InviteRow {
+    pub link: String,
+    pub uses: String,
+    pub expires: String,
+    /// The address it was mailed to (empty for a link).
+    pub to: String,
+}
+
+#[derive(Template)]
+#[template(path = "groups/invites.html")]
+pub struct GroupInvitesPage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    pub group_path: String,
+    /// A new invitation link.
+    pub form: crate::web::form::Form,
+    /// An invitation by e-mail.
+    pub email_form: crate::web::form::Form,
+    pub rows: Vec<InviteRow>,
+    pub notice: Option<String>,
+}
+
+/// The page of an invitation link.
+#[derive(Template)]
+#[template(path = "groups/invitation.html")]
+pub struct InvitationPage<'a> {
+    pub ctx: &'a Ctx,
+    pub title: String,
+    pub group_path: String,
+    /// Where the join button posts.
+    pub action: String,
+    /// Registering with the code.
+    pub register: String,
+    /// Why the link no longer works.
+    pub problem: Option<String>,
+    pub signed_in: bool,
+}
+
+/// An invitation a resident has not answered.
+pub struct MyInvitation {
+    /// The group's actor id.
+    pub id: i64,
+    pub name: String,
+    pub href: String,
+    pub handle: String,
+}
+
+#[derive(Template)]
+#[template(path = "groups/my_invitations.html")]
+pub struct MyInvitationsPage<'a> {
+    pub ctx: &'a Ctx,
+    pub invitations: Vec<MyInvitation>,
+}

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use futures_util::future::BoxFuture;
 
-use crate::db::models::actor::{Actor, ActorKind};
+use crate::db::models::actor::Actor;
 use crate::db::models::place::Place;
 use crate::domain::DomainError;
 use crate::domain::places::{self, PlaceInput};
@@ -68,7 +68,7 @@ async fn editable_group(ctx: &Ctx, name: &str) -> WebResult<(Actor, Option<Place
     let mut conn = ctx.state.pool.get().await?;
     let group = crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name)
         .await?
-        .filter(|a| a.kind() == ActorKind::Group)
+        .filter(|a| a.kind().is_group())
         .ok_or(WebError::NotFound)?;
     let place = Place::of_actor(&mut conn, &group).await?;
     Ok((group, place))

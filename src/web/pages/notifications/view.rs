@@ -29,6 +29,7 @@ impl EntryRow {
         let excerpt = post.map(|p| html::excerpt(&p.content, EXCERPT_CHARS)).filter(|e| !e.is_empty());
         let href = match (kind, post, &entry.from) {
             ("sign_up", _, _) => Some("/beheer/aanmeldingen".to_string()),
+            ("group_invite", _, _) => Some("/groepen/uitnodigingen".to_string()),
             (_, Some(p), _) if p.local => Some(format!("/p/{}", p.id.0)),
             (_, Some(p), _) => Some(p.url.clone().unwrap_or_else(|| p.ap_id.clone())),
             (_, None, Some(a)) if a.local => Some(format!("/u/{}", a.username)),

@@ -57,7 +57,7 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind, before:
         let mut conn = ctx.state.pool.get().await?;
         Actor::by_name(&mut conn, name, &ctx.state.settings.instance.domain).await?
     };
-    let Some(actor) = actor.filter(|a| a.local && a.kind() == kind) else {
+    let Some(actor) = actor.filter(|a| a.local && a.kind().family() == kind) else {
         return Err(WebError::NotFound);
     };
     if crate::apub::wants_activity_json(&headers) {
@@ -71,13 +71,18 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind, before:
     Ok(response)
 }
 
-/// Whether the visitor may see a group at all, and whether they administer it.
-async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool)> {
+/// Whether the visitor may see a group at all, whether they administer it, and what an
+/// organisation is ("Organisatie · Zorgaanbieder").
+async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool, Option<String>)> {
     use crate::domain::groups::{self, rights};
     let mut conn = ctx.state.pool.get().await?;
     let group = groups::with_profile(&mut conn, group.clone()).await?;
     let standing = rights::Standing::of(&mut conn, group.actor.id, ctx.account.as_ref()).await?;
-    Ok((rights::sees_group(&group.profile, &standing), standing.administers()))
+    let label = group
+        .profile
+        .org_type()
+        .map(|o| ctx.t1("profile-organisation", "type", ctx.t(&format!("group-org_type-{}", o.as_str()))));
+    Ok((rights::sees_group(&group.profile, &standing), standing.administers(), label))
 }
 
 /// The profile page, with the remote-follow form's error (and what was typed) when there is one.
@@ -115,15 +120,15 @@ async fn render(
     };
     let avatar = image(&actor.icon_url, "profile-avatar-alt");
     let header = image(&actor.image_url, "profile-header-alt");
-    let administers = if is_group {
-        let (sees, administers) = group_standing(ctx, &actor).await?;
+    let (administers, kind_label) = if is_group {
+        let (sees, administers, label) = group_standing(ctx, &actor).await?;
         if !sees {
             // A group waiting for approval is shown only to those who may approve it.
             return Err(WebError::NotFound);
         }
-        administers
+        (administers, label)
     } else {
-        false
+        (false, None)
     };
     let edit_path = (is_group && (ctx.is_moderator() || administers)).then(|| format!("{path}/bewerken"));
     // A neighbourhood's map, groups and residents; the neighbourhood another group is in.
@@ -148,6 +153,7 @@ async fn render(
         ctx,
         discussions,
         is_group,
+        kind_label,
         handle,
         actor,
         following,
@@ -238,7 +244,7 @@ async fn meeting_place(ctx: &Ctx, actor: &Actor) -> WebResult<Option<MapView>> {
 async fn local_actor(ctx: &Ctx, name: &str, kind: ActorKind) -> WebResult<Actor> {
     let mut conn = ctx.state.pool.get().await?;
     let actor = crate::domain::actors::local_by_name(&mut conn, &ctx.state.settings, name).await?;
-    actor.filter(|a| a.kind() == kind).ok_or(WebError::NotFound)
+    actor.filter(|a| a.kind().family() == kind).ok_or(WebError::NotFound)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -12,6 +12,8 @@ pub struct ProfilePage<'a> {
     pub actor: crate::db::models::actor::Actor,
     pub handle: String,
     pub is_group: bool,
+    /// What an organisation is, shown instead of "Groep".
+    pub kind_label: Option<String>,
     /// For a signed-in visitor other than the actor: whether they follow it.
     pub following: Option<bool>,
     pub followers: i64,
