@@ -12,7 +12,7 @@ use super::groups::remote::{self as remote_groups, MemberChange};
 use super::groups::{discussions, members};
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
-use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::actor::{Actor, ActorUpdate};
 use crate::db::models::follow::Follow;
 use crate::db::models::membership::Membership;
 use crate::db::models::post::{PostId, Reaction, Visibility};
@@ -252,7 +252,7 @@ async fn group_here(conn: &mut DbConn, post: &RemotePost) -> DomainResult<Option
         if let Some(actor) = Actor::by_ap_id(conn, named).await?
             && actor.local
             && !actor.deleted
-            && actor.kind() == ActorKind::Group
+            && actor.kind().is_group()
         {
             return Ok(Some(super::groups::with_profile(conn, actor).await?));
         }

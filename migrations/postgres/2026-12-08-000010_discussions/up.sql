@@ -11,7 +11,7 @@ ALTER TABLE post ADD COLUMN pinned_at TIMESTAMP;
 -- What the author typed (Markdown), for editing; NULL: plain text or another server's post.
 ALTER TABLE post ADD COLUMN source TEXT;
 -- A group's threads, newest first: the group page and its API.
-CREATE INDEX post_audience_idx ON post (audience_id, id) WHERE audience_id IS NOT NULL;
+CREATE INDEX post_audience_idx ON post (audience_id, id);
 
 -- Earlier versions of an edited post, for its history.
 CREATE TABLE post_edit (
