@@ -34,7 +34,7 @@ pub async fn read_nodeinfo(state: AppState, job: Running) -> Result<(), JobError
         .ok_or_else(|| JobError::Fail("no NodeInfo 2.x link".into()))?
         .to_string();
     let same_host = url::Url::parse(&href).ok().and_then(|u| u.host_str().map(str::to_string));
-    if !same_host.is_some_and(|h| domain.split(':').next() == Some(h.as_str())) {
+    if same_host.is_none_or(|h| domain.split(':').next() != Some(h.as_str())) {
         return Err(JobError::Fail("NodeInfo on another host".into()));
     }
     let document = get_json(&state, &href).await?;

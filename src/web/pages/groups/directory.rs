@@ -47,7 +47,6 @@ pub async fn list(ctx: Ctx, Query(p): Query<DirectoryParams>) -> WebResult<Respo
         offset: page_no * PAGE,
         // Site moderators also see the groups waiting for their approval.
         all_statuses: true,
-        ..Default::default()
     };
     let found = groups::directory(&ctx.state, ctx.account.as_ref(), &query).await?;
     let older = (found.len() as i64 == PAGE).then(|| {
