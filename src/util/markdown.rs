@@ -82,6 +82,12 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// A mention as a link (an `h-card` span, as Mastodon writes it): `name` is what follows the
+/// `@`. `wire::mentioned` reads these back as `Mention` tags.
+pub fn mention_link(href: &str, name: &str) -> String {
+    format!("<span class=\"h-card\"><a href=\"{}\" class=\"u-url mention\">@{}</a></span>", escape(href), escape(name))
+}
+
 /// Markdown as sanitized HTML. `link` gives the profile URL of a mention (`None`: left as
 /// text). Raw HTML in the source is shown as text; headings start at `h2` (the page has the
 /// `h1`); images become links to them.
@@ -140,11 +146,7 @@ fn linked<'a>(text: CowStr<'a>, link: &dyn Fn(&str, Option<&str>) -> Option<Stri
         if start > at {
             out.push(Event::Text(CowStr::from(text[at..start].to_string())));
         }
-        let shown = escape(&text[start + 1..end]);
-        out.push(Event::InlineHtml(CowStr::from(format!(
-            "<span class=\"h-card\"><a href=\"{}\" class=\"u-url mention\">@{shown}</a></span>",
-            escape(&href)
-        ))));
+        out.push(Event::InlineHtml(CowStr::from(mention_link(&href, &text[start + 1..end]))));
         at = end;
     }
     if at < text.len() {

@@ -291,3 +291,13 @@ impl Actor {
         .map_err(Into::into)
     }
 }
+
+/// Where to deliver to actors, from their `(inbox, shared inbox, instance)`: the shared inbox
+/// where there is one, each once, sorted; actors without an instance (local ones) left out.
+pub fn delivery_inboxes(rows: Vec<(String, Option<String>, Option<i64>)>) -> Vec<(String, i64)> {
+    let mut out: Vec<(String, i64)> =
+        rows.into_iter().filter_map(|(inbox, shared, instance)| Some((shared.unwrap_or(inbox), instance?))).collect();
+    out.sort();
+    out.dedup();
+    out
+}

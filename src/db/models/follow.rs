@@ -198,13 +198,7 @@ impl Follow {
             .select((actor::inbox_url, actor::shared_inbox_url, actor::instance_id))
             .load(c)
             .await)?;
-        let mut out: Vec<(String, i64)> = rows
-            .into_iter()
-            .filter_map(|(inbox, shared, instance)| Some((shared.unwrap_or(inbox), instance?)))
-            .collect();
-        out.sort();
-        out.dedup();
-        Ok(out)
+        Ok(super::actor::delivery_inboxes(rows))
     }
 
     /// [`Follow::remote_follower_inboxes`] of the followers whose server runs one of `software`
@@ -215,21 +209,17 @@ impl Follow {
         software: &[&str],
     ) -> DbResult<Vec<(String, i64)>> {
         use crate::db::schema::instance;
-        let rows: Vec<(String, Option<String>, i64)> = dispatch!(conn, c => follow::table
+        let rows: Vec<(String, Option<String>, Option<i64>)> = dispatch!(conn, c => follow::table
             .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
             .inner_join(instance::table.on(actor::instance_id.eq(instance::id.nullable())))
             .filter(follow::target_id.eq(target))
             .filter(follow::accepted.eq(true))
             .filter(actor::local.eq(false))
             .filter(instance::software.eq_any(software))
-            .select((actor::inbox_url, actor::shared_inbox_url, instance::id))
+            .select((actor::inbox_url, actor::shared_inbox_url, actor::instance_id))
             .load(c)
             .await)?;
-        let mut out: Vec<(String, i64)> =
-            rows.into_iter().map(|(inbox, shared, instance)| (shared.unwrap_or(inbox), instance)).collect();
-        out.sort();
-        out.dedup();
-        Ok(out)
+        Ok(super::actor::delivery_inboxes(rows))
     }
 
     /// Whether any local actor follows `target` (a remote actor's posts are then stored).

@@ -208,13 +208,7 @@ impl Membership {
             .select((actor::inbox_url, actor::shared_inbox_url, actor::instance_id))
             .load(c)
             .await)?;
-        let mut out: Vec<(String, i64)> = rows
-            .into_iter()
-            .filter_map(|(inbox, shared, instance)| Some((shared.unwrap_or(inbox), instance?)))
-            .collect();
-        out.sort();
-        out.dedup();
-        Ok(out)
+        Ok(super::actor::delivery_inboxes(rows))
     }
 
     /// Whether any local person belongs to `group` (accepted): a group elsewhere's posts are

@@ -159,8 +159,7 @@ pub async fn start_thread(state: &AppState, author: &Account, group: &Group, new
     Ok(post)
 }
 
-/// Sends what a resident wrote in a group: a group here relays their Create; a group elsewhere
-/// receives it, and relays it there.
+/// Sends what a resident wrote in a group: the group relays their Create.
 pub async fn publish(
     conn: &mut DbConn,
     state: &AppState,
@@ -170,10 +169,31 @@ pub async fn publish(
     attachments: Vec<Attachment>,
 ) -> DomainResult<()> {
     let create = wire::create(post, author, Some(&group.actor), attachments);
+    send(conn, state, group, author, &create, post).await
+}
+
+/// Sends a resident's activity about `post`, written in `group` (its Create, Update or
+/// Delete): a group here relays it; a group elsewhere receives it, and relays it there.
+pub async fn send<A: Serialize>(
+    conn: &mut DbConn,
+    state: &AppState,
+    group: &Group,
+    author: &Actor,
+    activity: &Activity<A>,
+    post: &Post,
+) -> DomainResult<()> {
     if group.actor.local {
-        relay(conn, state, group, &create, post).await
+        relay(conn, state, group, activity, post).await
     } else {
-        enqueue(conn, author, &create, false, &[group.actor.id]).await
+        enqueue(conn, author, activity, false, &[group.actor.id]).await
+    }
+}
+
+/// The group `post` was written in, if any.
+pub async fn group_of(conn: &mut DbConn, post: &Post) -> DomainResult<Option<Group>> {
+    match post.audience_id {
+        Some(id) => Ok(Some(by_id(conn, id).await?)),
+        None => Ok(None),
     }
 }
 

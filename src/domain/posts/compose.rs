@@ -73,11 +73,8 @@ impl Mentions {
         for m in markdown::mentions(&paragraphs) {
             let Some(href) = self.href(m.name, m.host) else { continue };
             out.push_str(&paragraphs[at..m.start]);
-            out.push_str(&format!(
-                "<span class=\"h-card\"><a href=\"{}\">{}</a></span>",
-                href.replace('&', "&amp;").replace('"', "&quot;"),
-                &paragraphs[m.start..m.end]
-            ));
+            // The text is escaped already, and a mention has no character escaping changes.
+            out.push_str(&markdown::mention_link(&href, &paragraphs[m.start + 1..m.end]));
             at = m.end;
         }
         out.push_str(&paragraphs[at..]);

@@ -7,6 +7,7 @@ pub mod remote;
 pub mod thread;
 pub mod wire;
 
+use super::groups::discussions;
 use super::notifications;
 use super::outbox::{enqueue, new_activity_id};
 use super::visibility::{self as seen, Viewer};
@@ -14,7 +15,7 @@ use super::{DomainError, DomainResult, validate};
 use crate::db::models::actor::Actor;
 use crate::db::models::local_user::Account;
 use crate::db::models::media::{Media, MediaId, MediaInsert};
-use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, PostView, Visibility};
+use crate::db::models::post::{Post, PostId, PostInsert, PostUpdate, Visibility};
 use crate::db::models::post_edit::PostEdit;
 use crate::db::{DbConn, now};
 use crate::state::AppState;
@@ -140,10 +141,8 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
         Some(id) => Some(seen::visible_post(&mut tx, Viewer::Actor(author.actor.id), id).await?),
         None => None,
     };
-    let group = match parent.as_ref().and_then(|p| p.post.audience_id) {
-        Some(group) => {
-            Some(crate::domain::groups::discussions::may_reply(&mut tx, author, group, &parent_of(&parent)?).await?)
-        }
+    let group = match parent.as_ref().and_then(|p| Some((p.post.audience_id?, &p.post))) {
+        Some((group, parent)) => Some(discussions::may_reply(&mut tx, author, group, parent).await?),
         None => None,
     };
     let in_reply_to = parent.as_ref().map(|p| p.post.ap_id.clone());
@@ -162,7 +161,7 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
         language: new.language,
         in_reply_to,
         url: None,
-        visibility: group.as_ref().map_or(new.visibility, crate::domain::groups::discussions::visibility_in),
+        visibility: group.as_ref().map_or(new.visibility, discussions::visibility_in),
         local: true,
         deleted: false,
         published: now(),
@@ -176,7 +175,7 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
     notifications::causes::post_published(&mut tx, &post, &mentions.local()).await?;
     let attachments = crate::media::ap_attachments(&state.media, &attached);
     if let Some(group) = &group {
-        crate::domain::groups::discussions::publish(&mut tx, state, group, &post, &author.actor, attachments).await?;
+        discussions::publish(&mut tx, state, group, &post, &author.actor, attachments).await?;
     } else if post.visibility != Visibility::Direct {
         let create = wire::create(&post, &author.actor, None, attachments);
         // An open reply to another server's post reaches its author too, who may not follow;
@@ -189,10 +188,6 @@ pub async fn create(state: &AppState, author: &Account, new: CheckedPost) -> Dom
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(post)
-}
-
-fn parent_of(parent: &Option<PostView>) -> DomainResult<Post> {
-    parent.as_ref().map(|p| p.post.clone()).ok_or(DomainError::NotFound)
 }
 
 /// Checks and publishes what a person wrote (the client API).
@@ -253,20 +248,13 @@ pub async fn federate_edit(
     author: &Actor,
     attachments: Vec<crate::apub::protocol::Attachment>,
 ) -> DomainResult<()> {
-    let group = match post.audience_id {
-        Some(id) => Some(crate::domain::groups::by_id(conn, id).await?),
-        None => None,
-    };
+    let group = discussions::group_of(conn, post).await?;
     let note = wire::note(post, author, group.as_ref().map(|g| &g.actor), attachments);
     let update = wire::update(new_activity_id(&state.base_url, "update"), author, note);
-    match group {
-        Some(group) if group.actor.local => {
-            crate::domain::groups::discussions::relay(conn, state, &group, &update, post).await
-        }
-        _ if post.visibility != Visibility::Direct && post.visibility != Visibility::Members => {
-            enqueue(conn, author, &update, true, &[]).await
-        }
-        _ => Ok(()),
+    match &group {
+        Some(group) => discussions::send(conn, state, group, author, &update, post).await,
+        None if post.visibility != Visibility::Direct => enqueue(conn, author, &update, true, &[]).await,
+        None => Ok(()),
     }
 }
 
@@ -285,19 +273,16 @@ pub async fn delete(state: &AppState, author: &Account, id: PostId) -> DomainRes
     let mut tx = state.pool.begin().await?;
     let post = own_post(&mut tx, author, id).await?;
     Post::update(&mut tx, post.id, &emptied()).await?;
-    match post.audience_id {
-        Some(group) => {
-            let group = crate::domain::groups::by_id(&mut tx, group).await?;
-            let delete =
-                wire::delete(new_activity_id(&state.base_url, "delete"), &author.actor, &post, Some(&group.actor));
-            if group.actor.local {
-                crate::domain::groups::discussions::relay(&mut tx, state, &group, &delete, &post).await?;
-            }
-        }
-        None if post.visibility != Visibility::Direct => {
-            let delete = wire::delete(new_activity_id(&state.base_url, "delete"), &author.actor, &post, None);
-            enqueue(&mut tx, &author.actor, &delete, true, &[]).await?;
-        }
+    let group = discussions::group_of(&mut tx, &post).await?;
+    let delete = wire::delete(
+        new_activity_id(&state.base_url, "delete"),
+        &author.actor,
+        &post,
+        group.as_ref().map(|g| &g.actor),
+    );
+    match &group {
+        Some(group) => discussions::send(&mut tx, state, group, &author.actor, &delete, &post).await?,
+        None if post.visibility != Visibility::Direct => enqueue(&mut tx, &author.actor, &delete, true, &[]).await?,
         None => {}
     }
     tx.commit().await?;

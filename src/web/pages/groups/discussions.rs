@@ -174,13 +174,12 @@ pub struct GroupBar {
     pub may_reply: bool,
 }
 
-/// The group bar of a post written in a group.
-pub async fn bar(ctx: &Ctx, post: &Post) -> WebResult<Option<GroupBar>> {
+/// The group bar of a post written in a group; `starter`: the first post of its thread there.
+pub async fn bar(ctx: &Ctx, post: &Post, starter: &Post) -> WebResult<Option<GroupBar>> {
     let Some(group_id) = post.audience_id else { return Ok(None) };
     let mut conn = ctx.state.pool.get().await?;
     let group = groups::by_id(&mut conn, group_id).await?;
     let standing = Standing::of(&mut conn, group.actor.id, ctx.account.as_ref()).await?;
-    let starter = discussions::thread_starter(&mut conn, post).await?;
     let moderates = group.actor.local && standing.moderates();
     let mine = ctx.account.as_ref().is_some_and(|a| a.actor.id == post.author_id);
     let history = if post.updated_at.is_some() {
@@ -223,22 +222,21 @@ pub struct ActForm {
 pub async fn act(Path(id): Path<i64>, CsrfForm { ctx, form }: CsrfForm<ActForm>) -> WebResult<Response> {
     let me = ctx.require_account()?;
     let (state, id) = (&ctx.state, PostId(id));
-    let group_path = {
-        let mut conn = state.pool.get().await?;
-        let post = visibility::visible_post(&mut conn, Viewer::Actor(me.actor.id), id).await?.post;
-        let group = groups::by_id(&mut conn, post.audience_id.ok_or(WebError::NotFound)?).await?;
-        crate::web::pages::profile::actor_href(&group.actor)
-    };
     let result: DomainResult<&str> = match form.action.as_str() {
         "pin" => discussions::set_pinned(state, me, id, true).await.map(|()| "vastgezet"),
         "unpin" => discussions::set_pinned(state, me, id, false).await.map(|()| "losgemaakt"),
         "lock" => discussions::set_locked(state, me, id, true).await.map(|()| "gesloten"),
         "unlock" => discussions::set_locked(state, me, id, false).await.map(|()| "geopend"),
         "remove" => {
-            return discussions::remove(state, me, id)
-                .await
-                .map(|()| Redirect::to(&group_path).into_response())
-                .map_err(Into::into);
+            // Back to the group: read before the post is gone.
+            let group_path = {
+                let mut conn = state.pool.get().await?;
+                let post = visibility::visible_post(&mut conn, Viewer::Actor(me.actor.id), id).await?.post;
+                let group = discussions::group_of(&mut conn, &post).await?.ok_or(WebError::NotFound)?;
+                crate::web::pages::profile::actor_href(&group.actor)
+            };
+            discussions::remove(state, me, id).await?;
+            return Ok(Redirect::to(&group_path).into_response());
         }
         _ => return Err(WebError::BadRequest("unknown action")),
     };

@@ -101,6 +101,15 @@ async fn render(
         let images = media.remove(&v.post.id).unwrap_or_default();
         thread_post(ctx, v, images, &replies)
     };
+    // The first post of its thread in its group: up the chain while the group stays the same.
+    let starter = ancestors
+        .iter()
+        .rev()
+        .map(|a| &a.post)
+        .take_while(|a| a.audience_id == post.post.audience_id)
+        .last()
+        .unwrap_or(&post.post)
+        .clone();
     let ancestors: Vec<ThreadPost> = ancestors.into_iter().map(&mut shown).collect();
     let depths: Vec<u32> = descendants.iter().map(|r| r.depth).collect();
     let replies_shown = descendants
@@ -112,7 +121,7 @@ async fn render(
         })
         .collect();
     let visibility = post.post.visibility;
-    let group = crate::web::pages::groups::discussions::bar(ctx, &post.post).await?;
+    let group = crate::web::pages::groups::discussions::bar(ctx, &post.post, &starter).await?;
     let post = shown(post);
     let reply = match &group {
         // In a group: its posting rule and lock decide, and the group's content setting decides
