@@ -290,6 +290,36 @@ async fn a_group_relays_a_remote_members_reply_and_its_removal_to_every_server(b
     // Beta refuses it already: carla is no member.
     assert_eq!(stranger.status(), 422);
 
+    // A members-only group's thread: another server fetches it only with a member's key.
+    group(&anna, "geheim", "open", "members", "members").await;
+    let secret =
+        anna.post("/api/buurt/v1/groups/geheim/threads", json!({"title": "Sleutel", "text": "onder de mat"})).await;
+    let secret_url = alpha.url(&format!("/p/{}", secret["id"].as_str().unwrap()));
+    let carla_key = signer_of(&beta, "carla").await;
+    let refused = crate::visibility::signed_get(&secret_url, &carla_key).await;
+    assert_eq!(refused.status(), 404, "a non-member's server");
+    let geheim_on_beta = {
+        let found =
+            buurt::domain::resolve::account(&beta.state, &format!("geheim@{}", alpha.settings().instance.domain), true)
+                .await
+                .unwrap()
+                .unwrap();
+        let mut conn = beta.state.pool.get().await.unwrap();
+        buurt::domain::groups::with_profile(&mut conn, found).await.unwrap()
+    };
+    buurt::domain::groups::members::join(&beta.state, &bert, &geheim_on_beta, "").await.unwrap();
+    beta.drain().await;
+    let bert_key = signer_of(&beta, "bert").await;
+    eventually("bert becomes a member on alpha", || async {
+        crate::visibility::signed_get(&secret_url, &bert_key).await.status() == 200
+    })
+    .await;
+    let fetched: serde_json::Value = crate::visibility::signed_get(&secret_url, &bert_key).await.json().await.unwrap();
+    assert_eq!(fetched["audience"], alpha.url("/g/geheim"));
+    assert!(fetched.to_string().contains("onder de mat"));
+    // Gamma follows nothing of it and never received it.
+    assert!(post_by_ap_id(&gamma, &secret_url).await.is_none());
+
     // Anna, moderating on alpha, removes bert's reply: the group's Delete reaches beta and gamma.
     let on_alpha = post_by_ap_id(&alpha, &reply_ap).await.unwrap();
     anna.post(&format!("/api/buurt/v1/threads/{}/remove", on_alpha.id.0), json!({})).await;

@@ -260,7 +260,7 @@ async fn every_route_to_a_post_answers_only_those_who_may_see_it(b: Backend) {
 }
 
 /// A GET signed with a remote actor's key, as Mastodon fetches a post it was not sent.
-async fn signed_get(url: &str, s: &Signer) -> reqwest::Response {
+pub async fn signed_get(url: &str, s: &Signer) -> reqwest::Response {
     let parsed = url::Url::parse(url).unwrap();
     let headers =
         signatures::sign(&axum::http::Method::GET, &parsed, None, None, &s.key_id, &s.pem, SystemTime::now()).unwrap();
