@@ -209,6 +209,9 @@ pub async fn outbox(
     Query(q): Query<PageQuery>,
 ) -> ApubResult<Response> {
     let actor = local_actor(&state, &name, kind_of(&uri)).await?;
+    if actor.kind().is_group() {
+        return group_outbox(&state, actor, &q).await;
+    }
     let mut conn = state.pool.get().await?;
     let total = ActorCount::of(&mut conn, actor.id).await?.posts;
     let posts = Post::outbox_page(&mut conn, actor.id, q.before, PAGE_SIZE).await?;
@@ -231,6 +234,37 @@ pub async fn outbox(
         .collect();
     let id = actor.outbox_url.clone().unwrap_or_else(|| format!("{}/outbox", actor.ap_id));
     collection(&id, total, q.page.is_some(), q.before, items, next)
+}
+
+/// A group's outbox: its `Announce` of each public thread's Create, newest first, as Lemmy's
+/// communities list theirs (a members-only group's is empty).
+async fn group_outbox(state: &AppState, actor: Actor, q: &PageQuery) -> ApubResult<Response> {
+    use crate::domain::groups::{self, discussions};
+    let mut conn = state.pool.get().await?;
+    let group = groups::with_profile(&mut conn, actor).await?;
+    let (total, rows) = discussions::outbox_page(&mut conn, &group, q.before, PAGE_SIZE).await?;
+    let next = (rows.len() as i64 == PAGE_SIZE).then(|| rows.last().map(|(p, _)| p.id.0)).flatten();
+    let mut media = attachments_of(state, &mut conn, &rows).await?;
+    let items = rows
+        .iter()
+        .map(|(post, author)| {
+            let attachments = media.remove(&post.id).unwrap_or_default();
+            to_value(&discussions::announced_create(&group.actor, post, author, attachments))
+        })
+        .collect();
+    let id = group.actor.outbox_url.clone().unwrap_or_else(|| format!("{}/outbox", group.actor.ap_id));
+    collection(&id, total, q.page.is_some(), q.before, items, next)
+}
+
+/// The ActivityStreams attachments of each of `posts`.
+async fn attachments_of(
+    state: &AppState,
+    conn: &mut crate::db::DbConn,
+    posts: &[(Post, Actor)],
+) -> ApubResult<std::collections::HashMap<PostId, Vec<super::protocol::Attachment>>> {
+    let ids: Vec<PostId> = posts.iter().map(|(p, _)| p.id).collect();
+    let media = crate::media::by_post(conn, &ids).await?;
+    Ok(media.into_iter().map(|(id, m)| (id, crate::media::ap_attachments(&state.media, &m))).collect())
 }
 
 /// `GET /{u|g}/{name}/followers` and `/following`.
@@ -321,14 +355,32 @@ async fn group_collection(state: &AppState, name: &str, which: &str) -> ApubResu
 /// Members named in a group's members collection at most.
 const MEMBERS_SHOWN: i64 = 200;
 
-/// `GET /{u|g}/{name}/featured`: pinned posts (none can be pinned yet, so it is empty).
+/// `GET /{u|g}/{name}/featured`: a group's pinned threads, as Notes and Articles (a person
+/// pins nothing yet).
 pub async fn featured(
     State(state): State<AppState>,
     uri: axum::http::Uri,
     Path(name): Path<String>,
 ) -> ApubResult<Response> {
+    use crate::domain::groups::{self, discussions};
     let actor = local_actor(&state, &name, kind_of(&uri)).await?;
-    let value = serde_json::json!({"type": "OrderedCollection", "id": format!("{}/featured", actor.ap_id), "totalItems": 0, "orderedItems": []});
+    let id = format!("{}/featured", actor.ap_id);
+    let mut items = Vec::new();
+    if actor.kind().is_group() {
+        let mut conn = state.pool.get().await?;
+        let group = groups::with_profile(&mut conn, actor).await?;
+        let rows = discussions::featured(&mut conn, &group).await?;
+        let mut media = attachments_of(&state, &mut conn, &rows).await?;
+        items = rows
+            .iter()
+            .map(|(post, author)| {
+                let attachments = media.remove(&post.id).unwrap_or_default();
+                to_value(&crate::domain::posts::wire::note(post, author, Some(&group.actor), attachments))
+            })
+            .collect();
+    }
+    let value =
+        serde_json::json!({"type": "OrderedCollection", "id": id, "totalItems": items.len(), "orderedItems": items});
     Ok(activity_json(value))
 }
 

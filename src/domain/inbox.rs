@@ -39,8 +39,9 @@ pub enum Received {
     UpdateActor,
     /// `Delete` of the actor itself.
     DeleteActor,
-    /// `Delete` of an object on the actor's host.
-    DeleteObject { id: String },
+    /// `Delete` of an object on the actor's host, as it arrived (a group here relays its
+    /// author's deletion of a post written in it).
+    DeleteObject { id: String, raw: Option<serde_json::Value> },
     /// `Like` or `Announce` of the object with this id.
     React { object: String, reaction: Reaction },
     /// `Join` of the group with this id: the Join's id becomes the membership's.
@@ -52,6 +53,9 @@ pub enum Received {
     Relayed { author: Box<Actor>, post: Box<RemotePost>, update: bool },
     /// `Delete` by a group (or relayed by it) of a post written in it.
     DeleteInGroup { id: String },
+    /// `Add` (pinned) or `Remove` (unpinned) of a post written in the group that sends it, on
+    /// its `featured` collection.
+    Featured { post: String, pinned: bool },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
     /// `Invite` of a resident here (`invitee`) to a group elsewhere; the Invite's id becomes
@@ -133,7 +137,7 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
         Step::Relayed(author, post) => {
             discussions::relayed(&mut tx, actor, &author, *post).await?;
         }
-        Step::InTransaction(received) => apply(&mut tx, actor, received).await?,
+        Step::InTransaction(received) => apply(state, &mut tx, actor, received).await?,
     }
     tx.commit().await?;
     if let Some(instance) = check_life {
@@ -202,7 +206,7 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
 }
 
 /// The kinds that read and write inside the transaction.
-async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainResult<()> {
+async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Received) -> DomainResult<()> {
     match received {
         Received::Answer { answered, accept } => {
             // An answer to a resident's Join of a group elsewhere, or to a follow.
@@ -221,10 +225,18 @@ async fn apply(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRe
             follows::unfollowed(conn, actor, &follow_id, target.as_deref()).await
         }
         Received::Unreact { id, reaction } => reactions::unreacted(conn, actor, &id, reaction).await,
-        Received::UpdatePost(post) => remote::update(conn, actor, *post).await,
-        Received::DeleteObject { id } => remote::delete(conn, actor, &id).await,
+        Received::UpdatePost(post) => {
+            let raw = post.raw.clone();
+            let updated = remote::update(conn, actor, *post).await?;
+            discussions::relay_author_change(conn, state, updated.as_ref(), raw.as_ref()).await
+        }
+        Received::DeleteObject { id, raw } => {
+            let deleted = remote::delete(conn, actor, &id).await?;
+            discussions::relay_author_change(conn, state, deleted.as_ref(), raw.as_ref()).await
+        }
         Received::DeleteInGroup { id } => discussions::removed_by_group(conn, actor, &id).await,
-        Received::Relayed { author, post, .. } => remote::update(conn, &author, *post).await,
+        Received::Featured { post, pinned } => discussions::featured_by_group(conn, actor, &post, pinned).await,
+        Received::Relayed { author, post, .. } => remote::update(conn, &author, *post).await.map(drop),
         Received::DeleteActor => remote_actor_deleted(conn, actor).await,
         Received::GroupInvite { invite_id, group, invitee } => {
             remote_groups::invited(conn, actor, &invite_id, &group, &invitee).await

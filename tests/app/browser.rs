@@ -193,6 +193,23 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         email: String::new(),
     };
     let code = buurt::domain::groups::invitations::create(&app.state, &wijkadmin, &garden, &form).await.unwrap().code;
+    // A thread in the garden with a reply, started by the admin (who may edit it), and the
+    // admin's home neighbourhood, whose discussions lead the home page.
+    buurt::domain::groups::members::join(&app.state, &wijkadmin, &garden, "").await.unwrap();
+    let new_thread = buurt::domain::groups::discussions::NewThread {
+        title: "Plantjesruil".into(),
+        text: "Wie heeft **stekjes** over?".into(),
+        announcement: false,
+    };
+    let thread = buurt::domain::groups::discussions::start_thread(&app.state, &wijkadmin, &garden, &new_thread)
+        .await
+        .unwrap()
+        .id
+        .0;
+    anna.post("/api/v1/statuses", json!({"status": "Ik heb een vijgenboom", "in_reply_to_id": thread.to_string()}))
+        .await;
+    let home = buurt::domain::neighbourhoods::HomeChoice::Name("centrum".into());
+    buurt::domain::neighbourhoods::set_home(&app.state, &wijkadmin, &home).await.unwrap();
     let pages = json!([
         {"path": "/", "signedIn": false},
         {"path": "/g/zorg", "signedIn": false},
@@ -212,7 +229,11 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/g/tuin/leden", "signedIn": false},
         {"path": "/g/centrum", "signedIn": false},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": false},
+        {"path": format!("/p/{thread}"), "signedIn": false},
         {"path": "/", "signedIn": true},
+        {"path": format!("/p/{thread}"), "signedIn": true},
+        {"path": format!("/p/{thread}/bewerken"), "signedIn": true},
+        {"path": "/g/tuin/gesprekken/nieuw", "signedIn": true},
         {"path": format!("/p/{}", post["id"].as_str().unwrap()), "signedIn": true},
         {"path": "/g/tuin", "signedIn": true},
         {"path": "/g/tuin/plek", "signedIn": true},
@@ -242,12 +263,14 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 74 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 82 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /groepen/nieuw (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/centrum (anonymous, dark) status 200"), "{stdout}");
+    assert!(stdout.contains(&format!("ok /p/{thread}/bewerken (signed in, dark) status 200")), "{stdout}");
+    assert!(stdout.contains("ok /g/tuin/gesprekken/nieuw (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /instellingen/buurt (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/uitnodigingen (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
@@ -263,12 +286,20 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     let alpha = TestApp::spawn_federated(b).await;
     let beta = TestApp::spawn_federated(b).await;
     buurt::domain::groups::create_group(&alpha.state.pool, alpha.settings(), "tuin", "De Buurttuin").await.unwrap();
+    let neighbourhoods =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cbs/buurten-wgs84.geojson"))
+            .unwrap();
+    let options = buurt::domain::neighbourhoods::import::ImportOptions::default();
+    buurt::domain::neighbourhoods::import::import(&alpha.state.pool, alpha.settings(), &neighbourhoods, &options)
+        .await
+        .unwrap();
     beta.create_user("bert", Role::Member).await;
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("flows-{b:?}"));
     let env = [
         ("ALPHA", alpha.base.as_str()),
         ("BETA", &beta.base),
         ("GROUP", "tuin"),
+        ("NEIGHBOURHOOD", "Zuid"),
         ("REMOTE", "bert"),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
@@ -277,6 +308,18 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     let fenna = alpha.account("fenna").await.unwrap();
     let mut conn = alpha.state.pool.get().await.unwrap();
     assert_eq!(buurt::db::models::actor_count::ActorCount::of(&mut conn, fenna.actor.id).await.unwrap().following, 2);
+    // Her home neighbourhood, her membership, her thread in the group and her reply in it.
+    let home = buurt::domain::neighbourhoods::home_of(&mut conn, &fenna).await.unwrap().unwrap();
+    assert_eq!(home.actor.display_name, "Zuid");
+    let tuin = buurt::domain::actors::local_by_name(&mut conn, alpha.settings(), "tuin").await.unwrap().unwrap();
+    let membership =
+        buurt::db::models::membership::Membership::find(&mut conn, tuin.id, fenna.actor.id).await.unwrap().unwrap();
+    assert!(membership.is_member());
+    let threads = buurt::db::views::discussions::threads(&mut conn, tuin.id, 10).await.unwrap();
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0].post.name.as_deref(), Some("Plantjesruil"));
+    assert_eq!(threads[0].author.id, fenna.actor.id);
+    assert_eq!(threads[0].replies, 1);
 }
 
 async fn a_moderator_points_out_a_meeting_place_on_the_map(b: Backend) {

@@ -138,6 +138,27 @@ async fn moderators_pin_lock_and_remove_and_edits_keep_history(b: Backend) {
     assert_eq!(listed[0]["id"], first, "pinned first: {listed}");
     assert_eq!(listed[0]["pinned"], true);
     assert_eq!(listed[1]["id"], second);
+    // The fediverse sees the pinned thread in the group's `featured` collection, and every
+    // public thread as the group's Announce of its Create in the outbox (as Lemmy lists them).
+    let featured = activity_json(app.url("/g/tuin/featured")).await;
+    assert_eq!(featured["totalItems"], 1, "{featured}");
+    assert_eq!(featured["orderedItems"][0]["id"], app.url(&format!("/p/{first}")));
+    assert_eq!(featured["orderedItems"][0]["audience"], app.url("/g/tuin"));
+    let outbox = activity_json(app.url("/g/tuin/outbox?page=true")).await;
+    let items = outbox["orderedItems"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{outbox}");
+    assert!(items.iter().all(|a| a["type"] == "Announce" && a["actor"] == app.url("/g/tuin")), "{outbox}");
+    assert_eq!(items[0]["object"]["type"], "Create");
+    assert_eq!(items[0]["object"]["object"]["id"], app.url(&format!("/p/{second}")), "newest first");
+    // A members-only group shows the fediverse none of its threads, pinned or not.
+    group(&anna, "geheim", "open", "members", "members").await;
+    let secret = anna.post("/api/buurt/v1/groups/geheim/threads", json!({"title": "Sleutel", "text": "mat"})).await;
+    anna.post(&format!("/api/buurt/v1/threads/{}/pin", secret["id"].as_str().unwrap()), json!({})).await;
+    let featured = activity_json(app.url("/g/geheim/featured")).await;
+    assert_eq!(featured["totalItems"], 0, "{featured}");
+    let outbox = activity_json(app.url("/g/geheim/outbox?page=true")).await;
+    assert_eq!(outbox["totalItems"], 0, "{outbox}");
+    assert!(!outbox.to_string().contains("mat"), "{outbox}");
     let article = anna
         .post(
             "/api/buurt/v1/groups/tuin/threads",
@@ -277,6 +298,50 @@ async fn a_group_relays_a_remote_members_reply_and_its_removal_to_every_server(b
         n
     };
     assert_eq!(count, 1, "exactly once");
+
+    // Bert edits his reply and deletes a second one on beta: alpha relays both to gamma.
+    let edited = bert_api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/statuses/{}", reply["id"].as_str().unwrap()),
+            Some(json!({"status": "In april, of mei!"})),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let second = bert_api
+        .post("/api/v1/statuses", json!({"status": "Vergeten", "in_reply_to_id": on_beta.id.0.to_string()}))
+        .await;
+    let second_ap = beta.url(&format!("/p/{}", second["id"].as_str().unwrap()));
+    beta.drain().await;
+    eventually("gamma has the edit and the second reply", || async {
+        alpha.drain().await;
+        post_by_ap_id(&gamma, &reply_ap).await.is_some_and(|p| p.content.contains("of mei"))
+            && post_by_ap_id(&gamma, &second_ap).await.is_some()
+    })
+    .await;
+    bert_api.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{}", second["id"].as_str().unwrap()), None).await;
+    beta.drain().await;
+    eventually("gamma hears of the deletion through the group", || async {
+        alpha.drain().await;
+        post_by_ap_id(&gamma, &second_ap).await.is_some_and(|p| p.deleted)
+    })
+    .await;
+
+    // Anna pins the thread: the group's Add to its featured collection pins it everywhere.
+    anna.post(&format!("/api/buurt/v1/threads/{}/pin", thread["id"].as_str().unwrap()), json!({})).await;
+    alpha.drain().await;
+    for (app, name) in [(&beta, "beta"), (&gamma, "gamma")] {
+        eventually(&format!("{name} pins the thread"), || async {
+            post_by_ap_id(app, &thread_ap).await.is_some_and(|p| p.pinned_at.is_some())
+        })
+        .await;
+    }
+    anna.post(&format!("/api/buurt/v1/threads/{}/unpin", thread["id"].as_str().unwrap()), json!({})).await;
+    alpha.drain().await;
+    eventually("gamma unpins it", || async {
+        post_by_ap_id(&gamma, &thread_ap).await.is_some_and(|p| p.pinned_at.is_none())
+    })
+    .await;
 
     // A stranger's post into the group is refused with a Reject and not stored.
     let carla_api = beta.api_user("carla").await;

@@ -1,13 +1,15 @@
 // Browser flows in Debian's headless Chromium: register, sign out and in, change language,
-// follow a group, and follow an actor of another server through the remote-follow flow.
+// follow a group, choose a home neighbourhood, join a group, start a thread and reply in it,
+// and follow an actor of another server through the remote-follow flow.
 //
-// Environment: ALPHA and BETA (instance URLs), GROUP (a group on alpha), REMOTE (a person on
-// beta), ARTIFACTS (screenshots when a step fails). Prints one line per step; exits 1 on failure.
+// Environment: ALPHA and BETA (instance URLs), GROUP (a group on alpha), NEIGHBOURHOOD (the name of a
+// neighbourhood on alpha), REMOTE (a person on beta), ARTIFACTS (screenshots when a step
+// fails). Prints one line per step; exits 1 on failure.
 
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 
-const { ALPHA: alpha, BETA: beta, GROUP: group, REMOTE: remote } = process.env;
+const { ALPHA: alpha, BETA: beta, GROUP: group, NEIGHBOURHOOD: home, REMOTE: remote } = process.env;
 const artifacts = process.env.ARTIFACTS || "artifacts";
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -72,6 +74,38 @@ try {
     await Promise.all([page.waitForNavigation(), page.click("button[value=follow]")]);
     await expectText("main", "Niet meer volgen");
     await expectText("main", "1 volger");
+  });
+  await run("choose a home neighbourhood", async () => {
+    await page.goto(`${alpha}/`);
+    await Promise.all([page.waitForNavigation(), page.click("text=Kies je buurt")]);
+    await page.selectOption("#neighbourhood", { label: home });
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click("section[aria-labelledby=choice-list-heading] button[type=submit]"),
+    ]);
+    await page.goto(`${alpha}/`);
+    // The home page shows it first.
+    const first = await page.textContent("main h2");
+    if (!first.includes(home)) throw new Error(`the first section is "${first}"`);
+  });
+  await run("join a group, start a thread and reply", async () => {
+    await page.goto(`${alpha}/g/${group}`);
+    await Promise.all([page.waitForNavigation(), page.click("text=Leden en lidmaatschap")]);
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/lid-worden'] button")]);
+    await expectText("main", "Je bent lid van deze groep.");
+    await page.goto(`${alpha}/g/${group}`);
+    await Promise.all([page.waitForNavigation(), page.click("text=Nieuw gesprek beginnen")]);
+    await page.fill("#title", "Plantjesruil");
+    await page.fill("#text", "Wie heeft **stekjes** over?");
+    await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+    await expectText("h1", "Plantjesruil");
+    await expectText("main strong", "stekjes");
+    await page.fill("#status", "Ik heb een vijgenboom!");
+    await Promise.all([page.waitForNavigation(), page.click("section.compose button[type=submit]")]);
+    await expectText("main", "Ik heb een vijgenboom!");
+    // The thread is listed on the group's page.
+    await page.goto(`${alpha}/g/${group}`);
+    await expectText("ul.threads", "Plantjesruil");
   });
   await run("follow an actor of another server", async () => {
     await page.goto(`${beta}/u/${remote}`);

@@ -160,15 +160,7 @@ async fn received(
                 if !note.attributed_to(&signer.ap_id) {
                     return Err(ApubError::Forbidden("object is attributed to someone else".into()));
                 }
-                let mut post = RemotePost::from_note(&note, signer);
-                let base: &str = &state.base_url;
-                if post.named().any(|a| a.starts_with(base))
-                    || note.in_reply_to.as_ref().is_some_and(|r| r.0.starts_with(base))
-                {
-                    // Perhaps written in a group here, which relays it unchanged.
-                    post.raw = body.and_then(|b| serde_json::from_slice(b).ok());
-                }
-                Received::Create(Box::new(post))
+                Received::Create(Box::new(remote_post(state, signer, &note, body)))
             }
             other => {
                 tracing::debug!(kind = other.kind(), "ignored Create of an unsupported object type");
@@ -183,7 +175,7 @@ async fn received(
                 refetch_updated_actor(state, &id).await?;
                 Received::UpdateActor
             }
-            Object::Post(note) => Received::UpdatePost(Box::new(RemotePost::from_note(&note, signer))),
+            Object::Post(note) => Received::UpdatePost(Box::new(remote_post(state, signer, &note, body))),
             Object::Member(member) => member_change(signer, kind, &member)?,
             other => {
                 object_id()?;
@@ -200,7 +192,8 @@ async fn received(
             } else if !protocol::same_host(&id, &signer.ap_id) {
                 return Err(ApubError::Forbidden("cannot delete another host's object".into()));
             } else {
-                Received::DeleteObject { id }
+                // Perhaps of a post written in a group here, which relays it unchanged.
+                Received::DeleteObject { id, raw: body.and_then(|b| serde_json::from_slice(b).ok()) }
             }
         }
         ActivityKind::Like => Received::React { object: object_id()?, reaction: Reaction::Like },
@@ -213,10 +206,28 @@ async fn received(
         ActivityKind::Invite => group_invite(state, signer, activity_id, object, target).await?,
         ActivityKind::Add | ActivityKind::Remove => match object {
             Object::Member(member) => member_change(signer, kind, &member)?,
+            other if is_group(signer) && target.as_ref().is_some_and(|t| is_featured_of(t, signer)) => {
+                Received::Featured {
+                    post: other.id().ok_or_else(|| bad("object: missing id"))?.to_string(),
+                    pinned: kind == ActivityKind::Add,
+                }
+            }
             other => moderators_change(kind, other, target),
         },
         other => Received::Ignored { kind: other.to_string() },
     })
+}
+
+/// A post from `signer` as the domain takes it; the activity as it arrived (`body`) is kept
+/// when the post names this instance or replies to a post here — perhaps it was written in a
+/// group here, which relays it unchanged.
+fn remote_post(state: &AppState, signer: &Actor, note: &protocol::Note, body: Option<&[u8]>) -> RemotePost {
+    let mut post = RemotePost::from_note(note, signer);
+    let base: &str = &state.base_url;
+    if post.named().any(|a| a.starts_with(base)) || note.in_reply_to.as_ref().is_some_and(|r| r.0.starts_with(base)) {
+        post.raw = body.and_then(|b| serde_json::from_slice(b).ok());
+    }
+    post
 }
 
 /// Whether an actor is a group (or an organisation), which relays what is written in it.
@@ -240,9 +251,15 @@ fn member_change(signer: &Actor, kind: ActivityKind, member: &protocol::MemberOb
     Ok(Received::GroupMembership { group, member: person, change })
 }
 
+/// Whether `target` is the `featured` (pinned posts) collection of the group `signer`: on its
+/// host, named so by Mastodon (`…/collections/featured`), Lemmy and Buurt (`…/featured`).
+fn is_featured_of(target: &protocol::Id, signer: &Actor) -> bool {
+    protocol::same_host(&target.0, &signer.ap_id) && target.0.ends_with("/featured")
+}
+
 /// `Add`/`Remove` of a person on a group's moderators collection (FEP-1b12), or `Remove` of a
-/// person from a group (`target` the group). Other Adds and Removes (featured posts) are not
-/// membership: the domain finds no such group or resident and changes nothing.
+/// person from a group (`target` the group). Other Adds and Removes are not membership: the
+/// domain finds no such group or resident and changes nothing.
 fn moderators_change(kind: ActivityKind, object: Object, target: Option<protocol::Id>) -> Received {
     let (Some(person), Some(target)) = (object.id().map(str::to_string), target) else {
         return Received::Ignored { kind: kind.to_string() };

@@ -81,6 +81,8 @@ pub const EMITTED: &[&str] = &[
     "Tombstone",
     "Document",
     "Image",
+    "Mention",
+    "Hashtag",
     "OrderedCollection",
     "OrderedCollectionPage",
     "Create",
@@ -88,9 +90,15 @@ pub const EMITTED: &[&str] = &[
     "Delete",
     "Follow",
     "Accept",
+    "Reject",
     "Undo",
     "Like",
     "Announce",
+    "Join",
+    "Leave",
+    "Invite",
+    "Add",
+    "Remove",
 ];
 
 /// `host[:port]` of a URL: the key of an instance, and what "the same host" compares.

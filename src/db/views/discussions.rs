@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::models::actor::{Actor, ActorId};
-use crate::db::models::post::{Post, PostView};
+use crate::db::models::post::{Post, PostId, PostView, Visibility};
 use crate::db::schema::{actor, post};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
@@ -73,4 +73,53 @@ async fn reply_counts(conn: &mut DbConn, ap_ids: &[&str]) -> DbResult<HashMap<St
         .load(c)
         .await)?;
     Ok(rows.into_iter().filter_map(|(parent, n)| Some((parent?, n))).collect())
+}
+
+/// The pinned threads of `group`, most recently pinned first, with their authors.
+pub async fn pinned(conn: &mut DbConn, group: ActorId, limit: i64) -> DbResult<Vec<(Post, Actor)>> {
+    let views: Vec<PostView> = dispatch!(conn, c => post::table
+        .inner_join(actor::table.on(actor::id.eq(post::author_id)))
+        .filter(post::audience_id.eq(group))
+        .filter(post::in_reply_to.is_null())
+        .filter(post::deleted.eq(false))
+        .filter(post::pinned_at.is_not_null())
+        .order(post::pinned_at.desc())
+        .limit(limit)
+        .select(PostView::as_select())
+        .load(c)
+        .await)?;
+    Ok(views.into_iter().map(|v| (v.post, v.author)).collect())
+}
+
+/// The public threads of `group`, newest first: a page of `limit` before the post `before`,
+/// and how many there are in all.
+pub async fn public_starters(
+    conn: &mut DbConn,
+    group: ActorId,
+    before: Option<PostId>,
+    limit: i64,
+) -> DbResult<(i64, Vec<(Post, Actor)>)> {
+    macro_rules! starters {
+        () => {
+            post::table
+                .filter(post::audience_id.eq(group))
+                .filter(post::in_reply_to.is_null())
+                .filter(post::deleted.eq(false))
+                .filter(post::visibility.eq(Visibility::Public))
+        };
+    }
+    let total: i64 = dispatch!(conn, c => starters!().count().get_result(c).await)?;
+    let views: Vec<PostView> = dispatch!(conn, c => {
+        let mut q = starters!()
+            .inner_join(actor::table.on(actor::id.eq(post::author_id)))
+            .order(post::id.desc())
+            .limit(limit)
+            .select(PostView::as_select())
+            .into_boxed();
+        if let Some(before) = before {
+            q = q.filter(post::id.lt(before));
+        }
+        q.load(c).await
+    })?;
+    Ok((total, views.into_iter().map(|v| (v.post, v.author)).collect()))
 }

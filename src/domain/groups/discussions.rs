@@ -237,6 +237,23 @@ pub async fn relay<A: Serialize>(
     Ok(())
 }
 
+/// A public thread as its group's outbox lists it: the group's `Announce` of its Create.
+pub fn announced_create(
+    group: &Actor,
+    post: &Post,
+    author: &Actor,
+    attachments: Vec<Attachment>,
+) -> Activity<Activity<crate::apub::protocol::Note>> {
+    let (to, cc) = announce_addressing(group, false);
+    let create = wire::create(post, author, Some(group), attachments);
+    let mut announce =
+        Activity::new(format!("{}#announce-{}", group.ap_id, post.id.0), ActivityKind::Announce, &group.ap_id, create)
+            .to(to)
+            .cc(cc);
+    announce.published = Some(post.published.into());
+    announce
+}
+
 /// Whom a group's Announce is addressed to: its followers and the public, or its members.
 fn announce_addressing(group: &Actor, members_only: bool) -> (Addresses, Addresses) {
     let followers = wire::followers_of(group);
@@ -281,15 +298,105 @@ pub async fn remove(state: &AppState, by: &Account, id: PostId) -> DomainResult<
     Ok(())
 }
 
-/// Pins a thread to the top of its group, or unpins it: the group's moderators.
+/// Pins a thread to the top of its group, or unpins it: the group's moderators. The group
+/// tells its followers and members with an `Add` to (or `Remove` from) its `featured`
+/// collection, as Mastodon and Lemmy do.
 pub async fn set_pinned(state: &AppState, by: &Account, id: PostId, pinned: bool) -> DomainResult<()> {
-    let mut conn = state.pool.write().await?;
-    let (post, _, moderates) = moderated(&mut conn, by, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let (post, group, moderates) = moderated(&mut tx, by, id).await?;
     if !moderates || post.in_reply_to.is_some() {
         return Err(DomainError::Forbidden);
     }
+    if post.pinned_at.is_some() == pinned {
+        return Ok(());
+    }
     let form = PostUpdate { pinned_at: Some(pinned.then(now)), ..Default::default() };
-    Post::update(&mut conn, post.id, &form).await?;
+    Post::update(&mut tx, post.id, &form).await?;
+    let kind = if pinned { ActivityKind::Add } else { ActivityKind::Remove };
+    let members_only = post.visibility == Visibility::Members;
+    let (to, cc) = announce_addressing(&group.actor, members_only);
+    let mut change =
+        Activity::new(new_activity_id(&state.base_url, "featured"), kind, &group.actor.ap_id, Id(post.ap_id.clone()))
+            .to(to)
+            .cc(cc);
+    change.target = Some(Id(featured_of(&group.actor)));
+    let reach = if members_only { GroupReach::Members } else { GroupReach::Everyone };
+    enqueue_for_group(&mut tx, &group.actor, &change, reach).await?;
+    tx.commit().await?;
+    state.delivery_wake.notify_waiters();
+    Ok(())
+}
+
+/// A group's `featured` collection: its pinned threads.
+pub fn featured_of(group: &Actor) -> String {
+    format!("{}/featured", group.ap_id)
+}
+
+/// A group elsewhere pinned (`Add` to its `featured` collection) or unpinned a post written in
+/// it; a post of another group is not the sender's to pin.
+pub async fn featured_by_group(conn: &mut DbConn, group: &Actor, ap_id: &str, pinned: bool) -> DomainResult<()> {
+    let Some(post) = Post::by_ap_id(conn, ap_id).await? else {
+        return Ok(());
+    };
+    if post.audience_id != Some(group.id) || post.in_reply_to.is_some() {
+        return Err(DomainError::Forbidden);
+    }
+    if post.pinned_at.is_some() != pinned {
+        Post::update(conn, post.id, &PostUpdate { pinned_at: Some(pinned.then(now)), ..Default::default() }).await?;
+    }
+    Ok(())
+}
+
+/// What a local group shows the fediverse of its threads: those anyone may read (none of a
+/// members-only group). Its pinned threads (the `featured` collection)…
+pub async fn featured(conn: &mut DbConn, group: &Group) -> DomainResult<Vec<(Post, Actor)>> {
+    if !shown_to_everyone(group) {
+        return Ok(Vec::new());
+    }
+    let rows = crate::db::views::discussions::pinned(conn, group.actor.id, MAX_FEATURED).await?;
+    Ok(rows.into_iter().filter(|(p, _)| p.visibility == Visibility::Public).collect())
+}
+
+/// …and its threads newest first, a page of `limit` before the post `before` (the outbox),
+/// with how many there are.
+pub async fn outbox_page(
+    conn: &mut DbConn,
+    group: &Group,
+    before: Option<i64>,
+    limit: i64,
+) -> DomainResult<(i64, Vec<(Post, Actor)>)> {
+    if !shown_to_everyone(group) {
+        return Ok((0, Vec::new()));
+    }
+    let (total, rows) =
+        crate::db::views::discussions::public_starters(conn, group.actor.id, before.map(PostId), limit).await?;
+    Ok((total, rows))
+}
+
+fn shown_to_everyone(group: &Group) -> bool {
+    group.profile.content() == ContentVisibility::Public && group.profile.status() != GroupStatus::Pending
+}
+
+/// Pinned threads listed in a group's `featured` collection at most.
+const MAX_FEATURED: i64 = 20;
+
+/// A resident elsewhere changed (`Update`) or deleted (`Delete`) their post written in a
+/// group here: the group relays the activity as it arrived (`raw`), as it relayed the post.
+pub async fn relay_author_change(
+    conn: &mut DbConn,
+    state: &AppState,
+    post: Option<&Post>,
+    raw: Option<&serde_json::Value>,
+) -> DomainResult<()> {
+    let (Some(post), Some(raw)) = (post, raw) else {
+        return Ok(());
+    };
+    let Some(group) = group_of(conn, post).await? else {
+        return Ok(());
+    };
+    if group.actor.local {
+        relay(conn, state, &group, raw, post).await?;
+    }
     Ok(())
 }
 

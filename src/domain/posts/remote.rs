@@ -192,9 +192,10 @@ pub async fn received(conn: &mut DbConn, author: &Actor, post: RemotePost) -> Do
 
 /// An edit of a remote post (its author only): text replaced, images replaced by the new ones.
 /// Visibility and the post it replies to stay as first stored.
-pub async fn update(conn: &mut DbConn, author: &Actor, edited: RemotePost) -> DomainResult<()> {
+/// Returns the post as it is now, when it is stored here.
+pub async fn update(conn: &mut DbConn, author: &Actor, edited: RemotePost) -> DomainResult<Option<Post>> {
     let Some(post) = Post::by_ap_id(conn, &edited.row.ap_id).await? else {
-        return Ok(());
+        return Ok(None);
     };
     if post.author_id != author.id {
         return Err(DomainError::Forbidden);
@@ -213,18 +214,20 @@ pub async fn update(conn: &mut DbConn, author: &Actor, edited: RemotePost) -> Do
     for photo in edited.photos {
         Media::insert(conn, &MediaInsert { post_id: Some(post.id), ..photo }).await?;
     }
-    Ok(())
+    Ok(Post::by_id(conn, post.id).await?)
 }
 
-/// A deletion of a remote post (its author only).
-pub async fn delete(conn: &mut DbConn, author: &Actor, ap_id: &str) -> DomainResult<()> {
-    if let Some(post) = Post::by_ap_id(conn, ap_id).await? {
-        if post.author_id != author.id {
-            return Err(DomainError::Forbidden);
-        }
-        Post::update(conn, post.id, &emptied()).await?;
+/// A deletion of a remote post (its author only). Returns the post as it was, when it was
+/// stored here.
+pub async fn delete(conn: &mut DbConn, author: &Actor, ap_id: &str) -> DomainResult<Option<Post>> {
+    let Some(post) = Post::by_ap_id(conn, ap_id).await? else {
+        return Ok(None);
+    };
+    if post.author_id != author.id {
+        return Err(DomainError::Forbidden);
     }
-    Ok(())
+    Post::update(conn, post.id, &emptied()).await?;
+    Ok(Some(post))
 }
 
 /// Stores a public or unlisted post of `author` that was fetched on request (search).

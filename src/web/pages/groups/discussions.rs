@@ -23,7 +23,7 @@ use crate::web::form::{CsrfForm, Field, FieldKind, Form};
 use crate::web::page::{FormPage, page};
 
 /// Threads listed on a group's page.
-const THREADS_SHOWN: i64 = 30;
+pub const THREADS_SHOWN: i64 = 30;
 
 /// The discussions section of a group's page.
 pub struct Discussions {
@@ -46,14 +46,14 @@ pub struct ThreadLink {
     pub announcement: bool,
 }
 
-/// The discussions of `group` as `ctx`'s visitor sees them.
-pub async fn section(ctx: &Ctx, group: &Actor) -> WebResult<Discussions> {
+/// The discussions of `group` as `ctx`'s visitor sees them: `limit` threads at most.
+pub async fn section(ctx: &Ctx, group: &Actor, limit: i64) -> WebResult<Discussions> {
     let mut conn = ctx.state.pool.get().await?;
     let group = groups::with_profile(&mut conn, group.clone()).await?;
     let standing = Standing::of(&mut conn, group.actor.id, ctx.account.as_ref()).await?;
     let new_path =
         rights::may_post(&group.profile, &standing).then(|| format!("/g/{}/gesprekken/nieuw", group.actor.name_key));
-    let rows = match discussions::threads(&mut conn, &group, &standing, THREADS_SHOWN).await {
+    let rows = match discussions::threads(&mut conn, &group, &standing, limit).await {
         Ok(rows) => rows,
         Err(DomainError::Forbidden) => return Ok(Discussions { visible: false, threads: Vec::new(), new_path }),
         Err(e) => return Err(e.into()),

@@ -11,27 +11,24 @@ use serde::Deserialize;
 
 use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::group_profile::{GroupKind, GroupProfile};
-use crate::db::models::post::{PostView, Shown, TimelineQuery};
 use crate::domain::DomainError;
 use crate::domain::groups::Group;
 use crate::domain::neighbourhoods::{self, HomeChoice};
 use crate::domain::validate::FieldErrors;
-use crate::media::ImageView;
 use crate::web::context::Ctx;
 use crate::web::error::WebResult;
 use crate::web::form::{CsrfForm, Field, FieldKind, Form};
 use crate::web::layout::{HomeSection, Placement};
 use crate::web::map::{MapPlace, MapView, Pick};
-use crate::web::page::{Image, page};
-use crate::web::pages::home::view::HomePost;
+use crate::web::page::page;
 
 pub mod view;
 use view::{GroupItem, HomeSectionView, NeighbourhoodPart, ProfilePart, SettingsPage};
 
 /// Groups listed on a neighbourhood's page.
 const GROUPS_SHOWN: i64 = 200;
-/// Posts of the resident's neighbourhood on the home page.
-const HOME_POSTS: i64 = 5;
+/// Threads of the resident's neighbourhood on the home page.
+const HOME_THREADS: i64 = 5;
 
 fn href(actor: &Actor) -> String {
     format!("/g/{}", actor.name_key)
@@ -111,43 +108,17 @@ pub fn home_section(ctx: &Ctx) -> BoxFuture<'_, WebResult<Option<HomeSection>>> 
             if !GroupProfile::has_neighbourhoods(&mut conn).await? {
                 return Ok(None);
             }
-            let view = HomeSectionView { ctx, home: None, residents: String::new(), posts: Vec::new() };
+            let view = HomeSectionView { ctx, home: None, residents: String::new(), discussions: None };
             return HomeSection::render(Placement::First, &view).map(Some);
         };
         let residents = GroupProfile::residents(&mut conn, home.actor.id).await?;
-        let query = TimelineQuery {
-            author: Some(home.actor.id),
-            shown: Shown::Listed,
-            limit: HOME_POSTS,
-            ..Default::default()
-        };
-        let views = PostView::timeline(&mut conn, &query).await?;
-        let ids: Vec<_> = views.iter().map(|v| v.post.id).collect();
-        let mut media = crate::media::by_post(&mut conn, &ids).await?;
         drop(conn);
-        let posts = views
-            .into_iter()
-            .map(|v| HomePost {
-                images: media
-                    .remove(&v.post.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|m| Image::photo(&ImageView::of(&ctx.state.media, m)))
-                    .collect(),
-                published: ctx.datetime(v.post.published),
-                thread_path: format!("/p/{}", v.post.id.0),
-                replies: 0,
-                path: format!("/p/{}", v.post.id.0),
-                author_path: href(&v.author),
-                author: v.author.display_name,
-                content: v.post.content,
-            })
-            .collect();
+        let discussions = crate::web::pages::groups::discussions::section(ctx, &home.actor, HOME_THREADS).await?;
         let view = HomeSectionView {
             ctx,
             home: Some((href(&home.actor), home.actor.shown_name())),
             residents: ctx.t_count("neighbourhood-residents", residents),
-            posts,
+            discussions: Some(discussions),
         };
         HomeSection::render(Placement::First, &view).map(Some)
     })

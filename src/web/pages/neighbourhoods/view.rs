@@ -6,7 +6,7 @@ use askama::Template;
 use crate::web::context::Ctx;
 use crate::web::form::Form;
 use crate::web::map::MapView;
-use crate::web::pages::home::view::HomePost;
+use crate::web::pages::groups::discussions::Discussions;
 
 /// A group that belongs to a neighbourhood, as its page lists it.
 pub struct GroupItem {
@@ -48,7 +48,8 @@ pub struct HomeSectionView<'a> {
     /// `(href, name)` of their neighbourhood; `None`: they have not chosen one yet.
     pub home: Option<(String, String)>,
     pub residents: String,
-    pub posts: Vec<HomePost>,
+    /// The neighbourhood's newest threads (pinned first).
+    pub discussions: Option<Discussions>,
 }
 
 /// `/instellingen/buurt`: choosing a home neighbourhood.

@@ -19,6 +19,7 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::form::CsrfForm;
 use crate::web::map::{MapPlace, MapView};
 use crate::web::page::{Image, page};
+use crate::web::pages::groups::discussions;
 
 pub mod view;
 use view::{GroupLink, ProfilePage};
@@ -148,7 +149,7 @@ async fn render(
         (Vec::new(), None, Vec::new())
     };
     let discussions =
-        if is_group { Some(crate::web::pages::groups::discussions::section(ctx, &actor).await?) } else { None };
+        if is_group { Some(discussions::section(ctx, &actor, discussions::THREADS_SHOWN).await?) } else { None };
     let data = ProfilePage {
         ctx,
         discussions,
