@@ -303,6 +303,11 @@ async fn the_web_pages_join_leave_and_answer_requests(b: Backend) {
 
     let bert = app.browser();
     bert.login("bert", PASSWORD).await;
+    // The group's page leads there: a group that approves its members asks for a message.
+    let page = bert.get_html("/g/moestuin").await.html();
+    assert!(page.contains("<a class=\"button\" href=\"/g/moestuin/leden\">Vragen om lid te worden</a>"), "{page}");
+    assert!(!page.contains("/g/moestuin/lid-worden"), "{page}");
+    assert!(!app.browser().get_html("/g/moestuin").await.html().contains("Vragen om lid te worden"), "not anonymous");
     let page = bert.get_html("/g/moestuin/leden").await;
     assert!(page.html().contains("Vragen om lid te worden"));
     let response = bert.submit("/g/moestuin/leden", "/g/moestuin/lid-worden", &[("message", "Hallo!")]).await;
@@ -323,9 +328,29 @@ async fn the_web_pages_join_leave_and_answer_requests(b: Backend) {
     let response = anna.submit("/g/moestuin/leden", &action, &[("action", "accept")]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(membership(&app, "moestuin", "bert").await, Some((MemberState::Accepted, GroupRole::Member)));
+    assert!(!bert.get_html("/g/moestuin").await.html().contains("Vragen om lid te worden"), "a member");
     let response = bert.submit("/g/moestuin/leden", "/g/moestuin/opzeggen", &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(membership(&app, "moestuin", "bert").await, None);
+    // An open group: one button on its page makes a member.
+    let admin = app.account("anna").await.unwrap();
+    let group = {
+        let mut conn = app.state.pool.get().await.unwrap();
+        buurt::domain::actors::local_by_name(&mut conn, app.settings(), "moestuin").await.unwrap().unwrap()
+    };
+    let open = buurt::domain::groups::GroupEdit {
+        display_name: "Moestuin Oost".into(),
+        summary: "Samen tuinieren.".into(),
+        openness: Some("open".into()),
+        content: None,
+        posting: None,
+    };
+    buurt::domain::groups::update_group(&app.state, &admin, &group, &open).await.unwrap();
+    let page = bert.get_html("/g/moestuin").await.html();
+    assert!(page.contains("action=\"/g/moestuin/lid-worden\"") && page.contains(">Lid worden</button>"), "{page}");
+    let response = bert.submit("/g/moestuin", "/g/moestuin/lid-worden", &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(membership(&app, "moestuin", "bert").await, Some((MemberState::Accepted, GroupRole::Member)));
     // The group's administrator edits it.
     assert_eq!(anna.get("/g/moestuin/bewerken").await.status(), 200);
     assert_eq!(bert.get("/g/moestuin/bewerken").await.status(), 403);

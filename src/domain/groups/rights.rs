@@ -37,7 +37,7 @@ impl Standing {
         Ok(Standing { site, membership: Membership::find(conn, group, actor).await? })
     }
 
-    fn state(&self) -> Option<MemberState> {
+    pub fn state(&self) -> Option<MemberState> {
         self.membership.as_ref().map(Membership::state)
     }
 

@@ -12,7 +12,7 @@ use crate::db::models::post::{Post, PostId};
 use crate::db::models::post_edit::PostEdit;
 use crate::db::views::discussions::ThreadRow;
 use crate::domain::groups::discussions::{self, NewThread};
-use crate::domain::groups::rights::{self, Standing};
+use crate::domain::groups::rights::{self, JoinAnswer, Standing};
 use crate::domain::groups::{self, Group};
 use crate::domain::validate::FieldErrors;
 use crate::domain::visibility::{self, Viewer};
@@ -32,6 +32,15 @@ pub struct Discussions {
     pub threads: Vec<ThreadLink>,
     /// Where to start a thread, when the visitor may.
     pub new_path: Option<String>,
+    /// How a signed-in visitor who is no member yet becomes one, when they may.
+    pub join: Option<JoinOffer>,
+}
+
+/// Joining from the group's page: one button for an open group; a link to the membership
+/// page (where the request's message is written) for a group that approves its members.
+pub struct JoinOffer {
+    pub path: String,
+    pub direct: bool,
 }
 
 /// A thread in the list.
@@ -53,9 +62,23 @@ pub async fn section(ctx: &Ctx, group: &Actor, limit: i64) -> WebResult<Discussi
     let standing = Standing::of(&mut conn, group.actor.id, ctx.account.as_ref()).await?;
     let new_path =
         rights::may_post(&group.profile, &standing).then(|| format!("/g/{}/gesprekken/nieuw", group.actor.name_key));
+    let join = match (&ctx.account, standing.state()) {
+        (Some(_), None) if group.actor.local => match rights::join_answer(&group.profile, &standing) {
+            JoinAnswer::Accepted => {
+                Some(JoinOffer { path: format!("/g/{}/lid-worden", group.actor.name_key), direct: true })
+            }
+            JoinAnswer::Pending => {
+                Some(JoinOffer { path: format!("/g/{}/leden", group.actor.name_key), direct: false })
+            }
+            JoinAnswer::Refused(_) => None,
+        },
+        _ => None,
+    };
     let rows = match discussions::threads(&mut conn, &group, &standing, limit).await {
         Ok(rows) => rows,
-        Err(DomainError::Forbidden) => return Ok(Discussions { visible: false, threads: Vec::new(), new_path }),
+        Err(DomainError::Forbidden) => {
+            return Ok(Discussions { visible: false, threads: Vec::new(), new_path, join });
+        }
         Err(e) => return Err(e.into()),
     };
     let threads = rows
@@ -71,7 +94,7 @@ pub async fn section(ctx: &Ctx, group: &Actor, limit: i64) -> WebResult<Discussi
             announcement: post.kind == "article",
         })
         .collect();
-    Ok(Discussions { visible: true, threads, new_path })
+    Ok(Discussions { visible: true, threads, new_path, join })
 }
 
 #[derive(Debug, Default, Deserialize)]
