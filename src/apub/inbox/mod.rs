@@ -162,10 +162,10 @@ async fn received(
                 }
                 let mut post = RemotePost::from_note(&note, signer);
                 let base: &str = &state.base_url;
-                if post.named().any(|a| a.starts_with(base))
-                    || note.in_reply_to.as_ref().is_some_and(|r| r.0.starts_with(base))
-                {
-                    // Perhaps written in a group here, which relays it unchanged.
+                if post.named().any(|a| a.starts_with(base)) || note.in_reply_to.is_some() {
+                    // Perhaps written in a group here, which relays it unchanged: one it names,
+                    // or a reply in one of its threads (whose starter may be from elsewhere, and
+                    // a reply from Mastodon need not name the group).
                     post.raw = body.and_then(|b| serde_json::from_slice(b).ok());
                 }
                 Received::Create(Box::new(post))
