@@ -22,6 +22,7 @@ mod discovery;
 mod discussions;
 mod federation;
 mod group_federation;
+mod group_interop;
 mod groups;
 mod inbox;
 mod jobs;

@@ -6,6 +6,7 @@
 use federation_tests::{Backend, Instance, both, eventually};
 use serde_json::{Value, json};
 
+mod group_peers;
 mod peers;
 
 both!(

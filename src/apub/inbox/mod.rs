@@ -218,13 +218,14 @@ async fn received(
     })
 }
 
-/// A post from `signer` as the domain takes it; the activity as it arrived (`body`) is kept
-/// when the post names this instance or replies to a post here — perhaps it was written in a
-/// group here, which relays it unchanged.
+/// A post from `signer` as the domain takes it. The activity as it arrived (`body`) is kept when
+/// the post may have been written in a group here, which relays it unchanged: when it names
+/// this instance, or replies to anything (a thread's starter may be from elsewhere, and a reply
+/// from Mastodon need not name the group).
 fn remote_post(state: &AppState, signer: &Actor, note: &protocol::Note, body: Option<&[u8]>) -> RemotePost {
     let mut post = RemotePost::from_note(note, signer);
     let base: &str = &state.base_url;
-    if post.named().any(|a| a.starts_with(base)) || note.in_reply_to.as_ref().is_some_and(|r| r.0.starts_with(base)) {
+    if post.named().any(|a| a.starts_with(base)) || note.in_reply_to.is_some() {
         post.raw = body.and_then(|b| serde_json::from_slice(b).ok());
     }
     post

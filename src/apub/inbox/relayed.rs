@@ -1,8 +1,9 @@
 //! What a group elsewhere relays to us (FEP-1b12): the `Announce` of a member's activity (Lemmy
-//! communities, Mobilizon and Buurt groups) or of a post itself (Guppe-style groups, and the
-//! second Announce Buurt sends for Mastodon). A post embedded by the group is trusted only when
-//! it is on the group's own host; one from elsewhere is fetched from its origin. A group may
-//! relay only what was written in it: a post whose `audience` names another group is refused.
+//! communities and Buurt groups) or of a post itself (Mobilizon, Guppe-style groups, and the
+//! second Announce Buurt and Lemmy send for Mastodon). A post embedded by the group is trusted
+//! only when it is on the group's own host; one from elsewhere is fetched from its origin. A
+//! group may relay only what was written in it: a post whose `audience` names another group is
+//! refused. Announces of what is not a post (Mobilizon's events, votes, moderation) are ignored.
 
 use activitypub_federation::fetch::fetch_object_http;
 use serde_json::Value;
@@ -29,7 +30,8 @@ pub async fn announced(state: &AppState, group: &Actor, object: Object, body: Op
             ActivityKind::Create | ActivityKind::Update => {
                 let (note, id) = match inner.object {
                     Object::Post(note) => (Some(*note), None),
-                    other => (None, other.id().map(str::to_string)),
+                    Object::Link(id) => (None, Some(id)),
+                    other => return Ok(not_a_post(inner.kind.as_str(), &other)),
                 };
                 let (author, note) = post_of(state, group, note, id).await?;
                 if inner.actor.as_str() != author.ap_id {
@@ -48,15 +50,25 @@ pub async fn announced(state: &AppState, group: &Actor, object: Object, body: Op
     }
     let (note, id) = match object {
         Object::Post(note) => (Some(*note), None),
-        other => (None, other.id().map(str::to_string)),
+        Object::Link(id) => (None, Some(id)),
+        other => return Ok(not_a_post("Announce", &other)),
     };
     let (author, note) = post_of(state, group, note, id).await?;
     let post = RemotePost::from_note(&note, &author);
     Ok(Received::Relayed { author: Box::new(author), post: Box::new(post), update: false })
 }
 
+/// An announced object that is not a post (an event, an actor, a moderation activity): well-formed,
+/// and nothing here stores it.
+fn not_a_post(verb: &str, object: &Object) -> Received {
+    tracing::debug!(verb, kind = object.kind(), "a group announced what is not a post; ignored");
+    Received::Ignored { kind: format!("Announce({verb} {})", object.kind().unwrap_or("link")) }
+}
+
 /// The post a group relays and its author: as embedded when on the group's host, else fetched
-/// from its origin; its author fetched when unknown.
+/// from its origin; its author fetched when unknown. The author is who it is attributed to
+/// besides the group; for a post attributed to the group alone, Mobilizon's `actor` on the
+/// group's host (a member elsewhere is not taken on the group's word), else the group itself.
 async fn post_of(state: &AppState, group: &Actor, note: Option<Note>, id: Option<String>) -> ApubResult<(Actor, Note)> {
     let note = match note {
         Some(note) if protocol::same_host(&note.id, &group.ap_id) => note,
@@ -68,11 +80,17 @@ async fn post_of(state: &AppState, group: &Actor, note: Option<Note>, id: Option
     if note.audience.as_ref().is_some_and(|a| a.as_str() != group.ap_id) {
         return Err(ApubError::Forbidden("a group relays a post written in another group".into()));
     }
+    let by_group = note.attributed_to(&group.ap_id);
     let author = note
         .attributed_to
         .iter()
         .map(|a| a.as_str())
         .find(|a| *a != group.ap_id)
+        .or_else(|| {
+            let member = note.actor.as_ref().map(|a| a.as_str()).filter(|a| protocol::same_host(a, &group.ap_id));
+            member.filter(|_| by_group)
+        })
+        .or_else(|| by_group.then_some(group.ap_id.as_str()))
         .ok_or_else(|| ApubError::BadRequest("object.attributedTo: missing".into()))?
         .to_string();
     if !protocol::same_host(&note.id, &author) {

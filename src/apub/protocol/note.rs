@@ -83,6 +83,10 @@ pub struct Note {
     /// Mastodon's source of an edit: what the author typed (`{content, mediaType}`).
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub source: Option<Source>,
+    /// Mobilizon's member who wrote a group's post, whose `attributedTo` is the group. Never
+    /// written by Buurt.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub actor: Option<Id>,
 }
 
 /// What the author typed, as Lemmy and Mastodon carry it beside the HTML.

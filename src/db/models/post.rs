@@ -320,7 +320,15 @@ impl PostView {
                     .filter(follow::follower_id.eq(me))
                     .filter(follow::accepted.eq(true))
                     .select(follow::target_id);
-                query = query.filter(post::author_id.eq_any(followed).or(post::author_id.eq(me)));
+                // And what was written in groups they follow (a Lemmy community, a Mobilizon
+                // group): its members' posts, relayed by the group.
+                let groups = follow::table
+                    .filter(follow::follower_id.eq(me))
+                    .filter(follow::accepted.eq(true))
+                    .select(follow::target_id.nullable());
+                query = query.filter(
+                    post::author_id.eq_any(followed).or(post::author_id.eq(me)).or(post::audience_id.eq_any(groups)),
+                );
             }
             if q.local_only {
                 query = query.filter(post::local.eq(true));

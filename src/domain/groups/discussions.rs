@@ -493,13 +493,14 @@ pub async fn arrived(
     Ok(Arrival::Accepted)
 }
 
-/// A thread's title from a post that has none (a Mastodon post mentioning the group): its
-/// first line without the mention, at most [`MAX_TITLE`] characters.
+/// A thread's title from a post that has none (a Mastodon post mentioning the group, or a
+/// Friendica post to it with `!group`): its first line without the mention, at most
+/// [`MAX_TITLE`] characters.
 fn title_from(content: &str, group: &Actor) -> String {
     let text = crate::util::html::html_to_text(content);
     let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-    let handle = format!("@{}", group.username);
-    let words: Vec<&str> = first.split_whitespace().filter(|w| !w.starts_with(&handle)).collect();
+    let mention = |w: &str| w.strip_prefix(['@', '!']).is_some_and(|h| h.starts_with(&group.username));
+    let words: Vec<&str> = first.split_whitespace().filter(|w| !mention(w)).collect();
     let title = crate::util::html::truncate(&words.join(" "), MAX_TITLE);
     if title.is_empty() { group.display_name.clone() } else { title }
 }

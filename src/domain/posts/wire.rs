@@ -94,6 +94,7 @@ pub fn note(post: &Post, author: &Actor, group: Option<&Actor>, attachments: Vec
         content_map: post.language.clone().map(|lang| [(lang, post.content.clone())].into()),
         audience: group.map(|g| Id(g.ap_id.clone())),
         source: post.source.clone().map(|content| Source { content, media_type: "text/markdown".into() }),
+        actor: None,
     }
 }
 
