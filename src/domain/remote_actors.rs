@@ -4,6 +4,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor as ApActor, Object};
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::apub::protocol::ActorJson;
@@ -12,6 +13,7 @@ use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorInsert, ActorKind};
 use crate::db::models::instance::Instance;
 use crate::db::models::place::Place;
+use crate::util::hex::hex;
 use crate::util::html;
 
 /// An actor row with federation behaviour, and its id parsed.
@@ -136,11 +138,12 @@ impl Object for DbActor {
             .map(html::plain_text)
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| username.clone());
+        let name_key = free_name_key(&mut conn, &username, &domain, id.as_str(), kind).await?;
         let form = ActorInsert {
             ap_id: id.to_string(),
             kind: kind.as_str().into(),
             username: html::truncate(&username, 200),
-            name_key: username.to_lowercase(),
+            name_key,
             domain,
             display_name: html::truncate(display_name.trim(), 200),
             summary: html::truncate(&html::sanitize(json.summary.as_deref().unwrap_or("")), 10_000),
@@ -172,6 +175,32 @@ impl Object for DbActor {
         }
         DbActor::new(actor)
     }
+}
+
+/// The key under which a remote actor's name is stored: its name, unless another actor of the
+/// same host has it already — Lemmy keeps persons (`/u/NAME`) and communities (`/c/NAME`)
+/// apart, so one host may have both — then the name with its kind (`name+group`), and failing
+/// that with a hash of its id.
+async fn free_name_key(
+    conn: &mut DbConn,
+    username: &str,
+    domain: &str,
+    id: &str,
+    kind: ActorKind,
+) -> Result<String, ApubError> {
+    let plain = username.to_lowercase();
+    let candidates = [
+        plain.clone(),
+        format!("{plain}+{}", kind.as_str()),
+        format!("{plain}+{}", &hex(&Sha256::digest(id.as_bytes()))[..12]),
+    ];
+    for key in &candidates {
+        match Actor::by_name(conn, key, domain).await? {
+            Some(other) if other.ap_id != id => continue,
+            _ => return Ok(key.clone()),
+        }
+    }
+    Err(ApubError::BadRequest(format!("no free name for {id}")))
 }
 
 impl ApActor for DbActor {

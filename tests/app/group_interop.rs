@@ -236,6 +236,19 @@ async fn a_lemmy_communitys_posts_arrive_as_written_in_it(b: Backend) {
     unfollowed["object"]["id"] = json!(lemmy.url("/activities/create/57"));
     assert_eq!(deliver(&alpha, "/inbox", &lemmy.signer(&anders), &unfollowed).await, 202);
     assert!(post_by_ap_id(&alpha, &lemmy.url("/post/57")).await.is_none(), "nobody here follows it");
+
+    // Lemmy keeps persons and communities apart: a person named as the community is another
+    // actor here, under a name of its own, and both keep working.
+    let text = fixture("lemmy/person").replace("/u/marie", "/u/buurt").replace("\"marie\"", "\"buurt\"");
+    lemmy.serve(lemmy.shaped(&text, &alpha));
+    let data = alpha.state.data().unwrap();
+    let namesake = buurt::domain::remote_actors::resolve(&lemmy.url("/u/buurt"), &data).await.expect("stored");
+    assert_ne!(namesake.actor.id, community_here.id);
+    assert_eq!(namesake.actor.username, "buurt");
+    assert_eq!(actor_by_ap_id(&alpha, &community).await.unwrap().id, community_here.id);
+    let mut again = lemmy.localized("lemmy/announce-create-page", &alpha);
+    again["id"] = json!(lemmy.url("/activities/announce/create/58"));
+    assert_eq!(deliver(&alpha, "/inbox", &by_community, &again).await, 202, "the community still signs");
     alpha.stop().await;
 }
 
