@@ -196,12 +196,13 @@ pub async fn seed_discussions(
     };
     let mut local = Vec::new();
     for (who, new) in [(&bram, &announcement), (&carla, &question)] {
-        local.push(discussions::start_thread(state, who, &tuin, new).await.map_err(|e| anyhow::anyhow!("thread: {e}"))?);
+        local
+            .push(discussions::start_thread(state, who, &tuin, new).await.map_err(|e| anyhow::anyhow!("thread: {e}"))?);
     }
     let welcome = {
+        use buurt::db::schema::post;
         use diesel::prelude::*;
         use diesel_async::RunQueryDsl;
-        use buurt::db::schema::post;
         let mut conn = state.pool.get().await?;
         let c = &mut conn;
         let id: i64 = buurt::dispatch!(c, c => post::table
@@ -216,9 +217,7 @@ pub async fn seed_discussions(
             .context("the welcome thread")?
     };
     let welcome_id = welcome.id.0;
-    for (n, (post, replies)) in
-        [&welcome, &local[0], &local[1]].into_iter().zip(LOCAL_THREAD_REPLIES).enumerate()
-    {
+    for (n, (post, replies)) in [&welcome, &local[0], &local[1]].into_iter().zip(LOCAL_THREAD_REPLIES).enumerate() {
         starters.push(Starter {
             ap_id: post.ap_id.clone(),
             published: post.published,
@@ -257,8 +256,7 @@ pub async fn seed_discussions(
     let busy = local[1].id.0.to_string();
     let welcome_id = welcome_id.to_string();
     crate::threads::reply(server, &bram_token, "Ik heb er een in de schuur, haal hem maar op.", Some(&busy)).await?;
-    crate::threads::reply(server, &bram_token, "De sleutel van het schuurtje ligt bij mij.", Some(&busy))
-        .await?;
+    crate::threads::reply(server, &bram_token, "De sleutel van het schuurtje ligt bij mij.", Some(&busy)).await?;
     crate::threads::reply(server, &carla_token, "Dank je! Ik doe mee met de composthoek.", Some(&welcome_id)).await?;
     fanned_out(state).await?;
     Ok(Discussions { local_posts: 2 + 3 })
@@ -409,7 +407,11 @@ const PAGE_THREADS: usize = 30;
 /// ([`seed_discussions`]) is seen through them: the group page (about, the members link, the
 /// 30 threads on top), its threads in Buurt's API (50), the busiest thread's page and its first
 /// post as `application/activity+json`, all anonymous.
-pub async fn endpoints(ctx: &crate::Ctx, server: &crate::server::Server, threads: usize) -> anyhow::Result<Vec<crate::reads::Endpoint>> {
+pub async fn endpoints(
+    ctx: &crate::Ctx,
+    server: &crate::server::Server,
+    threads: usize,
+) -> anyhow::Result<Vec<crate::reads::Endpoint>> {
     use crate::reads::Endpoint;
     let wanted = |name: &str| ctx.endpoints.is_empty() || ctx.endpoints.iter().any(|n| name.to_lowercase().contains(n));
     if ![GROUP_PAGE, THREADS_API, THREAD_PAGE, THREAD_JSON].iter().any(|n| wanted(n)) {
@@ -428,7 +430,9 @@ pub async fn endpoints(ctx: &crate::Ctx, server: &crate::server::Server, threads
     // `replies_count` counts direct replies: half of the remote members' and bram's two.
     let want = (threads.min(API_THREADS), Some(true), true, Some(BUSY_REPLIES.div_ceil(2) as i64 + 2));
     if seen != want {
-        anyhow::bail!("tuin's threads as the API lists them (count, first pinned, an announcement, most direct replies): {seen:?}, expected {want:?}");
+        anyhow::bail!(
+            "tuin's threads as the API lists them (count, first pinned, an announcement, most direct replies): {seen:?}, expected {want:?}"
+        );
     }
     let busy = busiest["id"].as_str().context("a thread without id")?.to_string();
     let page = server.http.get(server.url("/g/tuin")).send().await?.error_for_status()?.text().await?;

@@ -229,12 +229,7 @@ pub(crate) async fn exec(state: &buurt::state::AppState, sql: &str) -> anyhow::R
 
 /// Fills the database: `size` remote followers of anna (five per instance) with their
 /// instances and accepted follows, and `size` public posts of anna, as Buurt stores them.
-async fn seed(
-    state: &buurt::state::AppState,
-    base_url: &str,
-    size: usize,
-    public_pem: &str,
-) -> anyhow::Result<()> {
+async fn seed(state: &buurt::state::AppState, base_url: &str, size: usize, public_pem: &str) -> anyhow::Result<()> {
     use buurt::db::models::local_user::Account;
     let anna = {
         let mut conn = state.pool.get().await?;
