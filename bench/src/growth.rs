@@ -36,6 +36,11 @@ pub struct SizeResult {
     pub inbox: Option<Timed>,
 }
 
+/// Threads in the group "tuin" at `size` posts and followers.
+fn threads(size: usize) -> usize {
+    (size / 10).max(4)
+}
+
 /// Within 20% of the first (smallest) size.
 fn within(first: f64, value: f64) -> bool {
     value >= first * 0.8
@@ -135,20 +140,30 @@ pub async fn run(
         let state = server.admin_state().await?;
         server.seed_people(&state, &["anna".to_string()]).await?;
         crate::groups::seed_group(&state).await?;
+        crate::groups::seed_welcome(&state).await?;
         // The inbox's posts are by p00: posts by anna would go out to her seeded followers.
         let token = server.seed_people(&state, &inbox::people()).await?;
         let started = tokio::time::Instant::now();
-        seed(&state, backend, &server.url(""), size, remote.public_pem()).await?;
+        seed(&state, &server.url(""), size, remote.public_pem()).await?;
+        // The group grows with the rest: a tenth as many threads as anna has posts, about ten
+        // posts each, and every remote person a member.
+        let discussions = crate::groups::seed_discussions(&server, &state, threads(size)).await?;
         crate::groups::seed_members(&state).await?;
+        // A database that grew to this size has been vacuumed and analysed by autovacuum
+        // (PostgreSQL); Buurt never runs ANALYZE on SQLite, so SQLite is left as it is.
+        if backend == Backend::Postgres {
+            exec(&state, "VACUUM ANALYZE").await?;
+        }
         let seed_time = started.elapsed();
         state.pool.close();
         eprintln!("   seeded in {:.1} s", seed_time.as_secs_f64());
-        check_seed(&server, size).await?;
+        check_seed(&server, size, discussions.local_posts).await?;
 
         let mut reads = Vec::new();
         let mut all = reads::endpoints(ctx, &server).await?;
         all.extend(crate::notifications_api::endpoint(ctx, &server, size).await?);
         all.extend(crate::threads::endpoints(ctx, &server).await?);
+        all.extend(crate::groups::endpoints(ctx, &server, threads(size)).await?);
         for endpoint in all {
             let result = reads::measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
             eprintln!("   {size}: {}", result.row());
@@ -193,16 +208,16 @@ async fn inbox_run(
 }
 
 /// A SQL string literal.
-fn q(s: &str) -> String {
+pub(crate) fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
 /// A timestamp as both backends store it: `NaiveDateTime`'s display, `2026-11-29 10:00:00.123`.
-fn ts(t: impl std::fmt::Display) -> String {
+pub(crate) fn ts(t: impl std::fmt::Display) -> String {
     q(&t.to_string())
 }
 
-async fn exec(state: &buurt::state::AppState, sql: &str) -> anyhow::Result<()> {
+pub(crate) async fn exec(state: &buurt::state::AppState, sql: &str) -> anyhow::Result<()> {
     let mut conn = state.pool.get().await?;
     let conn = &mut conn;
     buurt::dispatch!(conn, c => c.batch_execute(sql).await).with_context(|| {
@@ -214,13 +229,7 @@ async fn exec(state: &buurt::state::AppState, sql: &str) -> anyhow::Result<()> {
 
 /// Fills the database: `size` remote followers of anna (five per instance) with their
 /// instances and accepted follows, and `size` public posts of anna, as Buurt stores them.
-async fn seed(
-    state: &buurt::state::AppState,
-    backend: Backend,
-    base_url: &str,
-    size: usize,
-    public_pem: &str,
-) -> anyhow::Result<()> {
+async fn seed(state: &buurt::state::AppState, base_url: &str, size: usize, public_pem: &str) -> anyhow::Result<()> {
     use buurt::db::models::local_user::Account;
     let anna = {
         let mut conn = state.pool.get().await?;
@@ -330,11 +339,6 @@ async fn seed(
         exec(state, &sql).await?;
     }
 
-    // A database that grew to this size has been vacuumed and analysed by autovacuum
-    // (PostgreSQL); Buurt never runs ANALYZE on SQLite, so SQLite is left as it is.
-    if backend == Backend::Postgres {
-        exec(state, "VACUUM ANALYZE").await?;
-    }
     Ok(())
 }
 
@@ -347,8 +351,9 @@ async fn get_json(server: &Server, path: &str, accept: &str) -> anyhow::Result<V
     Ok(response.json().await?)
 }
 
-/// The seed as Buurt reports it: anna's followers and outbox, NodeInfo's local posts.
-async fn check_seed(server: &Server, size: usize) -> anyhow::Result<()> {
+/// The seed as Buurt reports it: anna's followers and outbox, NodeInfo's local posts (besides
+/// anna's `size` posts, her welcome in the group and the group's `in_group` other local posts).
+async fn check_seed(server: &Server, size: usize, in_group: usize) -> anyhow::Result<()> {
     let ap = "application/activity+json";
     let followers = get_json(server, "/u/anna/followers", ap).await?;
     let outbox = get_json(server, "/u/anna/outbox", ap).await?;
@@ -360,7 +365,8 @@ async fn check_seed(server: &Server, size: usize) -> anyhow::Result<()> {
         nodeinfo["usage"]["localPosts"].as_u64(),
         page["orderedItems"].as_array().map(Vec::len),
     );
-    let want = (Some(size as u64), Some(size as u64), Some(size as u64), Some(size.min(20)));
+    let (posts, local) = (size as u64 + 1, (size + 1 + in_group) as u64);
+    let want = (Some(size as u64), Some(posts), Some(local), Some(size.min(20)));
     if seen != want {
         bail!(
             "the seed as Buurt sees it (followers, outbox, local posts, first followers page): {seen:?}, expected {want:?}"

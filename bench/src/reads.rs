@@ -62,6 +62,7 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
     // new account whose first post makes many servers fetch her actor at once.
     server.register(&state, NEWCOMER).await?;
     crate::groups::seed_group(&state).await?;
+    crate::groups::seed_welcome(&state).await?;
     state.pool.close();
     for i in 0..posts {
         server
@@ -73,10 +74,14 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
     }
     crate::fanout::seed_followers(&server, &remote, followers).await?;
     let state = server.admin_state().await?;
+    crate::groups::seed_discussions(&server, &state, THREADS).await?;
     crate::groups::seed_members(&state).await?;
     state.pool.close();
     Ok((remote, server))
 }
+
+/// Threads in the group "tuin" (`groups::seed_discussions`).
+pub const THREADS: usize = 40;
 
 /// Resident memory after start-up, seeding and a few requests of each kind, once settled.
 pub async fn idle_memory(server: &Server) -> anyhow::Result<u64> {
@@ -264,6 +269,7 @@ pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>
     let mut all = endpoints(ctx, &server).await?;
     all.extend(crate::notifications_api::endpoint(ctx, &server, 200).await?);
     all.extend(crate::threads::endpoints(ctx, &server).await?);
+    all.extend(crate::groups::endpoints(ctx, &server, THREADS).await?);
     for endpoint in all {
         let cold = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
         let mut result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;

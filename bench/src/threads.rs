@@ -60,7 +60,7 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
 }
 
 /// Posts a public status, a reply when `to` is given; its id.
-async fn reply(server: &Server, token: &str, text: &str, to: Option<&str>) -> anyhow::Result<String> {
+pub(crate) async fn reply(server: &Server, token: &str, text: &str, to: Option<&str>) -> anyhow::Result<String> {
     let mut body = json!({"status": text, "visibility": "public"});
     if let Some(to) = to {
         body["in_reply_to_id"] = json!(to);

@@ -1,0 +1,2 @@
+DROP INDEX post_pinned_idx;
+DROP INDEX post_thread_idx;
