@@ -113,7 +113,9 @@ async fn postgres_schema(url: &str) -> (Columns, Indexes) {
         .into_iter()
         .filter(|r| !r.indexname.ends_with("_pkey"))
         .map(|r| {
-            let inner = r.indexdef.rsplit_once('(').unwrap().1.trim_end_matches(')');
+            // A partial index's definition ends with its `WHERE (…)`: the columns come before.
+            let def = r.indexdef.split(" WHERE ").next().unwrap();
+            let inner = def.rsplit_once('(').unwrap().1.trim_end_matches(')');
             let cols = inner.split(',').map(|c| c.trim().to_string()).collect();
             (r.tablename, cols, r.indexdef.starts_with("CREATE UNIQUE"))
         })
