@@ -218,17 +218,15 @@ pub async fn outbox(
     let next = (posts.len() as i64 == PAGE_SIZE).then(|| posts.last().map(|p| p.id.0)).flatten();
     let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
     let mut media = crate::media::by_post(&mut conn, &ids).await?;
-    let mut groups = std::collections::HashMap::new();
-    for group in posts.iter().filter_map(|p| p.audience_id) {
-        if let std::collections::hash_map::Entry::Vacant(e) = groups.entry(group) {
-            e.insert(Actor::by_id(&mut conn, group).await?);
-        }
-    }
+    // The groups the page's posts were written in, in one query.
+    let group_ids: Vec<_> = posts.iter().filter_map(|p| p.audience_id).collect();
+    let groups: std::collections::HashMap<_, _> =
+        Actor::by_ids(&mut conn, &group_ids).await?.into_iter().map(|g| (g.id, g)).collect();
     let items = posts
         .iter()
         .map(|p| {
             let attachments = crate::media::ap_attachments(&state.media, &media.remove(&p.id).unwrap_or_default());
-            let group = p.audience_id.and_then(|g| groups.get(&g)).and_then(Option::as_ref);
+            let group = p.audience_id.and_then(|g| groups.get(&g));
             to_value(&crate::domain::posts::wire::create(p, &actor, group, attachments))
         })
         .collect();

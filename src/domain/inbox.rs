@@ -41,7 +41,7 @@ pub enum Received {
     DeleteActor,
     /// `Delete` of an object on the actor's host, as it arrived (a group here relays its
     /// author's deletion of a post written in it).
-    DeleteObject { id: String, raw: Option<serde_json::Value> },
+    DeleteObject { id: String, raw: Option<remote::RawActivity> },
     /// `Like` or `Announce` of the object with this id.
     React { object: String, reaction: Reaction },
     /// `Join` of the group with this id: the Join's id becomes the membership's.
@@ -130,9 +130,11 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
         }
         Step::React(post, reaction) => reactions::reacted(&mut tx, actor, id.as_str(), post, reaction).await?,
         Step::Join(join_id, group) => members::remote_join(state, &mut tx, actor, &join_id, &group).await?,
-        Step::InGroup(post, group) => {
-            let raw = post.raw.clone().unwrap_or(serde_json::Value::Null);
-            discussions::arrived(&mut tx, state, actor, id.as_str(), *post, &group, &raw).await?;
+        Step::InGroup(mut post, group) => {
+            // `group_here` found the group only because the activity was kept as it arrived.
+            if let Some(raw) = post.raw.take() {
+                discussions::arrived(&mut tx, state, actor, id.as_str(), *post, &group, &raw).await?;
+            }
         }
         Step::Relayed(author, post) => {
             discussions::relayed(&mut tx, actor, &author, *post).await?;
@@ -225,8 +227,8 @@ async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Rec
             follows::unfollowed(conn, actor, &follow_id, target.as_deref()).await
         }
         Received::Unreact { id, reaction } => reactions::unreacted(conn, actor, &id, reaction).await,
-        Received::UpdatePost(post) => {
-            let raw = post.raw.clone();
+        Received::UpdatePost(mut post) => {
+            let raw = post.raw.take();
             let updated = remote::update(conn, actor, *post).await?;
             discussions::relay_author_change(conn, state, updated.as_ref(), raw.as_ref()).await
         }

@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::inbox::post_signed;
-use crate::organisations::queued_by;
 use crate::util::*;
 
 both!(

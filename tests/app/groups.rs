@@ -7,8 +7,6 @@ use std::time::SystemTime;
 use buurt::config::GroupCreation;
 use buurt::db::models::local_user::Role;
 use buurt::db::models::membership::{GroupRole, MemberState, Membership};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 use serde_json::json;
 
 use crate::both;
@@ -383,7 +381,7 @@ async fn people_elsewhere_join_and_leave_in_mobilizons_shapes(b: Backend) {
     // Open: a member, and an Accept with a Member goes back, its id the Join's.
     send(join("open")).await;
     assert_eq!(membership(&alpha, "open", &bert_at).await, Some((MemberState::Accepted, GroupRole::Member)));
-    let sent = queued(&alpha, "open", "Accept").await;
+    let sent = queued_by(&alpha, "open", "Accept").await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["object"]["type"], "Member");
     assert_eq!(sent[0]["object"]["id"], format!("{}/members/open", beta.base));
@@ -391,11 +389,11 @@ async fn people_elsewhere_join_and_leave_in_mobilizons_shapes(b: Backend) {
     // Approval: a request for the moderators; no answer yet.
     send(join("vraag")).await;
     assert_eq!(membership(&alpha, "vraag", &bert_at).await, Some((MemberState::Pending, GroupRole::Member)));
-    assert!(queued(&alpha, "vraag", "Accept").await.is_empty());
+    assert!(queued_by(&alpha, "vraag", "Accept").await.is_empty());
     // Invite-only: a Reject embedding the Join, nothing stored.
     send(join("dicht")).await;
     assert_eq!(membership(&alpha, "dicht", &bert_at).await, None);
-    let rejected = queued(&alpha, "dicht", "Reject").await;
+    let rejected = queued_by(&alpha, "dicht", "Reject").await;
     assert_eq!(rejected[0]["object"]["id"], format!("{}/members/dicht", beta.base));
     // Leave, and Undo of a Join.
     send(json!({"id": format!("{}/leave/1", beta.base), "type": "Leave", "actor": bert.actor, "object": alpha.url("/g/open")}))
@@ -442,22 +440,6 @@ async fn people_elsewhere_join_and_leave_in_mobilizons_shapes(b: Backend) {
     beta.stop().await;
 }
 
-/// The activities of `kind` group `group` queued, as JSON.
-async fn queued(app: &TestApp, group: &str, kind: &str) -> Vec<serde_json::Value> {
-    use buurt::db::schema::outbox_activity as o;
-    let mut conn = app.state.pool.get().await.unwrap();
-    let domain = app.settings().instance.domain.clone();
-    let g = buurt::db::models::actor::Actor::by_name(&mut conn, group, &domain).await.unwrap().unwrap();
-    let rows: Vec<String> = buurt::dispatch!(&mut conn, c => o::table
-        .filter(o::actor_id.eq(g.id.0))
-        .filter(o::kind.eq(kind))
-        .select(o::payload)
-        .load(c)
-        .await)
-    .unwrap();
-    rows.iter().map(|p| serde_json::from_str(p).unwrap()).collect()
-}
-
 async fn an_administrator_deletes_a_group_and_its_followers_hear_of_it(b: Backend) {
     let alpha = TestApp::spawn_federated(b).await;
     let beta = TestApp::spawn_federated(b).await;
@@ -471,7 +453,7 @@ async fn an_administrator_deletes_a_group_and_its_followers_hear_of_it(b: Backen
     let found = buurt::domain::resolve::account(&beta.state, &handle, true).await.unwrap().unwrap();
     buurt::domain::follows::follow(&beta.state, &carla, &found).await.unwrap();
     beta.drain().await;
-    eventually("the follow reaches alpha", || async { !queued(&alpha, "weg", "Accept").await.is_empty() }).await;
+    eventually("the follow reaches alpha", || async { !queued_by(&alpha, "weg", "Accept").await.is_empty() }).await;
 
     // A member cannot delete it; the form needs its box ticked.
     let response = bert.send(reqwest::Method::DELETE, "/api/buurt/v1/groups/weg", None).await;
@@ -485,7 +467,7 @@ async fn an_administrator_deletes_a_group_and_its_followers_hear_of_it(b: Backen
     let response = browser.submit("/g/weg/leden", "/g/weg/verwijderen", &[("confirm", "ja")]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(alpha.browser().get("/g/weg").await.status(), 404);
-    let sent = queued(&alpha, "weg", "Delete").await;
+    let sent = queued_by(&alpha, "weg", "Delete").await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["object"], alpha.url("/g/weg"));
     alpha.drain().await;

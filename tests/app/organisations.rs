@@ -33,22 +33,6 @@ pub async fn membership(app: &TestApp, group: &str, member: &str) -> Option<(Mem
     Membership::find(&mut conn, g.id, m.id).await.unwrap().map(|m| (m.state(), m.role()))
 }
 
-/// The activities of `kind` that the local actor `name` queued, as JSON.
-pub async fn queued_by(app: &TestApp, name: &str, kind: &str) -> Vec<Value> {
-    use buurt::db::schema::outbox_activity as o;
-    let mut conn = app.state.pool.get().await.unwrap();
-    let domain = app.settings().instance.domain.clone();
-    let a = buurt::db::models::actor::Actor::by_name(&mut conn, name, &domain).await.unwrap().unwrap();
-    let rows: Vec<String> = buurt::dispatch!(&mut conn, c => o::table
-        .filter(o::actor_id.eq(a.id.0))
-        .filter(o::kind.eq(kind))
-        .select(o::payload)
-        .load(c)
-        .await)
-    .unwrap();
-    rows.iter().map(|p| serde_json::from_str(p).unwrap()).collect()
-}
-
 /// An API client for a new account with a site role.
 async fn api_with_role(app: &TestApp, name: &str, role: Role) -> Api {
     let account = app.create_user(name, role).await;

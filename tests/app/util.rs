@@ -597,3 +597,20 @@ pub async fn activity_json(url: impl reqwest::IntoUrl) -> serde_json::Value {
         .await
         .expect("json")
 }
+
+/// The activities of `kind` the local actor `name` queued, as JSON.
+pub async fn queued_by(app: &TestApp, name: &str, kind: &str) -> Vec<serde_json::Value> {
+    use buurt::db::schema::outbox_activity as o;
+    use diesel::{ExpressionMethods, QueryDsl};
+    let mut conn = app.state.pool.get().await.unwrap();
+    let domain = app.settings().instance.domain.clone();
+    let actor = buurt::db::models::actor::Actor::by_name(&mut conn, name, &domain).await.unwrap().unwrap();
+    let rows: Vec<String> = buurt::dispatch!(&mut conn, c => o::table
+        .filter(o::actor_id.eq(actor.id.0))
+        .filter(o::kind.eq(kind))
+        .select(o::payload)
+        .load(c)
+        .await)
+    .unwrap();
+    rows.iter().map(|p| serde_json::from_str(p).unwrap()).collect()
+}

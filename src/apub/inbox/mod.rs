@@ -25,7 +25,7 @@ use crate::db::models::post::Reaction;
 use crate::domain::follows::Answered;
 use crate::domain::groups::remote::MemberChange;
 use crate::domain::inbox::Received;
-use crate::domain::posts::remote::RemotePost;
+use crate::domain::posts::remote::{RemotePost, raw_activity};
 use crate::domain::remote_actors::DbActor;
 use crate::state::AppState;
 
@@ -193,7 +193,7 @@ async fn received(
                 return Err(ApubError::Forbidden("cannot delete another host's object".into()));
             } else {
                 // Perhaps of a post written in a group here, which relays it unchanged.
-                Received::DeleteObject { id, raw: body.and_then(|b| serde_json::from_slice(b).ok()) }
+                Received::DeleteObject { id, raw: body.and_then(raw_activity) }
             }
         }
         ActivityKind::Like => Received::React { object: object_id()?, reaction: Reaction::Like },
@@ -226,7 +226,7 @@ fn remote_post(state: &AppState, signer: &Actor, note: &protocol::Note, body: Op
     let mut post = RemotePost::from_note(note, signer);
     let base: &str = &state.base_url;
     if post.named().any(|a| a.starts_with(base)) || note.in_reply_to.is_some() {
-        post.raw = body.and_then(|b| serde_json::from_slice(b).ok());
+        post.raw = body.and_then(raw_activity);
     }
     post
 }

@@ -156,16 +156,6 @@ impl GroupProfile {
         Ok(ids.into_iter().collect())
     }
 
-    pub async fn by_code(conn: &mut DbConn, code: &str) -> DbResult<Option<GroupProfile>> {
-        dispatch!(conn, c => group_profile::table
-            .filter(group_profile::code.eq(code))
-            .select(GroupProfile::as_select())
-            .first(c)
-            .await
-            .optional())
-        .map_err(Into::into)
-    }
-
     /// Local groups for the directory, by name: of `kind` and in `neighbourhood` when given,
     /// whose name or handle contains `search`, active (or also pending and archived for staff).
     pub async fn directory(conn: &mut DbConn, q: &DirectoryQuery<'_>) -> DbResult<Vec<(Actor, GroupProfile)>> {

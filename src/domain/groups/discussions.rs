@@ -20,7 +20,7 @@ use crate::db::models::post_edit::PostEdit;
 use crate::db::{DbConn, now};
 use crate::domain::outbox::{enqueue, enqueue_for_group, new_activity_id};
 use crate::domain::posts::compose::Mentions;
-use crate::domain::posts::remote::{self, RemotePost};
+use crate::domain::posts::remote::{self, RawActivity, RemotePost};
 use crate::domain::posts::{self, Photos, store, wire};
 use crate::domain::visibility::{self as seen, Viewer};
 use crate::domain::{DomainError, DomainResult, notifications, validate};
@@ -386,7 +386,7 @@ pub async fn relay_author_change(
     conn: &mut DbConn,
     state: &AppState,
     post: Option<&Post>,
-    raw: Option<&serde_json::Value>,
+    raw: Option<&RawActivity>,
 ) -> DomainResult<()> {
     let (Some(post), Some(raw)) = (post, raw) else {
         return Ok(());
@@ -460,7 +460,7 @@ pub async fn arrived(
     activity_id: &str,
     mut post: RemotePost,
     group: &Group,
-    raw: &serde_json::Value,
+    raw: &RawActivity,
 ) -> DomainResult<Arrival> {
     let standing = Standing::of_actor(conn, group.actor.id, author.id, None).await?;
     let parent = match post.row.in_reply_to.as_deref() {

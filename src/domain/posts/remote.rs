@@ -27,7 +27,16 @@ pub struct RemotePost {
     /// The group it says it was written in (`audience`), if any.
     pub audience: Option<String>,
     /// The activity as it arrived, when a group here may have to relay it unchanged.
-    pub raw: Option<serde_json::Value>,
+    pub raw: Option<RawActivity>,
+}
+
+/// An activity exactly as it arrived: checked to be JSON, read only when a group here relays it.
+pub type RawActivity = Box<serde_json::value::RawValue>;
+
+/// `body` kept as it arrived, when it is JSON.
+pub fn raw_activity(body: &[u8]) -> Option<RawActivity> {
+    let text = std::str::from_utf8(body).ok()?;
+    serde_json::value::RawValue::from_string(text.to_owned()).ok()
 }
 
 impl RemotePost {
