@@ -41,6 +41,8 @@ pub fn shareable(mut response: Response) -> Response {
 struct Key {
     uri: String,
     accept: Option<HeaderValue>,
+    /// Pages are written in the language a visitor's browser asks for.
+    accept_language: Option<HeaderValue>,
 }
 
 struct Entry {
@@ -118,7 +120,12 @@ pub async fn middleware(State(cache): State<Arc<PublicCache>>, request: Request,
     if personal(request.headers()) {
         return next.run(request).await;
     }
-    let key = Key { uri: request.uri().to_string(), accept: request.headers().get(header::ACCEPT).cloned() };
+    let headers = request.headers();
+    let key = Key {
+        uri: request.uri().to_string(),
+        accept: headers.get(header::ACCEPT).cloned(),
+        accept_language: headers.get(header::ACCEPT_LANGUAGE).cloned(),
+    };
     if let Some(entry) = cache.get(&key) {
         return entry.response();
     }
@@ -175,7 +182,7 @@ mod tests {
     }
 
     fn key() -> Key {
-        Key { uri: "/nodeinfo/2.1".into(), accept: None }
+        Key { uri: "/nodeinfo/2.1".into(), accept: None, accept_language: None }
     }
 
     #[test]

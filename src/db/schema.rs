@@ -58,6 +58,10 @@ diesel::table! {
         last_fetched_at -> Nullable<Timestamp>,
         image_url -> Nullable<Text>,
         place_id -> Nullable<BigInt>,
+        silenced_at -> Nullable<Timestamp>,
+        suspended_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<BigInt>,
     }
 }
 
@@ -161,6 +165,42 @@ diesel::table! {
         locked -> Bool,
         pinned_at -> Nullable<Timestamp>,
         source -> Nullable<Text>,
+        hidden_at -> Nullable<Timestamp>,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    moderation_action (id) {
+        id -> BigInt,
+        kind -> Text,
+        moderator_id -> Nullable<BigInt>,
+        target_actor_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        report_id -> Nullable<BigInt>,
+        ground -> Text,
+        law -> Nullable<Text>,
+        facts -> Text,
+        ends_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        reversed_at -> Nullable<Timestamp>,
+        reversed_by -> Nullable<BigInt>,
+        reversal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    moderation_appeal (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        appellant_id -> BigInt,
+        text -> Text,
+        state -> Text,
+        answer -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -455,6 +495,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    moderation_action,
+    moderation_appeal,
     group_profile,
     post_edit,
     membership,

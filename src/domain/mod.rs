@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod instances;
 pub mod mail;
 pub mod markers;
+pub mod moderation;
 pub mod media;
 pub mod neighbourhoods;
 pub mod notifications;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::{DomainError, DomainResult};
 use crate::db::DbConn;
-use crate::db::models::actor::ActorId;
+use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::{Account, Role, Status};
 use crate::db::models::membership::Membership;
@@ -30,10 +30,14 @@ impl Viewer {
     }
 }
 
-/// Whether `viewer` may see `post`. Deleted posts are seen by nobody (their URL answers with
-/// a Tombstone where the protocol wants one).
+/// Whether `viewer` may see `post`. Deleted posts (also those a moderator removed) are seen by
+/// nobody (their URL answers with a Tombstone where the protocol wants one); a post a moderator
+/// hid, by its author and moderators only.
 pub async fn can_see(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainResult<bool> {
     if post.deleted {
+        return Ok(false);
+    }
+    if post.hidden_at.is_some() && !author_or_moderator(conn, viewer, post).await? {
         return Ok(false);
     }
     Ok(match post.visibility {
@@ -53,6 +57,29 @@ async fn member_or_is(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainR
         return Ok(true);
     }
     site_moderator(conn, me).await
+}
+
+/// Whether `viewer` wrote `post` or moderates it (a site moderator, or a moderator of the group
+/// it was written in).
+async fn author_or_moderator(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainResult<bool> {
+    let Viewer::Actor(me) = viewer else { return Ok(false) };
+    if me == post.author_id || site_moderator(conn, me).await? {
+        return Ok(true);
+    }
+    let Some(group) = post.audience_id else { return Ok(false) };
+    Ok(Membership::find(conn, group, me).await?.is_some_and(|m| {
+        m.is_member() && m.role().rank() >= crate::db::models::membership::GroupRole::Moderator.rank()
+    }))
+}
+
+/// Whether `viewer` may see what `author` wrote at all: a suspended person's posts are seen by
+/// site moderators only.
+pub async fn author_shown(conn: &mut DbConn, viewer: Viewer, author: &Actor) -> DomainResult<bool> {
+    match (author.suspended_at, viewer) {
+        (None, _) => Ok(true),
+        (Some(_), Viewer::Actor(me)) => site_moderator(conn, me).await,
+        (Some(_), Viewer::Anonymous) => Ok(false),
+    }
 }
 
 /// Whether `actor` is an active local account with a site moderator's role or higher.
@@ -79,7 +106,7 @@ pub async fn seen_among<'a>(
 ) -> DomainResult<HashSet<PostId>> {
     let posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
     let (member_of, moderator) = match viewer {
-        Viewer::Actor(me) if posts.iter().any(|p| p.visibility == Visibility::Members) => {
+        Viewer::Actor(me) if posts.iter().any(|p| p.visibility == Visibility::Members || p.hidden_at.is_some()) => {
             let mut groups: Vec<ActorId> = posts.iter().filter_map(|p| p.audience_id).collect();
             groups.sort_unstable_by_key(|g| g.0);
             groups.dedup();
@@ -102,6 +129,9 @@ pub async fn seen_among<'a>(
     };
     Ok(posts
         .into_iter()
+        // A hidden post in a list: its author and site moderators (a group's moderators find
+        // it through the moderation pages).
+        .filter(|p| p.hidden_at.is_none() || viewer.is(p.author_id) || moderator)
         .filter(|p| match p.visibility {
             Visibility::Public | Visibility::Unlisted => true,
             Visibility::Followers => viewer.is(p.author_id) || followed.contains(&p.author_id),
@@ -118,12 +148,13 @@ pub async fn seen_among<'a>(
 /// a notification to them all): an open post, or a followers-only post of `actor` itself.
 pub fn followers_of_see(post: &Post, actor: ActorId) -> bool {
     !post.deleted
+        && post.hidden_at.is_none()
         && (post.visibility.is_open() || (post.visibility == Visibility::Followers && post.author_id == actor))
 }
 
 /// Whether anyone at all may see `post`.
 pub fn anyone_sees(post: &Post) -> bool {
-    !post.deleted && post.visibility.is_open()
+    !post.deleted && post.hidden_at.is_none() && post.visibility.is_open()
 }
 
 /// Which of an author's posts `viewer` may see in a list: the set form of [`can_see`].
@@ -135,7 +166,11 @@ pub async fn shown_of(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> Dom
 /// a post that does not exist, so that ids cannot be probed.
 pub async fn visible_post(conn: &mut DbConn, viewer: Viewer, id: PostId) -> DomainResult<PostView> {
     let view = PostView::by_id(conn, id).await?.ok_or(DomainError::NotFound)?;
-    if can_see(conn, viewer, &view.post).await? { Ok(view) } else { Err(DomainError::NotFound) }
+    if can_see(conn, viewer, &view.post).await? && author_shown(conn, viewer, &view.author).await? {
+        Ok(view)
+    } else {
+        Err(DomainError::NotFound)
+    }
 }
 
 /// [`visible_post`] for a post by its ActivityPub id.
@@ -146,5 +181,5 @@ pub async fn visible_post_by_ap_id(conn: &mut DbConn, viewer: Viewer, ap_id: &st
 
 /// Whether `viewer` may boost `post`: only what anyone may see can be shared further.
 pub fn can_share(post: &Post) -> bool {
-    !post.deleted && post.visibility.is_open()
+    !post.deleted && post.hidden_at.is_none() && post.visibility.is_open()
 }

@@ -2,6 +2,7 @@
 //! that prepares it and renders error pages.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, SET_COOKIE};
@@ -30,8 +31,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub account: Option<Account>,
     pub session_token: Option<String>,
-    /// The token every form of this page must send back.
-    pub csrf: String,
+    /// The token every form of this page must send back (written into a page as `{{ ctx.csrf }}`).
+    pub csrf: CsrfToken,
     /// Path and query of the request, for the language switcher's way back.
     pub path: String,
     /// Navigation and home-page sections of the modules that are on.
@@ -122,9 +123,40 @@ pub fn offered(state: &AppState) -> Vec<Lang> {
     state.settings.instance.languages.iter().filter_map(|c| Lang::parse(c)).collect()
 }
 
-/// The anonymous visitor's random id, to which their CSRF token is bound until they sign in.
+/// The anonymous visitor's random id, to which their CSRF token is bound until they sign in,
+/// and whether a page wrote that token (only then does a new visitor get the id's cookie).
 #[derive(Clone)]
-struct AnonId(String);
+struct AnonId {
+    id: String,
+    used: Arc<AtomicBool>,
+}
+
+/// A page's CSRF token. Writing it into a page (its `Display`) marks it used: an anonymous
+/// visitor's page that wrote no token sets no cookie and is the same for every anonymous reader,
+/// so the public cache may keep it.
+#[derive(Clone, Default)]
+pub struct CsrfToken {
+    value: String,
+    used: Arc<AtomicBool>,
+}
+
+impl CsrfToken {
+    pub fn new(value: String) -> CsrfToken {
+        CsrfToken { value, used: Arc::default() }
+    }
+
+    /// The token, for comparing with the one a form sent back.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl std::fmt::Display for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.used.store(true, Ordering::Relaxed);
+        f.write_str(&self.value)
+    }
+}
 
 /// Language from cookie, then Accept-Language, then the instance default.
 fn request_lang(state: &AppState, headers: &HeaderMap, jar: &CookieJar) -> Lang {
@@ -171,10 +203,10 @@ impl FromRequestParts<AppState> for Ctx {
             }
             None => 0,
         };
-        let binding = match (&session_token, parts.extensions.get::<AnonId>()) {
-            (Some(token), _) => format!("s:{token}"),
-            (None, Some(anon)) => format!("a:{}", anon.0),
-            (None, None) => String::new(),
+        let (binding, used) = match (&session_token, parts.extensions.get::<AnonId>()) {
+            (Some(token), _) => (format!("s:{token}"), Arc::default()),
+            (None, Some(anon)) => (format!("a:{}", anon.id), anon.used.clone()),
+            (None, None) => (String::new(), Arc::default()),
         };
         let lang = account
             .as_ref()
@@ -187,7 +219,7 @@ impl FromRequestParts<AppState> for Ctx {
             lang,
             account,
             session_token,
-            csrf: csrf_token(&state.site.secret, &binding),
+            csrf: CsrfToken { value: csrf_token(&state.site.secret, &binding), used },
             path: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
             layout: parts.extensions.get::<Arc<Layout>>().cloned().unwrap_or_default(),
             unread,
@@ -218,14 +250,17 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
     let jar = CookieJar::from_headers(request.headers());
     let lang = request_lang(&state, request.headers(), &jar);
     let layout = request.extensions().get::<Arc<Layout>>().cloned().unwrap_or_default();
+    // A request without credentials of any kind gets the page every anonymous reader gets.
+    let cookieless = !request.headers().contains_key(axum::http::header::COOKIE)
+        && !request.headers().contains_key(axum::http::header::AUTHORIZATION);
     let new_anon = match jar.get(ANON_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() <= 64) {
         Some(existing) => {
-            request.extensions_mut().insert(AnonId(existing));
+            request.extensions_mut().insert(AnonId { id: existing, used: Arc::default() });
             None
         }
         None => {
-            let fresh = crate::util::tokens::random_token(18);
-            request.extensions_mut().insert(AnonId(fresh.clone()));
+            let fresh = AnonId { id: crate::util::tokens::random_token(18), used: Arc::default() };
+            request.extensions_mut().insert(fresh.clone());
             Some(fresh)
         }
     };
@@ -251,11 +286,19 @@ pub async fn page_middleware(State(state): State<AppState>, mut request: Request
         // JSON served from a page URL (an actor document) gets no page cookies or headers.
         return response;
     }
-    if let Some(anon) = new_anon {
-        let c = cookie(&state, ANON_COOKIE, anon, 365);
-        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
-            response.headers_mut().append(SET_COOKIE, v);
+    match new_anon {
+        // The page wrote a token bound to the new id: the visitor keeps the id.
+        Some(anon) if anon.used.load(Ordering::Relaxed) => {
+            let c = cookie(&state, ANON_COOKIE, anon.id, 365);
+            if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+                response.headers_mut().append(SET_COOKIE, v);
+            }
         }
+        // No form, no credentials: the page is the same for every anonymous reader.
+        Some(_) if cookieless && response.status() == axum::http::StatusCode::OK => {
+            response = crate::public_cache::shareable(response);
+        }
+        _ => {}
     }
     let headers = response.headers_mut();
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));

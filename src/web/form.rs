@@ -29,31 +29,65 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = WebError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !content_type
-            .split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
-        {
-            return Err(WebError::UnsupportedMediaType);
-        }
-        // Browsers say where a request comes from; another site's form is refused outright.
-        if parts.headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
-            return Err(WebError::Csrf);
-        }
-        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
-        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|_| WebError::PayloadTooLarge)?;
-        let token: CsrfField =
-            serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
-        if ctx.csrf.is_empty() || !constant_time_eq(token.csrf.as_bytes(), ctx.csrf.as_bytes()) {
-            return Err(WebError::Csrf);
-        }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
+        let (ctx, form) = read_form(request, state, |_| true).await?;
         Ok(CsrfForm { ctx, form })
     }
+}
+
+/// A posted form that an anonymous visitor may send without a token, because it changes
+/// nothing stored here for them (switching the language, following from another server): their
+/// pages then need no token and no cookie, and may be kept by the public cache. A signed-in
+/// person's form still needs its token, as it may change their account.
+pub struct VisitorForm<T> {
+    pub ctx: Ctx,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for VisitorForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (ctx, form) = read_form(request, state, |ctx| ctx.account.is_some()).await?;
+        Ok(VisitorForm { ctx, form })
+    }
+}
+
+/// Reads a urlencoded form post; another site's post is refused outright, and the CSRF token
+/// is checked when `needs_token` says so for this visitor.
+async fn read_form<T: DeserializeOwned>(
+    request: Request,
+    state: &AppState,
+    needs_token: impl Fn(&Ctx) -> bool,
+) -> Result<(Ctx, T), WebError> {
+    let (mut parts, body) = request.into_parts();
+    let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    {
+        return Err(WebError::UnsupportedMediaType);
+    }
+    // Browsers say where a request comes from; another site's form is refused outright.
+    if parts.headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
+        return Err(WebError::Csrf);
+    }
+    let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+    let bytes =
+        Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|_| WebError::PayloadTooLarge)?;
+    if needs_token(&ctx) {
+        let token: CsrfField =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
+        check_token(&ctx, &token.csrf)?;
+    }
+    let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
+    Ok((ctx, form))
+}
+
+/// Whether `sent` is this visitor's token.
+fn check_token(ctx: &Ctx, sent: &str) -> Result<(), WebError> {
+    let mine = ctx.csrf.value();
+    if mine.is_empty() || !constant_time_eq(sent.as_bytes(), mine.as_bytes()) {
+        return Err(WebError::Csrf);
+    }
+    Ok(())
 }
 
 /// A posted form that may carry files (`multipart/form-data`; a plain form is taken too), whose
@@ -98,9 +132,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for UploadForm<T> {
             }
         })?;
         let token = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-        if ctx.csrf.is_empty() || !constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-            return Err(WebError::Csrf);
-        }
+        check_token(&ctx, token)?;
         let encoded = serde_urlencoded::to_string(&fields).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
         let form = serde_urlencoded::from_str(&encoded).map_err(|_| WebError::BadRequest("error-form-malformed"))?;
         Ok(UploadForm { ctx, form, files })

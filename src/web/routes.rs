@@ -11,8 +11,8 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, email, error, health, home, interaction, notifications, oauth, posts, profile, settings,
-    statement, unsubscribe,
+    accounts, admin, email, error, health, home, interaction, moderation, notifications, oauth, posts, profile,
+    settings, statement, unsubscribe,
 };
 use crate::state::AppState;
 
@@ -58,6 +58,13 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/beheer/aanmeldingen/{id}", post(admin::decide))
         .route("/beheer/uitnodigingen", get(admin::invites).post(admin::create_invite))
         .route("/beheer/uitnodigingen/e-mail", post(admin::invite_by_email))
+        .route("/beheer/bezwaren", get(moderation::appeals_page))
+        .route("/beheer/bezwaren/{id}", post(moderation::answer))
+        .route("/moderatie", get(moderation::log_page))
+        .route("/moderatie/besluit", get(moderation::decide_page).post(moderation::decide))
+        .route("/moderatie/besluiten/{id}", get(moderation::statement))
+        .route("/moderatie/besluiten/{id}/bezwaar", post(moderation::appeal))
+        .route("/moderatie/besluiten/{id}/terugdraaien", post(moderation::reverse))
         .merge(module_pages)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))

@@ -31,6 +31,7 @@ mod limits;
 mod mail;
 mod maps;
 mod media;
+mod moderation;
 mod modules;
 mod neighbourhoods;
 mod notifications;

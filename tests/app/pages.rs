@@ -8,6 +8,7 @@ use crate::both;
 use crate::util::*;
 
 both!(
+    anonymous_pages_without_a_form_are_shared_until_a_write,
     dutch_by_default_english_by_accept_language_and_by_switch,
     unknown_pages_get_a_friendly_404_in_the_visitors_language,
     pages_carry_security_headers_and_assets_are_cached_for_long,
@@ -356,4 +357,64 @@ async fn internal_errors_show_a_500_page_without_internals() {
     for internal in ["database", "diesel", "postgres", name.as_str()] {
         assert!(!body.to_lowercase().contains(internal), "the page shows {internal:?}");
     }
+}
+
+/// A page an anonymous visitor gets without any form that needs a token sets no cookie and is
+/// kept by the public cache, per language, until this process takes a write; a page with such
+/// a form (signing in) gives the visitor their id cookie and is never kept; whoever sends a
+/// cookie — a signed-in person above all — never gets a kept page.
+async fn anonymous_pages_without_a_form_are_shared_until_a_write(b: Backend) {
+    use buurt::domain::posts::{NewPost, create_post};
+    let app = TestApp::spawn_with(b, |s| s.server.public_cache_ms = 600_000).await;
+    let anna = app.api_user("anna").await;
+    anna.post("/api/v1/statuses", serde_json::json!({"status": "Eerste bericht"})).await;
+    let get = |path: &str, lang: &'static str| {
+        let request = reqwest::Client::new().get(app.url(path)).header("accept-language", lang);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let cookie = response.headers().contains_key("set-cookie");
+            (cookie, response.text().await.unwrap())
+        }
+    };
+    let (cookie, page) = get("/", "nl").await;
+    assert!(!cookie, "a page without a form sets no cookie");
+    assert!(page.contains("Eerste bericht") && !page.contains("name=\"csrf\""));
+
+    // A post written behind the server's back: anonymous readers get the kept page…
+    let account = app.account("anna").await.unwrap();
+    let new = NewPost { text: "Tweede bericht".into(), visibility: "public".into(), ..Default::default() };
+    create_post(&app.state, &account, &new).await.unwrap();
+    assert!(!get("/", "nl").await.1.contains("Tweede bericht"), "served from the cache");
+    // … in their language only: English is another page.
+    let (_, english) = get("/", "en").await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Tweede bericht"));
+    // A signed-in person (a cookie) gets the database's view.
+    let sanne = app.signed_in("sanne", Role::Member).await;
+    assert!(sanne.get_html("/").await.html().contains("Tweede bericht"));
+
+    // The sign-in page has a form: the visitor gets an id cookie and the page is not kept.
+    let (cookie, page) = get("/inloggen", "nl").await;
+    assert!(cookie && page.contains("name=\"csrf\""));
+    let (_, again) = get("/inloggen", "nl").await;
+    assert_ne!(csrf_of(&scraper::Html::parse_document(&page)), csrf_of(&scraper::Html::parse_document(&again)));
+
+    // Switching the language needs no token from a visitor, but does from a signed-in person.
+    let switch = |client: reqwest::Client| {
+        let url = app.url("/taal");
+        async move { client.post(url).form(&[("language", "en"), ("next", "/")]).send().await.unwrap() }
+    };
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = switch(plain).await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("buurt_lang=en"));
+    let before = app.account("sanne").await.unwrap().user.language;
+    let response = sanne.client.post(app.url("/taal")).form(&[("language", "en"), ("next", "/")]).send().await.unwrap();
+    assert_eq!(response.status(), 403, "a signed-in person's switch without its token is refused");
+    assert_eq!(app.account("sanne").await.unwrap().user.language, before);
+
+    // A write through the server empties the cache.
+    anna.post("/api/v1/statuses", serde_json::json!({"status": "Derde bericht"})).await;
+    let (_, page) = get("/", "nl").await;
+    assert!(page.contains("Tweede bericht") && page.contains("Derde bericht"));
 }

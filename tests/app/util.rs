@@ -306,11 +306,16 @@ impl Browser {
         csrf_of(&self.get_html(path).await)
     }
 
-    /// Posts a form the way a browser does: with the token from the page it was on.
+    /// Posts a form the way a browser does: with the token from the page it was on, when the
+    /// page has one (an anonymous visitor's forms that change nothing here carry none).
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let token = self.csrf(page).await;
+        let html = self.get_html(page).await;
+        let selector = Selector::parse("input[name=csrf]").expect("selector");
+        let token = html.select(&selector).next().and_then(|e| e.value().attr("value")).map(str::to_string);
         let mut body: Vec<(&str, &str)> = fields.to_vec();
-        body.push(("csrf", &token));
+        if let Some(token) = &token {
+            body.push(("csrf", token));
+        }
         self.client.post(format!("{}{action}", self.base)).form(&body).send().await.expect("POST")
     }
 

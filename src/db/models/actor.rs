@@ -108,6 +108,13 @@ pub struct Actor {
     pub image_url: Option<String>,
     /// Where a group meets (see `place`).
     pub place_id: Option<i64>,
+    /// Silenced by a moderator: their posts are in no one's lists but their followers'.
+    pub silenced_at: Option<chrono::NaiveDateTime>,
+    /// Suspended by a moderator: their posts are seen by moderators only.
+    pub suspended_at: Option<chrono::NaiveDateTime>,
+    /// A verified organisation: staff checked that it is who it says it is.
+    pub verified_at: Option<chrono::NaiveDateTime>,
+    pub verified_by: Option<ActorId>,
 }
 
 impl Actor {
@@ -163,6 +170,10 @@ pub struct ActorUpdate<'a> {
     pub icon_url: Option<Option<&'a str>>,
     pub image_url: Option<Option<&'a str>>,
     pub updated_at: Option<chrono::NaiveDateTime>,
+    pub silenced_at: Option<Option<chrono::NaiveDateTime>>,
+    pub suspended_at: Option<Option<chrono::NaiveDateTime>>,
+    pub verified_at: Option<Option<chrono::NaiveDateTime>>,
+    pub verified_by: Option<Option<ActorId>>,
 }
 
 impl Actor {

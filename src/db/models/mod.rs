@@ -16,6 +16,7 @@ pub mod local_user;
 pub mod marker;
 pub mod media;
 pub mod membership;
+pub mod moderation_action;
 pub mod notification;
 pub mod notification_preference;
 pub mod oauth;

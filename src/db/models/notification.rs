@@ -81,6 +81,8 @@ pub enum Audience {
     FollowersOf(ActorId),
     /// Every admin and moderator.
     Staff,
+    /// Every admin (appeals of moderation decisions).
+    Admins,
 }
 
 impl Audience {
@@ -92,13 +94,14 @@ impl Audience {
                 " AND u.actor_id IN (SELECT f.follower_id FROM follow f WHERE f.target_id = $9 AND f.accepted)"
             }
             Audience::Staff => " AND u.role IN ('admin', 'moderator')",
+            Audience::Admins => " AND u.role = 'admin'",
         }
     }
 
     fn actor(self) -> Option<ActorId> {
         match self {
             Audience::One(a) | Audience::FollowersOf(a) => Some(a),
-            Audience::Staff => None,
+            Audience::Staff | Audience::Admins => None,
         }
     }
 }

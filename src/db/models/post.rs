@@ -115,6 +115,10 @@ pub struct Post {
     pub pinned_at: Option<chrono::NaiveDateTime>,
     /// What the author typed (Markdown), for editing.
     pub source: Option<String>,
+    /// Hidden by a moderator: seen only by its author and moderators, in no list.
+    pub hidden_at: Option<chrono::NaiveDateTime>,
+    /// Removed by a moderator (`deleted` too; the content is kept so it can be restored).
+    pub removed_at: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -162,6 +166,8 @@ pub struct PostUpdate {
     pub locked: Option<bool>,
     pub pinned_at: Option<Option<chrono::NaiveDateTime>>,
     pub source: Option<Option<String>>,
+    pub hidden_at: Option<Option<chrono::NaiveDateTime>>,
+    pub removed_at: Option<Option<chrono::NaiveDateTime>>,
 }
 
 /// A post with its author, as timelines and the API show it.
@@ -309,9 +315,15 @@ impl PostView {
             let mut query = post::table
                 .inner_join(actor::table)
                 .filter(post::deleted.eq(false))
+                .filter(post::hidden_at.is_null())
+                .filter(actor::suspended_at.is_null())
                 .select(PostView::as_select())
                 .limit(q.limit)
                 .into_boxed();
+            // A silenced person's posts are in their followers' and their own lists only.
+            if q.followed_by.is_none() && q.author.is_none() {
+                query = query.filter(actor::silenced_at.is_null());
+            }
             if let Some(author) = q.author {
                 query = query.filter(post::author_id.eq(author));
             }
@@ -437,6 +449,7 @@ impl Post {
             let mut q = post::table
                 .filter(post::author_id.eq(author))
                 .filter(post::deleted.eq(false))
+                .filter(post::hidden_at.is_null())
                 .filter(post::visibility.eq_any(Visibility::OPEN))
                 .order(post::id.desc())
                 .limit(limit)

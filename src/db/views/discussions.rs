@@ -30,6 +30,8 @@ pub async fn threads(conn: &mut DbConn, group: ActorId, limit: i64) -> DbResult<
                 .filter(post::audience_id.eq(group))
                 .filter(post::in_reply_to.is_null())
                 .filter(post::deleted.eq(false))
+                .filter(post::hidden_at.is_null())
+                .filter(actor::suspended_at.is_null())
                 .select(PostView::as_select())
         };
     }
@@ -68,6 +70,7 @@ async fn reply_counts(conn: &mut DbConn, ap_ids: &[&str]) -> DbResult<HashMap<St
     let rows: Vec<(Option<String>, i64)> = dispatch!(conn, c => post::table
         .filter(post::in_reply_to.eq_any(ap_ids))
         .filter(post::deleted.eq(false))
+        .filter(post::hidden_at.is_null())
         .group_by(post::in_reply_to)
         .select((post::in_reply_to, diesel::dsl::count_star()))
         .load(c)
@@ -82,6 +85,8 @@ pub async fn pinned(conn: &mut DbConn, group: ActorId, limit: i64) -> DbResult<V
         .filter(post::audience_id.eq(group))
         .filter(post::in_reply_to.is_null())
         .filter(post::deleted.eq(false))
+        .filter(post::hidden_at.is_null())
+        .filter(actor::suspended_at.is_null())
         .filter(post::pinned_at.is_not_null())
         .order(post::pinned_at.desc())
         .limit(limit)
@@ -105,6 +110,7 @@ pub async fn public_starters(
                 .filter(post::audience_id.eq(group))
                 .filter(post::in_reply_to.is_null())
                 .filter(post::deleted.eq(false))
+                .filter(post::hidden_at.is_null())
                 .filter(post::visibility.eq(Visibility::Public))
         };
     }

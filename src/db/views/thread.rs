@@ -100,6 +100,7 @@ pub async fn open_reply_counts(conn: &mut DbConn, ap_ids: &[&str]) -> DbResult<H
     let rows: Vec<(Option<String>, i64)> = dispatch!(conn, c => post::table
         .filter(post::in_reply_to.eq_any(ap_ids.clone()))
         .filter(post::deleted.eq(false))
+        .filter(post::hidden_at.is_null())
         .filter(post::visibility.eq_any(Visibility::OPEN))
         .group_by(post::in_reply_to)
         .select((post::in_reply_to, diesel::dsl::count_star()))

@@ -81,8 +81,39 @@ pub static GROUP_INVITE: Kind = everyday("group_invite", None, Channel::Email, f
 pub static SIGN_UP: Kind =
     Kind { staff_only: true, ..everyday("sign_up", Some("admin.sign_up"), Channel::Email, false) };
 
+/// The only channel of what is also mailed in full, always (`domain::moderation` sends the
+/// statement of reasons itself): in the app, and not to be turned off.
+const IN_APP: &[Channel] = &[Channel::InApp];
+
+/// A moderator decided about the recipient's content or account (DSA article 17).
+pub static MODERATION_DECISION: Kind =
+    Kind { channels: IN_APP, ..everyday("moderation_decision", None, Channel::InApp, false) };
+/// A decision about the recipient was undone.
+pub static MODERATION_REVERSED: Kind =
+    Kind { channels: IN_APP, ..everyday("moderation_reversed", None, Channel::InApp, false) };
+/// The admins answered the recipient's appeal.
+pub static APPEAL_ANSWERED: Kind = Kind { channels: IN_APP, ..everyday("appeal_answered", None, Channel::InApp, false) };
+/// Someone appealed a moderation decision: the admins answer it.
+pub static APPEAL: Kind = Kind { staff_only: true, ..everyday("moderation_appeal", None, Channel::Email, false) };
+
 /// Every kind, in the order the preferences page lists them. Features add theirs here.
-pub static KINDS: &[&Kind] = &[&MENTION, &REPLY, &FOLLOW, &FOLLOW_REQUEST, &FAVOURITE, &REBLOG, &INVITE_USED, &SIGN_UP];
+pub static KINDS: &[&Kind] = &[
+    &MENTION,
+    &REPLY,
+    &FOLLOW,
+    &FOLLOW_REQUEST,
+    &FAVOURITE,
+    &REBLOG,
+    &GROUP_JOIN_REQUEST,
+    &GROUP_JOINED,
+    &GROUP_INVITE,
+    &INVITE_USED,
+    &MODERATION_DECISION,
+    &MODERATION_REVERSED,
+    &APPEAL_ANSWERED,
+    &SIGN_UP,
+    &APPEAL,
+];
 
 /// The kind of a stored name.
 pub fn kind(name: &str) -> Option<&'static Kind> {

@@ -113,7 +113,7 @@ pub async fn notify_many(conn: &mut DbConn, audience: Audience, notice: Notice) 
         let all_see = match audience {
             Audience::One(actor) => seen::can_see(conn, Viewer::Actor(actor), &post).await?,
             Audience::FollowersOf(actor) => seen::followers_of_see(&post, actor),
-            Audience::Staff => seen::anyone_sees(&post),
+            Audience::Staff | Audience::Admins => seen::anyone_sees(&post),
         };
         if !all_see {
             return Ok(0);

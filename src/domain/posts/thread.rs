@@ -43,12 +43,22 @@ pub async fn read(conn: &mut DbConn, viewer: Viewer, id: PostId) -> DomainResult
     let rows =
         ThreadRows::around(conn, id, MAX_ANCESTORS, MAX_DEPTH, ROWS_BELOW).await?.ok_or(DomainError::NotFound)?;
     // The same answer as for a post that does not exist.
-    if !seen::can_see(conn, viewer, &rows.post.post).await? {
+    if !seen::can_see(conn, viewer, &rows.post.post).await? || !seen::author_shown(conn, viewer, &rows.post.author).await? {
         return Err(DomainError::NotFound);
     }
     let post = rows.post;
     let posts = rows.ancestors.iter().map(|v| &v.post).chain(rows.descendants.iter().map(|r| &r.view.post));
-    let visible = seen::seen_among(conn, viewer, posts).await?;
+    let mut visible = seen::seen_among(conn, viewer, posts).await?;
+    // A suspended person's replies are gone too (moderators still see them).
+    let suspended = rows.ancestors.iter().chain(rows.descendants.iter().map(|r| &r.view));
+    let suspended: Vec<_> = suspended.filter(|v| v.author.suspended_at.is_some()).collect();
+    if let Some(first) = suspended.first()
+        && !seen::author_shown(conn, viewer, &first.author).await?
+    {
+        for v in suspended {
+            visible.remove(&v.post.id);
+        }
+    }
     let mut shown: HashSet<PostId> = HashSet::from([id]);
     let mut ancestors = Vec::new();
     for view in rows.ancestors {

@@ -10,6 +10,7 @@ pub mod health;
 pub mod home;
 pub mod interaction;
 pub mod map;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod oauth;

@@ -22,7 +22,7 @@ pub fn render(state: &AppState, layout: Arc<Layout>, lang: Lang, status: StatusC
         lang,
         account: None,
         session_token: None,
-        csrf: String::new(),
+        csrf: Default::default(),
         path: "/".into(),
         layout,
         unread: 0,

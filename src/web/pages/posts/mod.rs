@@ -121,6 +121,8 @@ async fn render(
         })
         .collect();
     let visibility = post.post.visibility;
+    let hidden = post.post.hidden_at.is_some();
+    let moderation = moderation_links(ctx, &post.post).await?;
     let group = crate::web::pages::groups::discussions::bar(ctx, &post.post, &starter).await?;
     let post = shown(post);
     let reply = match &group {
@@ -144,8 +146,28 @@ async fn render(
             original,
             sign_in,
             group,
+            hidden,
+            moderation,
         },
     ))
+}
+
+/// Links to the decision form for whoever moderates `post` (not on their own post): hide,
+/// remove, and lock a thread in a group.
+async fn moderation_links(ctx: &Ctx, post: &crate::db::models::post::Post) -> WebResult<Vec<(String, String)>> {
+    use crate::domain::moderation::{ModeratorOf, moderator_of};
+    let Some(me) = ctx.account.as_ref().filter(|me| me.actor.id != post.author_id) else { return Ok(Vec::new()) };
+    if moderator_of(&mut ctx.state.pool.get().await?, me, post.audience_id).await? == ModeratorOf::Nothing {
+        return Ok(Vec::new());
+    }
+    let mut kinds = vec![("hide_post", "moderation-link-hide"), ("remove_post", "moderation-link-remove")];
+    if post.audience_id.is_some() && post.in_reply_to.is_none() && !post.locked {
+        kinds.push(("lock_thread", "moderation-link-lock"));
+    }
+    Ok(kinds
+        .into_iter()
+        .map(|(kind, label)| (format!("/moderatie/besluit?post={}&kind={kind}", post.id.0), ctx.t(label)))
+        .collect())
 }
 
 fn thread_post(

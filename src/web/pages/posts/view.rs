@@ -27,6 +27,10 @@ pub struct PostPage<'a> {
     pub sign_in: String,
     /// The group it was written in, and what its moderators may do.
     pub group: Option<crate::web::pages::groups::discussions::GroupBar>,
+    /// A moderator hid it (its author and moderators see this page).
+    pub hidden: bool,
+    /// The moderation decisions the visitor may take on it: (form link, label).
+    pub moderation: Vec<(String, String)>,
 }
 
 /// A post as the thread shows it.

@@ -16,7 +16,7 @@ use crate::domain::visibility::Viewer;
 use crate::media::ImageView;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::CsrfForm;
+use crate::web::form::{CsrfForm, VisitorForm};
 use crate::web::map::{MapPlace, MapView};
 use crate::web::page::{Image, page};
 use crate::web::pages::groups::discussions;
@@ -287,16 +287,16 @@ pub struct RemoteFollowForm {
 
 /// `POST /u/{name}/op-afstand` and `/g/…`: a visitor from another server enters their address
 /// and is sent to their own server's "follow this" page (its WebFinger subscribe template).
-pub async fn remote_person(Path(name): Path<String>, form: CsrfForm<RemoteFollowForm>) -> WebResult<Response> {
+pub async fn remote_person(Path(name): Path<String>, form: VisitorForm<RemoteFollowForm>) -> WebResult<Response> {
     remote_follow(form, &name, ActorKind::Person).await
 }
 
-pub async fn remote_group(Path(name): Path<String>, form: CsrfForm<RemoteFollowForm>) -> WebResult<Response> {
+pub async fn remote_group(Path(name): Path<String>, form: VisitorForm<RemoteFollowForm>) -> WebResult<Response> {
     remote_follow(form, &name, ActorKind::Group).await
 }
 
 async fn remote_follow(
-    CsrfForm { ctx, form }: CsrfForm<RemoteFollowForm>,
+    VisitorForm { ctx, form }: VisitorForm<RemoteFollowForm>,
     name: &str,
     kind: ActorKind,
 ) -> WebResult<Response> {

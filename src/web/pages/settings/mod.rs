@@ -15,7 +15,7 @@ use crate::domain::{DomainError, media};
 use crate::i18n::Lang;
 use crate::web::context::{Ctx, LANG_COOKIE, cookie, safe_next};
 use crate::web::error::{WebError, WebResult};
-use crate::web::form::{CsrfForm, Field, FieldKind, Form, UploadForm, new_password_fields};
+use crate::web::form::{CsrfForm, Field, FieldKind, Form, UploadForm, VisitorForm, new_password_fields};
 use crate::web::page::{FormPage, Image, page};
 
 #[derive(Debug, Default, Deserialize)]
@@ -216,7 +216,7 @@ pub struct LanguageForm {
 }
 
 /// Switches the page language: remembered in a cookie, and in the account when signed in.
-pub async fn switch_language(CsrfForm { ctx, form }: CsrfForm<LanguageForm>) -> WebResult<Response> {
+pub async fn switch_language(VisitorForm { ctx, form }: VisitorForm<LanguageForm>) -> WebResult<Response> {
     let Some(lang) = Lang::parse(&form.language).filter(|l| crate::web::context::offered(&ctx.state).contains(l))
     else {
         return Err(crate::web::error::WebError::BadRequest("error-choice-invalid"));
