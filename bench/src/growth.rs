@@ -149,6 +149,8 @@ pub async fn run(
         // posts each, and every remote person a member.
         let discussions = crate::groups::seed_discussions(&server, &state, threads(size)).await?;
         crate::groups::seed_members(&state).await?;
+        // The moderation log grows too: a decision for every tenth post.
+        crate::moderation::seed_decisions(&state, (size / 10).max(reads::DECISIONS)).await?;
         // A database that grew to this size has been vacuumed and analysed by autovacuum
         // (PostgreSQL); Buurt never runs ANALYZE on SQLite, so SQLite is left as it is.
         if backend == Backend::Postgres {

@@ -9,6 +9,7 @@ mod groups;
 mod growth;
 mod hosts;
 mod inbox;
+mod moderation;
 mod notifications_api;
 mod notify;
 mod peers;

@@ -76,12 +76,16 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
     let state = server.admin_state().await?;
     crate::groups::seed_discussions(&server, &state, THREADS).await?;
     crate::groups::seed_members(&state).await?;
+    crate::moderation::seed_decisions(&state, DECISIONS).await?;
     state.pool.close();
     Ok((remote, server))
 }
 
 /// Threads in the group "tuin" (`groups::seed_discussions`).
 pub const THREADS: usize = 40;
+
+/// Moderation decisions (`moderation::seed_decisions`): more than a page of the log.
+pub const DECISIONS: usize = 60;
 
 /// Resident memory after start-up, seeding and a few requests of each kind, once settled.
 pub async fn idle_memory(server: &Server) -> anyhow::Result<u64> {
@@ -140,6 +144,9 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         // The neighbourhood "centrum": its boundary on the map, its group, its residents.
         e("neighbourhood page", "/g/centrum", None, true),
         e("neighbourhoods API", "/api/buurt/v1/neighbourhoods", None, false),
+        // The public moderation log: its newest 50 decisions.
+        e("moderation log page", "/moderatie", None, true),
+        e("moderation log API", "/api/buurt/v1/moderation/log", None, false),
     ];
     let mut chosen: Vec<Endpoint> = all
         .into_iter()

@@ -110,3 +110,11 @@ moderation-link-suspend = Suspend account
 moderation-hidden-notice = A moderator hid this post; only you and moderators see it.
 nav-moderation-log = Moderation log
 nav-appeals = Appeals
+
+# Verified organisations.
+verified-field-name = Verified
+verified-field-value = Verified organisation on { $site }
+verified-badge = Verified
+verified-badge-title = The administrators of this platform checked that this organisation is who it says it is.
+verify-action = Verify the organisation
+unverify-action = Withdraw the verification

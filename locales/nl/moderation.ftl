@@ -110,3 +110,11 @@ moderation-link-suspend = Account schorsen
 moderation-hidden-notice = Dit bericht is door een moderator verborgen; alleen jij en moderatoren zien het.
 nav-moderation-log = Moderatielogboek
 nav-appeals = Bezwaren
+
+# Verified organisations.
+verified-field-name = Geverifieerd
+verified-field-value = Geverifieerde organisatie op { $site }
+verified-badge = Geverifieerd
+verified-badge-title = De beheerders van dit platform hebben gecontroleerd dat deze organisatie is wie ze zegt te zijn.
+verify-action = Organisatie verifiëren
+unverify-action = Verificatie intrekken

@@ -407,7 +407,8 @@ async fn fetcher_may_see(
     headers: &axum::http::HeaderMap,
 ) -> ApubResult<bool> {
     let viewer = if view.post.visibility.is_open() { Viewer::Anonymous } else { fetcher(state, uri, headers).await };
-    Ok(visibility::can_see(conn, viewer, &view.post).await? && visibility::author_shown(conn, viewer, &view.author).await?)
+    Ok(visibility::can_see(conn, viewer, &view.post).await?
+        && visibility::author_shown(conn, viewer, &view.author).await?)
 }
 
 /// A local post, by id.

@@ -61,7 +61,10 @@ async fn read_form<T: DeserializeOwned>(
 ) -> Result<(Ctx, T), WebError> {
     let (mut parts, body) = request.into_parts();
     let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    if !content_type
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
     {
         return Err(WebError::UnsupportedMediaType);
     }

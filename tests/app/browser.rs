@@ -210,8 +210,28 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         .await;
     let home = buurt::domain::neighbourhoods::HomeChoice::Name("centrum".into());
     buurt::domain::neighbourhoods::set_home(&app.state, &wijkadmin, &home).await.unwrap();
+    // A decision about another post of anna's, which she appeals: the log, the statement, the
+    // decision form and the admins' appeals have content.
+    let spam = anna.post("/api/v1/statuses", json!({"status": "Koop nu!"})).await;
+    let spam_id = buurt::db::models::post::PostId(spam["id"].as_str().unwrap().parse().unwrap());
+    let decision = buurt::domain::moderation::actions::Decision {
+        kind: "hide_post".into(),
+        post: Some(spam_id),
+        ground: "spam".into(),
+        facts: "Reclame.".into(),
+        ..Default::default()
+    };
+    let action = buurt::domain::moderation::actions::decide(&app.state, &wijkadmin, &decision).await.unwrap();
+    let anna_account = app.account("anna").await.unwrap();
+    buurt::domain::moderation::appeals::file(&app.state, &anna_account, action.id, "Het was geen reclame.")
+        .await
+        .unwrap();
     let pages = json!([
         {"path": "/", "signedIn": false},
+        {"path": "/moderatie", "signedIn": false},
+        {"path": format!("/moderatie/besluiten/{}", action.id.0), "signedIn": true},
+        {"path": format!("/moderatie/besluit?post={}", post["id"].as_str().unwrap()), "signedIn": true},
+        {"path": "/beheer/bezwaren", "signedIn": true},
         {"path": "/g/zorg", "signedIn": false},
         {"path": format!("/g/tuin/uitnodiging/{code}"), "signedIn": false},
         {"path": "/inloggen", "signedIn": false},
@@ -263,7 +283,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 82 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 90 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");

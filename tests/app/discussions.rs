@@ -196,8 +196,15 @@ async fn moderators_pin_lock_and_remove_and_edits_keep_history(b: Backend) {
     other.login("anna", PASSWORD).await;
     assert_eq!(other.get(&format!("/p/{first}/bewerken")).await.status(), 403);
 
-    // The administrator removes bert's thread from the page; it is gone.
+    // The administrator removes bert's thread by a decision with a statement of reasons (the
+    // bare remove button is its author's only); it is gone.
     let response = other.submit(&format!("/p/{first}"), &format!("/p/{first}/gesprek"), &[("action", "remove")]).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(app.browser().get(&format!("/p/{first}")).await.status(), 200);
+    let fields =
+        [("post", first), ("kind", "remove_post"), ("ground", "group_rules"), ("facts", "Hoort niet in deze groep.")];
+    let form = format!("/moderatie/besluit?post={first}&kind=remove_post");
+    let response = other.submit(&form, "/moderatie/besluit", &fields).await;
     assert_eq!(response.status(), 303);
     assert_eq!(app.browser().get(&format!("/p/{first}")).await.status(), 404);
     let listed = anna.get("/api/buurt/v1/groups/tuin/threads").await;
@@ -372,7 +379,13 @@ async fn a_group_relays_a_remote_members_reply_and_its_removal_to_every_server(b
 
     // Anna, moderating on alpha, removes bert's reply: the group's Delete reaches beta and gamma.
     let on_alpha = post_by_ap_id(&alpha, &reply_ap).await.unwrap();
-    anna.post(&format!("/api/buurt/v1/threads/{}/remove", on_alpha.id.0), json!({})).await;
+    let decision = json!({
+        "kind": "remove_post",
+        "status_id": on_alpha.id.0.to_string(),
+        "ground": "group_rules",
+        "facts": "Een adres hoort hier niet.",
+    });
+    anna.post("/api/buurt/v1/moderation/decisions", decision).await;
     assert!(post_by_ap_id(&alpha, &reply_ap).await.unwrap().deleted);
     alpha.drain().await;
     for (app, name) in [(&beta, "beta"), (&gamma, "gamma")] {

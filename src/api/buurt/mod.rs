@@ -7,6 +7,7 @@ pub mod group_admin;
 pub mod group_members;
 pub mod groups;
 pub mod media;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notification_preferences;
 pub mod openapi;

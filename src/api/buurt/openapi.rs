@@ -26,6 +26,7 @@ use crate::api::json;
         (name = "groups", description = "Groups of the neighbourhood"),
         (name = "neighbourhoods", description = "Neighbourhoods, their boundaries and residents' home neighbourhood"),
         (name = "media", description = "Photos for posts"),
+        (name = "moderation", description = "Moderators' decisions with their statements of reasons, the public log and appeals"),
         (name = "meta", description = "This document"),
         (name = "notifications", description = "How the caller hears of notifications"),
     ),

@@ -52,7 +52,7 @@ fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
         Some(url) => crate::media::remote_url(&state.media, url),
         None => format!("{}{}", state.base_url, crate::web::assets::url("header.png")),
     };
-    json!({
+    let mut value = json!({
         "id": actor.id.0.to_string(),
         "username": actor.username,
         "acct": acct(actor),
@@ -74,8 +74,35 @@ fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
         "statuses_count": statuses,
         "last_status_at": Value::Null,
         "emojis": [],
-        "fields": [],
-    })
+        "fields": verified_field(state, actor),
+    });
+    // Mastodon's flags for a limited (silenced) or suspended account.
+    if actor.silenced_at.is_some() {
+        value["limited"] = json!(true);
+    }
+    if actor.suspended_at.is_some() {
+        value["suspended"] = json!(true);
+    }
+    value
+}
+
+/// A verified organisation's badge as apps show one: a profile field with `verified_at`, in the
+/// instance's first language.
+fn verified_field(state: &AppState, actor: &Actor) -> Value {
+    let Some(at) = actor.verified_at else { return json!([]) };
+    let lang = state
+        .settings
+        .instance
+        .languages
+        .first()
+        .and_then(|c| crate::i18n::Lang::parse(c))
+        .unwrap_or(crate::i18n::Lang::Nl);
+    let value = lang.t_with("verified-field-value", &[("site", state.settings.instance.name.as_str().into())]);
+    json!([{
+        "name": lang.t("verified-field-name"),
+        "value": ammonia::clean_text(&value),
+        "verified_at": time(at),
+    }])
 }
 
 /// Account plus `source`, for `verify_credentials`.

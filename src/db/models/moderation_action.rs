@@ -182,7 +182,11 @@ impl ModerationAction {
     }
 
     /// The standing decision of `kind` on `post`, if one was not undone.
-    pub async fn standing_on_post(conn: &mut DbConn, post: PostId, kind: ActionKind) -> DbResult<Option<ModerationAction>> {
+    pub async fn standing_on_post(
+        conn: &mut DbConn,
+        post: PostId,
+        kind: ActionKind,
+    ) -> DbResult<Option<ModerationAction>> {
         dispatch!(conn, c => moderation_action::table
             .filter(moderation_action::post_id.eq(post))
             .filter(moderation_action::kind.eq(kind.as_str()))
@@ -216,7 +220,12 @@ impl Appeal {
     }
 
     /// Files an appeal; `None` when the decision already has one.
-    pub async fn insert(conn: &mut DbConn, action: ActionId, appellant: ActorId, text: &str) -> DbResult<Option<Appeal>> {
+    pub async fn insert(
+        conn: &mut DbConn,
+        action: ActionId,
+        appellant: ActorId,
+        text: &str,
+    ) -> DbResult<Option<Appeal>> {
         let row = (
             moderation_appeal::action_id.eq(action),
             moderation_appeal::appellant_id.eq(appellant),

@@ -277,24 +277,18 @@ async fn moderated(conn: &mut DbConn, by: &Account, id: PostId) -> DomainResult<
     Ok((post, group, moderates))
 }
 
-/// Removes a post from its group: its author, or a moderator of the group (a local group: the
-/// group itself sends the `Delete`, which every server that has the post accepts from it).
+/// Removes a post from its group: its author. A moderator removes someone else's post by a
+/// decision with a statement of reasons (`domain::moderation::actions`), which the person
+/// affected receives; without one, this answers that the facts are missing.
 pub async fn remove(state: &AppState, by: &Account, id: PostId) -> DomainResult<()> {
-    let (post, group, moderates) = {
+    let (post, _, _) = {
         let mut conn = state.pool.get().await?;
         moderated(&mut conn, by, id).await?
     };
-    if post.author_id == by.actor.id || !moderates {
-        posts::delete(state, by, id).await?;
-        return Ok(());
+    if post.author_id != by.actor.id {
+        return Err(DomainError::Invalid(validate::FieldErrors::one("facts", "error-moderation-facts-required")));
     }
-    let mut tx = state.pool.begin().await?;
-    Post::update(&mut tx, post.id, &posts::emptied()).await?;
-    let delete = wire::delete(new_activity_id(&state.base_url, "delete"), &group.actor, &post, Some(&group.actor));
-    let reach = if post.visibility == Visibility::Members { GroupReach::Members } else { GroupReach::Everyone };
-    enqueue_for_group(&mut tx, &group.actor, &delete, reach).await?;
-    tx.commit().await?;
-    state.delivery_wake.notify_waiters();
+    posts::delete(state, by, id).await?;
     Ok(())
 }
 

@@ -78,12 +78,9 @@ impl Decision {
             errors.add("facts", "error-moderation-facts-long");
         }
         match (kind, ground) {
-            (Some(kind), Some(ground)) if errors.is_empty() => Ok(Checked {
-                kind,
-                ground,
-                law: (!law.is_empty()).then(|| law.to_string()),
-                facts: facts.to_string(),
-            }),
+            (Some(kind), Some(ground)) if errors.is_empty() => {
+                Ok(Checked { kind, ground, law: (!law.is_empty()).then(|| law.to_string()), facts: facts.to_string() })
+            }
             _ => Err(DomainError::Invalid(errors)),
         }
     }
@@ -226,7 +223,8 @@ pub async fn reverse(state: &AppState, by: &Account, id: ActionId, reason: &str)
     let action = {
         let mut conn = state.pool.get().await?;
         let action = ModerationAction::by_id(&mut conn, id).await?.ok_or(DomainError::NotFound)?;
-        let scope = if action.kind().on_post() || action.kind() == ActionKind::BanMember { action.group_id } else { None };
+        let scope =
+            if action.kind().on_post() || action.kind() == ActionKind::BanMember { action.group_id } else { None };
         let standing = moderator_of(&mut conn, by, scope).await?;
         if standing == ModeratorOf::Nothing || (scope.is_none() && standing != ModeratorOf::Site) {
             return Err(DomainError::Forbidden);
@@ -265,9 +263,10 @@ pub(super) async fn undo(state: &AppState, action: &ModerationAction) -> DomainR
         ActionKind::BanMember => {
             let mut conn = state.pool.write().await?;
             let group = action.group_id.ok_or(DomainError::NotFound)?;
-            if let Some(m) = Membership::find(&mut conn, group, target).await?.filter(|m| {
-                m.state() == crate::db::models::membership::MemberState::Banned
-            }) {
+            if let Some(m) = Membership::find(&mut conn, group, target)
+                .await?
+                .filter(|m| m.state() == crate::db::models::membership::MemberState::Banned)
+            {
                 Membership::delete(&mut conn, m.id).await?;
             }
         }
@@ -293,4 +292,3 @@ pub(super) async fn undo(state: &AppState, action: &ModerationAction) -> DomainR
 pub async fn lock_of(conn: &mut DbConn, post: PostId) -> DomainResult<Option<ModerationAction>> {
     Ok(ModerationAction::standing_on_post(conn, post, ActionKind::LockThread).await?)
 }
-

@@ -46,9 +46,10 @@ pub async fn page(conn: &mut DbConn, before: Option<ActionId>) -> DomainResult<V
             law: a.law.clone(),
             created_at: a.created_at,
             reversed_at: a.reversed_at,
-            group: a.group_id.and_then(|g| groups.iter().find(|x| x.id == g)).map(|g| {
-                (format!("/{}/{}", crate::domain::actors::path_prefix(g.kind()), g.name_key), g.shown_name())
-            }),
+            group: a
+                .group_id
+                .and_then(|g| groups.iter().find(|x| x.id == g))
+                .map(|g| (format!("/{}/{}", crate::domain::actors::path_prefix(g.kind()), g.name_key), g.shown_name())),
         })
         .collect())
 }
@@ -93,7 +94,15 @@ pub async fn statement(conn: &mut DbConn, reader: &Account, id: ActionId) -> Dom
         None => None,
     };
     let answers_appeals = reader.user.role() == Role::Admin;
-    Ok(Statement { may_reverse: moderates && !action.reversed(), action, appeal, excerpt, group, affected, answers_appeals })
+    Ok(Statement {
+        may_reverse: moderates && !action.reversed(),
+        action,
+        appeal,
+        excerpt,
+        group,
+        affected,
+        answers_appeals,
+    })
 }
 
 /// The words of a decision's measure, its ground and (for illegal content) the law.
@@ -107,7 +116,13 @@ pub fn grounds(lang: Lang, action: &ModerationAction) -> String {
 
 /// The mail of a decision (`kind`: decided, undone, appeal answered) to the person affected,
 /// with the whole statement and how to appeal.
-pub fn letter(settings: &Settings, to: &Account, action: &ModerationAction, kind: &Kind, excerpt: Option<&str>) -> Letter {
+pub fn letter(
+    settings: &Settings,
+    to: &Account,
+    action: &ModerationAction,
+    kind: &Kind,
+    excerpt: Option<&str>,
+) -> Letter {
     let lang = crate::domain::accounts::letters::lang_of(settings, Some(&to.user));
     let link = format!("{}{}", settings.base_url(), statement_path(action));
     let what = lang.t(&format!("moderation-kind-{}", action.kind().as_str()));

@@ -1,21 +1,22 @@
 //! Moderation: moderators' decisions with their statements of reasons ([`actions`]), removing
-//! and restoring content ([`content`]), appeals ([`appeals`]) and the public moderation log
-//! ([`log`]).
+//! and restoring content ([`content`]), appeals ([`appeals`]), the public moderation log
+//! ([`log`]), and verified organisations ([`verified`]).
 
 pub mod actions;
 pub mod appeals;
 mod content;
 pub mod log;
+pub mod verified;
 
 use crate::config::Settings;
 use crate::db::DbConn;
-use crate::db::models::post::Post;
 use crate::db::models::actor::ActorId;
 use crate::db::models::local_user::{Account, Role, Status};
 use crate::db::models::moderation_action::ModerationAction;
+use crate::db::models::post::Post;
+use crate::domain::DomainResult;
 use crate::domain::groups::rights::Standing;
 use crate::domain::notifications::{self, Notice, kinds::Kind};
-use crate::domain::DomainResult;
 
 /// How far a person moderates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -92,7 +92,8 @@ pub static MODERATION_DECISION: Kind =
 pub static MODERATION_REVERSED: Kind =
     Kind { channels: IN_APP, ..everyday("moderation_reversed", None, Channel::InApp, false) };
 /// The admins answered the recipient's appeal.
-pub static APPEAL_ANSWERED: Kind = Kind { channels: IN_APP, ..everyday("appeal_answered", None, Channel::InApp, false) };
+pub static APPEAL_ANSWERED: Kind =
+    Kind { channels: IN_APP, ..everyday("appeal_answered", None, Channel::InApp, false) };
 /// Someone appealed a moderation decision: the admins answer it.
 pub static APPEAL: Kind = Kind { staff_only: true, ..everyday("moderation_appeal", None, Channel::Email, false) };
 

@@ -43,7 +43,9 @@ pub async fn read(conn: &mut DbConn, viewer: Viewer, id: PostId) -> DomainResult
     let rows =
         ThreadRows::around(conn, id, MAX_ANCESTORS, MAX_DEPTH, ROWS_BELOW).await?.ok_or(DomainError::NotFound)?;
     // The same answer as for a post that does not exist.
-    if !seen::can_see(conn, viewer, &rows.post.post).await? || !seen::author_shown(conn, viewer, &rows.post.author).await? {
+    if !seen::can_see(conn, viewer, &rows.post.post).await?
+        || !seen::author_shown(conn, viewer, &rows.post.author).await?
+    {
         return Err(DomainError::NotFound);
     }
     let post = rows.post;

@@ -220,7 +220,9 @@ pub async fn bar(ctx: &Ctx, post: &Post, starter: &Post) -> WebResult<Option<Gro
         group_path: crate::web::pages::profile::actor_href(&group.actor),
         act_path: format!("/p/{}/gesprek", post.id.0),
         moderates,
-        may_remove: moderates || (mine && post.local),
+        // Its author removes it here; a moderator takes a decision with a statement of reasons
+        // (the post page links to its form).
+        may_remove: mine && post.local,
         starter: is_starter,
         pinned: post.pinned_at.is_some(),
         locked: starter.locked,

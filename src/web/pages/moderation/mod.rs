@@ -125,10 +125,14 @@ async fn render_decide(ctx: &Ctx, form: &DecideForm, errors: &FieldErrors, statu
             (None, None) => return Err(WebError::NotFound),
         }
     }
-    let kinds = kinds_for(form).iter().map(|k| (k.as_str().to_string(), ctx.t(&format!("moderation-kind-{}", k.as_str()))));
-    let grounds = Ground::ALL.iter().map(|g| (g.as_str().to_string(), ctx.t(&format!("moderation-ground-{}", g.as_str()))));
+    let kinds =
+        kinds_for(form).iter().map(|k| (k.as_str().to_string(), ctx.t(&format!("moderation-kind-{}", k.as_str()))));
+    let grounds =
+        Ground::ALL.iter().map(|g| (g.as_str().to_string(), ctx.t(&format!("moderation-ground-{}", g.as_str()))));
     let fields = vec![
-        Field::new(ctx, FieldKind::Select, "kind", "field-moderation-kind", &form.kind).options(kinds.collect()).required(),
+        Field::new(ctx, FieldKind::Select, "kind", "field-moderation-kind", &form.kind)
+            .options(kinds.collect())
+            .required(),
         Field::new(ctx, FieldKind::Select, "ground", "field-moderation-ground", &form.ground)
             .options(grounds.collect())
             .required(),
@@ -138,7 +142,9 @@ async fn render_decide(ctx: &Ctx, form: &DecideForm, errors: &FieldErrors, statu
             .required(),
     ];
     let mut f = Form::new(ctx, "/moderatie/besluit", "moderation-decide-submit", fields).with_errors(ctx, errors);
-    for (name, value) in [("post", form.post), ("account", form.account), ("group", form.group), ("report", form.report)] {
+    for (name, value) in
+        [("post", form.post), ("account", form.account), ("group", form.group), ("report", form.report)]
+    {
         if let Some(v) = value {
             f = f.hidden(name, &v.to_string());
         }
@@ -172,7 +178,11 @@ async fn render_statement(ctx: &Ctx, id: i64, errors: &FieldErrors, status: Stat
     });
     let view = StatementPage {
         ctx,
-        title: ctx.t1("moderation-statement-title", "what", ctx.t(&format!("moderation-kind-{}", s.action.kind().as_str()))),
+        title: ctx.t1(
+            "moderation-statement-title",
+            "what",
+            ctx.t(&format!("moderation-kind-{}", s.action.kind().as_str())),
+        ),
         date: ctx.t1("moderation-statement-date", "date", ctx.datetime(s.action.created_at)),
         group: s.group.as_ref().map(|g| ctx.t1("moderation-statement-in-group", "group", g.shown_name())),
         ground: ctx.t1("moderation-statement-ground", "ground", log::grounds(ctx.lang, &s.action)),
@@ -265,4 +275,20 @@ pub async fn answer(Path(id): Path<i64>, CsrfForm { ctx, form }: CsrfForm<Answer
         Err(DomainError::Invalid(_)) => Err(WebError::BadRequest("error-appeal-text-required")),
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VerifyForm {
+    actor: i64,
+    /// `ja` to verify, anything else to withdraw.
+    verified: String,
+}
+
+/// `POST /beheer/verificatie`: an admin verifies an organisation or withdraws it, from its page.
+pub async fn verify(CsrfForm { ctx, form }: CsrfForm<VerifyForm>) -> WebResult<Response> {
+    let me = ctx.require_account()?;
+    let actor = moderation::verified::set_verified(&ctx.state, me, ActorId(form.actor), form.verified == "ja").await?;
+    let path = format!("/{}/{}", crate::domain::actors::path_prefix(actor.kind()), actor.name_key);
+    Ok(Redirect::to(&path).into_response())
 }
