@@ -131,10 +131,17 @@ pub async fn unmute(state: &AppState, me: &Account, target: &Actor) -> DomainRes
 /// A domain as a person types it: lower case, no scheme, path or port; our own refused.
 pub fn check_domain(state: &AppState, input: &str) -> DomainResult<String> {
     let domain = input.trim().trim_end_matches('.').to_ascii_lowercase();
-    let well_formed = !domain.is_empty()
-        && domain.len() <= 253
-        && domain.contains('.')
-        && domain.split('.').all(|label| {
+    // A port is part of a domain as ActivityPub ids carry it (`localhost:8080`).
+    let (host, port) = match domain.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (domain.as_str(), None),
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    let well_formed = !host.is_empty()
+        && host.len() <= 253
+        && port_ok
+        && (host.contains('.') || port.is_some())
+        && host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
                 && !label.starts_with('-')
