@@ -329,7 +329,7 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     let membership =
         buurt::db::models::membership::Membership::find(&mut conn, tuin.id, fenna.actor.id).await.unwrap().unwrap();
     assert!(membership.is_member());
-    let threads = buurt::db::views::discussions::threads(&mut conn, tuin.id, 10).await.unwrap();
+    let threads = buurt::db::views::discussions::threads(&mut conn, tuin.id, None, 10).await.unwrap();
     assert_eq!(threads.len(), 1);
     assert_eq!(threads[0].post.name.as_deref(), Some("Plantjesruil"));
     assert_eq!(threads[0].author.id, fenna.actor.id);
