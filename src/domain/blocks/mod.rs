@@ -169,8 +169,9 @@ pub async fn block_domain(state: &AppState, me: &Account, domain: &str) -> Domai
     Ok(())
 }
 
+/// Lifts a domain block; a domain that is not one is refused (nothing could be stored for it).
 pub async fn unblock_domain(state: &AppState, me: &Account, domain: &str) -> DomainResult<()> {
-    let domain = domain.trim().to_ascii_lowercase();
+    let domain = check_domain(state, domain)?;
     let mut conn = state.pool.write().await?;
     DomainBlock::delete(&mut conn, me.actor.id, &domain).await?;
     Ok(())
