@@ -23,8 +23,12 @@ impl Caller {
     pub fn has_scope(&self, wanted: &str) -> bool {
         self.token.scopes.split_whitespace().any(|s| {
             s == wanted || (wanted.starts_with(s) && wanted.as_bytes().get(s.len()) == Some(&b':'))
-                // `follow` (deprecated) covers following.
-                || (s == "follow" && wanted == "write:follows")
+                // `follow` (deprecated) covers following, blocks and mutes.
+                || (s == "follow"
+                    && matches!(
+                        wanted,
+                        "read:follows" | "write:follows" | "read:blocks" | "write:blocks" | "read:mutes" | "write:mutes"
+                    ))
         })
     }
 

@@ -494,9 +494,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    actor_block (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        target_id -> BigInt,
+        ap_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    actor_mute (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        target_id -> BigInt,
+        notifications -> Bool,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_block_personal (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        domain -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hidden_post (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(domain_block_personal -> actor (actor_id));
+diesel::joinable!(hidden_post -> post (post_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     moderation_action,
     moderation_appeal,
+    actor_block,
+    actor_mute,
+    domain_block_personal,
+    hidden_post,
     group_profile,
     post_edit,
     membership,

@@ -56,6 +56,10 @@ pub enum Received {
     /// `Add` (pinned) or `Remove` (unpinned) of a post written in the group that sends it, on
     /// its `featured` collection.
     Featured { post: String, pinned: bool },
+    /// `Block` of the actor with this id (one of ours), the Block's id kept for its Undo.
+    Block { block_id: String, target: String },
+    /// `Undo` of a Block (its id and target).
+    Unblock { block_id: String, target: Option<String> },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
     /// `Invite` of a resident here (`invitee`) to a group elsewhere; the Invite's id becomes
@@ -227,6 +231,10 @@ async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Rec
             follows::unfollowed(conn, actor, &follow_id, target.as_deref()).await
         }
         Received::Unreact { id, reaction } => reactions::unreacted(conn, actor, &id, reaction).await,
+        Received::Block { block_id, target } => super::blocks::remote::blocked(conn, actor, &block_id, &target).await,
+        Received::Unblock { block_id, target } => {
+            super::blocks::remote::unblocked(conn, actor, &block_id, target.as_deref()).await
+        }
         Received::UpdatePost(mut post) => {
             let raw = post.raw.take();
             let updated = remote::update(conn, actor, *post).await?;

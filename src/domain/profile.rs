@@ -104,7 +104,8 @@ pub async fn posts_of(
     limit: i64,
 ) -> DomainResult<Vec<PostView>> {
     let shown = visibility::shown_of(conn, viewer, author.id).await?;
-    let q = TimelineQuery { author: Some(author.id), shown, max_id: before, limit, ..Default::default() };
+    let screen = visibility::screen_for(viewer, visibility::List::Profile);
+    let q = TimelineQuery { author: Some(author.id), shown, screen, max_id: before, limit, ..Default::default() };
     Ok(PostView::timeline(conn, &q).await?)
 }
 

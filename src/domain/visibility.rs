@@ -1,16 +1,25 @@
 //! Who may see a post: the one rule, asked by every read of a post — pages, the client API,
 //! ActivityPub GETs, search, interactions and the inbox. Lists of posts (timelines, outboxes)
 //! ask [`shown_of`] for the set form of the same rule.
+//!
+//! A person's own controls are part of the rule. An author who blocks someone is seen by them
+//! nowhere — not one post, not a list ([`can_see`]). Lists also leave out, for the person who
+//! looks, what they screened out themselves ([`screen_for`], applied in SQL by paged lists and
+//! by [`seen_among`] in a thread): actors they block (and the posts written in a group they
+//! block), domains they block, posts they hid, and on timelines and in threads actors they
+//! mute. A muted actor's profile still lists their posts; a hidden post still opens by its link.
 
 use std::collections::HashSet;
 
 use super::{DomainError, DomainResult};
 use crate::db::DbConn;
 use crate::db::models::actor::{Actor, ActorId};
+use crate::db::models::actor_block::ActorBlock;
 use crate::db::models::follow::Follow;
 use crate::db::models::local_user::{Account, Role, Status};
 use crate::db::models::membership::Membership;
 use crate::db::models::post::{Post, PostId, PostView, Shown, Visibility};
+use crate::db::views::screen::{Screen, Screened};
 
 /// Who looks: nobody known (an anonymous visitor, an unsigned fetch), or an actor — a person
 /// signed in here, or a remote actor whose signature verified.
@@ -38,6 +47,12 @@ pub async fn can_see(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainRe
         return Ok(false);
     }
     if post.hidden_at.is_some() && !author_or_moderator(conn, viewer, post).await? {
+        return Ok(false);
+    }
+    if let Viewer::Actor(me) = viewer
+        && me != post.author_id
+        && ActorBlock::find(conn, post.author_id, me).await?.is_some()
+    {
         return Ok(false);
     }
     Ok(match post.visibility {
@@ -97,14 +112,48 @@ async fn follows_or_is(conn: &mut DbConn, viewer: Viewer, author: ActorId) -> Do
     }
 }
 
-/// Which of `posts` `viewer` may see: [`can_see`] for many posts of many authors, with the
-/// follows it needs read in one query.
+/// Which lists leave out what their viewer screened out, and how much of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// Timelines, the home page, a group's threads, a thread's replies: everything screened,
+    /// mutes included.
+    Timeline,
+    /// An author's own posts (a profile): a muted author's profile stays readable.
+    Profile,
+}
+
+/// What `viewer`'s lists of kind `list` leave out ([`Screen`], applied in their SQL); nothing
+/// for an anonymous visitor.
+pub fn screen_for(viewer: Viewer, list: List) -> Option<Screen> {
+    match viewer {
+        Viewer::Anonymous => None,
+        Viewer::Actor(me) => Some(Screen { viewer: me, mutes: list == List::Timeline, at: crate::db::now() }),
+    }
+}
+
+/// Which of `posts` `viewer` may see in a list read whole (a thread): [`can_see`] for many
+/// posts of many authors, less what the viewer screened out ([`List::Timeline`]), with the
+/// follows, blocks and mutes it needs read a few queries in all.
 pub async fn seen_among<'a>(
     conn: &mut DbConn,
     viewer: Viewer,
     posts: impl IntoIterator<Item = &'a Post>,
 ) -> DomainResult<HashSet<PostId>> {
-    let posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
+    let mut posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
+    if let Some(screen) = screen_for(viewer, List::Timeline) {
+        let mut actors: Vec<ActorId> =
+            posts.iter().flat_map(|p| [Some(p.author_id), p.audience_id]).flatten().collect();
+        actors.sort_unstable_by_key(|a| a.0);
+        actors.dedup();
+        let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
+        let screened = Screened::among(conn, screen, &actors, &ids).await?;
+        // The viewer's own posts are never screened from them (a group they block aside).
+        posts.retain(|p| {
+            !screened.posts.contains(&p.id)
+                && (viewer.is(p.author_id) || !screened.actors.contains(&p.author_id))
+                && !p.audience_id.is_some_and(|g| screened.actors.contains(&g))
+        });
+    }
     let (member_of, moderator) = match viewer {
         Viewer::Actor(me) if posts.iter().any(|p| p.visibility == Visibility::Members || p.hidden_at.is_some()) => {
             let mut groups: Vec<ActorId> = posts.iter().filter_map(|p| p.audience_id).collect();

@@ -11,8 +11,8 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, email, error, health, home, interaction, moderation, notifications, oauth, posts, profile,
-    settings, statement, unsubscribe,
+    accounts, admin, blocks, email, error, health, home, interaction, moderation, notifications, oauth, posts,
+    profile, settings, statement, unsubscribe,
 };
 use crate::state::AppState;
 
@@ -34,6 +34,11 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/p/{id}/reageren", post(posts::reply))
         .route("/p/{id}/leuk", post(posts::like))
         .route("/p/{id}/delen", post(posts::share))
+        .route("/p/{id}/verbergen", post(blocks::hide_post))
+        .route("/u/{name}/blokkeren", get(blocks::confirm_person).post(blocks::act_person))
+        .route("/instellingen/blokkeringen", get(settings::blocks::show).post(settings::blocks::act))
+        .route("/instellingen/blokkeringen/export/{list}", get(settings::blocks::export))
+        .route("/instellingen/blokkeringen/import", post(settings::blocks::import).layer(uploads))
         .route("/registreren", get(accounts::register_page).post(accounts::register))
         .route("/inloggen", get(accounts::login_page).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))

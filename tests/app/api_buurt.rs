@@ -116,6 +116,18 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("PUT", "/me/neighbourhood"),
         ("GET", "/notification_preferences"),
         ("PUT", "/notification_preferences"),
+        ("GET", "/me/blocks"),
+        ("POST", "/me/blocks"),
+        ("DELETE", "/me/blocks/{account_id}"),
+        ("GET", "/me/mutes"),
+        ("POST", "/me/mutes"),
+        ("DELETE", "/me/mutes/{account_id}"),
+        ("GET", "/me/domain_blocks"),
+        ("POST", "/me/domain_blocks"),
+        ("DELETE", "/me/domain_blocks/{domain}"),
+        ("GET", "/me/hidden_posts"),
+        ("POST", "/me/hidden_posts"),
+        ("DELETE", "/me/hidden_posts/{post_id}"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))

@@ -226,6 +226,16 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     buurt::domain::moderation::appeals::file(&app.state, &anna_account, action.id, "Het was geen reclame.")
         .await
         .unwrap();
+    // The admin's own controls: a block, a mute, a blocked domain and a hidden post to list.
+    let hinder = app.create_user("hinder", Role::Member).await;
+    let stil = app.api_user("stil").await;
+    let quiet = stil.post("/api/v1/statuses", json!({"status": "Stil bericht"})).await;
+    buurt::domain::blocks::block(&app.state, &wijkadmin, &hinder.actor).await.unwrap();
+    let stil_actor = app.account("stil").await.unwrap().actor;
+    buurt::domain::blocks::mute(&app.state, &wijkadmin, &stil_actor, Default::default()).await.unwrap();
+    buurt::domain::blocks::block_domain(&app.state, &wijkadmin, "spam.example").await.unwrap();
+    let quiet_id = buurt::db::models::post::PostId(quiet["id"].as_str().unwrap().parse().unwrap());
+    buurt::domain::blocks::hide(&app.state, &wijkadmin, quiet_id).await.unwrap();
     let pages = json!([
         {"path": "/", "signedIn": false},
         {"path": "/moderatie", "signedIn": false},
@@ -265,6 +275,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/instellingen", "signedIn": true},
         {"path": "/instellingen/wachtwoord", "signedIn": true},
         {"path": "/instellingen/buurt", "signedIn": true},
+        {"path": "/instellingen/blokkeringen", "signedIn": true},
+        {"path": "/u/anna/blokkeren", "signedIn": true},
         // The admin has an unread notification (piet's registration): the count in the
         // navigation and an unread entry are checked too.
         {"path": "/meldingen", "signedIn": true},
@@ -283,7 +295,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 90 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 94 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
@@ -292,6 +304,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     assert!(stdout.contains(&format!("ok /p/{thread}/bewerken (signed in, dark) status 200")), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/gesprekken/nieuw (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /instellingen/buurt (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /instellingen/blokkeringen (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /u/anna/blokkeren (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/uitnodigingen (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
@@ -335,7 +349,7 @@ async fn a_resident_registers_changes_language_and_follows_in_the_browser(b: Bac
     let membership =
         buurt::db::models::membership::Membership::find(&mut conn, tuin.id, fenna.actor.id).await.unwrap().unwrap();
     assert!(membership.is_member());
-    let threads = buurt::db::views::discussions::threads(&mut conn, tuin.id, 10).await.unwrap();
+    let threads = buurt::db::views::discussions::threads(&mut conn, tuin.id, None, 10).await.unwrap();
     assert_eq!(threads.len(), 1);
     assert_eq!(threads[0].post.name.as_deref(), Some("Plantjesruil"));
     assert_eq!(threads[0].author.id, fenna.actor.id);

@@ -412,7 +412,7 @@ async fn nothing_is_put_into_a_group_by_whoever_does_not_own_it(b: Backend) {
         async move {
             let mut conn = alpha.state.pool.get().await.unwrap();
             let g = Actor::by_ap_id(&mut conn, &group).await.unwrap().unwrap();
-            buurt::db::views::discussions::threads(&mut conn, g.id, 50).await.unwrap().len()
+            buurt::db::views::discussions::threads(&mut conn, g.id, None, 50).await.unwrap().len()
         }
     };
 

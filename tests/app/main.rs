@@ -13,6 +13,7 @@ mod api_buurt;
 mod api_forms;
 mod api_notifications;
 mod backup;
+mod blocks;
 mod browser;
 mod config;
 mod database;

@@ -17,6 +17,7 @@ both!(
     every_route_to_a_post_answers_only_those_who_may_see_it,
     other_instances_see_a_followers_only_post_only_as_a_follower,
     reactions_from_the_fediverse_to_posts_the_actor_may_not_see_change_nothing,
+    an_author_who_blocks_someone_is_seen_by_them_nowhere,
 );
 
 /// The four kinds of post, by the names the client API takes, with a text to look for.
@@ -398,4 +399,45 @@ async fn reactions_from_the_fediverse_to_posts_the_actor_may_not_see_change_noth
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Anna blocks ben (on another instance) and lea (here): neither sees any of her posts by any
+/// route — signed fetches, the client API, pages — while sara, a third person, sees what she
+/// saw before; lifting the block gives it back.
+async fn an_author_who_blocks_someone_is_seen_by_them_nowhere(b: Backend) {
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    let anna = alpha.api_user("anna").await;
+    let lea = alpha.api_user("lea").await;
+    let ben = beta.api_user("ben").await;
+    beta.api_user("sara").await;
+    follow_across(&alpha, &beta, &ben).await;
+    let posts = post_all_kinds(&anna).await;
+    alpha.drain().await;
+    let public = posts.iter().find(|p| p.kind == "public").unwrap();
+    let (ben_key, sara_key) = (signer_of(&beta, "ben").await, signer_of(&beta, "sara").await);
+    let ben_here = anna.get(&format!("/api/v1/accounts/lookup?acct={}", beta.handle("ben"))).await["id"].clone();
+    let lea_here = anna.get("/api/v1/accounts/lookup?acct=lea").await["id"].clone();
+    for id in [&ben_here, &lea_here] {
+        anna.post(&format!("/api/v1/accounts/{}/block", id.as_str().unwrap()), json!({})).await;
+    }
+    for post in &posts {
+        let path = format!("/p/{}", post.id);
+        // An open post is anyone's to fetch, signed or not (its fetch verifies no signature);
+        // what only followers may see is gone for ben, whose follow the block ended.
+        if !matches!(post.kind, "public" | "unlisted") {
+            assert_eq!(signed_get(&alpha.url(&path), &ben_key).await.status(), StatusCode::NOT_FOUND, "ben {path}");
+        }
+        let sara_sees = matches!(post.kind, "public" | "unlisted");
+        let expected = if sara_sees { StatusCode::OK } else { StatusCode::NOT_FOUND };
+        assert_eq!(signed_get(&alpha.url(&path), &sara_key).await.status(), expected, "sara {path}");
+        let api = lea.send(reqwest::Method::GET, &format!("/api/v1/statuses/{}", post.id), None).await;
+        assert_eq!(api.status(), StatusCode::NOT_FOUND, "lea, API, {} post", post.kind);
+    }
+    let anna_id = lea.get("/api/v1/accounts/lookup?acct=anna").await["id"].as_str().unwrap().to_string();
+    assert!(lea.get(&format!("/api/v1/accounts/{anna_id}/statuses")).await.as_array().unwrap().is_empty());
+    assert!(!lea.get("/api/v1/timelines/public").await.to_string().contains(public.text));
+    anna.post(&format!("/api/v1/accounts/{}/unblock", lea_here.as_str().unwrap()), json!({})).await;
+    let api = lea.send(reqwest::Method::GET, &format!("/api/v1/statuses/{}", public.id), None).await;
+    assert_eq!(api.status(), StatusCode::OK);
 }

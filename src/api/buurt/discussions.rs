@@ -85,7 +85,14 @@ pub async fn list(State(state): State<AppState>, caller: MaybeCaller, Path(name)
     if !groups::rights::sees_group(&group.profile, &standing) {
         return Err(ApiError::not_found());
     }
-    let rows = discussions::threads(&mut conn, &group, &standing, THREADS_LISTED).await?;
+    let rows = discussions::threads(
+        &mut conn,
+        &group,
+        &standing,
+        crate::domain::visibility::Viewer::of(viewer.map(|v| v.actor.id)),
+        THREADS_LISTED,
+    )
+    .await?;
     Ok(json(&rows.iter().map(|ThreadRow { post, replies, .. }| Thread::of(post, *replies)).collect::<Vec<_>>()))
 }
 

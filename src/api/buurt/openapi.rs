@@ -22,6 +22,7 @@ use crate::api::json;
             text}`, the text in the language of the caller's account, else of `Accept-Language`.",
     ),
     tags(
+        (name = "controls", description = "The caller's own blocks, mutes, blocked domains and hidden posts"),
         (name = "discussions", description = "Threads in groups"),
         (name = "groups", description = "Groups of the neighbourhood"),
         (name = "neighbourhoods", description = "Neighbourhoods, their boundaries and residents' home neighbourhood"),

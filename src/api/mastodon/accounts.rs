@@ -137,6 +137,7 @@ pub async fn statuses(
     query.shown = {
         let mut conn = state.pool.get().await?;
         let who = crate::domain::visibility::Viewer::of(viewer.map(|v| v.actor.id));
+        query.screen = crate::domain::visibility::screen_for(who, crate::domain::visibility::List::Profile);
         crate::domain::visibility::shown_of(&mut conn, who, actor.id).await?
     };
     status_page(&state, viewer, query, &format!("/api/v1/accounts/{id}/statuses")).await

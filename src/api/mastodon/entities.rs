@@ -251,9 +251,10 @@ fn html_escape(s: &str) -> String {
 }
 
 /// The Relationship entity between the viewer and `other`.
-pub async fn relationship(conn: &mut DbConn, me: &Account, other: &Actor) -> Result<Value, crate::db::DbError> {
+pub async fn relationship(conn: &mut DbConn, me: &Account, other: &Actor) -> crate::domain::DomainResult<Value> {
     let out = Follow::find(conn, me.actor.id, other.id).await?;
     let back = Follow::find(conn, other.id, me.actor.id).await?;
+    let standing = crate::domain::blocks::standing(conn, &me.actor, other).await?;
     Ok(json!({
         "id": other.id.0.to_string(),
         "following": out.as_ref().is_some_and(|f| f.accepted),
@@ -263,11 +264,11 @@ pub async fn relationship(conn: &mut DbConn, me: &Account, other: &Actor) -> Res
         "showing_reblogs": true,
         "notifying": false,
         "languages": Value::Null,
-        "blocking": false,
-        "blocked_by": false,
-        "muting": false,
-        "muting_notifications": false,
-        "domain_blocking": false,
+        "blocking": standing.blocking,
+        "blocked_by": standing.blocked_by,
+        "muting": standing.muting,
+        "muting_notifications": standing.muting_notifications,
+        "domain_blocking": standing.domain_blocking,
         "endorsed": false,
         "note": "",
     }))

@@ -2,6 +2,7 @@
 //! apps and libraries work against Buurt.
 
 pub mod accounts;
+pub mod blocks;
 pub mod entities;
 pub mod grouped_notifications;
 pub mod instance;

@@ -4,7 +4,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post};
 
-use super::{accounts, grouped_notifications, instance, markers, media, notifications, oauth, push, statuses, threads};
+use super::{
+    accounts, blocks, grouped_notifications, instance, markers, media, notifications, oauth, push, statuses, threads,
+};
 use crate::state::AppState;
 
 pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
@@ -37,6 +39,16 @@ pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
         .route("/api/v1/accounts/{id}/following", get(accounts::following))
         .route("/api/v1/accounts/{id}/follow", post(accounts::follow))
         .route("/api/v1/accounts/{id}/unfollow", post(accounts::unfollow))
+        .route("/api/v1/accounts/{id}/block", post(blocks::block))
+        .route("/api/v1/accounts/{id}/unblock", post(blocks::unblock))
+        .route("/api/v1/accounts/{id}/mute", post(blocks::mute))
+        .route("/api/v1/accounts/{id}/unmute", post(blocks::unmute))
+        .route("/api/v1/blocks", get(blocks::list_blocks))
+        .route("/api/v1/mutes", get(blocks::list_mutes))
+        .route(
+            "/api/v1/domain_blocks",
+            get(blocks::list_domains).post(blocks::block_domain).delete(blocks::unblock_domain),
+        )
         .route("/api/v2/search", get(accounts::search))
         .route("/api/v1/statuses", post(statuses::create))
         .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete).put(statuses::edit))

@@ -144,6 +144,7 @@ pub async fn home(State(state): State<AppState>, caller: Caller, Query(q): Query
     query.followed_by = Some(me.actor.id);
     // Only authors the viewer follows (accepted) and their own posts: all of theirs are visible.
     query.shown = Shown::WithFollowersOnly;
+    query.screen = visibility::screen_for(Viewer::Actor(me.actor.id), visibility::List::Timeline);
     status_page(&state, Some(me), query, "/api/v1/timelines/home").await
 }
 
@@ -153,5 +154,6 @@ pub async fn public(State(state): State<AppState>, caller: MaybeCaller, Query(q)
     let mut query = q.timeline();
     query.shown = Shown::Listed;
     query.local_only = q.local.unwrap_or(false);
+    query.screen = visibility::screen_for(Viewer::of(viewer.map(|v| v.actor.id)), visibility::List::Timeline);
     status_page(&state, viewer, query, "/api/v1/timelines/public").await
 }

@@ -152,6 +152,7 @@ async fn received(
             Received::Answer { answered, accept: kind == ActivityKind::Accept }
         }
         ActivityKind::Undo => undo(signer, object)?,
+        ActivityKind::Block => Received::Block { block_id: activity_id.clone(), target: object_id()? },
         ActivityKind::Create => match object {
             Object::Post(note) => {
                 if !protocol::same_host(&note.id, &signer.ap_id) {
@@ -310,7 +311,7 @@ async fn group_invite(
     }
 }
 
-/// An Undo: of a Follow, a Like or an Announce of the signer's own.
+/// An Undo: of a Follow, a Like, an Announce or a Block of the signer's own.
 fn undo(signer: &Actor, object: Object) -> ApubResult<Received> {
     let Object::Activity(inner) = object else {
         return Ok(Received::Unreact { id: object.id().unwrap_or_default().to_string(), reaction: None });
@@ -321,6 +322,7 @@ fn undo(signer: &Actor, object: Object) -> ApubResult<Received> {
     let id = inner.id.unwrap_or_default();
     Ok(match inner.kind {
         ActivityKind::Follow => Received::Unfollow { follow_id: id, target: inner.object.map(|o| o.0) },
+        ActivityKind::Block => Received::Unblock { block_id: id, target: inner.object.map(|o| o.0) },
         ActivityKind::Like => Received::Unreact { id, reaction: Some(Reaction::Like) },
         ActivityKind::Announce => Received::Unreact { id, reaction: Some(Reaction::Announce) },
         ActivityKind::Join => match inner.object {

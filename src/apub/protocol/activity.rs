@@ -30,11 +30,12 @@ pub enum ActivityKind {
     Add,
     Remove,
     Flag,
+    Block,
     Other(String),
 }
 
 impl ActivityKind {
-    pub const KNOWN: [ActivityKind; 15] = [
+    pub const KNOWN: [ActivityKind; 16] = [
         ActivityKind::Create,
         ActivityKind::Update,
         ActivityKind::Delete,
@@ -50,6 +51,7 @@ impl ActivityKind {
         ActivityKind::Add,
         ActivityKind::Remove,
         ActivityKind::Flag,
+        ActivityKind::Block,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -69,6 +71,7 @@ impl ActivityKind {
             ActivityKind::Add => "Add",
             ActivityKind::Remove => "Remove",
             ActivityKind::Flag => "Flag",
+            ActivityKind::Block => "Block",
             ActivityKind::Other(other) => other,
         }
     }

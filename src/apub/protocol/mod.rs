@@ -65,6 +65,7 @@ pub const ACCEPTED: &[&str] = &[
     "Add",
     "Remove",
     "Flag",
+    "Block",
 ];
 
 /// Object and activity types Buurt sends or serves (FEDERATION.md lists each; a test checks it).
@@ -99,6 +100,7 @@ pub const EMITTED: &[&str] = &[
     "Invite",
     "Add",
     "Remove",
+    "Block",
 ];
 
 /// `host[:port]` of a URL: the key of an instance, and what "the same host" compares.

@@ -1,13 +1,17 @@
 //! One file per table: the row, its insert form, and every query on it.
 
 pub mod actor;
+pub mod actor_block;
 pub mod actor_count;
+pub mod actor_mute;
 pub mod delivery;
 pub mod delivery_target;
 pub mod digest;
+pub mod domain_block_personal;
 pub mod email_token;
 pub mod follow;
 pub mod group_profile;
+pub mod hidden_post;
 pub mod instance;
 pub mod invite;
 pub mod job;

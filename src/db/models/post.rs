@@ -212,6 +212,8 @@ pub struct TimelineQuery {
     pub local_only: bool,
     /// Which posts the viewer may see here: `domain::visibility` decides.
     pub shown: Shown,
+    /// What the viewer screened out (blocks, mutes, hidden posts): `domain::visibility::screen_for`.
+    pub screen: Option<crate::db::views::screen::Screen>,
     pub max_id: Option<i64>,
     pub since_id: Option<i64>,
     pub min_id: Option<i64>,
@@ -349,6 +351,9 @@ impl PostView {
                 Shown::Listed => query.filter(post::visibility.eq(Visibility::Public)),
                 shown => query.filter(post::visibility.eq_any(shown.visibilities())),
             };
+            if let Some(screen) = q.screen {
+                query = crate::db::views::screen::screen_posts!(query, screen);
+            }
             if let Some(max) = q.max_id {
                 query = query.filter(post::id.lt(max));
             }

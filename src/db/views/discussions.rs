@@ -21,11 +21,17 @@ pub struct ThreadRow {
     pub replies: i64,
 }
 
-/// The threads of `group`: the pinned ones, then the newest, `limit` in all.
-pub async fn threads(conn: &mut DbConn, group: ActorId, limit: i64) -> DbResult<Vec<ThreadRow>> {
+/// The threads of `group`: the pinned ones, then the newest, `limit` in all, less what the
+/// viewer screened out (`screen`).
+pub async fn threads(
+    conn: &mut DbConn,
+    group: ActorId,
+    screen: Option<super::screen::Screen>,
+    limit: i64,
+) -> DbResult<Vec<ThreadRow>> {
     macro_rules! starters {
-        () => {
-            post::table
+        () => {{
+            let query = post::table
                 .inner_join(actor::table.on(actor::id.eq(post::author_id)))
                 .filter(post::audience_id.eq(group))
                 .filter(post::in_reply_to.is_null())
@@ -33,7 +39,12 @@ pub async fn threads(conn: &mut DbConn, group: ActorId, limit: i64) -> DbResult<
                 .filter(post::hidden_at.is_null())
                 .filter(actor::suspended_at.is_null())
                 .select(PostView::as_select())
-        };
+                .into_boxed();
+            match screen {
+                Some(screen) => super::screen::screen_posts!(query, screen),
+                None => query,
+            }
+        }};
     }
     let mut views: Vec<PostView> = dispatch!(conn, c => starters!()
         .filter(post::pinned_at.is_not_null())

@@ -5,4 +5,5 @@ pub mod discussions;
 pub mod notification_page;
 pub mod notifications;
 pub mod reactors;
+pub mod screen;
 pub mod thread;

@@ -27,7 +27,8 @@ pub struct NotificationEntry {
 impl NotificationEntry {
     /// Up to `limit` entries of `recipient` whose newest notification is older than `before`
     /// (the previous page's last entry), newest first: the groups from
-    /// `notification_group_idx`, then their newest rows with actor and post.
+    /// `notification_group_idx`, then their newest rows with actor and post. Those from actors
+    /// the recipient screened out are left out (`db::views::screen`).
     pub async fn page(
         conn: &mut DbConn,
         recipient: ActorId,
@@ -35,8 +36,11 @@ impl NotificationEntry {
         limit: i64,
     ) -> DbResult<Vec<NotificationEntry>> {
         let before = before.unwrap_or(i64::MAX);
-        let groups: Vec<(Option<i64>, i64)> = dispatch!(conn, c => notification::table
-            .filter(notification::recipient_id.eq(recipient))
+        let groups: Vec<(Option<i64>, i64)> = dispatch!(conn, c => super::screen::screen_notifications!(
+                notification::table.filter(notification::recipient_id.eq(recipient)),
+                recipient,
+                crate::db::now()
+            )
             .group_by(notification::group_key)
             .having(max(notification::id).lt(before))
             .select((max(notification::id), count_star()))

@@ -88,12 +88,14 @@ pub struct GroupPage {
     pub oldest: Option<i64>,
 }
 
-/// `notification` of `recipient`, of `filter`'s kinds and actor.
+/// `notification` of `recipient`, of `filter`'s kinds and actor, less those from actors the
+/// recipient screened out (blocks, blocked domains, mutes with notifications).
 macro_rules! of_filter {
     ($query:expr, $recipient:expr, $filter:expr) => {{
-        let mut query = $query
+        let query = $query
             .filter(notification::recipient_id.eq($recipient))
             .filter(notification::kind.eq_any(&$filter.kinds[..]));
+        let mut query = super::screen::screen_notifications!(query, $recipient, crate::db::now());
         if let Some(from) = $filter.from {
             query = query.filter(notification::from_actor_id.eq(from));
         }

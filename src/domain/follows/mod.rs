@@ -19,6 +19,10 @@ pub async fn follow(state: &AppState, follower: &Account, target: &Actor) -> Dom
         return Err(DomainError::Invalid(validate::FieldErrors::one("account", "error-follow-self")));
     }
     let mut tx = state.pool.begin().await?;
+    // Neither follows the other while either blocks the other (`domain::blocks`).
+    if super::blocks::keeps_apart(&mut tx, &follower.actor, target).await? {
+        return Err(DomainError::Invalid(validate::FieldErrors::one("account", "blocks-error-follow-blocked")));
+    }
     if let Some(existing) = Follow::find(&mut tx, follower.actor.id, target.id).await? {
         tx.rollback().await?;
         return Ok(existing);
@@ -59,7 +63,7 @@ pub async fn followed_here(conn: &mut DbConn, target: &str) -> DomainResult<Acto
 }
 
 /// A remote actor follows a local one: stored, and accepted at once unless the local actor
-/// approves followers by hand.
+/// approves followers by hand; rejected while either blocks the other.
 pub async fn followed(
     state: &AppState,
     conn: &mut DbConn,
@@ -67,6 +71,13 @@ pub async fn followed(
     follow_id: &str,
     target: &Actor,
 ) -> DomainResult<()> {
+    if super::blocks::keeps_apart(conn, target, follower).await? {
+        let reject_id = new_activity_id(&state.base_url, "reject");
+        let reject = wire::answer(ActivityKind::Reject, &reject_id, target, follow_id, follower);
+        enqueue(conn, target, &reject, false, &[follower.id]).await?;
+        tracing::info!(follower = %follower.ap_id, target = %target.ap_id, "follow refused: blocked");
+        return Ok(());
+    }
     let accepted = !target.manually_approves_followers;
     let new = Follow::find(conn, follower.id, target.id).await?.is_none();
     Follow::upsert(conn, follow_id, follower.id, target.id, accepted).await?;

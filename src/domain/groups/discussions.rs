@@ -103,12 +103,14 @@ pub async fn threads(
     conn: &mut DbConn,
     group: &Group,
     standing: &Standing,
+    viewer: Viewer,
     limit: i64,
 ) -> DomainResult<Vec<crate::db::views::discussions::ThreadRow>> {
     if !rights::sees_content(&group.profile, standing) {
         return Err(DomainError::Forbidden);
     }
-    Ok(crate::db::views::discussions::threads(conn, group.actor.id, limit).await?)
+    let screen = seen::screen_for(viewer, seen::List::Timeline);
+    Ok(crate::db::views::discussions::threads(conn, group.actor.id, screen, limit).await?)
 }
 
 /// Starts a thread in a local group.

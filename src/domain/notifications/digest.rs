@@ -187,7 +187,11 @@ async fn sections(
         sections.push(Section { heading: lang.t("digest-notifications"), items });
     }
     // New public posts of the people here ("in je buurt"), not the reader's own.
-    let query = TimelineQuery { local_only: true, limit: 40, ..Default::default() };
+    let screen = crate::domain::visibility::screen_for(
+        crate::domain::visibility::Viewer::Actor(account.actor.id),
+        crate::domain::visibility::List::Timeline,
+    );
+    let query = TimelineQuery { local_only: true, screen, limit: 40, ..Default::default() };
     let posts: Vec<PostView> = PostView::timeline(conn, &query)
         .await?
         .into_iter()

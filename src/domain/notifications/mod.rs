@@ -71,12 +71,26 @@ fn group_key(kind: &Kind, post: Option<PostId>, subject: Option<&str>) -> String
     }
 }
 
-/// Whether `recipient` does not want to hear from `from` at all. Nobody is silenced yet: the
-/// moderation issue's blocks and mutes plug in here (and as the matching condition in
-/// `Notification::insert_for`'s SQL for [`notify_many`]), so that a blocked or muted actor's
-/// likes, follows and mentions notify nobody.
-pub async fn silenced(_conn: &mut DbConn, _recipient: ActorId, _from: Option<ActorId>) -> DbResult<bool> {
-    Ok(false)
+/// Whether `recipient` does not want to hear from `from` at all: either blocks the other, the
+/// recipient blocks `from`'s domain, or mutes `from` with notifications. The same condition is
+/// in `Notification::insert_for`'s SQL (for [`notify_many`]); the lists leave out what came
+/// before (`db::views::screen::screen_notifications`).
+pub async fn silenced(conn: &mut DbConn, recipient: ActorId, from: Option<ActorId>) -> DbResult<bool> {
+    use crate::db::models::actor::Actor;
+    use crate::db::models::actor_block::ActorBlock;
+    use crate::db::models::actor_mute::ActorMute;
+    use crate::db::models::domain_block_personal::DomainBlock;
+    let Some(from) = from else { return Ok(false) };
+    if ActorBlock::between(conn, recipient, from).await? {
+        return Ok(true);
+    }
+    if ActorMute::find(conn, recipient, from).await?.is_some_and(|m| m.notifications) {
+        return Ok(true);
+    }
+    match Actor::by_id(conn, from).await? {
+        Some(actor) if !actor.local => DomainBlock::has(conn, recipient, &actor.domain).await,
+        _ => Ok(false),
+    }
 }
 
 /// Writes a notification unless the person turned the kind off (for the notice's subject, or

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::apub::http;
 use crate::state::AppState;
-use crate::web::pages::{groups, neighbourhoods, profile};
+use crate::web::pages::{blocks, groups, neighbourhoods, profile};
 
 pub fn pages(state: &AppState) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
@@ -17,6 +17,7 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/bewerken", get(groups::edit_page).post(groups::save).layer(uploads))
         .route("/g/{name}/volgen", post(profile::follow_group))
         .route("/g/{name}/op-afstand", post(profile::remote_group))
+        .route("/g/{name}/blokkeren", get(blocks::confirm_group).post(blocks::act_group))
         .route("/groepen", get(groups::directory::list))
         .route("/groepen/nieuw", get(groups::directory::new_page).post(groups::directory::create))
         .route("/g/{name}/leden", get(groups::members::page_of))

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod blocks;
 pub mod email;
 pub mod error;
 pub mod groups;

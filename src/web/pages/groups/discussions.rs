@@ -74,7 +74,15 @@ pub async fn section(ctx: &Ctx, group: &Actor, limit: i64) -> WebResult<Discussi
         },
         _ => None,
     };
-    let rows = match discussions::threads(&mut conn, &group, &standing, limit).await {
+    let rows = match discussions::threads(
+        &mut conn,
+        &group,
+        &standing,
+        Viewer::of(ctx.account.as_ref().map(|a| a.actor.id)),
+        limit,
+    )
+    .await
+    {
         Ok(rows) => rows,
         Err(DomainError::Forbidden) => {
             return Ok(Discussions { visible: false, threads: Vec::new(), new_path, join });

@@ -11,6 +11,7 @@ use crate::db::models::post::{PostView, Shown, TimelineQuery};
 use crate::domain::DomainError;
 use crate::domain::posts::{self, NewPost};
 use crate::domain::validate::FieldErrors;
+use crate::domain::visibility::{self, List, Viewer};
 use crate::media::ImageView;
 use crate::web::context::Ctx;
 use crate::web::error::WebResult;
@@ -40,7 +41,10 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
     let (members, views, followed, media, replies) = {
         let mut conn = ctx.state.pool.get().await?;
         let members = Actor::count_local(&mut conn, ActorKind::Person).await?;
-        let query = TimelineQuery { local_only: true, shown: Shown::Listed, limit: RECENT_POSTS, ..Default::default() };
+        let viewer = Viewer::of(ctx.account.as_ref().map(|a| a.actor.id));
+        let screen = visibility::screen_for(viewer, List::Timeline);
+        let query =
+            TimelineQuery { local_only: true, shown: Shown::Listed, screen, limit: RECENT_POSTS, ..Default::default() };
         let views = PostView::timeline(&mut conn, &query).await?;
         // Signed in, the neighbourhood as the resident follows it comes first: the people and
         // groups they follow (here and on other servers), and their own posts.
@@ -50,6 +54,7 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
                 let query = TimelineQuery {
                     followed_by: Some(me.actor.id),
                     shown: Shown::WithFollowersOnly,
+                    screen,
                     limit: RECENT_POSTS,
                     ..Default::default()
                 };

@@ -54,6 +54,8 @@ pub async fn show(
         "gesloten" => Some("thread-done-locked"),
         "geopend" => Some("thread-done-unlocked"),
         "bewerkt" => Some("thread-done-edited"),
+        "verborgen" => Some("blocks-done-hidden"),
+        "zichtbaar" => Some("blocks-done-unhidden"),
         _ => None,
     };
     let mut response = render(&ctx, PostId(id), &ReplyForm::default(), &FieldErrors::default(), notice).await?;
@@ -96,7 +98,9 @@ async fn render(
         None => (false, false),
     };
     drop(conn);
-    let actions = Actions { likes, shares, liked, shared, can_share: visibility::can_share(&post.post) };
+    let own = ctx.account.as_ref().is_some_and(|me| me.actor.id == post.author.id);
+    let hidden = crate::web::pages::blocks::hidden(ctx, post.post.id).await?;
+    let actions = Actions { likes, shares, liked, shared, can_share: visibility::can_share(&post.post), own, hidden };
     let mut shown = |v: PostView| {
         let images = media.remove(&v.post.id).unwrap_or_default();
         thread_post(ctx, v, images, &replies)

@@ -70,4 +70,8 @@ pub struct Actions {
     pub shared: bool,
     /// Only what anyone may see can be shared.
     pub can_share: bool,
+    /// The viewer wrote it (nothing to hide).
+    pub own: bool,
+    /// The viewer hid it from their lists.
+    pub hidden: bool,
 }

@@ -18,6 +18,8 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::form::{CsrfForm, Field, FieldKind, Form, UploadForm, VisitorForm, new_password_fields};
 use crate::web::page::{FormPage, Image, page};
 
+pub mod blocks;
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SavedQuery {
