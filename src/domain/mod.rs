@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod federation;
 pub mod follows;
 pub mod groups;
 pub mod inbox;

@@ -33,7 +33,7 @@ impl Viewer {
 /// Whether `viewer` may see `post`. Deleted posts are seen by nobody (their URL answers with
 /// a Tombstone where the protocol wants one).
 pub async fn can_see(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainResult<bool> {
-    if post.deleted {
+    if post.deleted || super::federation::visibility::hides(conn, viewer, post).await? {
         return Ok(false);
     }
     Ok(match post.visibility {
@@ -77,7 +77,9 @@ pub async fn seen_among<'a>(
     viewer: Viewer,
     posts: impl IntoIterator<Item = &'a Post>,
 ) -> DomainResult<HashSet<PostId>> {
-    let posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
+    let mut posts: Vec<&Post> = posts.into_iter().filter(|p| !p.deleted).collect();
+    let hidden = super::federation::visibility::hidden_among(conn, viewer, &posts).await?;
+    posts.retain(|p| !hidden.contains(&p.id));
     let (member_of, moderator) = match viewer {
         Viewer::Actor(me) if posts.iter().any(|p| p.visibility == Visibility::Members) => {
             let mut groups: Vec<ActorId> = posts.iter().filter_map(|p| p.audience_id).collect();

@@ -16,6 +16,7 @@ mod backup;
 mod browser;
 mod config;
 mod database;
+mod defederation;
 mod delivery;
 mod digests;
 mod discovery;
