@@ -180,7 +180,10 @@ impl FederationPolicy {
     /// Whether nothing may be taken from or sent to `domain`: it (or a domain it is part of) is
     /// blocked, or allow-list mode is on and it is not allowed.
     pub fn refuses_domain(&self, domain: &str) -> bool {
-        let set = self.current();
+        self.refuses_in(&self.current(), domain)
+    }
+
+    fn refuses_in(&self, set: &PolicySet, domain: &str) -> bool {
         if self.allow_list_mode && !listed(&set.allowed, domain) {
             return true;
         }
@@ -194,11 +197,12 @@ impl FederationPolicy {
 
     /// Whether a remote actor (by ActivityPub id) is blocked, itself or through its domain.
     pub fn refuses_actor(&self, ap_id: &str) -> bool {
-        if self.current().blocked_actors.contains(ap_id) {
+        let set = self.current();
+        if set.blocked_actors.contains(ap_id) {
             return true;
         }
         match url::Url::parse(ap_id) {
-            Ok(url) => self.refuses_url(&url),
+            Ok(url) => self.refuses_in(&set, &domain_of(&url)),
             Err(_) => true,
         }
     }

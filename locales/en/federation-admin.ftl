@@ -98,3 +98,4 @@ federation-error-actor-unknown = This server does not know that actor.
 federation-error-remote-blocked = That server is blocked.
 api-error-federation-invalid = The policy is not valid.
 api-error-federation-import = The block list has bad lines; nothing was stored.
+nav-federation = Federation

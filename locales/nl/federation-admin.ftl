@@ -98,3 +98,4 @@ federation-error-actor-unknown = Deze server kent die actor niet.
 federation-error-remote-blocked = Deze server is geblokkeerd.
 api-error-federation-invalid = Het beleid klopt niet.
 api-error-federation-import = De bloklijst heeft foute regels; er is niets opgeslagen.
+nav-federation = Federatie
