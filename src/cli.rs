@@ -94,6 +94,32 @@ pub enum AdminCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Block (suspend) another server, or with --limit limit (silence) it: it holds at once for
+    /// this command's process and within a minute for a running server.
+    BlockDomain {
+        domain: String,
+        /// Limit instead of block: its posts reach only its followers here.
+        #[arg(long)]
+        limit: bool,
+        /// Do not fetch its media.
+        #[arg(long)]
+        reject_media: bool,
+        /// Shown on the public list of limited and blocked servers.
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Lift every policy of another server.
+    UnblockDomain { domain: String },
+    /// Import a block list in Mastodon's CSV format (domain_blocks.csv). A file with a bad line
+    /// stores nothing; every bad line is printed.
+    ImportBlocklist {
+        file: PathBuf,
+        /// Print what would change; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the block list in Mastodon's CSV format.
+    ExportBlocklist,
 }
 
 #[derive(Debug, Subcommand)]
@@ -244,6 +270,47 @@ async fn run_admin(command: AdminCommand, state: &crate::state::AppState) -> any
                 ImportError::Domain(e) => explain(e),
             })?;
             println!("{report}");
+        }
+        AdminCommand::BlockDomain { domain, limit, reject_media, comment } => {
+            use crate::domain::federation::{PolicyInput, apply_policy};
+            let severity = if limit { "silence" } else { "suspend" };
+            let input = PolicyInput {
+                domain,
+                severity: severity.into(),
+                reject_media,
+                public_comment: comment,
+                ..Default::default()
+            };
+            let instance = apply_policy(state, &input, "command line").await.map_err(explain)?;
+            println!("{} is now {}", instance.domain, if limit { "limited" } else { "blocked" });
+        }
+        AdminCommand::UnblockDomain { domain } => {
+            crate::domain::federation::lift_policy(state, &domain, "command line").await.map_err(|e| match e {
+                DomainError::NotFound => anyhow::anyhow!("no such server"),
+                other => explain(other),
+            })?;
+            println!("{domain} has no policy any more");
+        }
+        AdminCommand::ImportBlocklist { file, dry_run } => {
+            use crate::domain::federation::csv;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let report = csv::import_as(state, &bytes, dry_run, "command line").await.map_err(explain)?;
+            for bad in &report.bad {
+                let why = crate::i18n::Lang::En.t_args(bad.key, &[("value", bad.value.clone())]);
+                println!("line {}: {why}", bad.line);
+            }
+            if !report.bad.is_empty() {
+                bail!("{} bad line(s): nothing stored", report.bad.len());
+            }
+            for entry in &report.entries {
+                println!("{} {} ({:?})", entry.domain, entry.policy.severity.as_str(), entry.change);
+            }
+            let done = if report.applied { "stored" } else { "checked; nothing stored" };
+            println!("{} server(s) {done}", report.entries.len());
+        }
+        AdminCommand::ExportBlocklist => {
+            let bytes = crate::domain::federation::csv::export_all(state).await.map_err(explain)?;
+            print!("{}", String::from_utf8_lossy(&bytes));
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod domain;
+pub mod federation_policy;
 pub mod i18n;
 pub mod jobs;
 pub mod limits;

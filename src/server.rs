@@ -57,9 +57,13 @@ pub async fn build_state(
     let limits = Arc::new(crate::limits::Limits::new(&settings));
     let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
     let vapid_public_key = crate::domain::push::keys::public_key(&settings, &site).into();
+    let policies = crate::federation_policy::PolicySet::load(&mut pool.get().await?).await?;
+    let federation_policy =
+        Arc::new(crate::federation_policy::FederationPolicy::new(policies, settings.federation.allow_list_mode));
     let state = AppState {
         mailer,
         limits,
+        federation_policy,
         map_area,
         page_csp,
         http,
@@ -100,6 +104,7 @@ pub async fn serve(
     let pool = state.pool.clone();
     let maintenance = tokio::spawn(maintenance(state.clone()));
     let sweeper = tokio::spawn(crate::limits::sweeper(state.limits.clone()));
+    let policies = tokio::spawn(reload_policies(state.clone()));
     let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
     let delivery = tokio::spawn(crate::delivery::run(state.clone(), delivery_stop.clone()));
     if let Err(e) = crate::domain::notifications::digest::start(&state).await {
@@ -125,6 +130,7 @@ pub async fn serve(
     }
     maintenance.abort();
     sweeper.abort();
+    policies.abort();
     let _ = stop_delivery.send(true);
     if tokio::time::timeout(grace, delivery).await.is_err() {
         tracing::warn!("delivery worker did not stop in time; unsent deliveries stay queued");
@@ -151,9 +157,28 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConf
         .allow_http_urls(federation.allow_http)
         .http_signature_compat(true)
         .signed_fetch_actor(&instance_actor)
+        .url_verifier(Box::new(PolicyVerifier(state.federation_policy.clone())))
         .build()
         .await?;
     Ok(config)
+}
+
+/// Refuses every fetch the federation library would make from a blocked server (or one not
+/// allowed in allow-list mode): actors, objects, WebFinger.
+#[derive(Clone)]
+struct PolicyVerifier(Arc<crate::federation_policy::FederationPolicy>);
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
+    async fn verify(&self, url: &url::Url) -> Result<(), activitypub_federation::error::Error> {
+        if self.0.refuses_url(url) {
+            return Err(activitypub_federation::error::Error::Other(format!(
+                "{} is blocked by this instance's federation policy",
+                crate::federation_policy::domain_of(url)
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// The root router: the web's pages and files, the federation routes and the client APIs,
@@ -270,6 +295,23 @@ async fn maintenance(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(uploads = n, "removed uploads that were never posted"),
             Err(e) => tracing::warn!(error = %e, "removing unposted uploads failed"),
+        }
+    }
+}
+
+/// How often the federation policy is read again: a change made by another process on the same
+/// database (another server, `buurt admin block-domain`) holds here within this time; a change
+/// made here holds at once.
+const POLICY_RELOAD: Duration = Duration::from_secs(60);
+
+async fn reload_policies(state: AppState) {
+    let mut interval = tokio::time::interval(POLICY_RELOAD);
+    interval.tick().await;
+    loop {
+        interval.tick().await;
+        let reloaded = async { state.federation_policy.reload(&mut state.pool.get().await?).await };
+        if let Err(e) = reloaded.await {
+            tracing::warn!(error = %e, "reading the federation policy again failed");
         }
     }
 }

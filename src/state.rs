@@ -56,6 +56,9 @@ pub struct AppState {
     /// activity revives a dead instance): their further activities skip that statement. The
     /// delivery worker forgets an instance here when it marks it dead.
     pub live_instances: moka::sync::Cache<i64, ()>,
+    /// Which servers and remote actors are blocked, limited or allowed, in memory
+    /// ([`crate::federation_policy`]); replaced when staff change a policy.
+    pub federation_policy: Arc<crate::federation_policy::FederationPolicy>,
     /// Rate limits, the sign-in lockout and the gates of expensive work (`[limits]`).
     pub limits: Arc<crate::limits::Limits>,
     /// Public responses kept for anonymous readers (`server.public_cache_ms`).

@@ -35,6 +35,8 @@ pub struct InboxResult {
     pub db_per_sec: f64,
     pub openssl: Option<(f64, f64)>,
     pub peak_rss_kib: u64,
+    /// Domains the federation policy blocked during the timed run.
+    pub blocked_domains: usize,
 }
 
 impl InboxResult {
@@ -45,8 +47,9 @@ impl InboxResult {
     pub fn row(&self) -> String {
         let share = self.per_sec / self.ceiling();
         format!(
-            "| {} | {} | {:.0}/s | {} | {} | {} | {:.0}/s | {:.0}/s | {:.0}% {} | {} |",
+            "| {} | {} | {} | {:.0}/s | {} | {} | {} | {:.0}/s | {:.0}/s | {:.0}% {} | {} |",
             self.backend.label(),
+            self.blocked_domains,
             self.activities,
             self.per_sec,
             stats::ms(self.p50),
@@ -60,7 +63,7 @@ impl InboxResult {
         )
     }
 
-    pub const HEADER: &'static str = "| backend | activities | accepted/s | p50 | p99 | not 202 | verification ceiling | database ceiling | share of the lower (target ≥ 70%) | peak RSS |\n|---|---|---|---|---|---|---|---|---|---|";
+    pub const HEADER: &'static str = "| backend | blocked domains | activities | accepted/s | p50 | p99 | not 202 | verification ceiling | database ceiling | share of the lower (target ≥ 70%) | peak RSS |\n|---|---|---|---|---|---|---|---|---|---|---|";
 }
 
 /// Actor `a` of `actors`: `a0`… spread evenly over the instances.
@@ -255,13 +258,17 @@ pub async fn run(
     activities: usize,
     actors: usize,
     concurrency: usize,
+    blocked_domains: usize,
 ) -> anyhow::Result<InboxResult> {
-    eprintln!("== inbox ingestion of {activities} activities from {actors} actors on {}", backend.label());
+    eprintln!(
+        "== inbox ingestion of {activities} activities from {actors} actors on {}, {blocked_domains} domains blocked",
+        backend.label()
+    );
     if actors < INSTANCES || !actors.is_multiple_of(INSTANCES) {
         bail!("--actors must be a multiple of {INSTANCES}");
     }
     let remote = Remote::start(INSTANCES, false).await?;
-    let server = Server::start(ctx, backend).await?;
+    let mut server = Server::start(ctx, backend).await?;
     remote.set_buurt(&server.url(""));
     let state = server.admin_state().await?;
     let mut names = vec!["anna".to_string()];
@@ -293,11 +300,15 @@ pub async fn run(
         })
         .collect::<anyhow::Result<_>>()?;
     let db_per_sec = db_ceiling(&state, Arc::new(actor_rows), Arc::new(db_items), concurrency).await?;
+    block_domains(&state, blocked_domains).await?;
     state.pool.close();
     // Its Follows made Accepts: let them go out before the timed run.
     let follows_b = (0..activities).filter(|k| (k / actors) % 10 >= 8).count();
     remote.wait_for("Accept", actors + follows_b, Duration::from_secs(600)).await?;
 
+    // The server reads the federation policy at start: started again with or without a block
+    // list alike, so the runs compare.
+    server.restart().await?;
     // The run over HTTP: signed before timing.
     let t = timed(&server, &remote, &prepared, activities, actors, concurrency).await?;
     let result = InboxResult {
@@ -311,10 +322,30 @@ pub async fn run(
         db_per_sec,
         openssl,
         peak_rss_kib: t.peak_rss_kib,
+        blocked_domains,
     };
     eprintln!("   {}", result.row());
     server.stop().await?;
     Ok(result)
+}
+
+/// Blocks `n` domains none of the senders is on (`blocked-N.example`), as an imported block list
+/// of Mastodon's format would.
+async fn block_domains(state: &buurt::state::AppState, n: usize) -> anyhow::Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let mut csv = String::from("#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n");
+    for i in 0..n {
+        csv.push_str(&format!("blocked-{i}.example,suspend,false,false,,false\n"));
+    }
+    let report = buurt::domain::federation::csv::import_as(state, csv.as_bytes(), false, "bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("blocking {n} domains: {e}"))?;
+    if !report.applied {
+        bail!("blocking {n} domains: {:?}", report.bad.first());
+    }
+    Ok(())
 }
 
 /// Activities per second through `buurt::apub::inbox::process` with `concurrency` tasks.

@@ -126,6 +126,11 @@ struct InboxArgs {
     actors: usize,
     #[arg(long, default_value_t = 64)]
     senders: usize,
+    /// Domains blocked by the federation policy during the timed run (none of the senders):
+    /// several (`--blocked-domains 0,10000`) run the scenario once each, in the same run, so
+    /// the cost of a block list on the inbox shows beside none.
+    #[arg(long, default_values_t = [0], value_delimiter = ',')]
+    blocked_domains: Vec<usize>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -344,7 +349,9 @@ async fn main() -> anyhow::Result<()> {
             match &cli.command {
                 Scenario::Fanout { instances } => report.fanout.push(fanout::run(&ctx, backend, *instances).await?),
                 Scenario::Inbox(a) => {
-                    report.inbox.push(inbox::run(&ctx, backend, a.activities, a.actors, a.senders).await?)
+                    for &blocked in &a.blocked_domains {
+                        report.inbox.push(inbox::run(&ctx, backend, a.activities, a.actors, a.senders, blocked).await?)
+                    }
                 }
                 Scenario::Reads(_) => {
                     let (rows, memory) = reads::run(&ctx, backend).await?;
@@ -393,7 +400,9 @@ async fn main() -> anyhow::Result<()> {
                     for &n in instances {
                         report.fanout.push(fanout::run(&ctx, backend, n).await?);
                     }
-                    report.inbox.push(inbox::run(&ctx, backend, a.activities, a.actors, a.senders).await?);
+                    for &blocked in &a.blocked_domains {
+                        report.inbox.push(inbox::run(&ctx, backend, a.activities, a.actors, a.senders, blocked).await?);
+                    }
                     let (rows, _) = reads::run(&ctx, backend).await?;
                     report.reads.extend(rows);
                 }

@@ -50,6 +50,9 @@ pub async fn signed_fetch_middleware(
     }
     let (parts, body) = request.into_parts();
     match super::inbox::verify_request(&state, &parts.method, &parts.uri, &parts.headers, &[]).await {
+        Ok(signer) if state.federation_policy.refuses_actor(&signer.actor.ap_id) => {
+            ApubError::Forbidden(super::inbox::BLOCKED.into()).into_response()
+        }
         Ok(_) => next.run(axum::extract::Request::from_parts(parts, body)).await,
         Err(e) => match e {
             ApubError::Unauthorized(_) => e.into_response(),

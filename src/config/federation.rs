@@ -16,6 +16,10 @@ pub struct FederationSettings {
     /// Other servers the delivery worker sends to at the same time (each gets its activities
     /// in order, one request at a time).
     pub delivery_parallel_instances: usize,
+    /// Allow-list mode: talk only to the servers staff put on the allow-list (the admin page
+    /// /beheer/federatie), refusing every other server's activities, fetches and deliveries as if
+    /// it were blocked. Off: every server that is not blocked.
+    pub allow_list_mode: bool,
 }
 
 impl Default for FederationSettings {
@@ -25,6 +29,7 @@ impl Default for FederationSettings {
             allow_private_addresses: false,
             signed_fetch_only: false,
             delivery_parallel_instances: 32,
+            allow_list_mode: false,
         }
     }
 }

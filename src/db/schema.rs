@@ -27,6 +27,23 @@ diesel::table! {
         version -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        severity -> Text,
+        reject_media -> Bool,
+        reject_reports -> Bool,
+        public_comment -> Text,
+        private_comment -> Text,
+        obfuscate -> Bool,
+        allowed -> Bool,
+        policy_updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    remote_actor_block (actor_id) {
+        actor_id -> BigInt,
+        comment -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -557,6 +574,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     actor_count,
     local_name,
     instance,
+    remote_actor_block,
     actor,
     local_user,
     session,

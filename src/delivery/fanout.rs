@@ -71,6 +71,7 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
             for target in activity.target_actors() {
                 if let Some(actor) = Actor::by_id(&mut tx, target).await?
                     && !actor.local
+                    && !state.federation_policy.refuses_actor(&actor.ap_id)
                     && let Some(instance) = actor.instance_id
                 {
                     inboxes.push((actor.shared_inbox_url.clone().unwrap_or(actor.inbox_url.clone()), instance));
@@ -80,7 +81,9 @@ pub async fn fan_out(state: &AppState) -> anyhow::Result<usize> {
             inboxes.dedup();
             let instances: Vec<i64> = inboxes.iter().map(|(_, i)| *i).collect();
             let dead = targets::dead_among(&mut tx, &instances).await?;
-            inboxes.retain(|(_, i)| !dead.contains(i));
+            // Blocked servers (and, in allow-list mode, servers not allowed) get nothing.
+            let policy = &state.federation_policy;
+            inboxes.retain(|(_, i)| !dead.contains(i) && !policy.refuses_instance(*i));
             deliveries::add_deliveries(&mut tx, activity.id, &inboxes, now()).await?;
             added += inboxes.len();
             OutboxActivity::mark_fanned_out(&mut tx, activity.id).await?;

@@ -29,6 +29,10 @@ pub(super) async fn send(state: &AppState, item: &PendingDelivery, key_id: &str,
     if !crate::apub::address_allowed(&state.settings, &url) {
         return Outcome::Refused(0);
     }
+    // Queued before its server was blocked (blocking drops those, but one may be in hand).
+    if state.federation_policy.refuses_url(&url) {
+        return Outcome::Refused(0);
+    }
     let body = item.payload.clone().into_bytes();
     let signed =
         signatures::sign_off_thread(url.clone(), body, crate::apub::ACTIVITY_JSON, key_id.into(), private_key.into())

@@ -61,6 +61,9 @@ pub async fn subscribe_template(state: &AppState, handle: &str) -> Result<String
     if !url::Url::parse(&url).is_ok_and(|u| crate::apub::address_allowed(&state.settings, &u)) {
         return Err("error-remote-handle");
     }
+    if state.federation_policy.refuses_domain(domain) {
+        return Err("federation-error-remote-blocked");
+    }
     let response = state.http.get(&url).header("accept", "application/jrd+json, application/json").send().await;
     let Ok(response) = response.map_err(|e| tracing::info!(url, error = %e, "remote follow: WebFinger failed")) else {
         return Err("error-remote-unreachable");

@@ -43,7 +43,7 @@ impl Viewer {
 /// nobody (their URL answers with a Tombstone where the protocol wants one); a post a moderator
 /// hid, by its author and moderators only.
 pub async fn can_see(conn: &mut DbConn, viewer: Viewer, post: &Post) -> DomainResult<bool> {
-    if post.deleted {
+    if post.deleted || super::federation::visibility::hides(conn, viewer, post).await? {
         return Ok(false);
     }
     if post.hidden_at.is_some() && !author_or_moderator(conn, viewer, post).await? {
@@ -154,6 +154,8 @@ pub async fn seen_among<'a>(
                 && !p.audience_id.is_some_and(|g| screened.actors.contains(&g))
         });
     }
+    let hidden = super::federation::visibility::hidden_among(conn, viewer, &posts).await?;
+    posts.retain(|p| !hidden.contains(&p.id));
     let (member_of, moderator) = match viewer {
         Viewer::Actor(me) if posts.iter().any(|p| p.visibility == Visibility::Members || p.hidden_at.is_some()) => {
             let mut groups: Vec<ActorId> = posts.iter().filter_map(|p| p.audience_id).collect();

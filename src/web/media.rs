@@ -112,6 +112,9 @@ async fn fetch(state: &AppState, url: &str) -> Result<(String, Bytes), &'static 
     if !crate::apub::address_allowed(&state.settings, &parsed) {
         return Err("private address");
     }
+    if state.federation_policy.rejects_media(&parsed) {
+        return Err("media of this server are refused by the federation policy");
+    }
     let cap = state.settings.media.max_upload_bytes;
     let response = state.http.get(parsed).header("accept", "image/*").send().await.map_err(|_| "request failed")?;
     if response.status() != reqwest::StatusCode::OK {

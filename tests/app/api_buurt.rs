@@ -128,6 +128,15 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("GET", "/me/hidden_posts"),
         ("POST", "/me/hidden_posts"),
         ("DELETE", "/me/hidden_posts/{post_id}"),
+        ("GET", "/federation/instances"),
+        ("GET", "/federation/policies"),
+        ("PUT", "/federation/policies/{domain}"),
+        ("DELETE", "/federation/policies/{domain}"),
+        ("POST", "/federation/policies/import"),
+        ("GET", "/federation/policies/export"),
+        ("GET", "/federation/actor_blocks"),
+        ("POST", "/federation/actor_blocks"),
+        ("DELETE", "/federation/actor_blocks/{id}"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))

@@ -242,6 +242,17 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": format!("/moderatie/besluiten/{}", action.id.0), "signedIn": true},
         {"path": format!("/moderatie/besluit?post={}", post["id"].as_str().unwrap()), "signedIn": true},
         {"path": "/beheer/bezwaren", "signedIn": true},
+    // A blocked server, so the federation pages list one.
+    let policy = buurt::domain::federation::PolicyInput {
+        domain: "spam.example".into(),
+        severity: "suspend".into(),
+        public_comment: "Spam".into(),
+        ..Default::default()
+    };
+    buurt::domain::federation::set_policy(&app.state, &wijkadmin, &policy).await.unwrap();
+    let pages = json!([
+        {"path": "/", "signedIn": false},
+        {"path": "/over/instanties", "signedIn": false},
         {"path": "/g/zorg", "signedIn": false},
         {"path": format!("/g/tuin/uitnodiging/{code}"), "signedIn": false},
         {"path": "/inloggen", "signedIn": false},
@@ -284,6 +295,9 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/instellingen/e-mail", "signedIn": true},
         {"path": "/beheer/aanmeldingen", "signedIn": true},
         {"path": "/beheer/uitnodigingen", "signedIn": true},
+        {"path": "/beheer/federatie", "signedIn": true},
+        {"path": "/beheer/federatie/spam.example", "signedIn": true},
+        {"path": "/beheer/federatie/importeren", "signedIn": true},
         {"path": format!("/authorize_interaction?uri=acct:{}", app.handle("anna")), "signedIn": true},
         {"path": authorize, "signedIn": true},
     ]);
@@ -295,7 +309,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 94 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 102 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
@@ -306,6 +320,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     assert!(stdout.contains("ok /instellingen/buurt (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /instellingen/blokkeringen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /u/anna/blokkeren (signed in, dark) status 200"), "{stdout}");
+    assert!(stdout.contains("ok /beheer/federatie/spam.example (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/uitnodigingen (signed in, dark) status 200"), "{stdout}");
     // Signed-in pages were really seen signed in (no redirect to the login page).
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");

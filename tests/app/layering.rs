@@ -43,6 +43,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("apub::addresses", 3),
     ("limits", 3),
     ("public_cache", 3),
+    ("federation_policy", 3),
     ("media", 4),
     ("mail", 4),
     ("state", 5),

@@ -17,6 +17,7 @@ mod blocks;
 mod browser;
 mod config;
 mod database;
+mod defederation;
 mod delivery;
 mod digests;
 mod discovery;

@@ -4,6 +4,7 @@
 pub mod controls;
 pub mod discussions;
 pub mod errors;
+pub mod federation;
 pub mod group_admin;
 pub mod group_members;
 pub mod groups;

@@ -24,6 +24,7 @@ use crate::api::json;
     tags(
         (name = "controls", description = "The caller's own blocks, mutes, blocked domains and hidden posts"),
         (name = "discussions", description = "Threads in groups"),
+        (name = "federation", description = "Staff: other servers, their policies and blocked remote actors"),
         (name = "groups", description = "Groups of the neighbourhood"),
         (name = "neighbourhoods", description = "Neighbourhoods, their boundaries and residents' home neighbourhood"),
         (name = "media", description = "Photos for posts"),

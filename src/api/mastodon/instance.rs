@@ -85,3 +85,15 @@ pub async fn v2(State(state): State<AppState>) -> ApiResult {
         "rules": [],
     })))
 }
+
+/// `GET /api/v1/instance/domain_blocks`: the limited and blocked servers, as Mastodon lists
+/// them (`severity` `silence` or `suspend`; obfuscated domains partly hidden, with the SHA-256
+/// `digest` of the real one).
+pub async fn domain_blocks(State(state): State<AppState>) -> ApiResult {
+    let blocks = crate::domain::federation::public_list(&state.pool).await?;
+    let out: Vec<serde_json::Value> = blocks
+        .into_iter()
+        .map(|b| json!({"domain": b.domain, "digest": b.digest, "severity": b.severity.as_str(), "comment": b.comment}))
+        .collect();
+    Ok(crate::public_cache::shareable(json(&out)))
+}

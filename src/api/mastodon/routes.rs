@@ -30,6 +30,7 @@ pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/api/v1/instance", get(instance::v1))
         .route("/api/v2/instance", get(instance::v2))
+        .route("/api/v1/instance/domain_blocks", get(instance::domain_blocks))
         .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
         .route("/api/v1/accounts/lookup", get(accounts::lookup))
         .route("/api/v1/accounts/relationships", get(accounts::relationships))

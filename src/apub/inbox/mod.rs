@@ -29,6 +29,9 @@ use crate::domain::posts::remote::{RemotePost, raw_activity};
 use crate::domain::remote_actors::DbActor;
 use crate::state::AppState;
 
+/// Why an activity from a blocked server or actor is refused (403).
+pub const BLOCKED: &str = "blocked by this instance's federation policy";
+
 /// Largest activity accepted.
 pub const MAX_ACTIVITY_BYTES: usize = 256 * 1024;
 
@@ -81,6 +84,10 @@ async fn receive(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderM
     }
     if !state.settings.federation.allow_http && actor.scheme() != "https" {
         return Err(ApubError::Forbidden("plain http actors are not allowed".into()));
+    }
+    // Before any key is fetched or anything read: a hash lookup in the policy held in memory.
+    if state.federation_policy.refuses_actor(actor.as_str()) {
+        return Err(ApubError::Forbidden(BLOCKED.into()));
     }
     let signer = verify_request(state, method, uri, headers, body).await?;
     if signer.actor.ap_id != actor.as_str() {

@@ -96,6 +96,9 @@ async fn post_of(state: &AppState, group: &Actor, note: Option<Note>, id: Option
     if !protocol::same_host(&note.id, &author) {
         return Err(ApubError::Forbidden("the post is not on its author's host".into()));
     }
+    if state.federation_policy.refuses_actor(&author) {
+        return Err(ApubError::Forbidden(super::BLOCKED.into()));
+    }
     let data = state.data().map_err(|e| ApubError::Internal(e.to_string()))?;
     let author = crate::domain::remote_actors::resolve(&author, &data).await?.actor;
     Ok((author, note))

@@ -152,3 +152,9 @@ pub async fn delete_delivery(conn: &mut DbConn, id: i64) -> DbResult<()> {
 pub async fn count_pending(conn: &mut DbConn) -> DbResult<i64> {
     dispatch!(conn, c => delivery::table.count().get_result(c).await).map_err(Into::into)
 }
+
+/// Drops every delivery waiting for an instance (staff blocked it); returns how many.
+pub async fn drop_for_instance(conn: &mut DbConn, instance_id: i64) -> DbResult<usize> {
+    dispatch!(conn, c => diesel::delete(delivery::table.filter(delivery::instance_id.eq(instance_id))).execute(c).await)
+        .map_err(Into::into)
+}

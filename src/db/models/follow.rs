@@ -260,3 +260,57 @@ impl Follow {
         Ok(rows.into_iter().collect())
     }
 }
+
+/// Follows across another server (the federation overview and blocking it).
+impl Follow {
+    /// Per instance of `instances`: (its actors' accepted follows of someone here, our accepted
+    /// follows of its actors).
+    pub async fn counts_by_instance(
+        conn: &mut DbConn,
+        instances: &[i64],
+    ) -> DbResult<std::collections::HashMap<i64, (i64, i64)>> {
+        let mut counts = std::collections::HashMap::new();
+        if instances.is_empty() {
+            return Ok(counts);
+        }
+        let ids = instances.to_vec();
+        let followers: Vec<(Option<i64>, i64)> = dispatch!(conn, c => follow::table
+            .inner_join(actor::table.on(actor::id.eq(follow::follower_id)))
+            .filter(actor::instance_id.eq_any(ids.clone()))
+            .filter(follow::accepted.eq(true))
+            .group_by(actor::instance_id)
+            .select((actor::instance_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        let following: Vec<(Option<i64>, i64)> = dispatch!(conn, c => follow::table
+            .inner_join(actor::table.on(actor::id.eq(follow::target_id)))
+            .filter(actor::instance_id.eq_any(ids.clone()))
+            .filter(follow::accepted.eq(true))
+            .group_by(actor::instance_id)
+            .select((actor::instance_id, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        for (instance, n) in followers {
+            if let Some(i) = instance {
+                counts.entry(i).or_insert((0, 0)).0 = n;
+            }
+        }
+        for (instance, n) in following {
+            if let Some(i) = instance {
+                counts.entry(i).or_insert((0, 0)).1 = n;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Removes every follow from or to the actors of an instance (staff blocked it).
+    pub async fn delete_with_instance(conn: &mut DbConn, instance_id: i64) -> DbResult<usize> {
+        let actors = actor::table.filter(actor::instance_id.eq(instance_id)).select(actor::id);
+        dispatch!(conn, c => diesel::delete(
+            follow::table.filter(follow::follower_id.eq_any(actors).or(follow::target_id.eq_any(actors))),
+        )
+        .execute(c)
+        .await)
+        .map_err(Into::into)
+    }
+}

@@ -346,6 +346,20 @@ impl PostView {
             }
             if q.local_only {
                 query = query.filter(post::local.eq(true));
+            } else {
+                // The federation policy: blocked servers and actors are left out of every list,
+                // limited servers out of those for readers who need not follow them.
+                use crate::db::schema::{instance, remote_actor_block};
+                let severities: &[&str] = match q.shown {
+                    Shown::WithFollowersOnly => &["suspend"],
+                    _ => &["suspend", "silence"],
+                };
+                let restricted = instance::table
+                    .filter(instance::severity.eq_any(severities))
+                    .select(instance::id.nullable());
+                query = query
+                    .filter(actor::instance_id.is_null().or(actor::instance_id.ne_all(restricted)))
+                    .filter(actor::id.ne_all(remote_actor_block::table.select(remote_actor_block::actor_id)));
             }
             query = match q.shown {
                 Shown::Listed => query.filter(post::visibility.eq(Visibility::Public)),

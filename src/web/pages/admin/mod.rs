@@ -15,6 +15,7 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::form::{CsrfForm, Field, FieldKind, Form};
 use crate::web::page::page;
 
+pub mod federation;
 pub mod view;
 use view::{InviteRow, InvitesPage, PendingRow, RegistrationsPage};
 

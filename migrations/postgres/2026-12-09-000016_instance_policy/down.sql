@@ -1,0 +1,10 @@
+DROP INDEX instance_severity_idx;
+DROP TABLE remote_actor_block;
+ALTER TABLE instance DROP COLUMN policy_updated_at;
+ALTER TABLE instance DROP COLUMN allowed;
+ALTER TABLE instance DROP COLUMN obfuscate;
+ALTER TABLE instance DROP COLUMN private_comment;
+ALTER TABLE instance DROP COLUMN public_comment;
+ALTER TABLE instance DROP COLUMN reject_reports;
+ALTER TABLE instance DROP COLUMN reject_media;
+ALTER TABLE instance DROP COLUMN severity;
