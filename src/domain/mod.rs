@@ -10,6 +10,7 @@ pub mod instances;
 pub mod mail;
 pub mod markers;
 pub mod media;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod oauth;

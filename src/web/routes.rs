@@ -11,7 +11,7 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, email, error, health, home, interaction, notifications, oauth, posts, profile, settings,
+    accounts, admin, email, error, health, home, interaction, notifications, oauth, posts, profile, reports, settings,
     statement, unsubscribe,
 };
 use crate::state::AppState;
@@ -58,6 +58,10 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/beheer/aanmeldingen/{id}", post(admin::decide))
         .route("/beheer/uitnodigingen", get(admin::invites).post(admin::create_invite))
         .route("/beheer/uitnodigingen/e-mail", post(admin::invite_by_email))
+        .route("/melden", get(reports::form_page).post(reports::submit))
+        .route("/melden/mijn", get(reports::mine))
+        .route("/beheer/meldingen", get(reports::queue::instance_queue))
+        .route("/beheer/meldingen/{id}", get(reports::queue::instance_detail).post(reports::queue::instance_act))
         .merge(module_pages)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))

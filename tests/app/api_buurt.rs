@@ -109,6 +109,12 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("PUT", "/me/neighbourhood"),
         ("GET", "/notification_preferences"),
         ("PUT", "/notification_preferences"),
+        ("GET", "/reports"),
+        ("POST", "/reports"),
+        ("GET", "/reports/{id}"),
+        ("POST", "/reports/{id}/notes"),
+        ("POST", "/reports/{id}/assign"),
+        ("POST", "/reports/{id}/resolve"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))

@@ -39,6 +39,7 @@ mod pages;
 mod profiles;
 mod protocol;
 mod push;
+mod reports;
 mod schema;
 mod signatures;
 mod smtp;

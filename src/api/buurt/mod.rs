@@ -10,6 +10,7 @@ pub mod media;
 pub mod neighbourhoods;
 pub mod notification_preferences;
 pub mod openapi;
+pub mod reports;
 pub mod routes;
 
 /// Where every route of this API lives.

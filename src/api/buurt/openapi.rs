@@ -28,6 +28,7 @@ use crate::api::json;
         (name = "media", description = "Photos for posts"),
         (name = "meta", description = "This document"),
         (name = "notifications", description = "How the caller hears of notifications"),
+        (name = "reports", description = "Reports of posts, people and groups, and the moderators' queues"),
     ),
     components(schemas(ErrorBody)),
     modifiers(&Bearer),

@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PREFIX, media, notification_preferences, openapi};
+use super::{PREFIX, media, notification_preferences, openapi, reports};
 use crate::api::error::{method_not_allowed, unknown_endpoint};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -22,6 +22,7 @@ pub fn api(settings: &crate::config::Settings, modules: OpenApiRouter<AppState>)
         .routes(routes!(openapi::document))
         .merge(media::api(settings))
         .merge(notification_preferences::api())
+        .merge(reports::api())
         .merge(modules);
     OpenApiRouter::with_openapi(openapi::BaseDoc::openapi()).nest(PREFIX, v1)
 }

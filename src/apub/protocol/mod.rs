@@ -99,6 +99,7 @@ pub const EMITTED: &[&str] = &[
     "Invite",
     "Add",
     "Remove",
+    "Flag",
 ];
 
 /// `host[:port]` of a URL: the key of an instance, and what "the same host" compares.

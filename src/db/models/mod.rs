@@ -25,6 +25,7 @@ pub mod post;
 pub mod post_edit;
 pub mod push_subscription;
 pub mod received_activity;
+pub mod report;
 pub mod session;
 pub mod site;
 

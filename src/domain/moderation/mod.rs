@@ -1,0 +1,4 @@
+//! Moderation: reports and what moderators do about them.
+
+pub mod flags;
+pub mod reports;
