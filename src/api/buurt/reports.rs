@@ -181,6 +181,7 @@ pub async fn create(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ListQuery {
     /// A local group's queue (its moderators); without it, the instance's (staff).
