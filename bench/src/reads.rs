@@ -147,6 +147,8 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         // The public moderation log: its newest 50 decisions.
         e("moderation log page", "/moderatie", None, true),
         e("moderation log API", "/api/buurt/v1/moderation/log", None, false),
+        // The instance's report queue: 50 open reports about anna's posts, read by a moderator.
+        e("report queue page", "/beheer/meldingen", None, true),
     ];
     let mut chosen: Vec<Endpoint> = all
         .into_iter()
@@ -155,7 +157,59 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
     if let Some(page) = chosen.iter_mut().find(|e| e.name == "notifications page") {
         page.header = Some(format!("Cookie: buurt_session={}", notifications_session(server).await?));
     }
+    if let Some(page) = chosen.iter_mut().find(|e| e.name == "report queue page") {
+        page.header = Some(format!("Cookie: buurt_session={}", moderator_session(server).await?));
+    }
     Ok(chosen)
+}
+
+/// A site moderator (the first resident who is neither anna nor the newcomer) with 50 open
+/// reports about anna's newest posts in the instance queue, and a session of theirs.
+async fn moderator_session(server: &Server) -> anyhow::Result<String> {
+    use buurt::db::models::local_user::Account;
+    use diesel_async::SimpleAsyncConnection;
+    let state = server.admin_state().await?;
+    let moderator = format!(
+        "(SELECT a.id FROM actor a JOIN local_user u ON u.actor_id = a.id \
+         WHERE a.name_key NOT IN ('anna', '{NEWCOMER}') ORDER BY a.id LIMIT 1)"
+    );
+    let sql = format!(
+        "BEGIN;\nUPDATE local_user SET role = 'moderator' WHERE actor_id = {moderator};\n\
+         INSERT INTO report (subject_kind, post_id, actor_id, category, comment, forward, state, created_at, updated_at) \
+         SELECT 'post', p.id, p.author_id, 'spam', 'Reclame voor horloges', false, 'open', p.published, p.published \
+         FROM post p JOIN actor a ON a.id = p.author_id WHERE a.name_key = 'anna' AND a.local \
+         ORDER BY p.id DESC LIMIT 50;\nCOMMIT;"
+    );
+    let account = {
+        let mut conn = state.pool.get().await?;
+        let c = &mut conn;
+        buurt::dispatch!(c, c => c.batch_execute(&sql).await).context("seeding the report queue")?;
+        let name: String = {
+            use buurt::db::schema::{actor, local_user};
+            use diesel::{ExpressionMethods, QueryDsl};
+            use diesel_async::RunQueryDsl;
+            buurt::dispatch!(c, c => local_user::table
+                .inner_join(actor::table)
+                .filter(local_user::role.eq("moderator"))
+                .select(actor::username)
+                .first::<String>(c)
+                .await)?
+        };
+        Account::by_username(&mut conn, &name).await?.context("the moderator is missing")?
+    };
+    let token = buurt::domain::accounts::start_session(&state.pool, account.user.id, "buurt-bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    state.pool.close();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let page =
+        client.get(server.url("/beheer/meldingen")).header("cookie", format!("buurt_session={token}")).send().await?;
+    let status = page.status();
+    let body = page.text().await?;
+    if !status.is_success() || body.matches("class=\"card\"").count() < 50 {
+        bail!("the report queue answers {status} without its 50 reports");
+    }
+    Ok(token)
 }
 
 /// Anna's notifications as a busy resident has them — three likes (one entry each) and a

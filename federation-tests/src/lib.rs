@@ -235,6 +235,14 @@ impl Instance {
         Api { client: reqwest::Client::new(), base: self.url(""), token }
     }
 
+    /// [`Instance::user`] with a site moderator's role (`buurt admin set-role`).
+    pub async fn moderator(&self, name: &str) -> Api {
+        let api = self.user(name).await;
+        let out = self.cli_blocking(&["admin", "set-role", name, "moderator"], "").await;
+        assert!(out.contains("moderator"), "{out}");
+        api
+    }
+
     async fn cli_blocking(&self, args: &[&str], stdin: &str) -> String {
         let (args, stdin): (Vec<String>, String) = (args.iter().map(|s| s.to_string()).collect(), stdin.to_string());
         let mut cmd = self.command();

@@ -522,6 +522,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    report (id) {
+        id -> BigInt,
+        subject_kind -> Text,
+        post_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        reporter_id -> Nullable<BigInt>,
+        contact_email -> Nullable<Text>,
+        category -> Text,
+        legal_ground -> Nullable<Text>,
+        comment -> Text,
+        forward -> Bool,
+        origin_instance -> Nullable<Text>,
+        ap_id -> Nullable<Text>,
+        state -> Text,
+        assigned_to -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        action_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     actor_mute (id) {
         id -> BigInt,
         actor_id -> BigInt,
@@ -550,8 +576,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_post (report_id, post_id) {
+        report_id -> BigInt,
+        post_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_note (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        content -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(domain_block_personal -> actor (actor_id));
 diesel::joinable!(hidden_post -> post (post_id));
+diesel::joinable!(report_note -> report (report_id));
+diesel::joinable!(report_post -> report (report_id));
+diesel::joinable!(report_post -> post (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     moderation_action,
@@ -592,4 +638,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_code,
     media,
     place,
+    report,
+    report_post,
+    report_note,
 );

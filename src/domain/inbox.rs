@@ -60,6 +60,8 @@ pub enum Received {
     Block { block_id: String, target: String },
     /// `Undo` of a Block (its id and target).
     Unblock { block_id: String, target: Option<String> },
+    /// `Flag`: another server reports things here (their ids, all on this host).
+    Flag { flag_id: String, objects: Vec<String>, content: String },
     /// Well-formed, but nothing here acts on it (yet).
     Ignored { kind: String },
     /// `Invite` of a resident here (`invitee`) to a group elsewhere; the Invite's id becomes
@@ -253,6 +255,9 @@ async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Rec
         }
         Received::GroupMembership { group, member, change } => {
             remote_groups::changed(conn, actor, &group, &member, &change).await
+        }
+        Received::Flag { flag_id, objects, content } => {
+            super::moderation::flags::received(conn, state, actor, &flag_id, &objects, &content).await
         }
         Received::UpdateActor
         | Received::Follow { .. }

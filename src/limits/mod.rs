@@ -288,6 +288,19 @@ impl Limits {
         self.check_both(&self.post_per_address, &self.post_per_account, client, &account.user.id.0.to_string())
     }
 
+    /// Before a report: a resident's count as posts (per address and account), an anonymous
+    /// visitor's as posts from their address.
+    pub fn check_report(
+        &self,
+        client: &ClientAddr,
+        account: Option<&crate::db::models::local_user::Account>,
+    ) -> Result<Allowance, Refused> {
+        match account {
+            Some(account) => self.check_post(client, account),
+            None => self.post_per_address.check(&client.key()),
+        }
+    }
+
     /// Before a password change: per address and per account.
     pub fn check_password_change(
         &self,

@@ -11,8 +11,8 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, blocks, email, error, health, home, interaction, moderation, notifications, oauth, posts,
-    profile, settings, statement, unsubscribe,
+    accounts, admin, blocks, email, error, health, home, interaction, moderation, notifications, oauth, posts, profile,
+    reports, settings, statement, unsubscribe,
 };
 use crate::state::AppState;
 
@@ -72,6 +72,10 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/moderatie/besluiten/{id}/bezwaar", post(moderation::appeal))
         .route("/moderatie/besluiten/{id}/terugdraaien", post(moderation::reverse))
         .merge(admin::federation::routes(uploads))
+        .route("/melden", get(reports::form_page).post(reports::submit))
+        .route("/melden/mijn", get(reports::mine))
+        .route("/beheer/meldingen", get(reports::queue::instance_queue))
+        .route("/beheer/meldingen/{id}", get(reports::queue::instance_detail).post(reports::queue::instance_act))
         .merge(module_pages)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT.min(server.max_body_bytes)))

@@ -137,6 +137,12 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("GET", "/federation/actor_blocks"),
         ("POST", "/federation/actor_blocks"),
         ("DELETE", "/federation/actor_blocks/{id}"),
+        ("GET", "/reports"),
+        ("POST", "/reports"),
+        ("GET", "/reports/{id}"),
+        ("POST", "/reports/{id}/notes"),
+        ("POST", "/reports/{id}/assign"),
+        ("POST", "/reports/{id}/resolve"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))

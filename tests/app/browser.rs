@@ -236,12 +236,6 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     buurt::domain::blocks::block_domain(&app.state, &wijkadmin, "spam.example").await.unwrap();
     let quiet_id = buurt::db::models::post::PostId(quiet["id"].as_str().unwrap().parse().unwrap());
     buurt::domain::blocks::hide(&app.state, &wijkadmin, quiet_id).await.unwrap();
-    let pages = json!([
-        {"path": "/", "signedIn": false},
-        {"path": "/moderatie", "signedIn": false},
-        {"path": format!("/moderatie/besluiten/{}", action.id.0), "signedIn": true},
-        {"path": format!("/moderatie/besluit?post={}", post["id"].as_str().unwrap()), "signedIn": true},
-        {"path": "/beheer/bezwaren", "signedIn": true},
     // A blocked server, so the federation pages list one.
     let policy = buurt::domain::federation::PolicyInput {
         domain: "spam.example".into(),
@@ -250,9 +244,24 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ..Default::default()
     };
     buurt::domain::federation::set_policy(&app.state, &wijkadmin, &policy).await.unwrap();
+    // A report of anna's post by a visitor, in the queue the admin handles.
+    let post_id: i64 = post["id"].as_str().unwrap().parse().unwrap();
+    let report = buurt::domain::moderation::reports::NewReport {
+        subject: Some(buurt::domain::moderation::reports::Subject::Post(buurt::db::models::post::PostId(post_id))),
+        category: "spam".into(),
+        comment: "Reclame".into(),
+        contact_email: "buur@example.nl".into(),
+        ..Default::default()
+    };
+    let report = buurt::domain::moderation::reports::create(&app.state, None, &report).await.unwrap().id;
     let pages = json!([
         {"path": "/", "signedIn": false},
+        {"path": format!("/melden?post={post_id}"), "signedIn": false},
         {"path": "/over/instanties", "signedIn": false},
+        {"path": "/moderatie", "signedIn": false},
+        {"path": format!("/moderatie/besluiten/{}", action.id.0), "signedIn": true},
+        {"path": format!("/moderatie/besluit?post={}", post["id"].as_str().unwrap()), "signedIn": true},
+        {"path": "/beheer/bezwaren", "signedIn": true},
         {"path": "/g/zorg", "signedIn": false},
         {"path": format!("/g/tuin/uitnodiging/{code}"), "signedIn": false},
         {"path": "/inloggen", "signedIn": false},
@@ -298,6 +307,11 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/beheer/federatie", "signedIn": true},
         {"path": "/beheer/federatie/spam.example", "signedIn": true},
         {"path": "/beheer/federatie/importeren", "signedIn": true},
+        {"path": "/beheer/meldingen", "signedIn": true},
+        {"path": format!("/beheer/meldingen/{report}"), "signedIn": true},
+        {"path": "/g/tuin/meldingen", "signedIn": true},
+        {"path": "/melden?group=zorg", "signedIn": true},
+        {"path": "/melden/mijn", "signedIn": true},
         {"path": format!("/authorize_interaction?uri=acct:{}", app.handle("anna")), "signedIn": true},
         {"path": authorize, "signedIn": true},
     ]);
@@ -309,7 +323,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 102 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 114 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
@@ -326,6 +340,8 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     assert!(stdout.contains("ok /instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /meldingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");
+    assert!(stdout.contains(&format!("ok /beheer/meldingen/{report} (signed in, dark) status 200")), "{stdout}");
+    assert!(stdout.contains(&format!("ok /melden?post={post_id} (anonymous, dark) status 200")), "{stdout}");
     println!("{stdout}");
 }
 

@@ -42,6 +42,7 @@ mod pages;
 mod profiles;
 mod protocol;
 mod push;
+mod reports;
 mod schema;
 mod signatures;
 mod smtp;

@@ -536,6 +536,31 @@ const control = {
     return { ok: true, followId: uri.href, actor: actor.id.href };
   },
 
+  // A report (Flag) of an actor and its posts, sent to the actor's inbox as Mastodon does:
+  // body {actor, objects: [post URLs], content}.
+  "POST /control/flag": async (body) => {
+    const target = requireUrl(body, "actor");
+    const content = requireString(body, "content");
+    const posts = Array.isArray(body.objects) ? body.objects.map((o) => new URL(o)) : [];
+    const ctx = controlContext();
+    const { object: actor, error } = await signedLookup(ctx, target);
+    if (actor == null) throw new HttpError(502, `lookup of ${target} failed: ${error}`);
+    if (!vocab.isActor(actor) || actor.id == null) {
+      throw new HttpError(422, `${target} is a ${typeName(actor)}, not an actor`);
+    }
+    const { id, uri } = newLocalUri(ctx, vocab.Flag);
+    const flag = new vocab.Flag({
+      id: uri,
+      actor: ctx.getActorUri(ACTOR),
+      objects: [actor.id, ...posts],
+      content,
+    });
+    storeLocal(vocab.Flag, id, flag);
+    await ctx.sendActivity({ identifier: ACTOR }, actor, flag, sendOptions(body));
+    log(`sent Flag ${uri.href} to ${actor.id.href}`);
+    return { ok: true, flagId: uri.href };
+  },
+
   "POST /control/unfollow": async (body) => {
     const target = requireUrl(body, "actor");
     const ctx = controlContext();

@@ -5,6 +5,7 @@ use federation_tests::{Backend, Instance, both, bovine_peer, eventually, fedify_
 use serde_json::{Value, json};
 
 both!(
+    a_flag_from_the_fedify_peer_lands_in_the_report_queue,
     a_mention_from_the_fedify_peer_notifies,
     fedify_peer_and_buurt_follow_each_other_and_exchange_posts,
     bovine_peer_and_buurt_follow_each_other_with_signed_fetches
@@ -134,4 +135,27 @@ async fn a_mention_from_the_fedify_peer_notifies(b: Backend) {
     assert!(alpha.page(&cookie, "/meldingen").await.contains("kom je ook?"));
     let bert = alpha.web_session("bert").await;
     assert!(!alpha.page(&bert, "/meldingen").await.contains("class=\"notification"), "bert was not mentioned");
+}
+
+async fn a_flag_from_the_fedify_peer_lands_in_the_report_queue(b: Backend) {
+    let alpha = Instance::start("alpha", b).await;
+    let peer = fedify_peer().await;
+    let anna = alpha.user("anna").await;
+    let moderator = alpha.moderator("verbinder").await;
+    let post = anna.post("/api/v1/statuses", json!({"status": "Koop mijn horloges"})).await;
+    let post_url = alpha.url(&format!("/p/{}", post["id"].as_str().unwrap()));
+    peer.post(
+        "/control/flag",
+        json!({"actor": alpha.url("/u/anna"), "objects": [post_url], "content": "Spam van anna"}),
+    )
+    .await;
+    eventually("the Flag is in the instance queue", || async {
+        moderator.get("/api/buurt/v1/reports").await.as_array().is_some_and(|r| r.len() == 1)
+    })
+    .await;
+    let report = &moderator.get("/api/buurt/v1/reports").await[0];
+    assert_eq!(report["subject_kind"], "post");
+    assert_eq!(report["post_id"], post["id"]);
+    assert_eq!(report["comment"], "Spam van anna");
+    assert!(report["origin_instance"].as_str().is_some_and(|o| !o.is_empty()), "{report}");
 }

@@ -11,6 +11,7 @@ pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod push;
+pub mod reports;
 pub mod routes;
 pub mod statuses;
 pub mod threads;

@@ -5,7 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post};
 
 use super::{
-    accounts, blocks, grouped_notifications, instance, markers, media, notifications, oauth, push, statuses, threads,
+    accounts, blocks, grouped_notifications, instance, markers, media, notifications, oauth, push, reports, statuses,
+    threads,
 };
 use crate::state::AppState;
 
@@ -72,5 +73,6 @@ pub fn router(settings: &crate::config::Settings) -> Router<AppState> {
         .route("/api/v2/notifications/{group_key}", get(grouped_notifications::get))
         .route("/api/v2/notifications/{group_key}/dismiss", post(grouped_notifications::dismiss))
         .route("/api/v1/markers", get(markers::get).post(markers::set))
+        .route("/api/v1/reports", post(reports::create))
         .method_not_allowed_fallback(crate::api::error::method_not_allowed)
 }

@@ -144,7 +144,7 @@ async fn received(
     activity: Activity<Object>,
     body: Option<&[u8]>,
 ) -> ApubResult<Received> {
-    let Activity { id: activity_id, kind, object, target, .. } = activity;
+    let Activity { id: activity_id, kind, object, target, content, .. } = activity;
     let id = object.id().map(str::to_string);
     let object_id = || id.clone().ok_or_else(|| bad("object: missing id"));
     Ok(match kind {
@@ -222,8 +222,31 @@ async fn received(
             }
             other => moderators_change(kind, other, target),
         },
+        ActivityKind::Flag => flag(state, activity_id, object, content)?,
         other => Received::Ignored { kind: other.to_string() },
     })
+}
+
+/// A `Flag` (a report from another server's moderators): every object must be on this
+/// instance (an actor or a post here); one naming anything else is refused whole.
+fn flag(state: &AppState, flag_id: String, object: Object, content: Option<String>) -> ApubResult<Received> {
+    let items = match object {
+        Object::List(items) => items,
+        one => vec![one],
+    };
+    let mut objects = Vec::with_capacity(items.len());
+    for item in &items {
+        let id = item.id().ok_or_else(|| bad("object: missing id"))?;
+        let ours = Url::parse(id).is_ok_and(|u| domain_of(&u) == state.settings.instance.domain);
+        if !ours {
+            return Err(ApubError::BadRequest(format!("Flag: {id} is not on this instance")));
+        }
+        objects.push(id.to_string());
+    }
+    if objects.is_empty() {
+        return Err(bad("Flag: object missing"));
+    }
+    Ok(Received::Flag { flag_id, objects, content: content.unwrap_or_default() })
 }
 
 /// A post from `signer` as the domain takes it. The activity as it arrived (`body`) is kept when

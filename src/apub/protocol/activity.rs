@@ -115,6 +115,9 @@ pub struct Activity<O> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Addresses>,
     pub object: O,
+    /// What a `Flag` says about its objects (the reporter's comment).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub content: Option<String>,
     /// Where an `Add`/`Remove`/`Invite` goes (a collection, an invitee).
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub target: Option<Id>,
@@ -131,6 +134,7 @@ impl<O> Activity<O> {
             to: None,
             cc: None,
             object,
+            content: None,
             target: None,
         }
     }

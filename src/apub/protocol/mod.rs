@@ -101,6 +101,7 @@ pub const EMITTED: &[&str] = &[
     "Add",
     "Remove",
     "Block",
+    "Flag",
 ];
 
 /// `host[:port]` of a URL: the key of an instance, and what "the same host" compares.

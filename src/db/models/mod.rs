@@ -31,6 +31,7 @@ pub mod post_edit;
 pub mod push_subscription;
 pub mod received_activity;
 pub mod remote_actor_block;
+pub mod report;
 pub mod session;
 pub mod site;
 

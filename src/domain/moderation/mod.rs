@@ -1,11 +1,14 @@
-//! Moderation: moderators' decisions with their statements of reasons ([`actions`]), removing
+//! Moderation: reports and the queues that handle them ([`reports`], [`flags`] for reports
+//! between servers), moderators' decisions with their statements of reasons ([`actions`]), removing
 //! and restoring content ([`content`]), appeals ([`appeals`]), the public moderation log
 //! ([`log`]), and verified organisations ([`verified`]).
 
 pub mod actions;
 pub mod appeals;
 mod content;
+pub mod flags;
 pub mod log;
+pub mod reports;
 pub mod verified;
 
 use crate::config::Settings;

@@ -78,6 +78,12 @@ pub static GROUP_JOIN_REQUEST: Kind = everyday("group_join_request", None, Chann
 pub static GROUP_JOINED: Kind = everyday("group_joined", None, Channel::InApp, false);
 /// A group's moderator invites the recipient.
 pub static GROUP_INVITE: Kind = everyday("group_invite", None, Channel::Email, false);
+/// A new report in a queue the recipient handles: staff hear of every report.
+pub static REPORT: Kind = Kind { staff_only: true, ..everyday("report", Some("admin.report"), Channel::Email, false) };
+/// A new report about what was written in a group the recipient moderates (not staff).
+pub static GROUP_REPORT: Kind = everyday("group_report", None, Channel::Email, false);
+/// A report the recipient made was handled: its outcome is on their reports page.
+pub static REPORT_RESOLVED: Kind = everyday("report_resolved", None, Channel::InApp, false);
 pub static SIGN_UP: Kind =
     Kind { staff_only: true, ..everyday("sign_up", Some("admin.sign_up"), Channel::Email, false) };
 
@@ -114,6 +120,9 @@ pub static KINDS: &[&Kind] = &[
     &APPEAL_ANSWERED,
     &SIGN_UP,
     &APPEAL,
+    &REPORT,
+    &GROUP_REPORT,
+    &REPORT_RESOLVED,
 ];
 
 /// The kind of a stored name.

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::apub::http;
 use crate::state::AppState;
-use crate::web::pages::{blocks, groups, neighbourhoods, profile};
+use crate::web::pages::{blocks, groups, neighbourhoods, profile, reports};
 
 pub fn pages(state: &AppState) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::media::upload_body_limit(&state.settings));
@@ -36,6 +36,8 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         .route("/g/{name}/uitnodiging/{code}", get(groups::invitations::landing).post(groups::invitations::redeem))
         .route("/groepen/uitnodigingen", get(groups::invitations::mine))
         .route("/groepen/uitnodigingen/{group}", post(groups::invitations::answer))
+        .route("/g/{name}/meldingen", get(reports::queue::group_queue))
+        .route("/g/{name}/meldingen/{id}", get(reports::queue::group_detail).post(reports::queue::group_act))
 }
 
 /// Buurt's own API for groups (`/api/buurt/v1/groups`).

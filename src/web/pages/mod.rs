@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod posts;
 pub mod profile;
+pub mod reports;
 pub mod settings;
 pub mod statement;
 pub mod unsubscribe;

@@ -30,6 +30,8 @@ impl EntryRow {
         let href = match (kind, post, &entry.from) {
             ("sign_up", _, _) => Some("/beheer/aanmeldingen".to_string()),
             ("group_invite", _, _) => Some("/groepen/uitnodigingen".to_string()),
+            // A report's page in its queue, or the reporter's own reports.
+            ("report" | "group_report" | "report_resolved", _, _) => entry.newest.subject.clone(),
             (_, Some(p), _) if p.local => Some(format!("/p/{}", p.id.0)),
             (_, Some(p), _) => Some(p.url.clone().unwrap_or_else(|| p.ap_id.clone())),
             (_, None, Some(a)) if a.local => Some(format!("/u/{}", a.username)),

@@ -181,7 +181,9 @@ fn thread_post(
     replies: &HashMap<String, i64>,
 ) -> ThreadPost {
     let domain = if v.author.local { ctx.state.settings.instance.domain.as_str() } else { v.author.domain.as_str() };
+    let own = ctx.account.as_ref().is_some_and(|a| a.actor.id == v.author.id);
     ThreadPost {
+        report_path: (!own).then(|| format!("/melden?post={}", v.post.id.0)),
         id: v.post.id.0,
         path: format!("/p/{}", v.post.id.0),
         handle: format!("@{}@{}", v.author.username, domain),

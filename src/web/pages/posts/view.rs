@@ -52,6 +52,8 @@ pub struct ThreadPost {
     pub images: Vec<Image>,
     /// Replies anyone may see.
     pub replies: i64,
+    /// Where to report it (none for the viewer's own post).
+    pub report_path: Option<String>,
 }
 
 /// A reply with how the nested lists go on after it: `opens` a list of its own replies, or

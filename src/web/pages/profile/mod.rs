@@ -74,7 +74,7 @@ async fn show(ctx: Ctx, headers: HeaderMap, name: &str, kind: ActorKind, before:
 
 /// Whether the visitor may see a group at all, whether they administer it, and what an
 /// organisation is ("Organisatie · Zorgaanbieder").
-async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool, Option<String>)> {
+async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool, bool, Option<String>)> {
     use crate::domain::groups::{self, rights};
     let mut conn = ctx.state.pool.get().await?;
     let group = groups::with_profile(&mut conn, group.clone()).await?;
@@ -83,7 +83,7 @@ async fn group_standing(ctx: &Ctx, group: &Actor) -> WebResult<(bool, bool, Opti
         .profile
         .org_type()
         .map(|o| ctx.t1("profile-organisation", "type", ctx.t(&format!("group-org_type-{}", o.as_str()))));
-    Ok((rights::sees_group(&group.profile, &standing), standing.administers(), label))
+    Ok((rights::sees_group(&group.profile, &standing), standing.administers(), standing.moderates(), label))
 }
 
 /// The profile page, with the remote-follow form's error (and what was typed) when there is one.
@@ -121,16 +121,21 @@ async fn render(
     };
     let avatar = image(&actor.icon_url, "profile-avatar-alt");
     let header = image(&actor.image_url, "profile-header-alt");
-    let (administers, kind_label) = if is_group {
-        let (sees, administers, label) = group_standing(ctx, &actor).await?;
+    let (administers, moderates, kind_label) = if is_group {
+        let (sees, administers, moderates, label) = group_standing(ctx, &actor).await?;
         if !sees {
             // A group waiting for approval is shown only to those who may approve it.
             return Err(WebError::NotFound);
         }
-        (administers, label)
+        (administers, moderates, label)
     } else {
-        (false, None)
+        (false, false, None)
     };
+    let own = ctx.account.as_ref().is_some_and(|a| a.actor.id == actor.id);
+    let report_path = (!own).then(|| {
+        if is_group { format!("/melden?group={}", actor.name_key) } else { format!("/melden?actor={}", actor.id.0) }
+    });
+    let reports_path = (is_group && moderates).then(|| format!("{path}/meldingen"));
     let edit_path = (is_group && (ctx.is_moderator() || administers)).then(|| format!("{path}/bewerken"));
     // A neighbourhood's map, groups and residents; the neighbourhood another group is in.
     let neighbourhood = if is_group {
@@ -172,6 +177,8 @@ async fn render(
         posts,
         older,
         groups,
+        report_path,
+        reports_path,
     };
     Ok(page(status, &data))
 }

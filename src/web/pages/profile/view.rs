@@ -42,6 +42,10 @@ pub struct ProfilePage<'a> {
     pub groups: Vec<GroupLink>,
     /// A group's discussions.
     pub discussions: Option<crate::web::pages::groups::discussions::Discussions>,
+    /// Where to report the person or group (none on one's own profile).
+    pub report_path: Option<String>,
+    /// A group's reports, for its moderators.
+    pub reports_path: Option<String>,
 }
 
 /// A group on a person's page.

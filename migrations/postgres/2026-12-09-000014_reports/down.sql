@@ -1,0 +1,3 @@
+DROP TABLE report_note;
+DROP TABLE report_post;
+DROP TABLE report;
