@@ -256,8 +256,7 @@ mod tests {
 
     #[test]
     fn allow_list_mode_refuses_every_domain_not_allowed() {
-        let mut policies = PolicySet::default();
-        policies.allowed = set(&["friends.example"]);
+        let policies = PolicySet { allowed: set(&["friends.example"]), ..Default::default() };
         let policy = FederationPolicy::new(policies, true);
         assert!(!policy.refuses_domain("friends.example"));
         assert!(!policy.refuses_domain("social.friends.example"));
