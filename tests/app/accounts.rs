@@ -279,7 +279,7 @@ async fn forms_without_the_right_csrf_token_change_nothing(b: Backend) {
     let signed_in = app.signed_in("maarten", Role::Member).await;
     let mut conn = app.state.pool.get().await.unwrap();
     let before = buurt::db::models::local_user::LocalUser::count(&mut conn).await.unwrap();
-    let anon_token = app.browser().csrf("/").await;
+    let anon_token = app.browser().csrf("/inloggen").await;
     let response = signed_in.client.post(app.url("/uitloggen")).form(&[("csrf", anon_token)]).send().await.unwrap();
     assert_eq!(response.status(), 403);
     assert_eq!(signed_in.get("/instellingen").await.status(), 200, "still signed in");
