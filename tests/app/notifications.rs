@@ -392,7 +392,7 @@ async fn the_page_and_marking_are_only_ones_own(b: Backend) {
     let response = stranger.get("/meldingen").await;
     assert_eq!(response.status(), 303);
     assert!(response.headers()["location"].to_str().unwrap().starts_with("/inloggen"));
-    let response = stranger.submit("/", "/meldingen/gelezen", &[("up_to", "999999")]).await;
+    let response = stranger.submit("/inloggen", "/meldingen/gelezen", &[("up_to", "999999")]).await;
     assert_eq!(response.status(), 303);
     assert!(response.headers()["location"].to_str().unwrap().starts_with("/inloggen"));
 

@@ -355,7 +355,8 @@ async fn post_page_refuses_what_one_may_not_do_and_changes_nothing(b: Backend) {
     assert_eq!(anna.api.get(&format!("/api/v1/statuses/{open}")).await["favourites_count"], 0);
     // Signed out, the forms lead to the sign-in page.
     let visitor = app.browser();
-    let response = visitor.submit(&from, &format!("/p/{open}/leuk"), &[("doen", "aan")]).await;
+    // (A visitor sees no such form; the token comes from a page with a form for visitors.)
+    let response = visitor.submit("/inloggen", &format!("/p/{open}/leuk"), &[("doen", "aan")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(response.headers()["location"].to_str().unwrap().starts_with("/inloggen?next="));
     assert_eq!(anna.api.get(&format!("/api/v1/statuses/{open}")).await["favourites_count"], 0);
