@@ -189,6 +189,9 @@ impl TestApp {
         // Browsers in tests never fetch map tiles from the internet; tests that want tiles serve them.
         settings.map.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
         settings.limits = generous_limits();
+        // Tests write behind the server's back (domain calls, jobs): the anonymous read cache is
+        // on only where a test says so (api.rs and pages.rs test it).
+        settings.server.public_cache_ms = 0;
         configure(&mut settings);
 
         buurt::db::migrate::run(&settings.database.url).await.expect("migrate");
