@@ -137,6 +137,16 @@ impl ModerationAction {
         .map_err(Into::into)
     }
 
+    /// The decisions with these ids, in no particular order.
+    pub async fn by_ids(conn: &mut DbConn, ids: &[ActionId]) -> DbResult<Vec<ModerationAction>> {
+        dispatch!(conn, c => moderation_action::table
+            .filter(moderation_action::id.eq_any(ids))
+            .select(ModerationAction::as_select())
+            .load(c)
+            .await)
+        .map_err(Into::into)
+    }
+
     /// Marks the decision undone; false when it already was.
     pub async fn reverse(conn: &mut DbConn, id: ActionId, by: ActorId, reason: &str) -> DbResult<bool> {
         let form = (
@@ -178,24 +188,6 @@ impl ModerationAction {
             .limit(limit)
             .load(c)
             .await)
-        .map_err(Into::into)
-    }
-
-    /// The standing decision of `kind` on `post`, if one was not undone.
-    pub async fn standing_on_post(
-        conn: &mut DbConn,
-        post: PostId,
-        kind: ActionKind,
-    ) -> DbResult<Option<ModerationAction>> {
-        dispatch!(conn, c => moderation_action::table
-            .filter(moderation_action::post_id.eq(post))
-            .filter(moderation_action::kind.eq(kind.as_str()))
-            .filter(moderation_action::reversed_at.is_null())
-            .select(ModerationAction::as_select())
-            .order(moderation_action::id.desc())
-            .first(c)
-            .await
-            .optional())
         .map_err(Into::into)
     }
 }

@@ -286,9 +286,3 @@ pub(super) async fn undo(state: &AppState, action: &ModerationAction) -> DomainR
     }
     Ok(())
 }
-
-/// Whether a thread's lock came from a moderator's decision (then it is lifted by undoing the
-/// decision, so the statement and the log stay true).
-pub async fn lock_of(conn: &mut DbConn, post: PostId) -> DomainResult<Option<ModerationAction>> {
-    Ok(ModerationAction::standing_on_post(conn, post, ActionKind::LockThread).await?)
-}

@@ -92,11 +92,13 @@ pub async fn open(state: &AppState, admin: &Account) -> DomainResult<Vec<(Appeal
         return Err(DomainError::Forbidden);
     }
     let mut conn = state.pool.get().await?;
-    let mut out = Vec::new();
-    for appeal in Appeal::in_state(&mut conn, AppealState::Open, 100).await? {
-        if let Some(action) = ModerationAction::by_id(&mut conn, appeal.action_id).await? {
-            out.push((appeal, action));
-        }
-    }
-    Ok(out)
+    let appeals = Appeal::in_state(&mut conn, AppealState::Open, 100).await?;
+    let ids: Vec<ActionId> = appeals.iter().map(|a| a.action_id).collect();
+    let mut actions: std::collections::HashMap<ActionId, ModerationAction> =
+        ModerationAction::by_ids(&mut conn, &ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    Ok(appeals
+        .into_iter()
+        .filter_map(|appeal| Some((actions.remove(&appeal.action_id)?, appeal)))
+        .map(|(a, p)| (p, a))
+        .collect())
 }
