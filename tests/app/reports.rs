@@ -383,6 +383,18 @@ async fn flags_go_to_the_server_that_holds_the_content_and_come_in_to_the_queue(
     assert_eq!(all.as_array().unwrap().len(), 2);
     assert_eq!(all[0]["comment"], "Spam");
     assert_eq!(all[0]["reporter"], format!("kees@{}", alpha.settings().instance.domain));
+    // Once beta's staff refuse reports from alpha, a Flag from there is taken in and dropped.
+    let refuse = buurt::domain::federation::PolicyInput {
+        domain: alpha.settings().instance.domain.clone(),
+        severity: "none".into(),
+        reject_reports: true,
+        ..Default::default()
+    };
+    buurt::domain::federation::apply_policy(&beta.state, &refuse, "test").await.unwrap();
+    flag["id"] = json!(format!("{}/e5f6a7b8", alpha.base));
+    let response = post_signed(&inbox, flag.to_string().as_bytes(), &signer, SystemTime::now()).await;
+    assert_eq!(response.status(), 202);
+    assert_eq!(reports_count(&beta).await, 2, "a report from a server whose reports are refused is not stored");
     alpha.stop().await;
     beta.stop().await;
 }

@@ -279,6 +279,7 @@ serveLocal(vocab.Create, "/notes/{id}/activity");
 serveLocal(vocab.Follow, "/follows/{id}");
 serveLocal(vocab.Undo, "/undos/{id}");
 serveLocal(vocab.Accept, "/accepts/{id}");
+serveLocal(vocab.Flag, "/flags/{id}");
 
 federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
   software: { name: "buurt-fedify-peer", version: "0.1.0" },

@@ -43,6 +43,11 @@ pub async fn received(
     objects: &[String],
     content: &str,
 ) -> DomainResult<()> {
+    if state.federation_policy.rejects_reports(&signer.domain) {
+        // Staff chose not to take reports from this server: taken in and dropped, as Mastodon does.
+        tracing::info!(from = %signer.domain, "Flag dropped: reports from this server are refused");
+        return Ok(());
+    }
     let unknown = || DomainError::Invalid(FieldErrors::one("object", "error-report-subject-unknown"));
     let mut actor: Option<Actor> = None;
     let mut posts: Vec<Post> = vec![];
