@@ -16,7 +16,8 @@ both!(
     a_group_moderator_decides_in_their_own_group_only,
     a_suspension_signs_the_person_out_and_hides_their_posts_until_lifted,
     a_silenced_persons_posts_reach_their_followers_only,
-    a_removed_post_is_deleted_everywhere_and_restored_here
+    a_removed_post_is_deleted_everywhere_and_restored_here,
+    a_decision_on_a_report_closes_it_and_tells_the_reporter
 );
 
 /// How many decisions are recorded.
@@ -377,4 +378,77 @@ async fn a_removed_post_is_deleted_everywhere_and_restored_here(b: Backend) {
     assert!(page.html().contains("Het adres van mijn buurvrouw is"));
     // A decision is undone once.
     assert!(actions::reverse(&app.state, &sanne, action.id, "Nog eens").await.is_err());
+}
+
+async fn a_decision_on_a_report_closes_it_and_tells_the_reporter(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    let post = anna.post("/api/v1/statuses", json!({"status": "Koop hier je nepmerken"})).await;
+    let id = post["id"].as_str().unwrap().to_string();
+    let carl = app.api_user("carl").await;
+    let other = carl.post("/api/v1/statuses", json!({"status": "Gewoon een bericht"})).await;
+    let other = other["id"].as_str().unwrap().to_string();
+    let bert = app.api_user("bert").await;
+    let report = bert.post("/api/buurt/v1/reports", json!({"post_id": id, "category": "spam", "comment": "Nep"})).await;
+    let report = report["id"].as_str().unwrap().to_string();
+    let about_carl =
+        bert.post("/api/buurt/v1/reports", json!({"post_id": other, "category": "other", "comment": "?"})).await;
+    let about_carl = about_carl["id"].as_str().unwrap().to_string();
+    let sanne = app.signed_in("sanne", Role::Moderator).await;
+
+    // The report's page offers the decisions that answer it.
+    let page = sanne.get_html(&format!("/beheer/meldingen/{report}")).await;
+    let links: Vec<&str> = page
+        .select(&scraper::Selector::parse("a[href^='/moderatie/besluit']").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        links.contains(&format!("/moderatie/besluit?post={id}&kind=remove_post&report={report}").as_str()),
+        "{links:?}"
+    );
+    let anna_actor = app.account("anna").await.unwrap().actor.id.0;
+    let suspend = format!("/moderatie/besluit?account={anna_actor}&kind=suspend_account&report={report}");
+    assert!(links.contains(&suspend.as_str()), "{links:?}");
+
+    // A report about something else does not answer this decision: refused, nothing decided.
+    let about = format!("post={id}&kind=hide_post&report={about_carl}");
+    let fields = |r: &str| {
+        vec![
+            ("post", id.clone()),
+            ("kind", "hide_post".into()),
+            ("ground", "spam".into()),
+            ("facts", "Verkoopt nepmerken.".into()),
+            ("report", r.to_string()),
+        ]
+    };
+    let wrong: Vec<(&str, String)> = fields(&about_carl);
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = decide(&sanne, &about, &wrong).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(decisions(&app).await, 0);
+
+    // The decision on the report closes it, linked, and the reporter hears a measure was taken.
+    let about = format!("post={id}&kind=hide_post&report={report}");
+    let right: Vec<(&str, String)> = fields(&report);
+    let right: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = decide(&sanne, &about, &right).await;
+    assert_eq!(response.status(), 303);
+    let statement = status_path(&response);
+    let action: i64 = statement.rsplit('/').next().unwrap().parse().unwrap();
+    let stored = {
+        let mut conn = app.state.pool.get().await.unwrap();
+        buurt::db::models::report::Report::by_id(&mut conn, report.parse().unwrap()).await.unwrap().unwrap()
+    };
+    assert_eq!(stored.state, "resolved");
+    assert_eq!(stored.action_id, Some(action));
+    let outcome = stored.resolution.unwrap_or_default();
+    assert!(outcome.contains("/moderatie") && !outcome.contains("anna"), "{outcome}");
+    let told = notifications_of(&app, "bert").await;
+    assert!(told.iter().any(|(kind, _, _)| kind == "report_resolved"), "{told:?}");
+
+    // A closed report answers no second decision.
+    let response = decide(&sanne, &about, &right).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(decisions(&app).await, 1);
+    app.stop().await;
 }

@@ -226,6 +226,15 @@ impl Report {
         Ok(n == 1)
     }
 
+    /// Links a closed report to the decision that answered it.
+    pub async fn link_action(conn: &mut DbConn, id: i64, action: i64) -> DbResult<()> {
+        dispatch!(conn, c => diesel::update(report::table.find(id))
+            .set(report::action_id.eq(action))
+            .execute(c)
+            .await)?;
+        Ok(())
+    }
+
     /// The site's moderators and admins (active local accounts).
     pub async fn staff(conn: &mut DbConn) -> DbResult<Vec<Actor>> {
         dispatch!(conn, c => local_user::table

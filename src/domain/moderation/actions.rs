@@ -89,9 +89,16 @@ impl Decision {
 /// Decides, applies and records: the statement of reasons goes to the person affected.
 pub async fn decide(state: &AppState, by: &Account, decision: &Decision) -> DomainResult<ModerationAction> {
     let checked = decision.check()?;
-    let (target, post, group) = {
+    let (target, post, group, report) = {
         let mut conn = state.pool.get().await?;
-        authorize(&mut conn, by, checked.kind, decision).await?
+        let (target, post, group) = authorize(&mut conn, by, checked.kind, decision).await?;
+        let report = match decision.report {
+            Some(id) => {
+                Some(super::reports::answered_by(&mut conn, by, id, post.as_ref().map(|p| p.id), target).await?)
+            }
+            None => None,
+        };
+        (target, post, group, report)
     };
     apply(state, by, checked.kind, target, post.as_ref(), group).await?;
     let action = {
@@ -111,6 +118,9 @@ pub async fn decide(state: &AppState, by: &Account, decision: &Decision) -> Doma
         };
         let action = ModerationAction::insert(&mut conn, &form).await?;
         super::tell_affected(&mut conn, &state.settings, &action, &notifications::kinds::MODERATION_DECISION).await?;
+        if let Some(report) = &report {
+            super::reports::resolve_by_decision(&mut conn, state, by, report, &action).await?;
+        }
         action
     };
     state.jobs_wake.notify_waiters();

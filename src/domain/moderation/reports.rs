@@ -8,6 +8,7 @@
 use super::flags;
 use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::local_user::Account;
+use crate::db::models::moderation_action::ModerationAction;
 use crate::db::models::post::{Post, PostId};
 use crate::db::models::report::{Category, Queue, Report, ReportInsert, ReportNote, ReportState, SubjectKind};
 use crate::db::{DbConn, DbResult, now};
@@ -469,6 +470,54 @@ pub async fn close(
     crate::jobs::wake(state);
     tracing::info!(report = report.id, outcome = outcome.as_str(), "report closed");
     Ok(closed)
+}
+
+/// The open report a decision answers, handled by who decides and about what the decision is
+/// about (the post, or the person); checked before the measure is taken.
+pub async fn answered_by(
+    conn: &mut DbConn,
+    account: &Account,
+    id: i64,
+    post: Option<PostId>,
+    person: ActorId,
+) -> DomainResult<Report> {
+    let report = handled(conn, account, id, None).await?;
+    if report.state() != ReportState::Open {
+        return Err(invalid("report", "error-report-closed"));
+    }
+    let about = post.is_some_and(|p| report.post_id == Some(p)) || report.actor_id == Some(person);
+    if !about {
+        return Err(invalid("report", "error-moderation-report-other"));
+    }
+    Ok(report)
+}
+
+/// Closes the report a decision answered: resolved, linked to the decision; the reporter is
+/// told a measure was taken and where the public log shows it (never whom it concerned).
+pub async fn resolve_by_decision(
+    conn: &mut DbConn,
+    state: &AppState,
+    account: &Account,
+    report: &Report,
+    action: &ModerationAction,
+) -> DomainResult<()> {
+    let lang = crate::domain::accounts::letters::lang_of(&state.settings, None);
+    let outcome = lang.t_args(
+        "report-resolution-decision",
+        &[
+            ("kind", lang.t(&format!("moderation-kind-{}", action.kind().as_str()))),
+            ("log", format!("{}/moderatie", state.base_url)),
+        ],
+    );
+    if !Report::close(conn, report.id, ReportState::Resolved, &outcome, account.actor.id).await? {
+        // Closed by someone else meanwhile: the decision stands, the outcome is theirs.
+        return Ok(());
+    }
+    Report::link_action(conn, report.id, action.id.0).await?;
+    let closed = Report::by_id(conn, report.id).await?.ok_or(DomainError::NotFound)?;
+    tell_reporter(conn, state, &closed).await?;
+    tracing::info!(report = report.id, action = action.id.0, "report resolved by a decision");
+    Ok(())
 }
 
 /// The reporter's own reports page, where the outcome is shown.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::view::{DetailPage, NoteRow, QueuePage, ReportRow};
 use super::{back, refusal};
 use crate::db::models::actor::{Actor, ActorId};
-use crate::db::models::report::{Queue, ReportState};
+use crate::db::models::report::{Queue, Report, ReportState};
 use crate::domain::groups;
 use crate::domain::moderation::reports;
 use crate::web::context::Ctx;
@@ -128,8 +128,10 @@ async fn detail(ctx: &Ctx, place: Place, id: i64, q: &QueueQuery) -> WebResult<R
         .collect();
     let posts =
         d.posts.iter().map(|p| (super::view::post_href(p), crate::util::html::excerpt(&p.content, 280))).collect();
+    let decisions = if r.state() == ReportState::Open { decision_links(ctx, r, place.queue) } else { vec![] };
     let data = DetailPage {
         ctx,
+        decisions,
         title: ctx.t1("report-detail-title", "id", r.id),
         back: place.path.clone(),
         action: format!("{}/{}", place.path, r.id),
@@ -147,6 +149,36 @@ async fn detail(ctx: &Ctx, place: Place, id: i64, q: &QueueQuery) -> WebResult<R
         row,
     };
     Ok(page(StatusCode::OK, &data))
+}
+
+/// The decisions that answer an open report, as links to the decision form (which carries
+/// the report along and closes it): on the post, and on the person — an instance queue's
+/// moderators limit or suspend the account, a group's moderators ban the member.
+fn decision_links(ctx: &Ctx, r: &Report, queue: Queue) -> Vec<(String, String)> {
+    let link = |what: String, kind: &str, label: &str| {
+        (format!("/moderatie/besluit?{what}&kind={kind}&report={}", r.id), ctx.t(label))
+    };
+    let mut links = vec![];
+    if let Some(post) = r.post_id {
+        links.push(link(format!("post={}", post.0), "hide_post", "moderation-link-hide"));
+        links.push(link(format!("post={}", post.0), "remove_post", "moderation-link-remove"));
+    }
+    if let Some(person) = r.actor_id {
+        match queue {
+            Queue::Instance => {
+                links.push(link(format!("account={}", person.0), "silence_account", "moderation-link-silence"));
+                links.push(link(format!("account={}", person.0), "suspend_account", "moderation-link-suspend"));
+            }
+            Queue::Group(group) => {
+                links.push(link(
+                    format!("account={}&group={}", person.0, group.0),
+                    "ban_member",
+                    "moderation-link-ban",
+                ));
+            }
+        }
+    }
+    links
 }
 
 /// What a report page's forms send: one `action` and its fields.

@@ -106,6 +106,8 @@ pub struct DetailPage<'a> {
     pub ctx: &'a Ctx,
     pub title: String,
     pub row: ReportRow,
+    /// Decisions that answer the report: (href, label).
+    pub decisions: Vec<(String, String)>,
     /// The queue.
     pub back: String,
     /// Where the forms post.
