@@ -18,6 +18,8 @@ both!(
     a_resident_registers_changes_language_and_follows_in_the_browser,
     a_moderator_points_out_a_meeting_place_on_the_map,
     a_resident_resets_a_forgotten_password_by_email_in_the_browser,
+    hostile_html_and_markdown_run_no_script_in_chromium,
+    a_visitor_reports_a_post_and_a_moderator_removes_it_with_a_statement,
 );
 
 /// A map tile server on loopback: every tile is the same small PNG; counts what it served.
@@ -448,4 +450,149 @@ async fn a_resident_resets_a_forgotten_password_by_email_in_the_browser(b: Backe
     // The browser's password is the account's now.
     assert_eq!(app.browser().login("fenna", new_password).await.status(), 303);
     assert_eq!(app.browser().login("fenna", PASSWORD).await.status(), 401);
+}
+
+/// Hostile input, each piece of which would set `window.__pwned` or open a dialog if it ran:
+/// script tags, event handlers, `javascript:`, `vbscript:` and `data:` URLs in every spelling,
+/// CSS tricks, mutation-XSS shapes and nested encodings.
+const CORPUS: &[&str] = &[
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=\"window.__pwned=2\">",
+    "<svg onload=\"window.__pwned=3\"><circle r=\"1\"/></svg>",
+    "<a href=\"javascript:window.__pwned=4\">klik 4</a>",
+    "[klik 5](javascript:window.__pwned=5)",
+    "[klik 6](jav&#x09;ascript:window.__pwned=6)",
+    "<a href=\"&#106;&#97;vascript:window.__pwned=7\">klik 7</a>",
+    "<a href=\"JaVaScRiPt&colon;window.__pwned=8\">klik 8</a>",
+    "<iframe src=\"javascript:parent.__pwned=9\"></iframe>",
+    "<object data=\"javascript:window.__pwned=10\"></object><embed src=\"javascript:window.__pwned=11\">",
+    "<style>main{display:none}</style><div style=\"position:fixed;inset:0;background:red\">overlay</div>",
+    "<scr<script>ipt>window.__pwned=12</scr</script>ipt>",
+    "&lt;script&gt;window.__pwned=13&lt;/script&gt;",
+    "&amp;lt;script&amp;gt;window.__pwned=14&amp;lt;/script&amp;gt;",
+    "%3Cscript%3Ewindow.__pwned=15%3C/script%3E",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=16></style></mglyph></table></mtext></math>",
+    "<noscript><p title=\"</noscript><img src=x onerror=window.__pwned=17>\"></noscript>",
+    "<form action=\"javascript:window.__pwned=18\"><button>verstuur</button></form>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned=19\"><base href=\"javascript:/\">",
+    "<details open ontoggle=\"window.__pwned=20\"><summary>open</summary></details>",
+    "<input autofocus onfocus=\"window.__pwned=21\">",
+    "![plaatje](x\" onerror=\"window.__pwned=22)",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">data</a>",
+    "<p onmouseover=\"window.__pwned=23\">zweef</p>",
+    "<a href=\"vbscript:msgbox(1)\">vb</a>",
+    "<img src=\"x\" srcset=\"javascript:window.__pwned=24\">",
+    "<svg><a xlink:href=\"javascript:window.__pwned=25\"><text y=\"10\">svg</text></a></svg>",
+    "<div style=\"background:url(javascript:window.__pwned=26)\">css</div>",
+    "<<script>script>window.__pwned=27<</script>/script>",
+    "\u{202e}<script>window.__pwned=28</script>",
+    "<a href=\"https://example.org/\" onclick=\"window.__pwned=29\">link</a>",
+    "<span class=\"mention\" onmouseover=\"window.__pwned=30\">@iemand</span>",
+];
+
+async fn hostile_html_and_markdown_run_no_script_in_chromium(b: Backend) {
+    use std::time::SystemTime;
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let alpha = TestApp::spawn_federated(b).await;
+    let beta = TestApp::spawn_federated(b).await;
+    let anna = alpha.api_user("anna").await;
+    let text = format!("corpus-marker\n\n{}", CORPUS.join("\n\n"));
+    // A resident's post and a group thread, written in Markdown.
+    let post = anna.post("/api/v1/statuses", json!({"status": text})).await;
+    let post_id = post["id"].as_str().unwrap().to_string();
+    let post_uri = post["uri"].as_str().unwrap().to_string();
+    anna.post(
+        "/api/buurt/v1/groups",
+        json!({"name": "tuin", "display_name": "Tuin <script>window.__pwned=40</script>", "openness": "open", "content": "public"}),
+    )
+    .await;
+    let thread = anna
+        .post(
+            "/api/buurt/v1/groups/tuin/threads",
+            json!({"title": "corpus-marker <img src=x onerror=window.__pwned=41>", "text": text}),
+        )
+        .await;
+    let thread_id = thread["id"].as_str().unwrap().to_string();
+    // A bio, and a display name.
+    let bio = format!("corpus-marker {}", CORPUS[..6].join(" "));
+    let updated = anna
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            Some(json!({"note": bio, "display_name": "Anna <svg onload=window.__pwned=42>"})),
+        )
+        .await;
+    assert_eq!(updated.status(), 200);
+    // A reply from another server, as HTML arrives: content, summary and name.
+    let bert = signer(&beta, "bert").await;
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let note = json!({
+        "id": format!("{}/p/vijandig", beta.base), "type": "Note", "attributedTo": bert.actor,
+        "content": format!("<p>remote-corpus-marker</p>{}", CORPUS.join("")),
+        "summary": "<script>window.__pwned=43</script>let op",
+        "name": "<img src=x onerror=window.__pwned=44>",
+        "inReplyTo": post_uri, "to": [public], "cc": [alpha.url("/u/anna")],
+    });
+    let create = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}/activities/vijandig", beta.base),
+        "type": "Create", "actor": bert.actor, "to": [public], "object": note});
+    let response =
+        crate::inbox::post_signed(&alpha.url("/inbox"), create.to_string().as_bytes(), &bert, SystemTime::now()).await;
+    assert_eq!(response.status(), 202);
+    let page = alpha.browser().get(&format!("/p/{post_id}")).await.text().await.unwrap();
+    assert!(page.contains("remote-corpus-marker"), "the reply from elsewhere is on the post's page");
+
+    let artifacts = tempfile::tempdir().unwrap();
+    let pages = json!([
+        {"path": format!("/p/{post_id}"), "signedIn": false},
+        {"path": format!("/p/{thread_id}"), "signedIn": false},
+        {"path": "/g/tuin", "signedIn": false},
+        {"path": "/u/anna", "signedIn": false},
+        {"path": "/", "signedIn": false},
+        {"path": format!("/p/{post_id}"), "signedIn": true},
+        {"path": "/meldingen", "signedIn": true},
+    ]);
+    let env = [
+        ("BASE", alpha.base.as_str()),
+        ("PAGES", &pages.to_string()),
+        ("LOGIN", "anna"),
+        ("PASSWORD", PASSWORD),
+        ("ARTIFACTS", &artifacts.path().to_string_lossy()),
+    ];
+    let stdout = node(dir, "hostile.mjs", &env, artifacts.path(), "hostile: 7 pages, no script ran").await;
+    assert!(stdout.contains("ok /meldingen (signed in)"), "{stdout}");
+    alpha.stop().await;
+    beta.stop().await;
+}
+
+async fn a_visitor_reports_a_post_and_a_moderator_removes_it_with_a_statement(b: Backend) {
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    let post = anna.post("/api/v1/statuses", json!({"status": "Mijn buurman is een oplichter"})).await;
+    let id = post["id"].as_str().unwrap().to_string();
+    app.create_user("sanne", Role::Moderator).await;
+    let artifacts = tempfile::tempdir().unwrap();
+    let path = format!("/p/{id}");
+    let env = [
+        ("BASE", app.base.as_str()),
+        ("POST", path.as_str()),
+        ("MODERATOR", "sanne"),
+        ("PASSWORD", PASSWORD),
+        ("AUTHOR", "anna"),
+        ("ARTIFACTS", &artifacts.path().to_string_lossy()),
+    ];
+    node(dir, "moderation.mjs", &env, artifacts.path(), "done").await;
+    // What the browser did is what was stored: one decision, answering the closed report.
+    let mut conn = app.state.pool.get().await.unwrap();
+    let decisions = buurt::db::models::moderation_action::ModerationAction::page(&mut conn, None, 10).await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].kind, "remove_post");
+    let report =
+        buurt::db::models::report::Report::by_id(&mut conn, decisions[0].report_id.unwrap()).await.unwrap().unwrap();
+    assert_eq!(report.state, "resolved");
+    assert_eq!(report.action_id, Some(decisions[0].id.0));
+    drop(conn);
+    app.stop().await;
 }
