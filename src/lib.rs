@@ -15,6 +15,7 @@ pub mod mail;
 pub mod media;
 pub mod modules;
 pub mod public_cache;
+pub mod runtime_settings;
 pub mod server;
 pub mod state;
 pub mod util;

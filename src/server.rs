@@ -60,7 +60,10 @@ pub async fn build_state(
     let policies = crate::federation_policy::PolicySet::load(&mut pool.get().await?).await?;
     let federation_policy =
         Arc::new(crate::federation_policy::FederationPolicy::new(policies, settings.federation.allow_list_mode));
+    let runtime = Arc::new(crate::runtime_settings::RuntimeSettings::new(&settings.instance));
+    runtime.reload(&mut pool.get().await?).await?;
     let state = AppState {
+        runtime,
         mailer,
         limits,
         federation_policy,
@@ -299,9 +302,9 @@ async fn maintenance(state: AppState) {
     }
 }
 
-/// How often the federation policy is read again: a change made by another process on the same
-/// database (another server, `buurt admin block-domain`) holds here within this time; a change
-/// made here holds at once.
+/// How often the federation policy and the run-time instance settings are read again: a change
+/// made by another process on the same database (another server, `buurt admin block-domain`)
+/// holds here within this time; a change made here holds at once.
 const POLICY_RELOAD: Duration = Duration::from_secs(60);
 
 async fn reload_policies(state: AppState) {
@@ -312,6 +315,10 @@ async fn reload_policies(state: AppState) {
         let reloaded = async { state.federation_policy.reload(&mut state.pool.get().await?).await };
         if let Err(e) = reloaded.await {
             tracing::warn!(error = %e, "reading the federation policy again failed");
+        }
+        let reloaded = async { state.runtime.reload(&mut state.pool.get().await?).await };
+        if let Err(e) = reloaded.await {
+            tracing::warn!(error = %e, "reading the instance settings again failed");
         }
     }
 }

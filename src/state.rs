@@ -59,6 +59,10 @@ pub struct AppState {
     /// Which servers and remote actors are blocked, limited or allowed, in memory
     /// ([`crate::federation_policy`]); replaced when staff change a policy.
     pub federation_policy: Arc<crate::federation_policy::FederationPolicy>,
+    /// The instance settings admins change while it runs ([`crate::runtime_settings`]): read
+    /// these, not `settings.instance`, for the description, contact address, registration mode
+    /// and group creation.
+    pub runtime: Arc<crate::runtime_settings::RuntimeSettings>,
     /// Rate limits, the sign-in lockout and the gates of expensive work (`[limits]`).
     pub limits: Arc<crate::limits::Limits>,
     /// Public responses kept for anonymous readers (`server.public_cache_ms`).

@@ -147,8 +147,11 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
         // The public moderation log: its newest 50 decisions.
         e("moderation log page", "/moderatie", None, true),
         e("moderation log API", "/api/buurt/v1/moderation/log", None, false),
-        // The instance's report queue: 50 open reports about anna's posts, read by a moderator.
+        // The instance's report queue: 50 open reports about anna's posts, read by an admin.
         e("report queue page", "/beheer/meldingen", None, true),
+        // The staff overview (with what waits) and the admins' list of the 50 newest accounts.
+        e("staff overview page", "/beheer", None, true),
+        e("users page", "/beheer/gebruikers", None, true),
     ];
     let mut chosen: Vec<Endpoint> = all
         .into_iter()
@@ -157,15 +160,19 @@ pub async fn endpoints(ctx: &Ctx, server: &Server) -> anyhow::Result<Vec<Endpoin
     if let Some(page) = chosen.iter_mut().find(|e| e.name == "notifications page") {
         page.header = Some(format!("Cookie: buurt_session={}", notifications_session(server).await?));
     }
-    if let Some(page) = chosen.iter_mut().find(|e| e.name == "report queue page") {
-        page.header = Some(format!("Cookie: buurt_session={}", moderator_session(server).await?));
+    let staff_pages = ["report queue page", "staff overview page", "users page"];
+    if chosen.iter().any(|e| staff_pages.contains(&e.name)) {
+        let cookie = format!("Cookie: buurt_session={}", staff_session(server).await?);
+        for page in chosen.iter_mut().filter(|e| staff_pages.contains(&e.name)) {
+            page.header = Some(cookie.clone());
+        }
     }
     Ok(chosen)
 }
 
-/// A site moderator (the first resident who is neither anna nor the newcomer) with 50 open
-/// reports about anna's newest posts in the instance queue, and a session of theirs.
-async fn moderator_session(server: &Server) -> anyhow::Result<String> {
+/// A site admin (the first resident who is neither anna nor the newcomer) with 50 open reports
+/// about anna's newest posts in the instance queue, and a session of theirs.
+async fn staff_session(server: &Server) -> anyhow::Result<String> {
     use buurt::db::models::local_user::Account;
     use diesel_async::SimpleAsyncConnection;
     let state = server.admin_state().await?;
@@ -174,7 +181,7 @@ async fn moderator_session(server: &Server) -> anyhow::Result<String> {
          WHERE a.name_key NOT IN ('anna', '{NEWCOMER}') ORDER BY a.id LIMIT 1)"
     );
     let sql = format!(
-        "BEGIN;\nUPDATE local_user SET role = 'moderator' WHERE actor_id = {moderator};\n\
+        "BEGIN;\nUPDATE local_user SET role = 'admin' WHERE actor_id = {moderator};\n\
          INSERT INTO report (subject_kind, post_id, actor_id, category, comment, forward, state, created_at, updated_at) \
          SELECT 'post', p.id, p.author_id, 'spam', 'Reclame voor horloges', false, 'open', p.published, p.published \
          FROM post p JOIN actor a ON a.id = p.author_id WHERE a.name_key = 'anna' AND a.local \
@@ -190,7 +197,7 @@ async fn moderator_session(server: &Server) -> anyhow::Result<String> {
             use diesel_async::RunQueryDsl;
             buurt::dispatch!(c, c => local_user::table
                 .inner_join(actor::table)
-                .filter(local_user::role.eq("moderator"))
+                .filter(local_user::role.eq("admin"))
                 .select(actor::username)
                 .first::<String>(c)
                 .await)?

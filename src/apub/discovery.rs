@@ -112,12 +112,12 @@ pub async fn nodeinfo(
         "software": software,
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
-        "openRegistrations": matches!(state.settings.instance.registration, RegistrationMode::Open | RegistrationMode::Approval),
+        "openRegistrations": matches!(state.runtime.registration(), RegistrationMode::Open | RegistrationMode::Approval),
         "usage": {
             "users": {"total": usage.users, "activeMonth": usage.active_month, "activeHalfyear": usage.active_halfyear},
             "localPosts": usage.local_posts,
         },
-        "metadata": {"nodeName": state.settings.instance.name, "nodeDescription": state.settings.instance.description},
+        "metadata": {"nodeName": state.settings.instance.name, "nodeDescription": state.runtime.current().description},
     });
     let content_type =
         format!("application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/{version}#\"; charset=utf-8");

@@ -28,6 +28,42 @@ pub enum GroupCreation {
     Staff,
 }
 
+impl RegistrationMode {
+    pub const ALL: [RegistrationMode; 4] =
+        [RegistrationMode::Open, RegistrationMode::Approval, RegistrationMode::Invite, RegistrationMode::Closed];
+
+    /// The word the configuration file uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationMode::Open => "open",
+            RegistrationMode::Approval => "approval",
+            RegistrationMode::Invite => "invite",
+            RegistrationMode::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RegistrationMode> {
+        RegistrationMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+impl GroupCreation {
+    pub const ALL: [GroupCreation; 3] = [GroupCreation::Anyone, GroupCreation::Approval, GroupCreation::Staff];
+
+    /// The word the configuration file uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupCreation::Anyone => "anyone",
+            GroupCreation::Approval => "approval",
+            GroupCreation::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GroupCreation> {
+        GroupCreation::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
 /// How the instance's own URLs start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

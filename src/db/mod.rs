@@ -66,6 +66,18 @@ impl From<diesel::result::Error> for DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+diesel::define_sql_function! {
+    /// SQL's `lower`, for searching names without regard to case on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A search text as a `LIKE` pattern that finds it anywhere, lowercase, without the pattern's
+/// own wildcards; `None` when nothing is left to search for.
+pub fn contains_pattern(search: &str) -> Option<String> {
+    let s = search.trim().to_lowercase().replace(['%', '_', '\\'], "");
+    (!s.is_empty()).then(|| format!("%{s}%"))
+}
+
 /// Current time as stored: naive UTC with millisecond precision (both backends keep it exactly).
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();

@@ -39,6 +39,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    site_setting (name) {
+        name -> Text,
+        value -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     remote_actor_block (actor_id) {
         actor_id -> BigInt,
         comment -> Text,
@@ -621,6 +630,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     local_name,
     instance,
     remote_actor_block,
+    site_setting,
     actor,
     local_user,
     session,

@@ -143,6 +143,10 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("POST", "/reports/{id}/notes"),
         ("POST", "/reports/{id}/assign"),
         ("POST", "/reports/{id}/resolve"),
+        ("GET", "/admin/accounts"),
+        ("PUT", "/admin/accounts/{id}/role"),
+        ("GET", "/admin/settings"),
+        ("PUT", "/admin/settings"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))

@@ -24,21 +24,7 @@ both!(
 
 /// An API client for a new account with `role` whose token has the admin scopes.
 async fn staff_api(app: &TestApp, name: &str, role: Role) -> Api {
-    let account = app.create_user(name, role).await;
-    let token = buurt::util::tokens::random_token(32);
-    let mut conn = app.state.pool.get().await.unwrap();
-    buurt::db::models::oauth::OauthToken::insert(
-        &mut conn,
-        &buurt::domain::accounts::token_hash(&token),
-        None,
-        Some(account.user.id),
-        "test",
-        "read write follow admin:read admin:write",
-        buurt::db::now(),
-    )
-    .await
-    .unwrap();
-    Api { client: reqwest::Client::new(), base: app.base.clone(), token }
+    app.staff_api(name, role).await
 }
 
 /// Sets a policy through Buurt's API and returns the answer's status.

@@ -44,6 +44,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("limits", 3),
     ("public_cache", 3),
     ("federation_policy", 3),
+    ("runtime_settings", 3),
     ("media", 4),
     ("mail", 4),
     ("state", 5),

@@ -8,6 +8,7 @@ mod util;
 mod account_mail;
 mod accounts;
 mod admin;
+mod admin_pages;
 mod api;
 mod api_buurt;
 mod api_forms;

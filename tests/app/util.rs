@@ -489,6 +489,25 @@ impl TestApp {
         Api { client: reqwest::Client::new(), base: self.base.clone(), token }
     }
 
+    /// An API client for a new account with `role` whose token has the admin scopes too.
+    pub async fn staff_api(&self, name: &str, role: Role) -> Api {
+        let account = self.create_user(name, role).await;
+        let token = buurt::util::tokens::random_token(32);
+        let mut conn = self.state.pool.get().await.expect("connection");
+        buurt::db::models::oauth::OauthToken::insert(
+            &mut conn,
+            &buurt::domain::accounts::token_hash(&token),
+            None,
+            Some(account.user.id),
+            "test",
+            "read write follow admin:read admin:write",
+            buurt::db::now(),
+        )
+        .await
+        .expect("token");
+        Api { client: reqwest::Client::new(), base: self.base.clone(), token }
+    }
+
     /// Waits until every stored activity of this instance is delivered.
     pub async fn drain(&self) {
         buurt::delivery::wait_idle(&self.state.pool, std::time::Duration::from_secs(30))

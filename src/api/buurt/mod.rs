@@ -1,6 +1,7 @@
 //! Buurt's own JSON API under `/api/buurt/v1`, for what Mastodon has no concept of: its
 //! handlers, its error shape in the caller's language, and its OpenAPI document.
 
+pub mod admin;
 pub mod controls;
 pub mod discussions;
 pub mod errors;

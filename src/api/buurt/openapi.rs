@@ -22,6 +22,7 @@ use crate::api::json;
             text}`, the text in the language of the caller's account, else of `Accept-Language`.",
     ),
     tags(
+        (name = "admin", description = "Admins: the accounts here and the settings that change while the instance runs"),
         (name = "controls", description = "The caller's own blocks, mutes, blocked domains and hidden posts"),
         (name = "discussions", description = "Threads in groups"),
         (name = "federation", description = "Staff: other servers, their policies and blocked remote actors"),

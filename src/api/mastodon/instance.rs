@@ -40,20 +40,21 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
         Instance::count(&mut conn).await?
     };
     let s = &state.settings.instance;
+    let r = state.runtime.current();
     Ok(json(&json!({
         "uri": s.domain,
         "title": s.name,
-        "short_description": s.description,
-        "description": s.description,
-        "email": "",
+        "short_description": r.description,
+        "description": r.description,
+        "email": r.contact_email,
         "version": version(),
         "urls": {"streaming_api": serde_json::Value::Null},
         "stats": {"user_count": usage.users, "status_count": usage.local_posts, "domain_count": domains},
         "thumbnail": serde_json::Value::Null,
         "languages": s.languages,
-        "registrations": matches!(s.registration, RegistrationMode::Open | RegistrationMode::Approval),
-        "approval_required": s.registration == RegistrationMode::Approval,
-        "invites_enabled": s.registration == RegistrationMode::Invite,
+        "registrations": matches!(r.registration, RegistrationMode::Open | RegistrationMode::Approval),
+        "approval_required": r.registration == RegistrationMode::Approval,
+        "invites_enabled": r.registration == RegistrationMode::Invite,
         "configuration": configuration(&state),
         "contact_account": serde_json::Value::Null,
         "rules": [],
@@ -63,25 +64,26 @@ pub async fn v1(State(state): State<AppState>) -> ApiResult {
 pub async fn v2(State(state): State<AppState>) -> ApiResult {
     let usage = crate::domain::stats::usage(&state.pool).await?;
     let s = &state.settings.instance;
+    let r = state.runtime.current();
     let config = configuration(&state);
     Ok(json(&json!({
         "domain": s.domain,
         "title": s.name,
         "version": version(),
         "source_url": state.base_url.to_string(),
-        "description": s.description,
+        "description": r.description,
         "usage": {"users": {"active_month": usage.active_month}},
         "thumbnail": {"url": format!("{}{}", state.base_url, crate::web::assets::url("header.png"))},
         "languages": s.languages,
         "configuration": config,
         "registrations": {
-            "enabled": matches!(s.registration, RegistrationMode::Open | RegistrationMode::Approval),
-            "approval_required": s.registration == RegistrationMode::Approval,
+            "enabled": matches!(r.registration, RegistrationMode::Open | RegistrationMode::Approval),
+            "approval_required": r.registration == RegistrationMode::Approval,
             "message": serde_json::Value::Null,
             "url": serde_json::Value::Null,
         },
         "api_versions": {"mastodon": 1},
-        "contact": {"email": "", "account": serde_json::Value::Null},
+        "contact": {"email": r.contact_email, "account": serde_json::Value::Null},
         "rules": [],
     })))
 }

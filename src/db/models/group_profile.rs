@@ -8,13 +8,8 @@ use diesel_async::RunQueryDsl;
 use super::actor::{Actor, ActorId};
 use super::text_enum;
 use crate::db::schema::{actor, group_profile};
-use crate::db::{DbConn, DbResult};
+use crate::db::{DbConn, DbResult, contains_pattern, lower};
 use crate::dispatch;
-
-diesel::define_sql_function! {
-    /// SQL's `lower`, for searching names without regard to case on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 text_enum! {
     /// What a group is.
@@ -159,11 +154,7 @@ impl GroupProfile {
     /// Local groups for the directory, by name: of `kind` and in `neighbourhood` when given,
     /// whose name or handle contains `search`, active (or also pending and archived for staff).
     pub async fn directory(conn: &mut DbConn, q: &DirectoryQuery<'_>) -> DbResult<Vec<(Actor, GroupProfile)>> {
-        let pattern = q
-            .search
-            .map(|s| s.trim().to_lowercase().replace(['%', '_', '\\'], ""))
-            .filter(|s| !s.is_empty())
-            .map(|s| format!("%{s}%"));
+        let pattern = q.search.and_then(contains_pattern);
         // A boxed query is bound to one backend: it is built inside each branch.
         macro_rules! directory_query {
             () => {{

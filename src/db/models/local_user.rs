@@ -6,7 +6,7 @@ use diesel_derive_newtype::DieselNewType;
 
 use super::actor::{Actor, ActorId};
 use crate::db::schema::{actor, local_user};
-use crate::db::{DbConn, DbResult};
+use crate::db::{DbConn, DbResult, contains_pattern, lower};
 use crate::dispatch;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DieselNewType, serde::Serialize, serde::Deserialize)]
@@ -228,6 +228,47 @@ impl Account {
             Some(a) if a.actor.username.eq_ignore_ascii_case(name.trim()) => Ok(Some(a)),
             _ => Ok(None),
         }
+    }
+
+    /// Accounts for the admins' list, newest first, older than `before` (an account id): those
+    /// whose handle, name or e-mail address contains `search`, of `role` when given. Deleted
+    /// accounts are left out.
+    pub async fn search(
+        conn: &mut DbConn,
+        search: &str,
+        role: Option<Role>,
+        before: Option<LocalUserId>,
+        limit: i64,
+    ) -> DbResult<Vec<Account>> {
+        let pattern = contains_pattern(search);
+        // A boxed query is bound to one backend: it is built inside each branch.
+        macro_rules! search_query {
+            () => {{
+                let mut query = local_user::table
+                    .inner_join(actor::table)
+                    .filter(actor::deleted.eq(false))
+                    .order(local_user::id.desc())
+                    .limit(limit)
+                    .select(Account::as_select())
+                    .into_boxed();
+                if let Some(role) = role {
+                    query = query.filter(local_user::role.eq(role.as_str()));
+                }
+                if let Some(before) = before {
+                    query = query.filter(local_user::id.lt(before));
+                }
+                if let Some(p) = &pattern {
+                    query = query.filter(
+                        actor::name_key
+                            .like(p.clone())
+                            .or(lower(actor::display_name).like(p.clone()))
+                            .or(lower(local_user::email).like(p.clone())),
+                    );
+                }
+                query
+            }};
+        }
+        dispatch!(conn, c => search_query!().load(c).await).map_err(Into::into)
     }
 
     /// Accounts waiting for approval, oldest first.

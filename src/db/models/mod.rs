@@ -34,6 +34,7 @@ pub mod remote_actor_block;
 pub mod report;
 pub mod session;
 pub mod site;
+pub mod site_setting;
 
 /// An enum stored as text: `as_str`, `parse` and `ALL`, so a column's words are written once.
 macro_rules! text_enum {

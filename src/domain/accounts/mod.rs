@@ -19,6 +19,7 @@ use crate::util::tokens::random_token;
 pub mod email;
 pub mod invites;
 pub mod letters;
+pub mod users;
 
 pub use invites::{NewEmailInvite, NewInvite, create_invite, invite_by_email, list_invites};
 
@@ -56,7 +57,7 @@ pub struct Registered {
 /// that same address already proves it).
 pub async fn register(state: &AppState, form: &Registration) -> DomainResult<Registered> {
     let settings = &state.settings;
-    let mode = settings.instance.registration;
+    let mode = state.runtime.registration();
     if mode == RegistrationMode::Closed {
         return Err(DomainError::Forbidden);
     }

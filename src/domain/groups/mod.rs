@@ -96,7 +96,9 @@ pub async fn create_group(pool: &DbPool, settings: &Settings, name: &str, displa
 /// approved, it waits (pending) for a site moderator; where only staff create groups, others
 /// are refused.
 pub async fn create(state: &AppState, creator: &Account, input: &NewGroup) -> DomainResult<Group> {
-    let Some(status) = rights::creation(&state.settings, creator) else { return Err(DomainError::Forbidden) };
+    let Some(status) = rights::creation(state.runtime.group_creation(), creator) else {
+        return Err(DomainError::Forbidden);
+    };
     let mut errors = validate::FieldErrors::default();
     let name = input.name.trim();
     validate::username(name, &mut errors);

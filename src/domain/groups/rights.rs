@@ -3,7 +3,7 @@
 //! moderator (a buurtverbinder) moderates every group of the instance, a site admin also
 //! administers them; group roles act within their own group only.
 
-use crate::config::{GroupCreation, Settings};
+use crate::config::GroupCreation;
 use crate::db::models::actor::ActorId;
 use crate::db::models::group_profile::{ContentVisibility, GroupProfile, GroupStatus, Openness, Posting};
 use crate::db::models::local_user::{Account, Role, Status};
@@ -124,11 +124,12 @@ pub fn join_answer(profile: &GroupProfile, standing: &Standing) -> JoinAnswer {
     }
 }
 
-/// The status a new group of `account`'s starts in, or `None` when they may not create one.
-pub fn creation(settings: &Settings, account: &Account) -> Option<GroupStatus> {
+/// The status a new group of `account`'s starts in under the instance's rule `who`, or `None`
+/// when they may not create one.
+pub fn creation(who: GroupCreation, account: &Account) -> Option<GroupStatus> {
     let active = account.user.status() == Status::Active;
     let staff = account.user.role() >= Role::Moderator;
-    match (active, settings.instance.group_creation) {
+    match (active, who) {
         (false, _) => None,
         (true, _) if staff => Some(GroupStatus::Active),
         (true, GroupCreation::Anyone) => Some(GroupStatus::Active),

@@ -38,7 +38,7 @@ pub struct RegisterQuery {
 /// The registration form; with `?code=` from an invitation link, which is checked at once so a
 /// used-up or expired invitation says so before anything is typed.
 pub async fn register_page(ctx: Ctx, Query(query): Query<RegisterQuery>) -> WebResult<Response> {
-    if ctx.state.settings.instance.registration == RegistrationMode::Closed {
+    if ctx.state.runtime.registration() == RegistrationMode::Closed {
         return Ok(closed_page(&ctx, StatusCode::OK));
     }
     let mut errors = FieldErrors::default();
@@ -54,8 +54,7 @@ pub async fn register(
     headers: HeaderMap,
     CsrfForm { ctx, form }: CsrfForm<RegisterForm>,
 ) -> WebResult<Response> {
-    let settings = &ctx.state.settings;
-    if settings.instance.registration == RegistrationMode::Closed {
+    if ctx.state.runtime.registration() == RegistrationMode::Closed {
         return Ok(closed_page(&ctx, StatusCode::FORBIDDEN));
     }
     ctx.state.limits.register_per_address.check(&client.key())?;
@@ -102,7 +101,7 @@ fn closed_page(ctx: &Ctx, status: StatusCode) -> Response {
 }
 
 fn register_form(ctx: &Ctx, form: &RegisterForm, errors: &FieldErrors, status: StatusCode) -> Response {
-    let mode = ctx.state.settings.instance.registration;
+    let mode = ctx.state.runtime.registration();
     let invited = !form.invite.trim().is_empty();
     let mut fields = vec![
         Field::new(ctx, FieldKind::Text, "username", "field-username", &form.username)
@@ -233,7 +232,7 @@ fn login_form(ctx: &Ctx, form: &LoginForm, error: Option<&'static str>, status: 
     if error == Some("error-login-unconfirmed") {
         links.insert(0, ("/bevestigen/opnieuw".to_string(), ctx.t("login-confirm-again")));
     }
-    if ctx.state.settings.instance.registration != RegistrationMode::Closed {
+    if ctx.state.runtime.registration() != RegistrationMode::Closed {
         links.push(("/registreren".to_string(), ctx.t("login-no-account")));
     }
     page(status, &FormPage { ctx, title: ctx.t("login-title"), intro: vec![], notice: None, form: f, links })

@@ -1,4 +1,5 @@
-//! Admin pages: pending registrations and invitations.
+//! Admin pages: the overview (`/beheer`), pending registrations and invitations; the list of
+//! accounts (`users`) and the federation controls (`federation`).
 
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -6,9 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::config::RegistrationMode;
-use crate::db::models::local_user::LocalUserId;
+use crate::db::models::local_user::{LocalUserId, Role};
+use crate::db::models::report::{Queue, ReportState};
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, NewEmailInvite, NewInvite};
+use crate::domain::moderation::reports;
 use crate::domain::validate::FieldErrors;
 use crate::web::context::Ctx;
 use crate::web::error::{WebError, WebResult};
@@ -16,8 +19,47 @@ use crate::web::form::{CsrfForm, Field, FieldKind, Form};
 use crate::web::page::page;
 
 pub mod federation;
+pub mod settings;
+pub mod users;
 pub mod view;
-use view::{InviteRow, InvitesPage, PendingRow, RegistrationsPage};
+use view::{AdminLink, InviteRow, InvitesPage, OverviewPage, PendingRow, RegistrationsPage};
+
+/// `GET /beheer`: every staff page, with what waits on each (for moderators and admins).
+pub async fn overview(ctx: Ctx) -> WebResult<Response> {
+    let me = ctx.require_account()?;
+    if me.user.role() < Role::Moderator {
+        return Err(WebError::Forbidden);
+    }
+    let admin = me.user.role() == Role::Admin;
+    let waiting = |n: usize| (n > 0).then(|| ctx.t_count("admin-waiting", n as i64));
+    let open_reports = reports::queue(&ctx.state, me, Queue::Instance, Some(ReportState::Open)).await?.len();
+    let mut links = vec![
+        AdminLink::new(&ctx, "/beheer/meldingen", "nav-reports", "admin-about-reports", waiting(open_reports)),
+        AdminLink::new(&ctx, "/moderatie", "moderation-log-title", "admin-about-log", None),
+        AdminLink::new(&ctx, "/beheer/federatie", "nav-federation", "admin-about-federation", None),
+        AdminLink::new(&ctx, "/beheer/uitnodigingen", "nav-invites", "admin-about-invites", None),
+    ];
+    if admin {
+        let pending = accounts::pending_registrations(&ctx.state.pool, me).await?.len();
+        let appeals = crate::domain::moderation::appeals::open(&ctx.state, me).await?.len();
+        links.splice(
+            0..0,
+            [
+                AdminLink::new(
+                    &ctx,
+                    "/beheer/aanmeldingen",
+                    "nav-admin",
+                    "admin-about-registrations",
+                    waiting(pending),
+                ),
+                AdminLink::new(&ctx, "/beheer/bezwaren", "nav-appeals", "admin-about-appeals", waiting(appeals)),
+            ],
+        );
+        links.push(AdminLink::new(&ctx, "/beheer/gebruikers", "admin-users-title", "admin-about-users", None));
+        links.push(AdminLink::new(&ctx, "/beheer/instellingen", "admin-settings-title", "admin-about-settings", None));
+    }
+    Ok(page(StatusCode::OK, &OverviewPage { ctx: &ctx, links }))
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -199,7 +241,7 @@ async fn invites_page(ctx: &Ctx, forms: InviteForms, status: StatusCode) -> WebR
     ];
     let email_form = Form::new(ctx, "/beheer/uitnodigingen/e-mail", "admin-invite-email-create", fields)
         .with_errors(ctx, &forms.email_errors);
-    let mode_note = (ctx.state.settings.instance.registration != RegistrationMode::Invite)
-        .then(|| ctx.t("admin-invites-mode-note"));
+    let mode_note =
+        (ctx.state.runtime.registration() != RegistrationMode::Invite).then(|| ctx.t("admin-invites-mode-note"));
     Ok(page(status, &InvitesPage { ctx, form, email_form, rows, mode_note, notice: forms.notice }))
 }

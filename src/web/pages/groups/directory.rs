@@ -64,7 +64,10 @@ pub async fn list(ctx: Ctx, Query(p): Query<DirectoryParams>) -> WebResult<Respo
         kinds: GroupKind::ALL.iter().map(|k| (k.as_str(), ctx.t(&format!("group-kind-{}", k.as_str())))).collect(),
         neighbourhood: neighbourhood.map_or(String::new(), |n| n.name_key.clone()),
         neighbourhoods: neighbourhoods.iter().map(|n| (n.name_key.clone(), n.shown_name())).collect(),
-        may_create: ctx.account.as_ref().is_some_and(|a| rights::creation(&ctx.state.settings, a).is_some()),
+        may_create: ctx
+            .account
+            .as_ref()
+            .is_some_and(|a| rights::creation(ctx.state.runtime.group_creation(), a).is_some()),
         older,
     };
     Ok(page(StatusCode::OK, &template))
@@ -85,7 +88,7 @@ pub struct NewGroupForm {
 
 pub async fn new_page(ctx: Ctx) -> WebResult<Response> {
     let account = ctx.require_account()?;
-    if rights::creation(&ctx.state.settings, account).is_none() {
+    if rights::creation(ctx.state.runtime.group_creation(), account).is_none() {
         return Err(WebError::Forbidden);
     }
     let form = NewGroupForm {
@@ -150,7 +153,9 @@ fn render(ctx: &Ctx, form: &NewGroupForm, errors: &FieldErrors, status: StatusCo
     ];
     let f = Form::new(ctx, "/groepen/nieuw", "group-create-submit", fields).with_errors(ctx, errors);
     let mut intro = vec![ctx.t("group-create-intro")];
-    if ctx.account.as_ref().and_then(|a| rights::creation(&ctx.state.settings, a)) == Some(GroupStatus::Pending) {
+    if ctx.account.as_ref().and_then(|a| rights::creation(ctx.state.runtime.group_creation(), a))
+        == Some(GroupStatus::Pending)
+    {
         intro.push(ctx.t("group-create-approval"));
     }
     page(

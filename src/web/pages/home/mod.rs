@@ -88,7 +88,7 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
     };
     let followed: Vec<HomePost> = followed.into_iter().map(card).collect();
     let posts: Vec<HomePost> = views.into_iter().map(card).collect();
-    let description = ctx.state.settings.instance.description.clone();
+    let description = ctx.state.runtime.current().description.clone();
     let (mut first, mut aside, mut below) = (Vec::new(), Vec::new(), Vec::new());
     for section in &ctx.layout.home {
         if let Some(section) = section(ctx).await? {

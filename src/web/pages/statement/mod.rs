@@ -11,6 +11,6 @@ pub mod view;
 use view::StatementPage;
 
 pub async fn show(ctx: Ctx) -> WebResult<Response> {
-    let contact = ctx.state.settings.instance.contact_email.clone();
+    let contact = ctx.state.runtime.current().contact_email.clone();
     Ok(page(StatusCode::OK, &StatementPage { ctx: &ctx, contact }))
 }

@@ -1,0 +1,57 @@
+# Staff overview, the admins' list of accounts and the run-time settings.
+nav-staff = Administration
+admin-title = Administration
+admin-waiting = { $count ->
+    [one] 1 is waiting.
+   *[other] { $count } are waiting.
+}
+admin-about-registrations = Approve or reject registrations.
+admin-about-appeals = Answer appeals against moderation decisions.
+admin-about-reports = Handle reports about content and accounts.
+admin-about-log = Every moderation decision, public and without names.
+admin-about-federation = Other servers: delivery, failures, limiting and blocking.
+admin-about-invites = Make invitations, as a link or by e-mail.
+admin-about-users = Find accounts, give roles, limit or suspend an account.
+admin-about-settings = Name, description, registration and group creation: settings that hold at once.
+admin-users-title = Users
+admin-users-search = Search by name, username or e-mail address
+admin-users-search-button = Search
+admin-users-all-roles = All roles
+admin-users-none = No accounts found.
+admin-users-col-account = Account
+admin-users-col-status = Status
+admin-users-more = More accounts
+admin-user-role = Role
+admin-user-role-heading = Change role
+admin-user-role-submit = Save role
+admin-user-role-saved = The role has been saved.
+admin-user-last-login = Last signed in
+admin-user-never = Never
+admin-user-profile = View profile
+admin-user-measures = Measures
+admin-user-measures-hint = Limiting or suspending an account is a moderation decision: you write a statement of reasons, which the person receives and which appears in the moderation log.
+admin-role-member = Resident
+admin-role-moderator = Community connector (moderator)
+admin-role-admin = Administrator
+admin-status-active = Active
+admin-status-pending = Waiting for approval
+admin-status-suspended = Suspended
+admin-status-silenced = Limited
+error-admin-own-role = You cannot change your own role; another administrator can.
+admin-settings-title = Settings
+admin-settings-intro = These settings hold at once, without a restart. The name, domain and languages are in the configuration file: other servers and sent mail know the instance by them.
+admin-settings-description = Description (one line on the home page)
+admin-settings-contact = Contact address
+admin-settings-registration = Registration
+admin-settings-group-creation = Creating groups
+admin-settings-submit = Save settings
+admin-settings-saved = The settings have been saved and hold at once.
+admin-settings-configured = In the configuration file: { $value }
+admin-settings-empty = (empty)
+admin-registration-open = Anyone can register
+admin-registration-approval = Registration approved by an administrator
+admin-registration-invite = Only with an invitation
+admin-registration-closed = Closed: only administrators create accounts
+admin-group-creation-anyone = Every resident
+admin-group-creation-approval = Every resident, approved by a community connector
+admin-group-creation-staff = Only community connectors and administrators

@@ -1,0 +1,57 @@
+# Staff overview, the admins' list of accounts and the run-time settings.
+nav-staff = Beheer
+admin-title = Beheer
+admin-waiting = { $count ->
+    [one] Er wacht er 1.
+   *[other] Er wachten er { $count }.
+}
+admin-about-registrations = Aanmeldingen goedkeuren of afwijzen.
+admin-about-appeals = Bezwaren tegen moderatiebesluiten beantwoorden.
+admin-about-reports = Meldingen over inhoud en accounts afhandelen.
+admin-about-log = Alle moderatiebesluiten, openbaar en zonder namen.
+admin-about-federation = Andere servers: bezorging, storingen, beperken en blokkeren.
+admin-about-invites = Uitnodigingen maken, als link of per e-mail.
+admin-about-users = Accounts zoeken, rollen geven, een account beperken of schorsen.
+admin-about-settings = Naam, beschrijving, aanmelden en groepen maken: instellingen die direct gelden.
+admin-users-title = Gebruikers
+admin-users-search = Zoek op naam, gebruikersnaam of e-mailadres
+admin-users-search-button = Zoeken
+admin-users-all-roles = Alle rollen
+admin-users-none = Geen accounts gevonden.
+admin-users-col-account = Account
+admin-users-col-status = Status
+admin-users-more = Meer accounts
+admin-user-role = Rol
+admin-user-role-heading = Rol wijzigen
+admin-user-role-submit = Rol opslaan
+admin-user-role-saved = De rol is opgeslagen.
+admin-user-last-login = Laatst ingelogd
+admin-user-never = Nog nooit
+admin-user-profile = Profiel bekijken
+admin-user-measures = Maatregelen
+admin-user-measures-hint = Een account beperken of schorsen is een moderatiebesluit: u schrijft een motivering, die de persoon krijgt en die in het moderatielogboek komt.
+admin-role-member = Bewoner
+admin-role-moderator = Buurtverbinder (moderator)
+admin-role-admin = Beheerder
+admin-status-active = Actief
+admin-status-pending = Wacht op goedkeuring
+admin-status-suspended = Geschorst
+admin-status-silenced = Beperkt
+error-admin-own-role = U kunt uw eigen rol niet wijzigen; een andere beheerder kan dat.
+admin-settings-title = Instellingen
+admin-settings-intro = Deze instellingen gelden direct, zonder herstart. De naam, het domein en de talen staan in het configuratiebestand: andere servers en verstuurde e-mail kennen de instantie daaronder.
+admin-settings-description = Beschrijving (één regel op de voorpagina)
+admin-settings-contact = Contactadres
+admin-settings-registration = Aanmelden
+admin-settings-group-creation = Groepen maken
+admin-settings-submit = Instellingen opslaan
+admin-settings-saved = De instellingen zijn opgeslagen en gelden direct.
+admin-settings-configured = In het configuratiebestand: { $value }
+admin-settings-empty = (leeg)
+admin-registration-open = Iedereen kan zich aanmelden
+admin-registration-approval = Aanmelden na goedkeuring door een beheerder
+admin-registration-invite = Alleen met een uitnodiging
+admin-registration-closed = Gesloten: alleen beheerders maken accounts
+admin-group-creation-anyone = Iedere bewoner
+admin-group-creation-approval = Iedere bewoner, na goedkeuring door een buurtverbinder
+admin-group-creation-staff = Alleen buurtverbinders en beheerders
