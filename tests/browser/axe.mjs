@@ -7,7 +7,7 @@
 
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { launch } from "./common.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -16,13 +16,7 @@ const base = process.env.BASE;
 const pages = JSON.parse(process.env.PAGES || "[]");
 const artifacts = process.env.ARTIFACTS || "artifacts";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 
 async function signIn(context) {
   const page = await context.newPage();

@@ -7,31 +7,14 @@
 // fails). Prints one line per step; exits 1 on failure.
 
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { expectText as expectOn, launch, steps } from "./common.mjs";
 
 const { ALPHA: alpha, BETA: beta, GROUP: group, NEIGHBOURHOOD: home, REMOTE: remote } = process.env;
 const artifacts = process.env.ARTIFACTS || "artifacts";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const context = await browser.newContext({ locale: "nl-NL" });
 const page = await context.newPage();
-let step = "start";
-
-async function expectText(selector, text) {
-  const content = (await page.textContent(selector)) || "";
-  if (!content.includes(text)) throw new Error(`${selector} shows "${content.trim()}", expected "${text}"`);
-}
-
-async function run(name, body) {
-  step = name;
-  await body();
-  console.log(`ok ${name}`);
-}
+const { run, current } = steps();
 
 try {
   await run("register", async () => {
@@ -42,11 +25,11 @@ try {
     await page.fill("#password", "fiets-molen-Kanaal-93");
     await page.fill("#password_confirm", "fiets-molen-Kanaal-93");
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("main", "Welkom terug, Fenna.");
+    await expectOn(page, "main", "Welkom terug, Fenna.");
   });
   await run("sign out, and in again with the keyboard only", async () => {
     await Promise.all([page.waitForNavigation(), page.click("text=Uitloggen")]);
-    await expectText("header", "Inloggen");
+    await expectOn(page, "header", "Inloggen");
     await page.goto(`${alpha}/inloggen`);
     // The first Tab reaches the skip link, which moves focus to the main content.
     await page.keyboard.press("Tab");
@@ -61,19 +44,19 @@ try {
     await page.keyboard.press("Tab");
     await page.keyboard.type("fiets-molen-Kanaal-93");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-    await expectText("main", "Welkom terug, Fenna.");
+    await expectOn(page, "main", "Welkom terug, Fenna.");
   });
   await run("change language", async () => {
     await Promise.all([page.waitForNavigation(), page.click("button[value=en]")]);
-    await expectText("main", "Welcome back, Fenna.");
+    await expectOn(page, "main", "Welcome back, Fenna.");
     await Promise.all([page.waitForNavigation(), page.click("button[value=nl]")]);
-    await expectText("main", "Welkom terug, Fenna.");
+    await expectOn(page, "main", "Welkom terug, Fenna.");
   });
   await run("follow a group", async () => {
     await page.goto(`${alpha}/g/${group}`);
     await Promise.all([page.waitForNavigation(), page.click("button[value=follow]")]);
-    await expectText("main", "Niet meer volgen");
-    await expectText("main", "1 volger");
+    await expectOn(page, "main", "Niet meer volgen");
+    await expectOn(page, "main", "1 volger");
   });
   await run("choose a home neighbourhood", async () => {
     await page.goto(`${alpha}/`);
@@ -92,20 +75,20 @@ try {
     await page.goto(`${alpha}/g/${group}`);
     await Promise.all([page.waitForNavigation(), page.click("text=Leden en lidmaatschap")]);
     await Promise.all([page.waitForNavigation(), page.click("form[action$='/lid-worden'] button")]);
-    await expectText("main", "Je bent lid van deze groep.");
+    await expectOn(page, "main", "Je bent lid van deze groep.");
     await page.goto(`${alpha}/g/${group}`);
     await Promise.all([page.waitForNavigation(), page.click("text=Nieuw gesprek beginnen")]);
     await page.fill("#title", "Plantjesruil");
     await page.fill("#text", "Wie heeft **stekjes** over?");
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("h1", "Plantjesruil");
-    await expectText("main strong", "stekjes");
+    await expectOn(page, "h1", "Plantjesruil");
+    await expectOn(page, "main strong", "stekjes");
     await page.fill("#status", "Ik heb een vijgenboom!");
     await Promise.all([page.waitForNavigation(), page.click("section.compose button[type=submit]")]);
-    await expectText("main", "Ik heb een vijgenboom!");
+    await expectOn(page, "main", "Ik heb een vijgenboom!");
     // The thread is listed on the group's page.
     await page.goto(`${alpha}/g/${group}`);
-    await expectText("ul.threads", "Plantjesruil");
+    await expectOn(page, "ul.threads", "Plantjesruil");
   });
   await run("follow an actor of another server", async () => {
     await page.goto(`${beta}/u/${remote}`);
@@ -124,9 +107,9 @@ try {
   });
   console.log("flows: all passed");
 } catch (error) {
-  console.log(`FAIL ${step}: ${error.message}`);
+  console.log(`FAIL ${current()}: ${error.message}`);
   mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: `${artifacts}/${step.replace(/[^a-z0-9]+/gi, "_")}.png`, fullPage: true });
+  await page.screenshot({ path: `${artifacts}/${current().replace(/[^a-z0-9]+/gi, "_")}.png`, fullPage: true });
   await browser.close();
   process.exit(1);
 }

@@ -11,18 +11,12 @@
 // exits 1 on failure.
 
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./common.mjs";
 
 const { BASE: base, LOGIN: login, PASSWORD: password } = process.env;
 const pages = JSON.parse(process.env.PAGES || "[]");
 const artifacts = process.env.ARTIFACTS || "artifacts";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const context = await browser.newContext({ locale: "nl-NL", bypassCSP: true });
 const page = await context.newPage();
 const dialogs = [];

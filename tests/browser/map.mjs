@@ -5,19 +5,13 @@
 // ARTIFACTS (a folder for a screenshot when a step fails). Prints "map: all passed" at the end.
 
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./common.mjs";
 
 const base = process.env.BASE;
 const group = process.env.GROUP;
 const artifacts = process.env.ARTIFACTS || "artifacts";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const context = await browser.newContext();
 const page = await context.newPage();
 page.on("pageerror", (e) => console.log(`page error: ${e.stack}`));

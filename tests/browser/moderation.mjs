@@ -8,32 +8,15 @@
 // when a step fails). Prints one line per step; exits 1 on failure.
 
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { expectText as expectOn, launch, steps } from "./common.mjs";
 
 const { BASE: base, POST: post, MODERATOR: moderator, PASSWORD: password, AUTHOR: author } = process.env;
 const artifacts = process.env.ARTIFACTS || "artifacts";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const visitor = await (await browser.newContext({ locale: "nl-NL" })).newPage();
 const staff = await (await browser.newContext({ locale: "nl-NL" })).newPage();
-let step = "start";
+const { run, current } = steps();
 let page = visitor;
-
-async function expectText(selector, text) {
-  const content = (await page.textContent(selector)) || "";
-  if (!content.includes(text)) throw new Error(`${selector} shows "${content.trim()}", expected "${text}"`);
-}
-
-async function run(name, body) {
-  step = name;
-  await body();
-  console.log(`ok ${name}`);
-}
 
 try {
   await run("a visitor reports the post from its page", async () => {
@@ -43,7 +26,7 @@ try {
     await page.selectOption("#category", "harassment");
     await page.fill("#comment", "Hier wordt een buurman zwartgemaakt.");
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("main", "Bedankt voor je melding");
+    await expectOn(page, "main", "Bedankt voor je melding");
   });
   await run("the moderator finds it from the staff overview", async () => {
     page = staff;
@@ -52,18 +35,18 @@ try {
     await page.fill("#password", password);
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
     await Promise.all([page.waitForNavigation(), page.click("header >> text=Beheer")]);
-    await expectText("main", "Er wacht er 1.");
+    await expectOn(page, "main", "Er wacht er 1.");
     await Promise.all([page.waitForNavigation(), page.click("main >> text=Gemelde inhoud")]);
     await Promise.all([page.waitForNavigation(), page.click("main li.card h2 a")]);
-    await expectText("main", "Hier wordt een buurman zwartgemaakt.");
+    await expectOn(page, "main", "Hier wordt een buurman zwartgemaakt.");
   });
   await run("and removes the post with a statement of reasons", async () => {
     await Promise.all([page.waitForNavigation(), page.click("text=Verwijderen (moderatie)")]);
     await page.selectOption("#ground", "harassment");
     await page.fill("#facts", "Het bericht beschuldigt een buurman zonder grond.");
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("main", "Bericht verwijderd");
-    await expectText("main", "Het bericht beschuldigt een buurman zonder grond.");
+    await expectOn(page, "main", "Bericht verwijderd");
+    await expectOn(page, "main", "Het bericht beschuldigt een buurman zonder grond.");
   });
   await run("the report is closed with the decision", async () => {
     await page.goto(`${base}/beheer`);
@@ -75,7 +58,7 @@ try {
     const response = await page.goto(`${base}${post}`);
     if (response.status() < 400) throw new Error(`the removed post answers ${response.status()}`);
     await page.goto(`${base}/moderatie`);
-    await expectText("main", "Bericht verwijderd");
+    await expectOn(page, "main", "Bericht verwijderd");
     const log = (await page.textContent("main")) || "";
     if (log.includes(author) || log.includes(moderator)) throw new Error("the public log names people");
   });
@@ -83,7 +66,7 @@ try {
 } catch (error) {
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: `${artifacts}/moderation-failure.png`, fullPage: true }).catch(() => {});
-  console.log(`FAILED at ${step}: ${error.message}`);
+  console.log(`FAILED at ${current()}: ${error.message}`);
   process.exitCode = 1;
 } finally {
   await browser.close();

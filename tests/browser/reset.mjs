@@ -6,31 +6,14 @@
 // fails). Prints one line per step; exits 1 on failure.
 
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { expectText as expectOn, launch, steps } from "./common.mjs";
 
 const { BASE: base, LOGIN: login, EMAIL: email, MAILDIR: maildir, PASSWORD: password } = process.env;
 const artifacts = process.env.ARTIFACTS || "artifacts";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const context = await browser.newContext({ locale: "nl-NL" });
 const page = await context.newPage();
-let step = "start";
-
-async function expectText(selector, text) {
-  const content = (await page.textContent(selector)) || "";
-  if (!content.includes(text)) throw new Error(`${selector} shows "${content.trim()}", expected "${text}"`);
-}
-
-async function run(name, body) {
-  step = name;
-  await body();
-  console.log(`ok ${name}`);
-}
+const { run, current } = steps();
 
 // The reset link of the first mail in the Maildir, waiting for it to arrive.
 async function resetLink() {
@@ -59,36 +42,36 @@ try {
     await Promise.all([page.waitForNavigation(), page.click("text=Wachtwoord vergeten?")]);
     await page.fill("#email", email);
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("main", "Kijk in je mailbox");
+    await expectOn(page, "main", "Kijk in je mailbox");
   });
   await run("read the mail", async () => {
     link = await resetLink();
   });
   await run("open the link and set a new password", async () => {
     await page.goto(link);
-    await expectText("h1", "Nieuw wachtwoord instellen");
+    await expectOn(page, "h1", "Nieuw wachtwoord instellen");
     await page.fill("#password", password);
     await page.fill("#password_confirm", password);
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("main", "Je wachtwoord is ingesteld");
+    await expectOn(page, "main", "Je wachtwoord is ingesteld");
   });
   await run("sign in with the new password", async () => {
     await Promise.all([page.waitForNavigation(), page.click("main a[href='/inloggen']")]);
     await page.fill("#login", login);
     await page.fill("#password", password);
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
-    await expectText("main", "Welkom terug");
+    await expectOn(page, "main", "Welkom terug");
   });
   await run("the link works only once", async () => {
     const response = await page.goto(link);
     if (response.status() !== 410) throw new Error(`second use answered ${response.status()}`);
-    await expectText("main", "al gebruikt");
+    await expectOn(page, "main", "al gebruikt");
   });
   console.log("reset: all passed");
 } catch (error) {
-  console.log(`FAIL ${step}: ${error.message}`);
+  console.log(`FAIL ${current()}: ${error.message}`);
   mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: `${artifacts}/${step.replace(/[^a-z0-9]+/gi, "_")}.png`, fullPage: true });
+  await page.screenshot({ path: `${artifacts}/${current().replace(/[^a-z0-9]+/gi, "_")}.png`, fullPage: true });
   await browser.close();
   process.exit(1);
 }
