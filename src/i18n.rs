@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
@@ -19,6 +20,11 @@ static_loader! {
 
 /// Language codes the catalogues cover.
 pub const SUPPORTED: &[&str] = &["nl", "en"];
+
+/// Formatted messages without arguments, per language (in `Lang` order).
+static TEXTS: LazyLock<[RwLock<HashMap<String, String>>; 2]> = LazyLock::new(Default::default);
+/// The most messages [`TEXTS`] keeps per language.
+const TEXTS_MAX: usize = 10_000;
 
 static NL: LanguageIdentifier = langid!("nl");
 static EN: LanguageIdentifier = langid!("en");
@@ -95,10 +101,22 @@ impl Lang {
 
     /// The text for `key`; a missing key shows the key itself (and a test keeps that from happening).
     pub fn t(self, key: &str) -> String {
-        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| {
+        // A message without arguments is the same text every time: formatted once, then read
+        // from memory (a queue page of 50 rows asks for a few hundred).
+        let memo = &TEXTS[self as usize];
+        if let Some(text) = memo.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(key) {
+            return text.clone();
+        }
+        let Some(text) = LOCALES.try_lookup(self.id(), key) else {
             tracing::warn!(key, lang = self.code(), "missing translation");
-            key.to_string()
-        })
+            return key.to_string();
+        };
+        let mut memo = memo.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Keys come from the code, so the set is bounded; the cap only guards against a mistake.
+        if memo.len() < TEXTS_MAX {
+            memo.insert(key.to_string(), text.clone());
+        }
+        text
     }
 
     /// The text for `key` with named text arguments.

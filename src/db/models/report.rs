@@ -172,6 +172,22 @@ impl Report {
         .map_err(Into::into)
     }
 
+    /// How many of a queue's reports are in `state`, leaving out those about `not_about`.
+    pub async fn count(conn: &mut DbConn, queue: Queue, state: ReportState, not_about: ActorId) -> DbResult<i64> {
+        dispatch!(conn, c => {
+            let mut q = report::table
+                .filter(report::state.eq(state.as_str()))
+                .filter(report::actor_id.is_null().or(report::actor_id.ne(not_about)))
+                .count()
+                .into_boxed();
+            if let Queue::Group(group) = queue {
+                q = q.filter(report::group_id.eq(group));
+            }
+            q.get_result(c).await
+        })
+        .map_err(Into::into)
+    }
+
     /// The further posts a report names.
     pub async fn posts(conn: &mut DbConn, id: i64) -> DbResult<Vec<Post>> {
         dispatch!(conn, c => report_post::table

@@ -341,6 +341,16 @@ pub async fn queue(
     Ok(views(&mut conn, reports).await?)
 }
 
+/// How many open reports wait in a queue (for the staff overview): 403 for someone who may not
+/// open it.
+pub async fn open_count(state: &AppState, account: &Account, queue: Queue) -> DomainResult<i64> {
+    let mut conn = state.pool.get().await?;
+    if !may_see_queue(&mut conn, account, queue).await? {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(Report::count(&mut conn, queue, ReportState::Open, account.actor.id).await?)
+}
+
 /// A report the account handles, or 404 (as for one that does not exist); in a group's queue
 /// (`group`), only one of that group's.
 async fn handled(conn: &mut DbConn, account: &Account, id: i64, group: Option<ActorId>) -> DomainResult<Report> {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::config::RegistrationMode;
 use crate::db::models::local_user::{LocalUserId, Role};
-use crate::db::models::report::{Queue, ReportState};
+use crate::db::models::report::Queue;
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, NewEmailInvite, NewInvite};
 use crate::domain::moderation::reports;
@@ -31,8 +31,8 @@ pub async fn overview(ctx: Ctx) -> WebResult<Response> {
         return Err(WebError::Forbidden);
     }
     let admin = me.user.role() == Role::Admin;
-    let waiting = |n: usize| (n > 0).then(|| ctx.t_count("admin-waiting", n as i64));
-    let open_reports = reports::queue(&ctx.state, me, Queue::Instance, Some(ReportState::Open)).await?.len();
+    let waiting = |n: i64| (n > 0).then(|| ctx.t_count("admin-waiting", n));
+    let open_reports = reports::open_count(&ctx.state, me, Queue::Instance).await?;
     let mut links = vec![
         AdminLink::new(&ctx, "/beheer/meldingen", "nav-reports", "admin-about-reports", waiting(open_reports)),
         AdminLink::new(&ctx, "/moderatie", "moderation-log-title", "admin-about-log", None),
@@ -40,8 +40,8 @@ pub async fn overview(ctx: Ctx) -> WebResult<Response> {
         AdminLink::new(&ctx, "/beheer/uitnodigingen", "nav-invites", "admin-about-invites", None),
     ];
     if admin {
-        let pending = accounts::pending_registrations(&ctx.state.pool, me).await?.len();
-        let appeals = crate::domain::moderation::appeals::open(&ctx.state, me).await?.len();
+        let pending = accounts::pending_registrations(&ctx.state.pool, me).await?.len() as i64;
+        let appeals = crate::domain::moderation::appeals::open(&ctx.state, me).await?.len() as i64;
         links.splice(
             0..0,
             [

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::view::{DetailPage, NoteRow, QueuePage, ReportRow};
+use super::view::{DetailPage, NoteRow, QueuePage, ReportRow, RowLabels};
 use super::{back, refusal};
 use crate::db::models::actor::{Actor, ActorId};
 use crate::db::models::report::{Queue, Report, ReportState};
@@ -77,7 +77,7 @@ async fn list(ctx: &Ctx, place: Place, q: &QueueQuery) -> WebResult<Response> {
         .map(|s| (format!("{}?status={s}", place.path), ctx.t(&format!("report-filter-{s}")), s == current))
         .collect();
     let notice = notice(ctx, &q.gedaan);
-    Ok(page(StatusCode::OK, &QueuePage { ctx, title: place.title, rows, filters, notice }))
+    Ok(page(StatusCode::OK, &QueuePage { ctx, title: place.title, rows, labels: RowLabels::new(ctx), filters, notice }))
 }
 
 fn notice(ctx: &Ctx, done: &str) -> Option<String> {

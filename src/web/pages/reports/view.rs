@@ -83,12 +83,38 @@ impl ReportRow {
     }
 }
 
+/// The words every row of a queue repeats, translated once for the page.
+pub struct RowLabels {
+    pub category: String,
+    pub state: String,
+    pub reporter: String,
+    pub assignee: String,
+    pub assignee_none: String,
+    pub group: String,
+    pub created: String,
+}
+
+impl RowLabels {
+    pub fn new(ctx: &Ctx) -> RowLabels {
+        RowLabels {
+            category: ctx.t("report-field-category"),
+            state: ctx.t("report-state"),
+            reporter: ctx.t("report-reporter"),
+            assignee: ctx.t("report-assignee"),
+            assignee_none: ctx.t("report-assignee-none"),
+            group: ctx.t("report-group"),
+            created: ctx.t("report-created"),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "reports/queue.html")]
 pub struct QueuePage<'a> {
     pub ctx: &'a Ctx,
     pub title: String,
     pub rows: Vec<ReportRow>,
+    pub labels: RowLabels,
     /// (href, label, current)
     pub filters: Vec<(String, String, bool)>,
     pub notice: Option<String>,
