@@ -54,6 +54,7 @@ error-moderation-facts-required = Describe the facts and circumstances: the pers
 error-moderation-facts-long = Describe the facts more briefly (at most 5000 characters).
 error-moderation-lock-reply = Only a conversation in a group can be locked, not a reply.
 error-moderation-report-other = This report is about something other than this decision.
+error-moderation-lock-by-decision = Someone else's conversation is locked by a moderation decision, with a statement of reasons for its author.
 error-moderation-reason-required = Give an explanation (at most 5000 characters).
 error-appeal-text-required = Write why you disagree with the decision.
 error-appeal-text-long = Write more briefly (at most 5000 characters).

@@ -54,6 +54,7 @@ error-moderation-facts-required = Beschrijf de feiten en omstandigheden: de pers
 error-moderation-facts-long = Beschrijf de feiten korter (hoogstens 5000 tekens).
 error-moderation-lock-reply = Alleen een gesprek in een groep kan worden gesloten, niet een antwoord.
 error-moderation-report-other = Deze melding gaat over iets anders dan dit besluit.
+error-moderation-lock-by-decision = Het gesprek van iemand anders sluit je met een moderatiebesluit, met een motivering voor de schrijver.
 error-moderation-reason-required = Geef een toelichting (hoogstens 5000 tekens).
 error-appeal-text-required = Schrijf waarom je het niet eens bent met het besluit.
 error-appeal-text-long = Schrijf korter (hoogstens 5000 tekens).

@@ -304,6 +304,10 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         {"path": "/meldingen", "signedIn": true},
         {"path": "/instellingen/meldingen", "signedIn": true},
         {"path": "/instellingen/e-mail", "signedIn": true},
+        {"path": "/beheer", "signedIn": true},
+        {"path": "/beheer/gebruikers", "signedIn": true},
+        {"path": format!("/beheer/gebruikers/{}", app.account("anna").await.unwrap().user.id.0), "signedIn": true},
+        {"path": "/beheer/instellingen", "signedIn": true},
         {"path": "/beheer/aanmeldingen", "signedIn": true},
         {"path": "/beheer/uitnodigingen", "signedIn": true},
         {"path": "/beheer/federatie", "signedIn": true},
@@ -325,7 +329,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 114 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 122 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
@@ -343,6 +347,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     assert!(stdout.contains("ok /meldingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /bestaat-niet (anonymous, light) status 404"), "{stdout}");
     assert!(stdout.contains(&format!("ok /beheer/meldingen/{report} (signed in, dark) status 200")), "{stdout}");
+    assert!(stdout.contains("ok /beheer/instellingen (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains(&format!("ok /melden?post={post_id} (anonymous, dark) status 200")), "{stdout}");
     println!("{stdout}");
 }

@@ -169,8 +169,16 @@ async fn moderators_pin_lock_and_remove_and_edits_keep_history(b: Backend) {
     let note = activity_json(app.url(&format!("/p/{}", article["id"].as_str().unwrap()))).await;
     assert_eq!(note["type"], "Article");
 
+    // Someone else's thread is not locked with the bare switch: that is a decision, with a
+    // statement of reasons for its author.
+    let bare = anna.send(reqwest::Method::POST, &format!("/api/buurt/v1/threads/{second}/lock"), Some(json!({}))).await;
+    assert_eq!(bare.status(), 422);
     // Locked: no more replies from members (the moderator still may).
-    anna.post(&format!("/api/buurt/v1/threads/{second}/lock"), json!({})).await;
+    anna.post(
+        "/api/buurt/v1/moderation/decisions",
+        json!({"kind": "lock_thread", "status_id": second, "ground": "group_rules", "facts": "Het gesprek dwaalt af."}),
+    )
+    .await;
     let reply = bert
         .send(reqwest::Method::POST, "/api/v1/statuses", Some(json!({"status": "nog iets", "in_reply_to_id": second})))
         .await;

@@ -290,7 +290,11 @@ async fn a_mastodon_post_mentioning_a_group_starts_a_thread_or_is_rejected(b: Ba
     // The thread locked: Piet's reply (Mastodon fills in the group's mention) is refused too;
     // so is one without the mention, which names the thread only by `inReplyTo`.
     let thread = threads[0]["id"].as_str().unwrap();
-    anna.post(&format!("/api/buurt/v1/threads/{thread}/lock"), json!({})).await;
+    anna.post(
+        "/api/buurt/v1/moderation/decisions",
+        json!({"kind": "lock_thread", "status_id": thread, "ground": "group_rules", "facts": "Uitgepraat."}),
+    )
+    .await;
     for (n, mention) in [(1132, true), (1133, false)] {
         let text = fixture("mastodon/create-note-to-group").replace("1130", &n.to_string());
         let mut reply = mastodon.shaped(&text, &alpha);

@@ -37,6 +37,8 @@ enum Who {
     /// Signed in here, an accepted follower of the author.
     Follower,
     Author,
+    /// The instance's admin, not following the author: staff read no private conversation.
+    Staff,
 }
 
 /// The rule, written out for the test: what each viewer may see.
@@ -55,7 +57,11 @@ struct Person {
 }
 
 async fn person(app: &TestApp, name: &str) -> Person {
-    let browser = app.signed_in(name, Role::Member).await;
+    person_with(app, name, Role::Member).await
+}
+
+async fn person_with(app: &TestApp, name: &str, role: Role) -> Person {
+    let browser = app.signed_in(name, role).await;
     let account = app.account(name).await.unwrap();
     let token = buurt::domain::oauth::admin_token(&app.state.pool, &account, "test").await.unwrap();
     Person { browser, api: Api { client: reqwest::Client::new(), base: app.base.clone(), token } }
@@ -117,16 +123,18 @@ async fn every_route_to_a_post_answers_only_those_who_may_see_it(b: Backend) {
     let anna = person(&app, "anna").await;
     let fenna = person(&app, "fenna").await;
     let olga = person(&app, "olga").await;
+    let ada = person_with(&app, "ada", Role::Admin).await;
     let anna_id = anna.api.get("/api/v1/accounts/verify_credentials").await["id"].as_str().unwrap().to_string();
     let follow = fenna.api.post(&format!("/api/v1/accounts/{anna_id}/follow"), json!({})).await;
     assert_eq!(follow["following"], true, "a local follow is accepted at once: {follow}");
     let posts = post_all_kinds(&anna.api).await;
 
-    let viewers: [(Who, Option<&Person>); 4] = [
+    let viewers: [(Who, Option<&Person>); 5] = [
         (Who::Stranger, None),
         (Who::Neighbour, Some(&olga)),
         (Who::Follower, Some(&fenna)),
         (Who::Author, Some(&anna)),
+        (Who::Staff, Some(&ada)),
     ];
     for (who, viewer) in viewers {
         let anonymous = app.browser();
@@ -223,7 +231,7 @@ async fn every_route_to_a_post_answers_only_those_who_may_see_it(b: Backend) {
         assert_eq!(ours(&public, &posts), ["public"], "public timeline as {who:?}");
         if let Some(me) = viewer {
             let home = me.api.get("/api/v1/timelines/home").await;
-            let expected = if who == Who::Neighbour { vec![] } else { listed(who) };
+            let expected = if matches!(who, Who::Neighbour | Who::Staff) { vec![] } else { listed(who) };
             assert_eq!(ours(&home, &posts), expected, "home timeline as {who:?}");
         }
         let front = browser.get("/").await.text().await.unwrap();

@@ -396,12 +396,18 @@ pub async fn relay_author_change(
     Ok(())
 }
 
-/// Locks a thread (no new replies) or opens it again: the group's moderators.
+/// Locks a thread (no new replies) or opens it again: the group's moderators; someone else's
+/// thread is locked by a decision with a statement of reasons, never here.
 pub async fn set_locked(state: &AppState, by: &Account, id: PostId, locked: bool) -> DomainResult<()> {
     let mut conn = state.pool.write().await?;
     let (post, _, moderates) = moderated(&mut conn, by, id).await?;
     if !moderates || post.in_reply_to.is_some() {
         return Err(DomainError::Forbidden);
+    }
+    if locked && post.author_id != by.actor.id {
+        // Closing someone else's conversation is a measure against them: a decision with a
+        // statement of reasons (`moderation::actions`, kind `lock_thread`).
+        return Err(refused("action", "error-moderation-lock-by-decision"));
     }
     Post::update(&mut conn, post.id, &PostUpdate { locked: Some(locked), ..Default::default() }).await?;
     Ok(())

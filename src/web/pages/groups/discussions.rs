@@ -192,6 +192,8 @@ pub struct GroupBar {
     /// The form for pin, lock and remove (moderators; the author may remove).
     pub act_path: String,
     pub moderates: bool,
+    /// The visitor wrote it (then locking it is their own business, not a decision).
+    pub own: bool,
     pub may_remove: bool,
     pub starter: bool,
     pub pinned: bool,
@@ -228,6 +230,7 @@ pub async fn bar(ctx: &Ctx, post: &Post, starter: &Post) -> WebResult<Option<Gro
         group_path: crate::web::pages::profile::actor_href(&group.actor),
         act_path: format!("/p/{}/gesprek", post.id.0),
         moderates,
+        own: mine,
         // Its author removes it here; a moderator takes a decision with a statement of reasons
         // (the post page links to its form).
         may_remove: mine && post.local,
