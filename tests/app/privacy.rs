@@ -224,6 +224,13 @@ async fn the_export_holds_everything_about_the_person_and_nothing_of_others(b: B
     anna.post(&format!("/api/v1/statuses/{}/favourite", berts_public["id"].as_str().unwrap()), json!({})).await;
     anna.post(&format!("/api/v1/accounts/{bert_id}/follow"), json!({})).await;
     bert.post(&format!("/api/v1/accounts/{anna_id}/follow"), json!({})).await;
+    // About anna, by someone else: not hers to see (filed before she blocks carla).
+    carla
+        .post(
+            "/api/buurt/v1/reports",
+            json!({"post_id": annas["id"], "category": "other", "comment": "Carla meldt Anna"}),
+        )
+        .await;
     anna.post(&format!("/api/v1/accounts/{carla_id}/block"), json!({})).await;
     bert.post(
         "/api/buurt/v1/groups",
@@ -231,18 +238,14 @@ async fn the_export_holds_everything_about_the_person_and_nothing_of_others(b: B
     )
     .await;
     anna.post("/api/buurt/v1/groups/tuin/join", json!({})).await;
+    let thread = anna
+        .post("/api/buurt/v1/groups/tuin/threads", json!({"title": "Snoeien", "text": "**Zaterdag** snoeien"}))
+        .await;
     anna.post(
         "/api/buurt/v1/reports",
         json!({"post_id": berts_public["id"], "category": "spam", "comment": "Annas melding"}),
     )
     .await;
-    // About anna, by someone else: not hers to see.
-    carla
-        .post(
-            "/api/buurt/v1/reports",
-            json!({"post_id": annas["id"], "category": "other", "comment": "Carla meldt Anna"}),
-        )
-        .await;
 
     let (data, files) = export_of(&anna).await;
     let account = app.account("anna").await.unwrap();
@@ -258,11 +261,15 @@ async fn the_export_holds_everything_about_the_person_and_nothing_of_others(b: B
     assert_eq!(data["profile"]["display_name"], account.actor.display_name);
 
     let posts = list_of(&data, "posts");
-    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert_eq!(posts.len(), 3, "{posts:?}");
     let post = &posts[0];
     assert_eq!(post["id"], annas["uri"]);
     assert_eq!(post["visibility"], "unlisted");
-    assert_eq!(post["source"], "Wie ruimt er zaterdag mee op?");
+    assert_eq!(post["source"], Value::Null, "the client API keeps no source");
+    assert_eq!(posts[2]["url"], thread["url"], "{thread}");
+    assert_eq!(posts[2]["title"], "Snoeien");
+    assert_eq!(posts[2]["source"], "**Zaterdag** snoeien", "what she typed");
+    assert!(posts[2]["content"].as_str().unwrap().contains("<strong>Zaterdag</strong>"));
     assert!(post["content"].as_str().unwrap().contains("zaterdag"));
     assert!(post["edited_at"].is_string());
     assert_eq!(posts[1]["id"], reply["uri"]);
@@ -317,7 +324,11 @@ async fn the_export_holds_everything_about_the_person_and_nothing_of_others(b: B
     let from_web = unzip(&response.bytes().await.unwrap());
     let web_data: Value = serde_json::from_slice(&from_web["data.json"]).unwrap();
     assert_eq!(web_data["posts"], data["posts"]);
-    assert_eq!(web_data["account"], data["account"]);
+    for key in ["username", "email", "created_at", "role"] {
+        assert_eq!(web_data["account"][key], data["account"][key]);
+    }
+    assert!(data["account"]["last_login_at"].is_null(), "she had only used the API");
+    assert!(web_data["account"]["last_login_at"].is_string(), "then she signed in on the web");
 
     let (berts_data, _) = export_of(&bert).await;
     assert_eq!(berts_data["account"]["username"], "bert");
@@ -523,7 +534,7 @@ async fn a_wrong_password_or_no_choice_changes_nothing(b: Backend) {
 
 async fn the_last_admin_cannot_delete_their_account(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let admin = app.signed_in("beheer", Role::Admin).await;
+    let admin = app.signed_in("hoofd", Role::Admin).await;
     let page = "/instellingen/account-verwijderen";
     let response = admin.submit(page, page, &[("content", "remove"), ("password", PASSWORD)]).await;
     assert_eq!(response.status(), 422);
@@ -533,5 +544,5 @@ async fn the_last_admin_cannot_delete_their_account(b: Backend) {
     app.create_user("tweede", Role::Admin).await;
     let response = admin.submit(page, page, &[("content", "anonymise"), ("password", PASSWORD)]).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(anonymous_get(&app, "/u/beheer", Some("application/activity+json")).await.status(), 410);
+    assert_eq!(anonymous_get(&app, "/u/hoofd", Some("application/activity+json")).await.status(), 410);
 }
