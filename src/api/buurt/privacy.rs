@@ -54,14 +54,18 @@ pub async fn export_data(State(state): State<AppState>, caller: Caller) -> ApiRe
 #[utoipa::path(delete, path = "/me", operation_id = "delete_my_account", tag = "privacy",
     request_body(content((DeleteInput = "application/json"))),
     responses((status = 204, description = "Deleted"),
-        (status = 422, description = "Wrong password, no choice, or the last admin", body = ErrorBody)),
+        (status = 422, description = "Wrong password, no choice, or the last admin", body = ErrorBody),
+        (status = 429, description = "Too many password attempts", body = ErrorBody)),
     security(("bearer" = ["write:accounts"])))]
 pub async fn delete_account(
     State(state): State<AppState>,
+    client: crate::limits::ClientAddr,
     caller: Caller,
     Input(body): Input<DeleteInput>,
 ) -> ApiResult {
     let me = caller.user("write:accounts")?;
+    // Guessing the password here counts like changing it.
+    state.limits.check_password_change(&client, me)?;
     deletion::delete_own_account(&state, me, &body.password, deletion::Content::parse(&body.content)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -96,8 +96,13 @@ pub async fn delete_page(ctx: Ctx) -> WebResult<Response> {
 
 /// `POST /instellingen/account-verwijderen`: deletes the account after the password; a wrong
 /// password, no choice or the last admin changes nothing and says so.
-pub async fn delete(CsrfForm { ctx, form }: CsrfForm<DeleteForm>) -> WebResult<Response> {
+pub async fn delete(
+    client: crate::limits::ClientAddr,
+    CsrfForm { ctx, form }: CsrfForm<DeleteForm>,
+) -> WebResult<Response> {
     let account = ctx.require_account()?;
+    // Guessing the password through this form counts like changing it.
+    ctx.state.limits.check_password_change(&client, account)?;
     let content = deletion::Content::parse(&form.content);
     match deletion::delete_own_account(&ctx.state, account, &form.password, content).await {
         Ok(()) => {}
