@@ -111,13 +111,13 @@ pub async fn person_data(
     user: LocalUserId,
     home: Option<ActorId>,
 ) -> DbResult<PersonData> {
-    let mut data = PersonData::default();
-    data.posts = dispatch!(conn, c => post::table
+    let posts = dispatch!(conn, c => post::table
         .filter(post::author_id.eq(me))
         .order(post::id.asc())
         .select(Post::as_select())
         .load(c)
         .await)?;
+    let mut data = PersonData { posts, ..Default::default() };
     let mine = post::table.filter(post::author_id.eq(me)).select(post::id);
     data.post_edits = dispatch!(conn, c => post_edit::table
         .filter(post_edit::post_id.eq_any(mine))
