@@ -269,8 +269,8 @@ where
     Ok(())
 }
 
-/// Hourly housekeeping: removes expired sessions, old activity records, e-mail links expired a
-/// week ago and uploads never posted.
+/// Hourly housekeeping: removes expired sessions, e-mail links expired a week ago, what is past
+/// its retention period (`[privacy]`) and uploads never posted.
 /// An error is logged and retried next hour.
 async fn maintenance(state: AppState) {
     let pool = state.pool.clone();
@@ -280,12 +280,8 @@ async fn maintenance(state: AppState) {
         let result = async {
             let mut conn = pool.get().await?;
             let sessions = crate::db::models::session::delete_expired(&mut conn, crate::db::now()).await?;
-            // Senders stop retrying long before a week: older ids need not be remembered.
             let week_ago = crate::db::now() - chrono::TimeDelta::days(7);
-            crate::db::models::received_activity::prune_received(&mut conn, week_ago).await?;
             crate::db::models::email_token::EmailToken::delete_expired(&mut conn, week_ago).await?;
-            let month_ago = crate::db::now() - chrono::TimeDelta::days(30);
-            crate::db::models::outbox_activity::prune_outbox(&mut conn, month_ago).await?;
             Ok::<usize, crate::db::DbError>(sessions)
         }
         .await;
@@ -293,6 +289,11 @@ async fn maintenance(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sessions = n, "removed expired sessions"),
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        // Received activity ids, sent activities and read notifications, as `[privacy]` says.
+        match crate::domain::privacy::prune(&state, crate::db::now()).await {
+            Ok(pruned) => tracing::debug!(?pruned, "retention applied"),
+            Err(e) => tracing::warn!(error = %e, "applying the retention periods failed"),
         }
         match crate::domain::media::prune_unattached(&state).await {
             Ok(0) => {}

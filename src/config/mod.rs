@@ -17,6 +17,7 @@ mod mail;
 mod map;
 mod media;
 mod modules;
+mod privacy;
 mod push;
 mod server;
 
@@ -29,6 +30,7 @@ pub use mail::MailSettings;
 pub use map::{MapSettings, PDOK_TILES};
 pub use media::{MediaSettings, MediaStorage, RemoteMedia, S3Settings};
 pub use modules::ModulesSettings;
+pub use privacy::PrivacySettings;
 pub use push::{PushSettings, private_key_bytes};
 pub use server::ServerSettings;
 
@@ -50,6 +52,7 @@ pub struct Settings {
     pub modules: ModulesSettings,
     pub mail: MailSettings,
     pub push: PushSettings,
+    pub privacy: PrivacySettings,
 }
 
 /// Why the settings could not be loaded.
@@ -141,6 +144,7 @@ impl Settings {
         self.validate_map()?;
         self.mail.validate(self)?;
         self.push.validate()?;
+        self.privacy.validate()?;
         if let Err(e) = self.log.level.parse::<tracing_subscriber::EnvFilter>() {
             return invalid(format!("log.level {:?}: {e}", self.log.level));
         }
@@ -244,6 +248,9 @@ mod tests {
             "[limits]\ntrusted_proxies = [\"10.0.0.0/33\"]",
             "[limits]\nsign_in_per_address = { requests = 5, per_secs = 0 }",
             "[server]\nidle_timeout_secs = 10",
+            "[privacy]\nreceived_activities_days = 0",
+            "[privacy]\noutbox_activities_days = -3",
+            "[privacy]\nread_notifications_days = 0",
         ] {
             assert!(Settings::from_toml(bad).is_err(), "{bad}");
         }

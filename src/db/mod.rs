@@ -4,6 +4,7 @@
 //! each backend. Backend-specific SQL goes in a `match` on [`DbConn`] in the model that needs it.
 
 pub mod backup;
+pub mod erasure;
 pub mod migrate;
 pub mod models;
 pub mod pool;

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod password;
 pub mod places;
 pub mod posts;
+pub mod privacy;
 pub mod profile;
 pub mod push;
 pub mod reactions;

@@ -13,14 +13,14 @@ use super::{DomainError, DomainResult};
 use crate::apub::protocol::{
     self, Activity, ActivityKind, ActorJson, Addresses, Endpoints, Image, Links, OneOrMany, PUBLIC, PostalAddress,
 };
-use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::DbConn;
+use crate::db::models::actor::{Actor, ActorKind};
 use crate::db::models::follow::{Follow, FollowQuery, Side};
 use crate::db::models::group_profile::{GroupProfile, Posting};
-use crate::db::models::local_user::{Account, LocalUser, LocalUserUpdate, Status};
+use crate::db::models::local_user::Account;
 use crate::db::models::media::Media;
 use crate::db::models::place::{Place, PlaceForm};
 use crate::db::models::post::{PostId, PostView, TimelineQuery};
-use crate::db::{DbConn, now};
 use crate::state::AppState;
 use crate::util::html;
 
@@ -266,25 +266,8 @@ pub async fn announce_profile_update(state: &AppState, conn: &mut DbConn, actor:
 }
 
 /// Deletes a local account (`buurt admin delete-user`): the actor becomes a Tombstone (410),
-/// sessions and tokens stop working, and followers' servers receive a Delete of the actor.
+/// sessions and tokens stop working, and the servers of its followers receive a Delete of the
+/// actor. Its posts stay, as by a former resident (see `privacy::deletion`).
 pub async fn delete_account(state: &AppState, account: &Account) -> DomainResult<()> {
-    super::actors::prepare_keys(&state.pool, &account.actor).await?;
-    let mut tx = state.pool.begin().await?;
-    let actor = Actor::by_id(&mut tx, account.actor.id).await?.ok_or(DomainError::NotFound)?;
-    let actor = super::actors::ensure_keys(&mut tx, actor).await?;
-    let id = new_activity_id(&state.base_url, "delete");
-    let delete = Activity::new(id, ActivityKind::Delete, actor.ap_id.clone(), protocol::Id(actor.ap_id.clone()))
-        .to(Addresses::list([PUBLIC]))
-        .cc(Addresses::list(actor.followers_url.clone()));
-    enqueue(&mut tx, &actor, &delete, true, &[]).await?;
-    let gone = ActorUpdate { deleted: Some(true), updated_at: Some(now()), ..Default::default() };
-    Actor::update(&mut tx, actor.id, &gone).await?;
-    let suspended =
-        LocalUserUpdate { status: Some(Status::Suspended.as_str()), updated_at: Some(now()), ..Default::default() };
-    LocalUser::update(&mut tx, account.user.id, &suspended).await?;
-    crate::db::models::session::delete_others(&mut tx, account.user.id, None).await?;
-    tx.commit().await?;
-    state.delivery_wake.notify_waiters();
-    tracing::info!(username = %actor.username, "account deleted");
-    Ok(())
+    super::privacy::deletion::delete_account(state, account, super::privacy::deletion::Content::Anonymise).await
 }

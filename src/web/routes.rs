@@ -11,8 +11,8 @@ use axum::{Extension, Router};
 
 use super::layout::Layout;
 use super::pages::{
-    accounts, admin, blocks, email, error, health, home, interaction, moderation, notifications, oauth, posts, profile,
-    reports, settings, statement, unsubscribe,
+    accounts, admin, blocks, email, error, health, home, interaction, moderation, notifications, oauth, posts, privacy,
+    profile, reports, settings, statement, unsubscribe,
 };
 use crate::state::AppState;
 
@@ -56,6 +56,9 @@ pub fn router(state: &AppState, module_pages: Router<AppState>, layout: Layout) 
         .route("/meldingen/gelezen", post(notifications::mark_read))
         .route("/taal", post(settings::switch_language))
         .route("/toegankelijkheid", get(statement::show))
+        .route("/privacy", get(privacy::statement))
+        .route("/instellingen/gegevens", get(privacy::data_page).post(privacy::download))
+        .route("/instellingen/account-verwijderen", get(privacy::delete_page).post(privacy::delete))
         .route("/afmelden", get(unsubscribe::show).post(unsubscribe::confirm))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
         .route("/authorize_interaction", get(interaction::show).post(interaction::follow))

@@ -147,6 +147,8 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         ("PUT", "/admin/accounts/{id}/role"),
         ("GET", "/admin/settings"),
         ("PUT", "/admin/settings"),
+        ("GET", "/me/export"),
+        ("DELETE", "/me"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), format!("{PREFIX}{p}")))
@@ -160,7 +162,8 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
         for method in ["GET", "PUT", "POST", "DELETE", "PATCH"] {
             let response = api.send(Method::from_bytes(method.as_bytes()).unwrap(), &concrete, Some(json!({}))).await;
             let status = response.status();
-            let body: Value = response.json().await.unwrap();
+            // `GET /me/export` answers a zip, not JSON.
+            let body: Value = response.json().await.unwrap_or(Value::Null);
             if documented.contains(&(method.to_string(), path.clone())) {
                 assert_ne!(body["error"], "unknown_endpoint", "{method} {path} is documented but not routed");
                 assert_ne!(status, 405, "{method} {path} is documented but not routed");

@@ -40,6 +40,7 @@ mod neighbourhoods;
 mod notifications;
 mod organisations;
 mod pages;
+mod privacy;
 mod profiles;
 mod protocol;
 mod push;

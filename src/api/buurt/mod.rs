@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod neighbourhoods;
 pub mod notification_preferences;
 pub mod openapi;
+pub mod privacy;
 pub mod reports;
 pub mod routes;
 

@@ -32,6 +32,7 @@ use crate::api::json;
         (name = "moderation", description = "Moderators' decisions with their statements of reasons, the public log and appeals"),
         (name = "meta", description = "This document"),
         (name = "notifications", description = "How the caller hears of notifications"),
+        (name = "privacy", description = "The caller's own data: download it, delete the account"),
         (name = "reports", description = "Reports of posts, people and groups, and the moderators' queues"),
     ),
     components(schemas(ErrorBody)),

@@ -10,7 +10,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PREFIX, admin, controls, federation, media, moderation, notification_preferences, openapi, reports};
+use super::{
+    PREFIX, admin, controls, federation, media, moderation, notification_preferences, openapi, privacy, reports,
+};
 use crate::api::error::{method_not_allowed, unknown_endpoint};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -27,6 +29,7 @@ pub fn api(settings: &crate::config::Settings, modules: OpenApiRouter<AppState>)
         .merge(federation::api())
         .merge(reports::api())
         .merge(admin::api())
+        .merge(privacy::api())
         .merge(modules);
     OpenApiRouter::with_openapi(openapi::BaseDoc::openapi()).nest(PREFIX, v1)
 }

@@ -76,6 +76,14 @@ fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
         "emojis": [],
         "fields": verified_field(state, actor),
     });
+    // A former resident who kept their posts: no name, handle, bio or pictures, anywhere.
+    if crate::domain::privacy::is_former_resident(actor) {
+        value["username"] = json!("");
+        value["acct"] = json!("");
+        value["display_name"] = json!(first_language(state).t("privacy-former-resident"));
+        value["note"] = json!("");
+        value["url"] = json!(state.base_url.as_ref());
+    }
     // Mastodon's flags for a limited (silenced) or suspended account.
     if actor.silenced_at.is_some() {
         value["limited"] = json!(true);
@@ -86,17 +94,16 @@ fn account_with(state: &AppState, actor: &Actor, counts: &ActorCount) -> Value {
     value
 }
 
+/// The instance's first language, for words the API sends without knowing the reader's.
+fn first_language(state: &AppState) -> crate::i18n::Lang {
+    state.settings.instance.languages.first().and_then(|c| crate::i18n::Lang::parse(c)).unwrap_or(crate::i18n::Lang::Nl)
+}
+
 /// A verified organisation's badge as apps show one: a profile field with `verified_at`, in the
 /// instance's first language.
 fn verified_field(state: &AppState, actor: &Actor) -> Value {
     let Some(at) = actor.verified_at else { return json!([]) };
-    let lang = state
-        .settings
-        .instance
-        .languages
-        .first()
-        .and_then(|c| crate::i18n::Lang::parse(c))
-        .unwrap_or(crate::i18n::Lang::Nl);
+    let lang = first_language(state);
     let value = lang.t_with("verified-field-value", &[("site", state.settings.instance.name.as_str().into())]);
     json!([{
         "name": lang.t("verified-field-name"),

@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use super::actor::ActorId;
 use super::local_user::LocalUserId;
 use super::post::PostId;
-use crate::db::schema::{marker, notification};
+use crate::db::schema::{local_user, marker, notification};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
@@ -285,6 +285,24 @@ impl Notification {
         dispatch!(conn, c => diesel::delete(notification::table.filter(notification::recipient_id.eq(recipient)))
             .execute(c)
             .await)
+        .map_err(Into::into)
+    }
+
+    /// Removes notifications made before `before` that their recipient has read (at or below
+    /// their `notifications` marker); unread ones stay whatever their age.
+    pub async fn prune_read(conn: &mut DbConn, before: chrono::NaiveDateTime) -> DbResult<usize> {
+        let read = marker::table
+            .inner_join(local_user::table.on(local_user::id.eq(marker::local_user_id)))
+            .filter(local_user::actor_id.eq(notification::recipient_id))
+            .filter(marker::timeline.eq("notifications"))
+            .filter(marker::last_read_id.ge(notification::id));
+        dispatch!(conn, c => diesel::delete(
+            notification::table
+                .filter(notification::created_at.lt(before))
+                .filter(diesel::dsl::exists(read)),
+        )
+        .execute(c)
+        .await)
         .map_err(Into::into)
     }
 }

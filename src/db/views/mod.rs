@@ -2,6 +2,7 @@
 //! read; who may see what is still decided in `domain` (`domain::visibility`).
 
 pub mod discussions;
+pub mod export;
 pub mod notification_page;
 pub mod notifications;
 pub mod reactors;

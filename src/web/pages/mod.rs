@@ -16,6 +16,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod oauth;
 pub mod posts;
+pub mod privacy;
 pub mod profile;
 pub mod reports;
 pub mod settings;

@@ -94,7 +94,7 @@ pub async fn section(ctx: &Ctx, group: &Actor, limit: i64) -> WebResult<Discussi
         .map(|ThreadRow { post, author, replies }| ThreadLink {
             href: format!("/p/{}", post.id.0),
             title: post.name.clone().unwrap_or_else(|| crate::util::html::excerpt(&post.content, 80)),
-            author: author.display_name,
+            author: crate::web::pages::privacy::shown_author(ctx, &author).unwrap_or(author.display_name),
             published: ctx.datetime(post.published),
             replies,
             pinned: post.pinned_at.is_some(),

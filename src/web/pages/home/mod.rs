@@ -68,23 +68,28 @@ async fn render(ctx: &Ctx, compose: &ComposeForm, errors: &FieldErrors, status: 
         let replies = crate::db::views::thread::open_reply_counts(&mut conn, &ap_ids).await?;
         (members, views, followed, media, replies)
     };
-    let card = |v: PostView| HomePost {
-        images: media
-            .get(&v.post.id)
-            .map(|list| list.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
-            .unwrap_or_default(),
-        published: ctx.datetime(v.post.published),
-        thread_path: format!("/p/{}", v.post.id.0),
-        replies: replies.get(&v.post.ap_id).copied().unwrap_or(0),
-        // Other servers' posts and people link to where they live.
-        path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
-        author_path: if v.author.local {
-            format!("/{}/{}", crate::domain::actors::path_prefix(v.author.kind()), v.author.name_key)
-        } else {
-            v.author.url.clone().unwrap_or(v.author.ap_id)
-        },
-        author: v.author.display_name,
-        content: v.post.content,
+    let card = |v: PostView| {
+        let former = super::privacy::shown_author(ctx, &v.author);
+        HomePost {
+            images: media
+                .get(&v.post.id)
+                .map(|list| list.iter().map(|m| Image::photo(&ImageView::of(&ctx.state.media, m))).collect())
+                .unwrap_or_default(),
+            published: ctx.datetime(v.post.published),
+            thread_path: format!("/p/{}", v.post.id.0),
+            replies: replies.get(&v.post.ap_id).copied().unwrap_or(0),
+            // Other servers' posts and people link to where they live.
+            path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
+            author_path: if former.is_some() {
+                String::new()
+            } else if v.author.local {
+                format!("/{}/{}", crate::domain::actors::path_prefix(v.author.kind()), v.author.name_key)
+            } else {
+                v.author.url.clone().unwrap_or(v.author.ap_id)
+            },
+            author: former.unwrap_or(v.author.display_name),
+            content: v.post.content,
+        }
     };
     let followed: Vec<HomePost> = followed.into_iter().map(card).collect();
     let posts: Vec<HomePost> = views.into_iter().map(card).collect();

@@ -182,17 +182,20 @@ fn thread_post(
 ) -> ThreadPost {
     let domain = if v.author.local { ctx.state.settings.instance.domain.as_str() } else { v.author.domain.as_str() };
     let own = ctx.account.as_ref().is_some_and(|a| a.actor.id == v.author.id);
+    let former = super::privacy::shown_author(ctx, &v.author);
     ThreadPost {
         report_path: (!own).then(|| format!("/melden?post={}", v.post.id.0)),
         id: v.post.id.0,
         path: format!("/p/{}", v.post.id.0),
-        handle: format!("@{}@{}", v.author.username, domain),
-        author_path: if v.author.local {
+        handle: if former.is_some() { String::new() } else { format!("@{}@{}", v.author.username, domain) },
+        author_path: if former.is_some() {
+            String::new()
+        } else if v.author.local {
             format!("/{}/{}", crate::domain::actors::path_prefix(v.author.kind()), v.author.name_key)
         } else {
             v.author.url.clone().unwrap_or_else(|| v.author.ap_id.clone())
         },
-        author: v.author.display_name,
+        author: former.unwrap_or(v.author.display_name),
         replies: replies.get(&v.post.ap_id).copied().unwrap_or(0),
         published: ctx.datetime(v.post.published),
         published_utc: v.post.published.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -214,14 +214,15 @@ async fn person_lists(
 
 /// A post as a card of the shared post list.
 fn card(ctx: &Ctx, v: PostView, images: Vec<Image>, replies: i64) -> crate::web::pages::home::view::HomePost {
+    let former = super::privacy::shown_author(ctx, &v.author);
     crate::web::pages::home::view::HomePost {
         images,
         thread_path: format!("/p/{}", v.post.id.0),
         replies,
         published: ctx.datetime(v.post.published),
         path: if v.post.local { format!("/p/{}", v.post.id.0) } else { v.post.url.clone().unwrap_or(v.post.ap_id) },
-        author_path: actor_href(&v.author),
-        author: v.author.display_name,
+        author_path: if former.is_some() { String::new() } else { actor_href(&v.author) },
+        author: former.unwrap_or(v.author.display_name),
         content: v.post.content,
     }
 }

@@ -147,6 +147,8 @@ fn settings_form(
                 if ctx.state.settings.modules.groups {
                     links.push(("/instellingen/buurt".into(), ctx.t("settings-home-neighbourhood")));
                 }
+                links.push(("/instellingen/gegevens".into(), ctx.t("privacy-data-title")));
+                links.push(("/instellingen/account-verwijderen".into(), ctx.t("privacy-delete-title")));
                 links
             },
         },
