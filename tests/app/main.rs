@@ -2,6 +2,8 @@
 //! every database test runs on SQLite and on PostgreSQL.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The axe crawl lists every page type in one `json!`.
+#![recursion_limit = "256"]
 
 mod util;
 
