@@ -90,7 +90,7 @@ fn invalid_role() -> ApiError {
 pub async fn accounts(State(state): State<AppState>, caller: Caller, Query(q): Query<UsersQuery>) -> ApiResult {
     let me = caller.user("admin:read")?;
     let role = match q.role.as_deref().filter(|r| !r.is_empty()) {
-        Some(r) => Some(Role::parse(r).ok_or_else(|| invalid_role())?),
+        Some(r) => Some(Role::parse(r).ok_or_else(invalid_role)?),
         None => None,
     };
     let search = UserSearch { text: q.q, role, before: q.max_id.map(LocalUserId) };
@@ -129,7 +129,7 @@ pub async fn set_role(
 ) -> ApiResult {
     let me = caller.user("admin:write")?;
     let id = LocalUserId(id.parse().map_err(|_| ApiError::not_found())?);
-    let role = Role::parse(&input.role).ok_or_else(|| invalid_role())?;
+    let role = Role::parse(&input.role).ok_or_else(invalid_role)?;
     let account = users::set_role(&state.pool, me, id, role).await?;
     Ok(json(&AdminAccount::of(&account)))
 }

@@ -121,7 +121,7 @@ fn user_page(
         last_login: account.user.last_login_at.map(|t| ctx.datetime(t)),
         form,
         // Staff act on others through a decision; nobody on themselves.
-        decide: (!own).then(|| account.actor.id.0),
+        decide: (!own).then_some(account.actor.id.0),
         notice,
     };
     Ok(page(status, &data))
