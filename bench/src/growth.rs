@@ -151,6 +151,9 @@ pub async fn run(
         crate::groups::seed_members(&state).await?;
         // The moderation log grows too: a decision for every tenth post.
         crate::moderation::seed_decisions(&state, (size / 10).max(reads::DECISIONS)).await?;
+        // The agenda grows too: the group's own events and `size` events from elsewhere.
+        crate::events::seed_made(&state, crate::events::MADE).await?;
+        crate::events::seed_rows(&state, size).await?;
         // A database that grew to this size has been vacuumed and analysed by autovacuum
         // (PostgreSQL); Buurt never runs ANALYZE on SQLite, so SQLite is left as it is.
         if backend == Backend::Postgres {
@@ -166,6 +169,7 @@ pub async fn run(
         all.extend(crate::notifications_api::endpoint(ctx, &server, size).await?);
         all.extend(crate::threads::endpoints(ctx, &server).await?);
         all.extend(crate::groups::endpoints(ctx, &server, threads(size)).await?);
+        all.extend(crate::events::endpoints(ctx, &server).await?);
         for endpoint in all {
             let result = reads::measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
             eprintln!("   {size}: {}", result.row());

@@ -4,6 +4,7 @@
 //! instances, and prints Markdown rows for BENCHMARKS.md. See BENCHMARKS.md for how to run it.
 
 mod ceiling;
+mod events;
 mod fanout;
 mod groups;
 mod growth;

@@ -77,6 +77,7 @@ pub async fn seeded(ctx: &Ctx, backend: Backend, posts: usize, followers: usize)
     crate::groups::seed_discussions(&server, &state, THREADS).await?;
     crate::groups::seed_members(&state).await?;
     crate::moderation::seed_decisions(&state, DECISIONS).await?;
+    crate::events::seed_made(&state, crate::events::MADE).await?;
     state.pool.close();
     Ok((remote, server))
 }
@@ -338,6 +339,7 @@ pub async fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<(Vec<ReadResult>
     all.extend(crate::notifications_api::endpoint(ctx, &server, 200).await?);
     all.extend(crate::threads::endpoints(ctx, &server).await?);
     all.extend(crate::groups::endpoints(ctx, &server, THREADS).await?);
+    all.extend(crate::events::endpoints(ctx, &server).await?);
     for endpoint in all {
         let cold = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;
         let mut result = measure(&server, backend, &endpoint, ctx.duration, ctx.connections).await?;

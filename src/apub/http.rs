@@ -201,7 +201,11 @@ fn collection(
 
 /// Groups live under `/g/`, persons under `/u/`.
 fn kind_of(uri: &axum::http::Uri) -> ActorKind {
-    if uri.path().starts_with("/g/") { ActorKind::Group } else { ActorKind::Person }
+    match uri.path().get(..3) {
+        Some("/g/") => ActorKind::Group,
+        Some("/e/") => ActorKind::Event,
+        _ => ActorKind::Person,
+    }
 }
 
 /// `GET /{u|g}/{name}/outbox`: Create activities of public posts, newest first.

@@ -608,6 +608,61 @@ diesel::joinable!(report_note -> report (report_id));
 diesel::joinable!(report_post -> report (report_id));
 diesel::joinable!(report_post -> post (post_id));
 
+diesel::table! {
+    event (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> Nullable<BigInt>,
+        local -> Bool,
+        url -> Nullable<Text>,
+        organiser_id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        title -> Text,
+        content -> Text,
+        source -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        timezone -> Text,
+        all_day -> Bool,
+        place_id -> Nullable<BigInt>,
+        online_url -> Nullable<Text>,
+        category -> Text,
+        image_url -> Nullable<Text>,
+        image_alt -> Text,
+        capacity -> Nullable<BigInt>,
+        join_mode -> Text,
+        external_url -> Nullable<Text>,
+        status -> Text,
+        accessibility -> Text,
+        accessibility_note -> Text,
+        price -> Text,
+        guests_allowed -> Bool,
+        participant_count -> BigInt,
+        published -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_participant (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        guest_name -> Nullable<Text>,
+        guest_email -> Nullable<Text>,
+        state -> Text,
+        message -> Text,
+        ap_id -> Nullable<Text>,
+        assisted_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(event -> place (place_id));
+diesel::joinable!(event_participant -> event (event_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     moderation_action,
     moderation_appeal,
@@ -651,4 +706,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report,
     report_post,
     report_note,
+    event,
+    event_participant,
 );

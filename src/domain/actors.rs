@@ -10,6 +10,7 @@ use crate::db::{DbConn, DbPool, now};
 pub fn path_prefix(kind: ActorKind) -> &'static str {
     match kind {
         ActorKind::Group | ActorKind::Organization => "g",
+        ActorKind::Event => "e",
         _ => "u",
     }
 }

@@ -7,12 +7,14 @@
 use url::Url;
 
 use super::DomainResult;
+use super::events;
 use super::follows::{self, Answered};
 use super::groups::remote::{self as remote_groups, MemberChange};
 use super::groups::{discussions, members};
 use super::posts::remote::{self, RemotePost};
 use super::reactions;
-use crate::db::models::actor::{Actor, ActorUpdate};
+use crate::db::models::actor::{Actor, ActorKind, ActorUpdate};
+use crate::db::models::event::Event;
 use crate::db::models::follow::Follow;
 use crate::db::models::membership::Membership;
 use crate::db::models::post::{PostId, Reaction, Visibility};
@@ -44,10 +46,13 @@ pub enum Received {
     DeleteObject { id: String, raw: Option<remote::RawActivity> },
     /// `Like` or `Announce` of the object with this id.
     React { object: String, reaction: Reaction },
-    /// `Join` of the group with this id: the Join's id becomes the membership's.
+    /// `Join` of the group (or event) with this id: the Join's id becomes the membership's
+    /// (or the participation's).
     Join { join_id: String, group: String },
-    /// `Leave` of a group (or `Undo` of a Join).
+    /// `Leave` of a group or an event (or `Undo` of a Join).
     Leave { group: String },
+    /// `Create` or `Update` of an event the sender organises.
+    Event(Box<crate::apub::protocol::Event>),
     /// A post a group elsewhere relayed (`Announce` of its author's Create or Update, or of
     /// the post), its author checked and fetched by the inbox.
     Relayed { author: Box<Actor>, post: Box<RemotePost>, update: bool },
@@ -191,8 +196,20 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
             Some(g) if g.local && !g.deleted && g.kind().is_group() => {
                 Step::Join(join_id, Box::new(super::groups::with_profile(conn, g).await?))
             }
+            Some(e) if e.local && !e.deleted && e.kind() == ActorKind::Event => {
+                Step::InTransaction(Received::Join { join_id, group })
+            }
             _ => Step::Nothing,
         },
+        Received::Event(event) => {
+            let known = Event::by_ap_id(conn, &event.id).await?.is_some();
+            if known || events::remote::concerns_someone_here(conn, actor).await? {
+                Step::InTransaction(Received::Event(event))
+            } else {
+                tracing::debug!(event = %event.id, "event of an organiser nobody here follows; ignored");
+                Step::Nothing
+            }
+        }
         Received::Relayed { author, post, update: false } => {
             if Follow::has_local_follower(conn, actor.id).await? || Membership::has_local_member(conn, actor.id).await?
             {
@@ -217,18 +234,28 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
 async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Received) -> DomainResult<()> {
     match received {
         Received::Answer { answered, accept } => {
-            // An answer to a resident's Join of a group elsewhere, or to a follow.
+            // An answer to a resident's Join of a group or an event elsewhere, or to a follow.
             if let Some(id) = &answered.follow_id
-                && members::remote_answer(conn, actor, id, accept).await?
+                && (members::remote_answer(conn, actor, id, accept).await?
+                    || events::rsvp::remote_answer(conn, id, accept).await?)
             {
                 return Ok(());
             }
             follows::answered(conn, actor, &answered, accept).await
         }
         Received::Leave { group } => match Actor::by_ap_id(conn, &group).await? {
+            Some(e) if e.local && e.kind() == ActorKind::Event => match Event::by_actor(conn, e.id).await? {
+                Some(event) => events::rsvp::remote_leave(state, conn, actor, event.id).await,
+                None => Ok(()),
+            },
             Some(g) if g.local => members::remote_leave(conn, actor, &g).await,
             _ => Ok(()),
         },
+        Received::Join { join_id, group } => match Event::by_ap_id(conn, &group).await? {
+            Some(event) if event.local => events::rsvp::remote_join(state, conn, actor, &join_id, event.id).await,
+            _ => Ok(()),
+        },
+        Received::Event(event) => events::remote::received(conn, actor, &event).await.map(drop),
         Received::Unfollow { follow_id, target } => {
             follows::unfollowed(conn, actor, &follow_id, target.as_deref()).await
         }
@@ -243,6 +270,9 @@ async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Rec
             discussions::relay_author_change(conn, state, updated.as_ref(), raw.as_ref()).await
         }
         Received::DeleteObject { id, raw } => {
+            if events::remote::deleted(conn, actor, &id).await? {
+                return Ok(());
+            }
             let deleted = remote::delete(conn, actor, &id).await?;
             discussions::relay_author_change(conn, state, deleted.as_ref(), raw.as_ref()).await
         }
@@ -263,7 +293,6 @@ async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Rec
         | Received::Follow { .. }
         | Received::Create(_)
         | Received::React { .. }
-        | Received::Join { .. }
         | Received::Ignored { .. } => Ok(()),
     }
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod blocks;
+pub mod events;
 pub mod federation;
 pub mod follows;
 pub mod groups;

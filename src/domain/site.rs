@@ -57,13 +57,25 @@ pub struct SettingsInput {
 /// The longest description.
 pub const DESCRIPTION_MAX: usize = 300;
 
+/// Only an active admin reads and changes the run-time settings.
+fn require_admin(account: &Account) -> DomainResult<()> {
+    if account.user.status() != Status::Active || account.user.role() != Role::Admin {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(())
+}
+
+/// The run-time settings in force, for an admin.
+pub fn settings_for(state: &AppState, admin: &Account) -> DomainResult<Arc<Values>> {
+    require_admin(admin)?;
+    Ok(state.runtime.current())
+}
+
 /// An admin saves the run-time settings; they hold at once here and within a minute in every
 /// other process. A value equal to the configuration file's is not kept, so a later change of
 /// the file holds again. Invalid input changes nothing.
 pub async fn save_settings(state: &AppState, admin: &Account, input: &SettingsInput) -> DomainResult<Arc<Values>> {
-    if admin.user.status() != Status::Active || admin.user.role() != Role::Admin {
-        return Err(DomainError::Forbidden);
-    }
+    require_admin(admin)?;
     let mut errors = FieldErrors::default();
     let description = input.description.trim();
     if description.chars().any(char::is_control) {

@@ -12,11 +12,12 @@ use crate::config::ModulesSettings;
 use crate::state::AppState;
 use crate::web::layout::{HomeSectionFn, Layout, NavEntry};
 
+mod events;
 mod groups;
 mod map;
 
 /// Every module, in the order of the navigation and of the home page's sections.
-pub const MODULES: &[Module] = &[groups::MODULE, map::MODULE];
+pub const MODULES: &[Module] = &[groups::MODULE, events::MODULE, map::MODULE];
 
 /// What a module adds to the server.
 pub struct Module {

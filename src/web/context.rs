@@ -71,6 +71,11 @@ impl Ctx {
         &self.layout.nav
     }
 
+    /// Whether a module that is on links `href` in the navigation (its pages are there).
+    pub fn has_nav(&self, href: &str) -> bool {
+        self.layout.nav.iter().any(|n| n.href == href)
+    }
+
     pub fn site_name(&self) -> &str {
         &self.state.settings.instance.name
     }

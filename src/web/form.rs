@@ -14,6 +14,10 @@ use crate::domain::validate::FieldErrors;
 use crate::state::AppState;
 
 /// A posted form whose CSRF token matched, with the page context.
+/// A form with no fields besides its CSRF token (a button).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoFields {}
+
 pub struct CsrfForm<T> {
     pub ctx: Ctx,
     pub form: T,
@@ -156,6 +160,7 @@ pub enum FieldKind {
     Select,
     /// An image file (`accept` limits the choice to the formats taken).
     Image,
+    Url,
 }
 
 #[derive(Debug, Clone)]
@@ -215,6 +220,7 @@ impl Field {
             FieldKind::Email => "email",
             FieldKind::Password => "password",
             FieldKind::Number => "number",
+            FieldKind::Url => "url",
             _ => "text",
         }
     }

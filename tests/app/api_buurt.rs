@@ -82,6 +82,15 @@ async fn every_route_is_in_the_openapi_document(b: Backend) {
     let documented = operations(&doc);
     let expected: BTreeSet<(String, String)> = [
         ("GET", "/openapi.json"),
+        ("GET", "/events"),
+        ("POST", "/events"),
+        ("GET", "/events/{id}"),
+        ("PUT", "/events/{id}"),
+        ("DELETE", "/events/{id}"),
+        ("POST", "/events/{id}/cancel"),
+        ("POST", "/events/{id}/rsvp"),
+        ("GET", "/events/{id}/participants"),
+        ("POST", "/events/{id}/participants/{participant}"),
         ("GET", "/groups"),
         ("POST", "/groups"),
         ("GET", "/groups/{name}"),

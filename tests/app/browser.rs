@@ -20,6 +20,7 @@ both!(
     a_resident_resets_a_forgotten_password_by_email_in_the_browser,
     hostile_html_and_markdown_run_no_script_in_chromium,
     a_visitor_reports_a_post_and_a_moderator_removes_it_with_a_statement,
+    an_event_is_made_and_answered_by_keyboard,
 );
 
 /// A map tile server on loopback: every tile is the same small PNG; counts what it served.
@@ -256,7 +257,19 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ..Default::default()
     };
     let report = buurt::domain::moderation::reports::create(&app.state, None, &report).await.unwrap().id;
+    let mut event = crate::events::event_body_for_pages();
+    event["capacity"] = json!("12");
+    let event = anna.post("/api/buurt/v1/events", event).await;
+    let event = event["url"].as_str().unwrap().trim_start_matches(&app.base).to_string();
     let pages = json!([
+        {"path": "/activiteiten", "signedIn": false},
+        {"path": "/activiteiten?maand=2031-06", "signedIn": false},
+        {"path": "/g/tuin/activiteiten", "signedIn": false},
+        {"path": event.clone(), "signedIn": false},
+        {"path": event.clone(), "signedIn": true},
+        {"path": "/activiteiten/nieuw", "signedIn": true},
+        {"path": format!("{event}/bewerken"), "signedIn": true},
+        {"path": format!("{event}/deelnemers"), "signedIn": true},
         {"path": "/", "signedIn": false},
         {"path": format!("/melden?post={post_id}"), "signedIn": false},
         {"path": "/over/instanties", "signedIn": false},
@@ -332,7 +345,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 128 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 144 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");
@@ -603,4 +616,39 @@ async fn a_visitor_reports_a_post_and_a_moderator_removes_it_with_a_statement(b:
     assert_eq!(report.action_id, Some(decisions[0].id.0));
     drop(conn);
     app.stop().await;
+}
+
+async fn an_event_is_made_and_answered_by_keyboard(b: Backend) {
+    assert!(Path::new("/usr/bin/chromium").exists(), "Debian's chromium is needed (scripts/test installs it)");
+    let dir = tokio::task::spawn_blocking(browser_packages).await.unwrap();
+    let app = TestApp::spawn(b).await;
+    app.create_user("anna", Role::Member).await;
+    app.create_user("bert", Role::Member).await;
+    let artifacts = tempfile::tempdir().unwrap();
+    let env = [
+        ("BASE", app.base.as_str()),
+        ("ORGANISER", "anna"),
+        ("NEIGHBOUR", "bert"),
+        ("PASSWORD", PASSWORD),
+        ("ARTIFACTS", &artifacts.path().to_string_lossy()),
+    ];
+    node(dir, "events.mjs", &env, artifacts.path(), "events: all passed").await;
+    // What the browser did is what was stored.
+    let mut conn = app.state.pool.get().await.unwrap();
+    let now = buurt::db::now();
+    let events = buurt::db::models::event::Event::upcoming(&mut conn, Default::default(), now, None, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!((e.title.as_str(), e.capacity, e.participant_count), ("Samen koken in het buurthuis", Some(12), 1));
+    assert_eq!(e.starts_at.to_string(), "2031-06-14 16:00:00");
+    assert_eq!(e.accessibility, "wheelchair");
+    let going = buurt::db::models::event_participant::Participant::list(
+        &mut conn,
+        e.id,
+        &[buurt::db::models::event_participant::Rsvp::Going],
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(going[0].0.message, "Ik maak soep");
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 // The axe crawl lists every page type in one `json!`.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 mod util;
 
@@ -25,6 +25,7 @@ mod delivery;
 mod digests;
 mod discovery;
 mod discussions;
+mod events;
 mod federation;
 mod group_federation;
 mod group_interop;

@@ -172,10 +172,8 @@ impl InstanceSettingsBody {
 )]
 pub async fn settings(State(state): State<AppState>, caller: Caller) -> ApiResult {
     let me = caller.user("admin:read")?;
-    if me.user.role() != Role::Admin {
-        return Err(DomainError::Forbidden.into());
-    }
-    Ok(json(&InstanceSettingsBody::of(&state.runtime.current())))
+    let values = crate::domain::site::settings_for(&state, me)?;
+    Ok(json(&InstanceSettingsBody::of(&values)))
 }
 
 /// Saves the settings; they hold at once (within a minute in other processes).

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod controls;
 pub mod discussions;
 pub mod errors;
+pub mod events;
 pub mod federation;
 pub mod group_admin;
 pub mod group_members;

@@ -27,6 +27,7 @@ use crate::api::json;
         (name = "discussions", description = "Threads in groups"),
         (name = "federation", description = "Staff: other servers, their policies and blocked remote actors"),
         (name = "groups", description = "Groups of the neighbourhood"),
+        (name = "events", description = "Activities: agendas, events and answers (RSVP)"),
         (name = "neighbourhoods", description = "Neighbourhoods, their boundaries and residents' home neighbourhood"),
         (name = "media", description = "Photos for posts"),
         (name = "moderation", description = "Moderators' decisions with their statements of reasons, the public log and appeals"),

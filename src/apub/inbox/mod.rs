@@ -170,6 +170,7 @@ async fn received(
                 }
                 Received::Create(Box::new(remote_post(state, signer, &note, body)))
             }
+            Object::Event(event) => event_of(signer, event)?,
             other => {
                 tracing::debug!(kind = other.kind(), "ignored Create of an unsupported object type");
                 Received::Ignored { kind: format!("Create({})", other.kind().unwrap_or("link")) }
@@ -185,6 +186,7 @@ async fn received(
             }
             Object::Post(note) => Received::UpdatePost(Box::new(remote_post(state, signer, &note, body))),
             Object::Member(member) => member_change(signer, kind, &member)?,
+            Object::Event(event) => event_of(signer, event)?,
             other => {
                 object_id()?;
                 Received::Ignored { kind: format!("Update({})", other.kind().unwrap_or("link")) }
@@ -225,6 +227,20 @@ async fn received(
         ActivityKind::Flag => flag(state, activity_id, object, content)?,
         other => Received::Ignored { kind: other.to_string() },
     })
+}
+
+/// An `Event` its organiser sends: on the signer's host and attributed to it (the group or the
+/// person; Mobilizon names the organiser in `actor` and the group in `attributedTo`).
+fn event_of(signer: &Actor, event: Box<protocol::Event>) -> ApubResult<Received> {
+    if !protocol::same_host(&event.id, &signer.ap_id) {
+        return Err(ApubError::Forbidden("object is not on the actor's host".into()));
+    }
+    let by_signer = event.attributed_to.iter().any(|a| a.0 == signer.ap_id)
+        || event.actor.as_ref().is_some_and(|a| a.0 == signer.ap_id);
+    if !by_signer {
+        return Err(ApubError::Forbidden("event is attributed to someone else".into()));
+    }
+    Ok(Received::Event(event))
 }
 
 /// A `Flag` (a report from another server's moderators): every object must be on this

@@ -77,8 +77,11 @@ pub const EMITTED: &[&str] = &[
     "Member",
     "Note",
     "Article",
+    "Event",
     "Place",
+    "VirtualLocation",
     "PostalAddress",
+    "Collection",
     "Tombstone",
     "Document",
     "Image",
@@ -102,6 +105,7 @@ pub const EMITTED: &[&str] = &[
     "Remove",
     "Block",
     "Flag",
+    "Ignore",
 ];
 
 /// `host[:port]` of a URL: the key of an instance, and what "the same host" compares.

@@ -20,6 +20,8 @@ pub enum ActorKind {
     Application,
     Organization,
     Service,
+    /// One of our events: an actor so that people can follow it for its news.
+    Event,
 }
 
 impl ActorKind {
@@ -30,6 +32,7 @@ impl ActorKind {
             ActorKind::Application => "application",
             ActorKind::Organization => "organization",
             ActorKind::Service => "service",
+            ActorKind::Event => "event",
         }
     }
     pub fn parse(s: &str) -> Option<ActorKind> {
@@ -39,6 +42,7 @@ impl ActorKind {
             "application" => Some(ActorKind::Application),
             "organization" => Some(ActorKind::Organization),
             "service" => Some(ActorKind::Service),
+            "event" => Some(ActorKind::Event),
             _ => None,
         }
     }
@@ -50,6 +54,7 @@ impl ActorKind {
             ActorKind::Application => "Application",
             ActorKind::Organization => "Organization",
             ActorKind::Service => "Service",
+            ActorKind::Event => "Event",
         }
     }
     /// Groups and organisations: actors with members, under `/g/`.

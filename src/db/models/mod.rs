@@ -9,6 +9,8 @@ pub mod delivery_target;
 pub mod digest;
 pub mod domain_block_personal;
 pub mod email_token;
+pub mod event;
+pub mod event_participant;
 pub mod follow;
 pub mod group_profile;
 pub mod hidden_post;

@@ -114,6 +114,40 @@ impl Place {
         }
     }
 
+    /// A place of its own: an event's address.
+    pub async fn insert(conn: &mut DbConn, form: &PlaceForm) -> DbResult<Place> {
+        let now = chrono::Utc::now().naive_utc();
+        dispatch!(conn, c => diesel::insert_into(place::table)
+            .values((form, place::created_at.eq(now), place::updated_at.eq(now)))
+            .returning(Place::as_returning())
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    pub async fn update(conn: &mut DbConn, id: i64, form: &PlaceForm) -> DbResult<Place> {
+        let now = chrono::Utc::now().naive_utc();
+        dispatch!(conn, c => diesel::update(place::table.find(id))
+            .set((form, place::updated_at.eq(now)))
+            .returning(Place::as_returning())
+            .get_result(c)
+            .await)
+        .map_err(Into::into)
+    }
+
+    pub async fn delete(conn: &mut DbConn, id: i64) -> DbResult<()> {
+        dispatch!(conn, c => diesel::delete(place::table.find(id)).execute(c).await)?;
+        Ok(())
+    }
+
+    pub async fn by_ids(conn: &mut DbConn, ids: &[i64]) -> DbResult<Vec<Place>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        dispatch!(conn, c => place::table.filter(place::id.eq_any(ids)).select(Place::as_select()).load(c).await)
+            .map_err(Into::into)
+    }
+
     /// Local groups that have a place, with it, by name; at most `limit`.
     pub async fn local_groups(conn: &mut DbConn, limit: i64) -> DbResult<Vec<(Actor, Place)>> {
         dispatch!(conn, c => actor::table

@@ -87,6 +87,15 @@ pub static REPORT_RESOLVED: Kind = everyday("report_resolved", None, Channel::In
 pub static SIGN_UP: Kind =
     Kind { staff_only: true, ..everyday("sign_up", Some("admin.sign_up"), Channel::Email, false) };
 
+/// Someone asks to take part in an event the recipient organises (approval events).
+pub static EVENT_REQUEST: Kind = everyday("event_request", None, Channel::Email, true);
+/// The recipient takes part now: the organiser accepted them, or a seat freed.
+pub static EVENT_ACCEPTED: Kind = everyday("event_accepted", None, Channel::Email, false);
+/// An event the recipient answered has a new time or place.
+pub static EVENT_CHANGED: Kind = everyday("event_changed", None, Channel::Email, false);
+/// An event the recipient answered was cancelled.
+pub static EVENT_CANCELLED: Kind = everyday("event_cancelled", None, Channel::Email, false);
+
 /// The only channel of what is also mailed in full, always (`domain::moderation` sends the
 /// statement of reasons itself): in the app, and not to be turned off.
 const IN_APP: &[Channel] = &[Channel::InApp];
@@ -115,6 +124,10 @@ pub static KINDS: &[&Kind] = &[
     &GROUP_JOINED,
     &GROUP_INVITE,
     &INVITE_USED,
+    &EVENT_REQUEST,
+    &EVENT_ACCEPTED,
+    &EVENT_CHANGED,
+    &EVENT_CANCELLED,
     &MODERATION_DECISION,
     &MODERATION_REVERSED,
     &APPEAL_ANSWERED,

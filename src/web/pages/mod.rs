@@ -6,6 +6,7 @@ pub mod admin;
 pub mod blocks;
 pub mod email;
 pub mod error;
+pub mod events;
 pub mod groups;
 pub mod health;
 pub mod home;

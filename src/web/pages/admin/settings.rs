@@ -8,12 +8,11 @@ use serde::Deserialize;
 
 use super::view::SettingsPage;
 use crate::config::{GroupCreation, RegistrationMode};
-use crate::db::models::local_user::Role;
 use crate::domain::DomainError;
 use crate::domain::site::{self, SettingsInput};
 use crate::domain::validate::FieldErrors;
 use crate::web::context::Ctx;
-use crate::web::error::{WebError, WebResult};
+use crate::web::error::WebResult;
 use crate::web::form::{CsrfForm, Field, FieldKind, Form};
 use crate::web::page::page;
 
@@ -32,14 +31,9 @@ pub struct DoneQuery {
     gedaan: String,
 }
 
-fn require_admin(ctx: &Ctx) -> WebResult<()> {
-    if ctx.require_account()?.user.role() == Role::Admin { Ok(()) } else { Err(WebError::Forbidden) }
-}
-
 /// `GET /beheer/instellingen`.
 pub async fn show(ctx: Ctx, Query(q): Query<DoneQuery>) -> WebResult<Response> {
-    require_admin(&ctx)?;
-    let now = ctx.state.runtime.current();
+    let now = site::settings_for(&ctx.state, ctx.require_account()?)?;
     let form = SettingsForm {
         description: now.description.clone(),
         contact_email: now.contact_email.clone(),

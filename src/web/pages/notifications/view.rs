@@ -32,6 +32,10 @@ impl EntryRow {
             ("group_invite", _, _) => Some("/groepen/uitnodigingen".to_string()),
             // A report's page in its queue, or the reporter's own reports.
             ("report" | "group_report" | "report_resolved", _, _) => entry.newest.subject.clone(),
+            // The event's page.
+            ("event_request" | "event_accepted" | "event_changed" | "event_cancelled", _, _) => {
+                entry.newest.subject.clone()
+            }
             (_, Some(p), _) if p.local => Some(format!("/p/{}", p.id.0)),
             (_, Some(p), _) => Some(p.url.clone().unwrap_or_else(|| p.ap_id.clone())),
             (_, None, Some(a)) if a.local => Some(format!("/u/{}", a.username)),

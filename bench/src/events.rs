@@ -1,0 +1,122 @@
+//! Events in `reads` and `growth`: anna's group "tuin" makes events through Buurt's own domain
+//! operation (each an actor with a place, announced to the group's followers), and `growth`
+//! adds `size` more as rows (events of a remote organiser, spread over the coming three years,
+//! as the inbox stores them). Measured anonymously with the public cache on: an event's page and
+//! its `Event` document, the instance's agenda page and iCalendar feed, and Buurt's events API.
+
+use anyhow::Context;
+
+use crate::growth::{exec, q, ts};
+use crate::reads::Endpoint;
+
+pub const EVENT_PAGE: &str = "event page";
+pub const EVENT_JSON: &str = "event JSON";
+pub const AGENDA_PAGE: &str = "agenda page";
+pub const AGENDA_ICS: &str = "agenda iCalendar";
+pub const EVENTS_API: &str = "events API";
+
+/// Events the group makes in `reads`.
+pub const MADE: usize = 30;
+
+/// `count` events of the group "tuin" made by anna, one a day from tomorrow, each with a place;
+/// every third with seats.
+pub async fn seed_made(state: &buurt::state::AppState, count: usize) -> anyhow::Result<()> {
+    use buurt::db::models::local_user::Account;
+    use buurt::domain::events::{self, EventInput};
+    let anna = {
+        let mut conn = state.pool.get().await?;
+        Account::by_username(&mut conn, "anna").await?.context("anna is missing")?
+    };
+    let now = buurt::db::now();
+    for i in 0..count {
+        let day = (now + std::time::Duration::from_secs(86_400 * (1 + i as u64))).date();
+        let input = EventInput {
+            title: format!("Tuindag {i}: snoeien en zaaien"),
+            description: "We snoeien de **appelboom**, zaaien bloemen voor de bijen en drinken koffie.\n\n- handschoenen mee\n- gereedschap is er".into(),
+            starts: format!("{day}T10:00"),
+            ends: format!("{day}T13:00"),
+            place_name: "Buurttuin achter het buurthuis".into(),
+            street_address: format!("Tuinstraat {}", i + 1),
+            postal_code: "1091 AA".into(),
+            locality: "Amsterdam".into(),
+            latitude: "52.3596".into(),
+            longitude: "4.917".into(),
+            category: "nature".into(),
+            capacity: if i % 3 == 0 { "25".into() } else { String::new() },
+            accessibility: vec!["wheelchair".into(), "seating".into()],
+            ..Default::default()
+        };
+        events::create(state, &anna, "tuin", &input).await.map_err(|e| anyhow::anyhow!("event {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `count` events of a remote organiser, stored as rows (as the inbox keeps them), spread over
+/// the coming three years and the past year.
+pub async fn seed_rows(state: &buurt::state::AppState, count: usize) -> anyhow::Result<()> {
+    let organiser = {
+        let mut conn = state.pool.get().await?;
+        buurt::domain::actors::local_by_name(&mut conn, &state.settings, "tuin").await?.context("tuin is missing")?.id.0
+    };
+    let now = buurt::db::now();
+    let span_minutes = 4 * 365 * 24 * 60;
+    for chunk in (0..count).collect::<Vec<_>>().chunks(1000) {
+        let mut sql = String::from(
+            "BEGIN;\nINSERT INTO event (ap_id, actor_id, local, url, organiser_id, group_id, created_by, title, content, source, \
+             starts_at, ends_at, timezone, all_day, place_id, online_url, category, image_url, image_alt, capacity, join_mode, \
+             external_url, status, accessibility, accessibility_note, price, guests_allowed, participant_count, published, updated_at) VALUES\n",
+        );
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|&i| {
+                // Evenly over [-1 year, +3 years).
+                let offset = (i as i64 * span_minutes / count.max(1) as i64) - 365 * 24 * 60;
+                let minutes = std::time::Duration::from_secs(60 * offset.unsigned_abs());
+                let start = if offset < 0 { now - minutes } else { now + minutes };
+                let end = start + std::time::Duration::from_secs(2 * 3600);
+                format!(
+                    "({}, NULL, false, NULL, {organiser}, {organiser}, NULL, {}, {}, '', {}, {}, 'Europe/Amsterdam', false, NULL, \
+                     'https://meet.growth.test/r', 'social', NULL, '', NULL, 'free', NULL, 'confirmed', '', '', '', false, 0, {}, {})",
+                    q(&format!("https://elders.growth.test/events/{i}")),
+                    q(&format!("Bijeenkomst {i}")),
+                    q("<p>Een bijeenkomst van elders.</p>"),
+                    ts(start),
+                    ts(end),
+                    ts(now),
+                    ts(now),
+                )
+            })
+            .collect();
+        sql.push_str(&rows.join(",\n"));
+        sql.push_str(";\nCOMMIT;");
+        exec(state, &sql).await?;
+    }
+    Ok(())
+}
+
+/// The endpoints `--endpoint` asks for, once the made events are seen through the API.
+pub async fn endpoints(ctx: &crate::Ctx, server: &crate::server::Server) -> anyhow::Result<Vec<Endpoint>> {
+    let wanted = |name: &str| ctx.endpoints.is_empty() || ctx.endpoints.iter().any(|n| name.to_lowercase().contains(n));
+    if ![EVENT_PAGE, EVENT_JSON, AGENDA_PAGE, AGENDA_ICS, EVENTS_API].iter().any(|n| wanted(n)) {
+        return Ok(Vec::new());
+    }
+    let listed: serde_json::Value =
+        server.http.get(server.url("/api/buurt/v1/events?group=tuin")).send().await?.error_for_status()?.json().await?;
+    let listed = listed.as_array().context("the events API answers no list")?;
+    let first = listed.iter().find(|e| e["local"] == true).context("no event of tuin listed")?;
+    let path = first["url"].as_str().context("an event without url")?.split_once("/e/").context("not ours")?.1;
+    let path = format!("/e/{path}");
+    let page = server.http.get(server.url(&path)).send().await?.error_for_status()?.text().await?;
+    if !page.contains("Tuindag") {
+        anyhow::bail!("the event page does not show the event");
+    }
+    let json = Some("Accept: application/activity+json".to_string());
+    let all = [
+        Endpoint { name: EVENT_PAGE, path: path.clone(), header: None, html: true },
+        Endpoint { name: EVENT_JSON, path, header: json, html: false },
+        Endpoint { name: AGENDA_PAGE, path: "/activiteiten".into(), header: None, html: true },
+        Endpoint { name: AGENDA_ICS, path: "/activiteiten.ics".into(), header: None, html: false },
+        Endpoint { name: EVENTS_API, path: "/api/buurt/v1/events".into(), header: None, html: false },
+    ];
+    Ok(all.into_iter().filter(|e| wanted(e.name)).collect())
+}

@@ -1,0 +1,2 @@
+DROP TABLE event_participant;
+DROP TABLE event;
