@@ -660,6 +660,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_feed (local_user_id) {
+        local_user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(event -> place (place_id));
 diesel::joinable!(event_participant -> event (event_id));
 
@@ -708,4 +716,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_note,
     event,
     event_participant,
+    calendar_feed,
 );

@@ -87,6 +87,8 @@ enum Step {
     Create(Box<RemotePost>),
     /// A Like or Announce of this local post.
     React(PostId, Reaction),
+    /// A Like of this local event (Mastodon's favourite): "interested".
+    Interested(i64),
     /// A request to join this local group.
     Join(String, Box<super::groups::Group>),
     /// A post written in this local group, to store and relay.
@@ -140,6 +142,7 @@ pub async fn receive(state: &AppState, actor: &Actor, id: &Url, received: Receiv
             remote::received(&mut tx, actor, *post).await?;
         }
         Step::React(post, reaction) => reactions::reacted(&mut tx, actor, id.as_str(), post, reaction).await?,
+        Step::Interested(event) => events::rsvp::remote_interested(&mut tx, actor, id.as_str(), event).await?,
         Step::Join(join_id, group) => members::remote_join(state, &mut tx, actor, &join_id, &group).await?,
         Step::InGroup(mut post, group) => {
             // `group_here` found the group only because the activity was kept as it arrived.
@@ -190,6 +193,10 @@ async fn look(conn: &mut DbConn, actor: &Actor, received: Received) -> DomainRes
         }
         Received::React { object, reaction } => match reactions::reacted_post(conn, actor, &object, reaction).await? {
             Some(post) => Step::React(post, reaction),
+            None if reaction == Reaction::Like => match Event::by_ap_id(conn, &object).await? {
+                Some(event) if event.local => Step::Interested(event.id),
+                _ => Step::Nothing,
+            },
             None => Step::Nothing,
         },
         Received::Join { join_id, group } => match Actor::by_ap_id(conn, &group).await? {
@@ -259,7 +266,12 @@ async fn apply(state: &AppState, conn: &mut DbConn, actor: &Actor, received: Rec
         Received::Unfollow { follow_id, target } => {
             follows::unfollowed(conn, actor, &follow_id, target.as_deref()).await
         }
-        Received::Unreact { id, reaction } => reactions::unreacted(conn, actor, &id, reaction).await,
+        Received::Unreact { id, reaction } => {
+            if reaction != Some(Reaction::Announce) && events::rsvp::remote_uninterested(conn, actor, &id).await? {
+                return Ok(());
+            }
+            reactions::unreacted(conn, actor, &id, reaction).await
+        }
         Received::Block { block_id, target } => super::blocks::remote::blocked(conn, actor, &block_id, &target).await,
         Received::Unblock { block_id, target } => {
             super::blocks::remote::unblocked(conn, actor, &block_id, target.as_deref()).await

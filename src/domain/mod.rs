@@ -62,6 +62,7 @@ pub fn job_handlers() -> crate::jobs::Handlers {
         .on(instances::NODEINFO_JOB, instances::read_nodeinfo)
         .on(email::MAIL_JOB, email::send)
         .on(digest::SCHEDULE_JOB, digest::schedule)
+        .on(events::reminders::REMIND_JOB, events::reminders::remind)
         .on(digest::SEND_JOB, digest::send)
         .on(push::JOB_KIND, |state, job| async move { push::deliver(&state, &job.payload).await.map_err(Into::into) })
 }

@@ -21,6 +21,9 @@ use crate::util::*;
 both!(
     an_event_is_made_on_the_web_and_shown_everywhere,
     calendar_files_read_back_with_an_independent_parser,
+    a_deleted_account_frees_its_seat_and_its_answers_are_in_its_export,
+    those_going_are_reminded_the_day_before,
+    a_residents_own_agenda_is_private_and_its_feed_address_revocable,
     bad_input_is_refused_and_changes_nothing,
     seats_are_never_exceeded_when_many_answer_at_once,
     approval_events_wait_for_the_organiser,
@@ -553,6 +556,22 @@ async fn events_from_mobilizon_and_gancio_reach_the_agenda(b: Backend) {
         post_signed(&alpha.url("/inbox"), unfollowed.to_string().as_bytes(), &olga, SystemTime::now()).await.status();
     assert_eq!(status, 202);
     assert_eq!(anna.get(EVENTS).await.as_array().unwrap().len(), 1);
+
+    // A Mastodon user's favourite of an event here counts as "maybe"; its Undo takes it back.
+    let ours = anna.post(EVENTS, event_body("Open tuin")).await;
+    let ours_id: i64 = ours["id"].as_str().unwrap().parse().unwrap();
+    let like = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/likes/1", beta.base), "type": "Like", "actor": marie.actor, "object": ours["ap_id"],
+    });
+    assert_eq!(send(like.clone()).await, 202);
+    assert_eq!(answers(&alpha, ours_id, Rsvp::Maybe).await.len(), 1);
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/likes/1/undo", beta.base), "type": "Undo", "actor": marie.actor, "object": like,
+    });
+    assert_eq!(send(undo).await, 202);
+    assert!(answers(&alpha, ours_id, Rsvp::Maybe).await.is_empty());
 }
 
 /// The events of an iCalendar file as Python's `icalendar` package reads them.
@@ -615,4 +634,148 @@ async fn calendar_files_read_back_with_an_independent_parser(b: Backend) {
     assert!(one.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
     let one = read_ics(&one.text().await.unwrap());
     assert_eq!(one["events"][0]["uid"], timed["ap_id"]);
+}
+
+async fn a_deleted_account_frees_its_seat_and_its_answers_are_in_its_export(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    let mut body = event_body("Kookcursus");
+    body["capacity"] = json!("1");
+    let id = anna.post(EVENTS, body).await["id"].as_str().unwrap().to_string();
+    let bert = app.api_user("bert").await;
+    let carla = app.api_user("carla").await;
+    bert.post(&format!("{EVENTS}/{id}/rsvp"), json!({"rsvp": "going", "message": "Ik neem messen mee"})).await;
+    assert_eq!(carla.post(&format!("{EVENTS}/{id}/rsvp"), json!({"rsvp": "going"})).await["state"], "waiting");
+    let own = bert.post(EVENTS, event_body("Berts fietstocht")).await["id"].as_str().unwrap().to_string();
+    // Bert's export names his answer (with his message) and the event he organised.
+    let (data, _) = crate::privacy::export_of(&bert).await;
+    let exported = data["event_answers"].as_array().unwrap();
+    assert_eq!(exported.len(), 1);
+    assert_eq!((exported[0]["title"].as_str(), exported[0]["answer"].as_str()), (Some("Kookcursus"), Some("going")));
+    assert_eq!(exported[0]["message"], "Ik neem messen mee");
+    assert_eq!(data["events_organised"].as_array().unwrap().len(), 1);
+    let (annas, _) = crate::privacy::export_of(&anna).await;
+    assert!(annas["event_answers"].as_array().unwrap().is_empty(), "nothing of bert's in anna's export");
+    // Bert goes, removing what he made: carla gets his seat, his own event is gone.
+    let gone =
+        bert.send(Method::DELETE, "/api/buurt/v1/me", Some(json!({"password": PASSWORD, "content": "remove"}))).await;
+    assert_eq!(gone.status(), 204);
+    let event_id: i64 = id.parse().unwrap();
+    let going = answers(&app, event_id, Rsvp::Going).await;
+    assert_eq!(going.len(), 1);
+    assert_eq!(going[0].actor_id, Some(app.account("carla").await.unwrap().actor.id));
+    assert_eq!(stored(&app, &id).await.participant_count, 1);
+    let mut conn = app.state.pool.get().await.unwrap();
+    assert!(Event::by_id(&mut conn, own.parse().unwrap()).await.unwrap().is_none());
+}
+
+/// `hours` from now in Amsterdam's local time, as the form takes it.
+fn local_in(hours: i64) -> String {
+    let tz: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
+    (chrono::Utc::now() + chrono::Duration::hours(hours)).with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// The reminders queued, as if their time had come: due now.
+async fn reminders_due_now(app: &TestApp) -> usize {
+    use buurt::db::schema::job;
+    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.state.pool.get().await.unwrap();
+    let now = buurt::db::now();
+    let n = buurt::dispatch!(&mut conn, c => diesel::update(job::table.filter(job::kind.eq("event.remind")))
+        .set(job::run_at.eq(now))
+        .execute(c)
+        .await)
+    .unwrap();
+    buurt::jobs::wake(&app.state);
+    n
+}
+
+async fn those_going_are_reminded_the_day_before(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    // Made 30 hours ahead: its reminder waits (due in 6 hours).
+    let mut body = event_body("Wijkfeest");
+    body["starts"] = json!(local_in(30));
+    body["ends"] = json!("");
+    let id = anna.post(EVENTS, body.clone()).await["id"].as_str().unwrap().to_string();
+    let bert = app.api_user("bert").await;
+    let carla = app.api_user("carla").await;
+    bert.post(&format!("{EVENTS}/{id}/rsvp"), json!({"rsvp": "going"})).await;
+    carla.post(&format!("{EVENTS}/{id}/rsvp"), json!({"rsvp": "maybe"})).await;
+    app.run_jobs().await;
+    let reminded = |name: &'static str| {
+        let app = &app;
+        async move {
+            crate::notifications::notifications_of(app, name).await.iter().filter(|n| n.0 == "event_reminder").count()
+        }
+    };
+    assert_eq!(reminded("bert").await, 0, "not yet: the reminder is due in six hours");
+    // Moved to 40 hours ahead: a second reminder is queued, and when both come due only the
+    // one for the new start reminds — those going, once.
+    body["starts"] = json!(local_in(40));
+    anna.send(Method::PUT, &format!("{EVENTS}/{id}"), Some(body)).await.error_for_status().unwrap();
+    assert_eq!(reminders_due_now(&app).await, 2);
+    app.run_jobs().await;
+    assert_eq!(reminded("bert").await, 1);
+    assert_eq!(reminded("carla").await, 0, "maybe is not going");
+    assert_eq!(reminded("anna").await, 0);
+    // A cancelled event reminds nobody.
+    let mut other = event_body("Afgelast");
+    other["starts"] = json!(local_in(50));
+    other["ends"] = json!("");
+    let other = anna.post(EVENTS, other).await["id"].as_str().unwrap().to_string();
+    bert.post(&format!("{EVENTS}/{other}/rsvp"), json!({"rsvp": "going"})).await;
+    anna.post(&format!("{EVENTS}/{other}/cancel"), json!({})).await;
+    assert_eq!(reminders_due_now(&app).await, 1);
+    app.run_jobs().await;
+    assert_eq!(reminded("bert").await, 1);
+}
+
+async fn a_residents_own_agenda_is_private_and_its_feed_address_revocable(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let anna = app.api_user("anna").await;
+    anna.post("/api/buurt/v1/groups", json!({"name": "tuin", "display_name": "Buurttuin"})).await;
+    let mut in_group = event_body("Tuindag");
+    in_group["group"] = json!("tuin");
+    anna.post(EVENTS, in_group).await;
+    let answered = anna.post(EVENTS, event_body("Lezing over bijen")).await;
+    let carla = app.api_user("carla").await;
+    carla.post(EVENTS, event_body("Carla's kaartavond")).await;
+    let bert = app.api_user("bert").await;
+    bert.post("/api/buurt/v1/groups/tuin/join", json!({})).await;
+    bert.post(&format!("{EVENTS}/{}/rsvp", answered["id"].as_str().unwrap()), json!({"rsvp": "maybe"})).await;
+
+    let web = app.browser();
+    web.login("bert", PASSWORD).await;
+    let page = web.get_html("/mijn-agenda").await.root_element().text().collect::<String>();
+    assert!(page.contains("Tuindag") && page.contains("Lezing over bijen"), "{page}");
+    assert!(!page.contains("kaartavond"), "not his: {page}");
+    assert!(app.browser().get("/mijn-agenda").await.status().is_redirection(), "private");
+
+    // The secret address, shown once; a new one revokes the old.
+    let made = html(web.submit("/mijn-agenda", "/mijn-agenda/link", &[]).await).await;
+    let url = made
+        .select(&scraper::Selector::parse("#feed-url").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with(&app.url("/ical/")), "{url}");
+    let path = url.trim_start_matches(&app.base).to_string();
+    let feed = app.browser().get(&path).await;
+    assert_eq!(feed.status(), 200);
+    assert_eq!(feed.headers()["cache-control"], "private, no-store");
+    let feed = feed.text().await.unwrap();
+    assert!(
+        feed.contains("SUMMARY:Tuindag") && feed.contains("SUMMARY:Lezing over bijen") && !feed.contains("kaartavond"),
+        "{feed}"
+    );
+    let again = web.get_html("/mijn-agenda").await;
+    assert!(again.select(&scraper::Selector::parse("#feed-url").unwrap()).next().is_none(), "shown only once");
+    web.submit("/mijn-agenda", "/mijn-agenda/link", &[]).await;
+    assert_eq!(app.browser().get(&path).await.status(), 404, "the old address no longer works");
+    assert_eq!(app.browser().get("/ical/geraden").await.status(), 404);
 }

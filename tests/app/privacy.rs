@@ -178,7 +178,7 @@ async fn upload(app: &TestApp, api: &Api, description: &str) -> String {
     response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
-async fn export_of(api: &Api) -> (Value, std::collections::BTreeMap<String, Vec<u8>>) {
+pub async fn export_of(api: &Api) -> (Value, std::collections::BTreeMap<String, Vec<u8>>) {
     let response = api.send(Method::GET, EXPORT, None).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/zip");

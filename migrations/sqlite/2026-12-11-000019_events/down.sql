@@ -1,2 +1,3 @@
+DROP TABLE calendar_feed;
 DROP TABLE event_participant;
 DROP TABLE event;

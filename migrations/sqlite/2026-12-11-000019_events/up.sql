@@ -81,3 +81,11 @@ CREATE TABLE event_participant (
 CREATE UNIQUE INDEX event_participant_actor_idx ON event_participant (event_id, actor_id);
 CREATE INDEX event_participant_state_idx ON event_participant (event_id, state, id);
 CREATE INDEX event_participant_person_idx ON event_participant (actor_id, state);
+
+-- A resident's own agenda as an iCalendar feed at a secret address: only the SHA-256 of its
+-- token is kept; making a new one replaces (revokes) the old.
+CREATE TABLE calendar_feed (
+    local_user_id BIGINT PRIMARY KEY REFERENCES local_user (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL
+);

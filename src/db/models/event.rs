@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use super::actor::ActorId;
 use super::text_enum;
-use crate::db::schema::event;
+use crate::db::schema::{event, event_participant, follow, membership};
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
 
@@ -162,6 +162,35 @@ pub struct Filter {
     pub place: Option<i64>,
     /// Only events here.
     pub local_only: bool,
+    /// A person's own agenda: events they answered (not "not going"), of groups they belong to
+    /// and of organisers they follow.
+    pub mine: Option<ActorId>,
+}
+
+/// The events of `$me`'s own agenda, as a condition: answered (going, maybe, in line, waiting
+/// for approval), of a group they belong to, or of an organiser they follow.
+macro_rules! mine {
+    ($me:expr) => {
+        event::id
+            .eq_any(
+                event_participant::table
+                    .filter(event_participant::actor_id.eq($me))
+                    .filter(event_participant::state.eq_any(["going", "maybe", "waiting", "pending"]))
+                    .select(event_participant::event_id),
+            )
+            .or(event::group_id.eq_any(
+                membership::table
+                    .filter(membership::member_id.eq($me))
+                    .filter(membership::state.eq("accepted"))
+                    .select(membership::group_id.nullable()),
+            ))
+            .or(event::organiser_id.eq_any(
+                follow::table
+                    .filter(follow::follower_id.eq($me))
+                    .filter(follow::accepted.eq(true))
+                    .select(follow::target_id),
+            ))
+    };
 }
 
 impl Event {
@@ -308,6 +337,9 @@ impl Event {
             if filter.local_only {
                 q = q.filter(event::local.eq(true));
             }
+            if let Some(me) = filter.mine {
+                q = q.filter(mine!(me));
+            }
             q.load(c).await
         })
         .map_err(Into::into)
@@ -338,8 +370,22 @@ impl Event {
             if let Some(p) = filter.place {
                 q = q.filter(event::place_id.eq(p));
             }
+            if let Some(me) = filter.mine {
+                q = q.filter(mine!(me));
+            }
             q.load(c).await
         })
+        .map_err(Into::into)
+    }
+
+    /// Every event an actor organises, past and coming.
+    pub async fn organised_by(conn: &mut DbConn, organiser: ActorId) -> DbResult<Vec<Event>> {
+        dispatch!(conn, c => event::table
+            .filter(event::organiser_id.eq(organiser))
+            .order(event::id.asc())
+            .select(Event::as_select())
+            .load(c)
+            .await)
         .map_err(Into::into)
     }
 

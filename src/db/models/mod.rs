@@ -4,6 +4,7 @@ pub mod actor;
 pub mod actor_block;
 pub mod actor_count;
 pub mod actor_mute;
+pub mod calendar_feed;
 pub mod delivery;
 pub mod delivery_target;
 pub mod digest;

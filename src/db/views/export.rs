@@ -14,8 +14,8 @@ use crate::db::models::notification_preference::NotificationPreference;
 use crate::db::models::post::{Post, PostId};
 use crate::db::models::post_edit::PostEdit;
 use crate::db::schema::{
-    actor, actor_block, actor_mute, announce, domain_block_personal, follow, hidden_post, media, membership,
-    moderation_action, moderation_appeal, post, post_edit, post_like, push_subscription, report,
+    actor, actor_block, actor_mute, announce, domain_block_personal, event, event_participant, follow, hidden_post,
+    media, membership, moderation_action, moderation_appeal, post, post_edit, post_like, push_subscription, report,
 };
 use crate::db::{DbConn, DbResult};
 use crate::dispatch;
@@ -43,6 +43,16 @@ pub struct MembershipLink {
     pub group: String,
     pub role: String,
     pub state: String,
+    pub created_at: Time,
+}
+
+/// An answer to an event.
+#[derive(Debug, Clone)]
+pub struct EventAnswer {
+    pub event: String,
+    pub title: String,
+    pub state: String,
+    pub message: String,
     pub created_at: Time,
 }
 
@@ -83,6 +93,9 @@ pub struct PersonData {
     pub following: Vec<FollowLink>,
     pub followers: Vec<FollowLink>,
     pub memberships: Vec<MembershipLink>,
+    pub event_answers: Vec<EventAnswer>,
+    /// Ids of the events the person organised themselves.
+    pub events_organised: Vec<String>,
     pub neighbourhood: Option<String>,
     pub notification_preferences: Vec<NotificationPreference>,
     pub push_endpoints: Vec<Link>,
@@ -164,6 +177,23 @@ pub async fn person_data(
         .into_iter()
         .map(|(group, role, state, created_at)| MembershipLink { group, role, state, created_at })
         .collect();
+    let answers: Vec<(String, String, String, String, Time)> = dispatch!(conn, c => event_participant::table
+        .inner_join(event::table)
+        .filter(event_participant::actor_id.eq(me))
+        .order(event_participant::id.asc())
+        .select((event::ap_id, event::title, event_participant::state, event_participant::message, event_participant::created_at))
+        .load(c)
+        .await)?;
+    data.event_answers = answers
+        .into_iter()
+        .map(|(event, title, state, message, created_at)| EventAnswer { event, title, state, message, created_at })
+        .collect();
+    data.events_organised = dispatch!(conn, c => event::table
+        .filter(event::organiser_id.eq(me).or(event::created_by.eq(me)))
+        .order(event::id.asc())
+        .select(event::ap_id)
+        .load(c)
+        .await)?;
     if let Some(home) = home {
         data.neighbourhood = dispatch!(conn, c => actor::table
             .filter(actor::id.eq(home))

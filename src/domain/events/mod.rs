@@ -4,7 +4,9 @@
 //! an organisation — announces it to their followers. Answers (RSVP) are in [`rsvp`], the wire
 //! shapes in [`wire`], events from elsewhere in [`remote`].
 
+pub mod calendar;
 pub mod input;
+pub mod reminders;
 pub mod remote;
 pub mod rsvp;
 pub mod when;
@@ -230,6 +232,7 @@ pub async fn create(
     }
     form.url = Some(actor.ap_id.clone());
     let event = Event::insert(&mut tx, &actor.ap_id, Some(actor.id), true, &form, now()).await?;
+    reminders::queue(&mut tx, &event).await?;
     let view = view(&mut tx, event).await?;
     wire::announce(&mut tx, state, &view, wire::Change::Create).await?;
     tx.commit().await?;
@@ -280,7 +283,11 @@ pub async fn update(state: &AppState, account: &Account, id: i64, input: &EventI
     if moved {
         rsvp::tell_participants(&mut tx, &view, "event_changed").await?;
     }
+    if old.starts_at != view.event.starts_at {
+        reminders::queue(&mut tx, &view.event).await?;
+    }
     tx.commit().await?;
+    crate::jobs::wake(state);
     state.delivery_wake.notify_waiters();
     Ok(view)
 }

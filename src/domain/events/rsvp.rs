@@ -409,3 +409,65 @@ pub async fn participants(
 pub async fn mine(conn: &mut DbConn, account: &Account, event_id: i64) -> DomainResult<Option<Participant>> {
     Ok(Participant::of(conn, event_id, account.actor.id).await?)
 }
+
+/// A person's account goes: their answers go with it, and the seats they held go to the first
+/// in line (in the caller's transaction). With `remove`, the events they organised themselves go
+/// too (a group's events stay with the group).
+pub async fn forget_person(conn: &mut DbConn, state: &AppState, person: ActorId, remove: bool) -> DomainResult<()> {
+    let states =
+        [Rsvp::Going, Rsvp::Maybe, Rsvp::NotGoing, Rsvp::Waiting, Rsvp::Pending, Rsvp::Rejected, Rsvp::Unconfirmed];
+    for event_id in Participant::events_of(conn, person, &states).await? {
+        let Some(event) = Event::lock(conn, event_id).await? else { continue };
+        if let Some(p) = Participant::of(conn, event_id, person).await? {
+            Participant::delete(conn, p.id).await?;
+            if event.local && p.rsvp().holds_seat() {
+                fill_seats(conn, state, event).await?;
+            }
+        }
+    }
+    if remove {
+        for event in Event::organised_by(conn, person).await? {
+            if event.group_id.is_none() && event.local {
+                Event::delete(conn, event.id).await?;
+                if let Some(p) = event.place_id {
+                    crate::db::models::place::Place::delete(conn, p).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A person elsewhere favourited one of our events (Mastodon's `Like`): counted as "maybe",
+/// unless they answered already. The Like's id is kept for its `Undo`.
+pub async fn remote_interested(conn: &mut DbConn, actor: &Actor, like_id: &str, event_id: i64) -> DomainResult<()> {
+    if Participant::of(conn, event_id, actor.id).await?.is_some() {
+        return Ok(());
+    }
+    let t = now();
+    let row = ParticipantInsert {
+        event_id,
+        actor_id: Some(actor.id),
+        guest_name: None,
+        guest_email: None,
+        state: Rsvp::Maybe.as_str(),
+        message: "",
+        ap_id: Some(like_id),
+        assisted_by: None,
+        created_at: t,
+        updated_at: t,
+    };
+    Participant::insert(conn, &row).await?;
+    Ok(())
+}
+
+/// The `Undo` of such a Like: the "maybe" it made goes. Returns whether there was one.
+pub async fn remote_uninterested(conn: &mut DbConn, actor: &Actor, like_id: &str) -> DomainResult<bool> {
+    match Participant::by_ap_id(conn, like_id).await? {
+        Some(p) if p.actor_id == Some(actor.id) && p.rsvp() == Rsvp::Maybe => {
+            Participant::delete(conn, p.id).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}

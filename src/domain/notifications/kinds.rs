@@ -93,6 +93,8 @@ pub static EVENT_REQUEST: Kind = everyday("event_request", None, Channel::Email,
 pub static EVENT_ACCEPTED: Kind = everyday("event_accepted", None, Channel::Email, false);
 /// An event the recipient answered has a new time or place.
 pub static EVENT_CHANGED: Kind = everyday("event_changed", None, Channel::Email, false);
+/// An event the recipient goes to is tomorrow.
+pub static EVENT_REMINDER: Kind = everyday("event_reminder", None, Channel::Email, false);
 /// An event the recipient answered was cancelled.
 pub static EVENT_CANCELLED: Kind = everyday("event_cancelled", None, Channel::Email, false);
 
@@ -128,6 +130,7 @@ pub static KINDS: &[&Kind] = &[
     &EVENT_ACCEPTED,
     &EVENT_CHANGED,
     &EVENT_CANCELLED,
+    &EVENT_REMINDER,
     &MODERATION_DECISION,
     &MODERATION_REVERSED,
     &APPEAL_ANSWERED,

@@ -85,6 +85,9 @@ pub async fn delete_account(state: &AppState, account: &Account, content: Conten
         }
         Content::Anonymise => erasure::remove_media(&mut tx, actor.id, true).await?,
     };
+    // Their answers to events go (their seats to the first in line), and with "remove" the
+    // events they organised themselves.
+    crate::domain::events::rsvp::forget_person(&mut tx, state, actor.id, content == Content::Remove).await?;
     erasure::remove_relations(&mut tx, actor.id, account.user.id).await?;
     crate::db::models::session::delete_others(&mut tx, account.user.id, None).await?;
     OauthToken::delete_for_user(&mut tx, account.user.id).await?;

@@ -209,6 +209,10 @@ pub fn data_json(state: &AppState, account: &Account, data: &PersonData) -> Valu
         "following": follows(&data.following),
         "followers": follows(&data.followers),
         "memberships": memberships,
+        "event_answers": data.event_answers.iter().map(|a| json!({
+            "event": a.event, "title": a.title, "answer": a.state, "message": a.message, "created_at": time(a.created_at),
+        })).collect::<Vec<_>>(),
+        "events_organised": data.events_organised,
         "notification_preferences": preferences,
         "push_subscriptions": data.push_endpoints.iter().map(|p| json!({"endpoint": p.ap_id, "created_at": time(p.created_at)})).collect::<Vec<_>>(),
         "blocks": links(&data.blocks, "actor"),

@@ -167,3 +167,17 @@ pub async fn group_atom(ctx: Ctx, Path(name): Path<String>) -> WebResult<Respons
     let path = format!("/g/{name}/activiteiten.atom");
     Ok(atom(&ctx, &title, &path, &views))
 }
+
+/// `GET /ical/{token}`: a resident's own agenda at its secret address; 404 for any other.
+pub async fn personal_ics(ctx: Ctx, Path(token): Path<String>) -> WebResult<Response> {
+    let token = token.trim_end_matches(".ics");
+    let Some((account, views)) = events::calendar::by_feed(&ctx.state, token).await? else {
+        return Err(WebError::NotFound);
+    };
+    let name = format!("{} · {}", account.actor.shown_name(), ctx.site_name());
+    let mut response = calendar_response(&calendar_of(&ctx, &name, &views), None);
+    // Personal: never shared between readers, never kept by caches on the way.
+    response.extensions_mut().remove::<crate::public_cache::Shareable>();
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(response)
+}

@@ -23,7 +23,7 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::form::{CsrfForm, NoFields};
 use crate::web::layout::{HomeSection, Placement};
 use crate::web::page::page;
-use view::{AgendaPage, EventCard, EventsSection, ParticipantRow, ParticipantsPage, ShowPage, by_day};
+use view::{AgendaPage, EventCard, EventsSection, MinePage, ParticipantRow, ParticipantsPage, ShowPage, by_day};
 
 /// Events on the home page.
 const HOME_EVENTS: i64 = 5;
@@ -311,4 +311,25 @@ pub async fn decide(Path(name): Path<String>, CsrfForm { ctx, form }: CsrfForm<D
         Err(DomainError::Invalid(e)) => Err(WebError::BadRequest(e.0.first().map_or("error-invalid", |e| e.message))),
         Err(e) => Err(e.into()),
     }
+}
+
+async fn mine_page(ctx: &Ctx, new_feed: Option<String>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let views = events::calendar::mine(&ctx.state, account).await?;
+    let has_feed = events::calendar::has_feed(&ctx.state, account).await?;
+    let template = MinePage { ctx, days: by_day(ctx, &views), has_feed, new_feed };
+    Ok(page(StatusCode::OK, &template))
+}
+
+/// `GET /mijn-agenda`: the resident's own agenda, private.
+pub async fn mine(ctx: Ctx) -> WebResult<Response> {
+    mine_page(&ctx, None).await
+}
+
+/// `POST /mijn-agenda/link`: a new secret feed address (the old one stops working), shown once.
+pub async fn new_feed(CsrfForm { ctx, .. }: CsrfForm<NoFields>) -> WebResult<Response> {
+    let account = ctx.require_account()?;
+    let token = events::calendar::new_feed(&ctx.state, account).await?;
+    let url = format!("{}/ical/{token}", ctx.state.base_url);
+    mine_page(&ctx, Some(url)).await
 }

@@ -166,3 +166,13 @@ pub struct EventFormPage<'a> {
     pub guests_allowed: bool,
     pub back: (String, String),
 }
+
+#[derive(Template)]
+#[template(path = "events/mine.html")]
+pub struct MinePage<'a> {
+    pub ctx: &'a Ctx,
+    pub days: Vec<Day>,
+    pub has_feed: bool,
+    /// The address just made, shown once (only its hash is kept).
+    pub new_feed: Option<String>,
+}

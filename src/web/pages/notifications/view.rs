@@ -33,7 +33,7 @@ impl EntryRow {
             // A report's page in its queue, or the reporter's own reports.
             ("report" | "group_report" | "report_resolved", _, _) => entry.newest.subject.clone(),
             // The event's page.
-            ("event_request" | "event_accepted" | "event_changed" | "event_cancelled", _, _) => {
+            ("event_request" | "event_accepted" | "event_changed" | "event_cancelled" | "event_reminder", _, _) => {
                 entry.newest.subject.clone()
             }
             (_, Some(p), _) if p.local => Some(format!("/p/{}", p.id.0)),
