@@ -120,3 +120,140 @@ pub async fn endpoints(ctx: &crate::Ctx, server: &crate::server::Server) -> anyh
     ];
     Ok(all.into_iter().filter(|e| wanted(e.name)).collect())
 }
+
+/// The seat race: `joins` residents answer "going" at once to an event with `seats` seats.
+pub struct RaceResult {
+    pub backend: crate::server::Backend,
+    pub joins: usize,
+    pub seats: usize,
+    pub going: usize,
+    pub waiting: usize,
+    /// All answers, first to last.
+    pub took: std::time::Duration,
+    /// After 10 of those going left, the 10 first in line had their seats.
+    pub in_order: bool,
+}
+
+impl RaceResult {
+    pub fn row(&self) -> String {
+        let exact = self.going == self.seats && self.waiting == self.joins - self.seats && self.in_order;
+        format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            self.backend.label(),
+            self.joins,
+            self.seats,
+            self.going,
+            self.waiting,
+            if self.in_order { "yes" } else { "no" },
+            crate::stats::ms(self.took),
+            if exact { "✅" } else { "❌" },
+        )
+    }
+
+    pub const HEADER: &'static str = "| backend | answers at once | seats | going | waiting | waiting list moved up in order | all answers | exact |\n|---|---|---|---|---|---|---|---|";
+}
+
+/// `joins` residents (seeded as rows) answer "going" to one event with `seats` seats, all at
+/// once through `domain::events::rsvp::answer` on a pool of the server's database; then 10 of
+/// those going leave and the 10 first in line must have moved up.
+pub async fn race(
+    ctx: &crate::Ctx,
+    backend: crate::server::Backend,
+    joins: usize,
+    seats: usize,
+) -> anyhow::Result<RaceResult> {
+    use buurt::db::models::event_participant::{Participant, Rsvp};
+    use buurt::db::models::local_user::Account;
+    use buurt::domain::events::{self, EventInput, rsvp};
+    eprintln!("== {joins} answers at once to {seats} seats on {}", backend.label());
+    let server = crate::server::Server::start(ctx, backend).await?;
+    let state = server.admin_state().await?;
+    server.seed_people(&state, &["anna".to_string()]).await?;
+    let domain = state.settings.instance.domain.clone();
+    let base = state.base_url.to_string();
+    let now = buurt::db::now();
+    for start in (0..joins).step_by(1000) {
+        let (lo, hi) = (start, (start + 1000).min(joins));
+        let actors: Vec<String> = (lo..hi)
+            .map(|i| {
+                format!(
+                    "('{base}/u/gast{i}', 'person', 'gast{i}', 'gast{i}', '{domain}', 'Gast {i}', '', NULL, NULL, \
+                     '{base}/u/gast{i}/inbox', '{base}/inbox', NULL, '{base}/u/gast{i}/followers', NULL, NULL, \
+                     false, true, true, false, NULL, '{now}', '{now}', NULL, NULL, NULL)"
+                )
+            })
+            .collect();
+        let names: Vec<String> = (lo..hi).map(|i| format!("'gast{i}'")).collect();
+        let sql = format!(
+            "BEGIN;\n\
+             INSERT INTO actor (ap_id, kind, username, name_key, domain, display_name, summary, url, icon_url, \
+             inbox_url, shared_inbox_url, outbox_url, followers_url, public_key, private_key, \
+             manually_approves_followers, discoverable, local, deleted, instance_id, published, updated_at, \
+             last_fetched_at, image_url, place_id) VALUES\n{};\n\
+             INSERT INTO local_user (actor_id, email, password_hash, role, status, language, registration_reason, \
+             invite_id, created_at, updated_at, last_login_at, email_confirmed_at) \
+             SELECT id, name_key || '@bench.example', 'x', 'member', 'active', NULL, NULL, NULL, published, published, \
+             NULL, published FROM actor WHERE local AND name_key IN ({});\n\
+             COMMIT;",
+            actors.join(",\n"),
+            names.join(", "),
+        );
+        exec(&state, &sql).await?;
+    }
+    let (anna, people) = {
+        let mut conn = state.pool.get().await?;
+        let anna = Account::by_username(&mut conn, "anna").await?.context("anna is missing")?;
+        let mut people = Vec::with_capacity(joins);
+        for i in 0..joins {
+            people.push(Account::by_username(&mut conn, &format!("gast{i}")).await?.context("a guest is missing")?);
+        }
+        (anna, people)
+    };
+    let day = (now + std::time::Duration::from_secs(7 * 86_400)).date();
+    let input = EventInput {
+        title: "Buurtconcert".into(),
+        starts: format!("{day}T20:00"),
+        place_name: "Het park".into(),
+        capacity: seats.to_string(),
+        ..Default::default()
+    };
+    let event = events::create(&state, &anna, "", &input).await.map_err(|e| anyhow::anyhow!("event: {e}"))?.event.id;
+    let started = tokio::time::Instant::now();
+    let tasks: Vec<_> = people
+        .iter()
+        .cloned()
+        .map(|p| {
+            let state = state.clone();
+            tokio::spawn(async move { rsvp::answer(&state, &p, event, "going", "").await })
+        })
+        .collect();
+    for t in tasks {
+        t.await?.map_err(|e| anyhow::anyhow!("answer: {e}"))?;
+    }
+    let took = started.elapsed();
+    let mut conn = state.pool.get().await?;
+    let going = Participant::count(&mut conn, event, Rsvp::Going).await? as usize;
+    let waiting = Participant::list(&mut conn, event, &[Rsvp::Waiting], 100_000).await?;
+    drop(conn);
+    let first_in_line: Vec<_> = waiting.iter().take(10).map(|(p, _)| p.actor_id).collect();
+    let leaving: Vec<_> = {
+        let mut conn = state.pool.get().await?;
+        Participant::list(&mut conn, event, &[Rsvp::Going], 10).await?.into_iter().map(|(p, _)| p.actor_id).collect()
+    };
+    for who in leaving {
+        let p = people.iter().find(|p| Some(p.actor.id) == who).context("a leaver")?;
+        rsvp::answer(&state, p, event, "not_going", "").await.map_err(|e| anyhow::anyhow!("leave: {e}"))?;
+    }
+    let mut conn = state.pool.get().await?;
+    let now_going: Vec<_> = Participant::list(&mut conn, event, &[Rsvp::Going], 100_000)
+        .await?
+        .into_iter()
+        .map(|(p, _)| p.actor_id)
+        .collect();
+    let in_order = first_in_line.iter().all(|a| now_going.contains(a)) && now_going.len() == seats;
+    drop(conn);
+    eprintln!("   {going} going, {} waiting, in {}", waiting.len(), crate::stats::ms(took));
+    state.pool.close();
+    server.stop().await?;
+    Ok(RaceResult { backend, joins, seats, going, waiting: waiting.len(), took, in_order })
+}

@@ -105,6 +105,13 @@ enum Scenario {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+    /// Many residents answer "going" at once to an event with fewer seats (the seat race).
+    Rsvp {
+        #[arg(long, default_value_t = 2_000)]
+        joins: usize,
+        #[arg(long, default_value_t = 1_000)]
+        seats: usize,
+    },
     /// The same reads and inbox load on Buurt, the Fedify peer and bovine-herd; ratios.
     Peers(peers::PeersArgs),
     /// Everything: memory, fan-out to 1,000 and 10,000 instances, inbox ingestion, reads.
@@ -186,6 +193,7 @@ struct Report {
     soak: Vec<soak::SoakResult>,
     growth: Vec<growth::SizeResult>,
     notify: Vec<notify::NotifyResult>,
+    rsvp: Vec<events::RaceResult>,
     peers: Option<peers::PeersReport>,
 }
 
@@ -234,6 +242,10 @@ impl Report {
                 println!("\nRSS per minute ({}): {}", r.backend.label(), curve.join(", "));
             }
             println!();
+        }
+        if !self.rsvp.is_empty() {
+            println!("### The seat race\n\n{}", events::RaceResult::HEADER);
+            self.rsvp.iter().for_each(|r| println!("{}", r.row()));
         }
         if !self.notify.is_empty() {
             println!("### Notifications to many\n\n{}", notify::NotifyResult::HEADER);
@@ -366,6 +378,7 @@ async fn main() -> anyhow::Result<()> {
                 Scenario::Notify { followers, rounds } => {
                     report.notify.push(notify::run(&ctx, backend, *followers, *rounds).await?)
                 }
+                Scenario::Rsvp { joins, seats } => report.rsvp.push(events::race(&ctx, backend, *joins, *seats).await?),
                 Scenario::Peers(_) => {}
                 Scenario::Memory => {
                     let (_remote, server) = reads::seeded(&ctx, backend, 10, 5).await?;

@@ -187,3 +187,4 @@ event-mine-feed-made = This is your secret calendar link. Add it to your calenda
 event-mine-feed-url = Your calendar link
 event-mine-feed-make = Make a calendar link
 event-mine-feed-renew = Make a new calendar link
+event-place-coming = Events at this place

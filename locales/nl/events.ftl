@@ -187,3 +187,4 @@ event-mine-feed-made = Dit is je geheime agenda-link. Voeg hem toe in je agenda-
 event-mine-feed-url = Je agenda-link
 event-mine-feed-make = Maak een agenda-link
 event-mine-feed-renew = Maak een nieuwe agenda-link
+event-place-coming = Activiteiten op deze plek

@@ -115,13 +115,25 @@ impl Ctx {
     /// A stored UTC time in the instance's time zone, in the page language's format.
     pub fn datetime(&self, utc: chrono::NaiveDateTime) -> String {
         let tz: chrono_tz::Tz = self.state.settings.instance.timezone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
-        let local = utc.and_utc().with_timezone(&tz);
-        match self.lang {
-            Lang::Nl => local.format("%d-%m-%Y %H:%M").to_string(),
-            Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
-        }
+        local_datetime(self.lang, tz, utc)
     }
 }
+
+/// A UTC time in `tz`, as `lang` writes it: "07-12-2026 22:05" or "7 Dec 2026, 22:05". Written
+/// out rather than through a strftime string, which chrono parses at every call (a report queue
+/// formats a time per row: 3% of its time).
+pub fn local_datetime(lang: Lang, tz: chrono_tz::Tz, utc: chrono::NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    let t = utc.and_utc().with_timezone(&tz);
+    let (day, year, hour, minute) = (t.day(), t.year(), t.hour(), t.minute());
+    match lang {
+        Lang::Nl => format!("{day:02}-{:02}-{year} {hour:02}:{minute:02}", t.month()),
+        Lang::En => format!("{day} {} {year}, {hour:02}:{minute:02}", MONTHS_EN[t.month0() as usize]),
+    }
+}
+
+/// English month abbreviations, as chrono's `%b` writes them.
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// The languages of the instance, in configured order.
 pub fn offered(state: &AppState) -> Vec<Lang> {
@@ -342,6 +354,18 @@ pub fn safe_next(next: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_read_as_strftime_wrote_them() {
+        use super::{Lang, local_datetime};
+        let tz = chrono_tz::Europe::Amsterdam;
+        for text in ["2026-12-07 21:05:09", "2026-06-01 03:00:00", "2031-03-30 00:59:00", "1999-01-31 23:59:59"] {
+            let utc = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+            let local = utc.and_utc().with_timezone(&tz);
+            assert_eq!(local_datetime(Lang::Nl, tz, utc), local.format("%d-%m-%Y %H:%M").to_string());
+            assert_eq!(local_datetime(Lang::En, tz, utc), local.format("%-d %b %Y, %H:%M").to_string());
+        }
+    }
+
     use super::safe_next;
 
     #[test]

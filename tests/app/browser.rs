@@ -260,12 +260,19 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
     let mut event = crate::events::event_body_for_pages();
     event["capacity"] = json!("12");
     let event = anna.post("/api/buurt/v1/events", event).await;
+    let place = format!("/plekken/{}", {
+        let mut conn = app.state.pool.get().await.unwrap();
+        let id: i64 = event["id"].as_str().unwrap().parse().unwrap();
+        buurt::db::models::event::Event::by_id(&mut conn, id).await.unwrap().unwrap().place_id.unwrap()
+    });
     let event = event["url"].as_str().unwrap().trim_start_matches(&app.base).to_string();
     let pages = json!([
         {"path": "/activiteiten", "signedIn": false},
         {"path": "/activiteiten?maand=2031-06", "signedIn": false},
         {"path": "/g/tuin/activiteiten", "signedIn": false},
         {"path": event.clone(), "signedIn": false},
+        {"path": place, "signedIn": false},
+        {"path": "/mijn-agenda", "signedIn": true},
         {"path": event.clone(), "signedIn": true},
         {"path": "/activiteiten/nieuw", "signedIn": true},
         {"path": format!("{event}/bewerken"), "signedIn": true},
@@ -345,7 +352,7 @@ async fn every_page_type_passes_axe_in_both_colour_schemes(b: Backend) {
         ("PAGES", &pages.to_string()),
         ("ARTIFACTS", &artifacts.to_string_lossy()),
     ];
-    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 144 page checks, 0 violations").await;
+    let stdout = node(dir, "axe.mjs", &env, &artifacts, "axe: 148 page checks, 0 violations").await;
     assert!(stdout.contains("ok /g/tuin/bewerken (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/plek (signed in, dark) status 200"), "{stdout}");
     assert!(stdout.contains("ok /g/tuin/leden (signed in, dark) status 200"), "{stdout}");

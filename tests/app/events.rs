@@ -147,6 +147,17 @@ async fn an_event_is_made_on_the_web_and_shown_everywhere(b: Backend) {
     assert_eq!(doc["attributedTo"], app.url("/u/anna"));
     assert_eq!(doc["inbox"], app.url(&format!("{path}/inbox")));
     assert!(doc["to"].as_array().unwrap().contains(&json!("https://www.w3.org/ns/activitystreams#Public")));
+    // Its place has an address of its own: a page with the events held there, and a Place.
+    let place_id = doc["location"]["id"].as_str().unwrap().to_string();
+    assert!(place_id.starts_with(&app.url("/plekken/")), "{place_id}");
+    let place = activity_json(&place_id).await;
+    assert_eq!((place["type"].as_str(), place["address"]["postalCode"].as_str()), (Some("Place"), Some("1091 AA")));
+    let place_page =
+        visitor.get_html(place_id.trim_start_matches(&app.base)).await.root_element().text().collect::<String>();
+    assert!(
+        place_page.contains("Buurthuis De Meeuw") && place_page.contains("Buurtschoonmaak Oosterpark"),
+        "{place_page}"
+    );
     // It reads back through the protocol layer.
     let parsed: buurt::apub::protocol::Event = serde_json::from_value(doc.clone()).unwrap();
     assert_eq!(parsed.place().and_then(|p| p.name.clone()).as_deref(), Some("Buurthuis De Meeuw"));

@@ -36,6 +36,33 @@ fn rfc3339_local(view: &EventView, t: chrono::NaiveDateTime) -> String {
     when::local(&view.event, t).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// The id (and page) of a place here.
+pub fn place_id(state: &AppState, place: i64) -> String {
+    format!("{}/plekken/{place}", state.base_url)
+}
+
+/// A place here as a `Place` document.
+pub fn place_document(state: &AppState, p: &crate::db::models::place::Place) -> Value {
+    let mut doc = json!({
+        "@context": protocol::context(),
+        "type": "Place",
+        "id": place_id(state, p.id),
+        "url": place_id(state, p.id),
+        "name": if p.name.is_empty() { p.address_line() } else { p.name.clone() },
+        "address": {
+            "type": "PostalAddress",
+            "streetAddress": p.street_address,
+            "postalCode": p.postal_code,
+            "addressLocality": p.locality,
+        },
+    });
+    if let Some((lat, lon)) = p.coordinates() {
+        doc["latitude"] = json!(lat);
+        doc["longitude"] = json!(lon);
+    }
+    doc
+}
+
 /// The `Event` object of one of our events.
 pub fn object(state: &AppState, view: &EventView) -> Value {
     let e = &view.event;
@@ -45,7 +72,7 @@ pub fn object(state: &AppState, view: &EventView) -> Value {
     if let Some(p) = &view.place {
         let mut place = json!({
             "type": "Place",
-            "id": format!("{}/places/{}", state.base_url, p.id),
+            "id": place_id(state, p.id),
             "name": if p.name.is_empty() { p.address_line() } else { p.name.clone() },
             "address": {
                 "type": "PostalAddress",

@@ -17,6 +17,7 @@ pub fn pages(_state: &AppState) -> Router<AppState> {
         .route("/mijn-agenda", get(events::mine))
         .route("/mijn-agenda/link", post(events::new_feed))
         .route("/ical/{token}", get(feeds::personal_ics))
+        .route("/plekken/{id}", get(events::place))
         .route("/g/{name}/activiteiten", get(events::group_agenda))
         .route("/g/{name}/activiteiten.ics", get(feeds::group_ics))
         .route("/g/{name}/activiteiten.atom", get(feeds::group_atom))

@@ -333,3 +333,21 @@ pub async fn new_feed(CsrfForm { ctx, .. }: CsrfForm<NoFields>) -> WebResult<Res
     let url = format!("{}/ical/{token}", ctx.state.base_url);
     mine_page(&ctx, Some(url)).await
 }
+
+/// `GET /plekken/{id}`: a place where events are held (also its `Place` document), with the
+/// coming events there.
+pub async fn place(ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> WebResult<Response> {
+    let place = {
+        let mut conn = ctx.state.pool.get().await?;
+        crate::db::models::place::Place::by_id(&mut conn, id).await?.ok_or(WebError::NotFound)?
+    };
+    if crate::apub::wants_activity_json(&headers) {
+        return Ok(crate::apub::http::activity_json(events::wire::place_document(&ctx.state, &place)));
+    }
+    let filter = Filter { place: Some(place.id), ..Default::default() };
+    let views = events::upcoming(&ctx.state, filter, events::AGENDA_MAX).await?;
+    let template = view::PlacePage { ctx: &ctx, days: by_day(&ctx, &views), map: place.coordinates(), place };
+    let mut response = page(StatusCode::OK, &template);
+    response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}

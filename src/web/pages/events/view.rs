@@ -176,3 +176,12 @@ pub struct MinePage<'a> {
     /// The address just made, shown once (only its hash is kept).
     pub new_feed: Option<String>,
 }
+
+#[derive(Template)]
+#[template(path = "events/place.html")]
+pub struct PlacePage<'a> {
+    pub ctx: &'a Ctx,
+    pub place: crate::db::models::place::Place,
+    pub map: Option<(f64, f64)>,
+    pub days: Vec<Day>,
+}
