@@ -70,6 +70,25 @@ pub struct ParticipantInsert<'a> {
     pub updated_at: chrono::NaiveDateTime,
 }
 
+impl<'a> ParticipantInsert<'a> {
+    /// An answer of an actor (here or elsewhere), made now; `ap_id` its Join's (or Like's) id.
+    pub fn of_actor(event_id: i64, actor: ActorId, state: Rsvp, message: &'a str, ap_id: Option<&'a str>) -> Self {
+        let t = crate::db::now();
+        ParticipantInsert {
+            event_id,
+            actor_id: Some(actor),
+            guest_name: None,
+            guest_email: None,
+            state: state.as_str(),
+            message,
+            ap_id,
+            assisted_by: None,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+}
+
 impl Participant {
     pub async fn insert(conn: &mut DbConn, row: &ParticipantInsert<'_>) -> DbResult<Participant> {
         dispatch!(conn, c => diesel::insert_into(event_participant::table)

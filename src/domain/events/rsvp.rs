@@ -95,18 +95,7 @@ pub async fn answer(
     match &earlier {
         Some(p) => Participant::set_state(&mut tx, p.id, new, Some(message), t).await?,
         None => {
-            let row = ParticipantInsert {
-                event_id,
-                actor_id: Some(account.actor.id),
-                guest_name: None,
-                guest_email: None,
-                state: new.as_str(),
-                message,
-                ap_id: None,
-                assisted_by: None,
-                created_at: t,
-                updated_at: t,
-            };
+            let row = ParticipantInsert::of_actor(event_id, account.actor.id, new, message, None);
             Participant::insert(&mut tx, &row).await?;
         }
     }
@@ -148,18 +137,7 @@ async fn answer_elsewhere(
             p.clone()
         }
         None => {
-            let row = ParticipantInsert {
-                event_id,
-                actor_id: Some(account.actor.id),
-                guest_name: None,
-                guest_email: None,
-                state: new.as_str(),
-                message,
-                ap_id: None,
-                assisted_by: None,
-                created_at: t,
-                updated_at: t,
-            };
+            let row = ParticipantInsert::of_actor(event_id, account.actor.id, new, message, None);
             Participant::insert(&mut tx, &row).await?
         }
     };
@@ -339,18 +317,7 @@ pub async fn remote_join(
             Participant::set_ap_id(conn, p.id, join_id).await?;
         }
         None => {
-            let row = ParticipantInsert {
-                event_id: event.id,
-                actor_id: Some(actor.id),
-                guest_name: None,
-                guest_email: None,
-                state: new.as_str(),
-                message: "",
-                ap_id: Some(join_id),
-                assisted_by: None,
-                created_at: t,
-                updated_at: t,
-            };
+            let row = ParticipantInsert::of_actor(event.id, actor.id, new, "", Some(join_id));
             Participant::insert(conn, &row).await?;
         }
     }
@@ -444,19 +411,7 @@ pub async fn remote_interested(conn: &mut DbConn, actor: &Actor, like_id: &str, 
     if Participant::of(conn, event_id, actor.id).await?.is_some() {
         return Ok(());
     }
-    let t = now();
-    let row = ParticipantInsert {
-        event_id,
-        actor_id: Some(actor.id),
-        guest_name: None,
-        guest_email: None,
-        state: Rsvp::Maybe.as_str(),
-        message: "",
-        ap_id: Some(like_id),
-        assisted_by: None,
-        created_at: t,
-        updated_at: t,
-    };
+    let row = ParticipantInsert::of_actor(event_id, actor.id, Rsvp::Maybe, "", Some(like_id));
     Participant::insert(conn, &row).await?;
     Ok(())
 }

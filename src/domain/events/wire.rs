@@ -41,13 +41,11 @@ pub fn place_id(state: &AppState, place: i64) -> String {
     format!("{}/plekken/{place}", state.base_url)
 }
 
-/// A place here as a `Place` document.
-pub fn place_document(state: &AppState, p: &crate::db::models::place::Place) -> Value {
+/// A place here as a `Place` object (an event's `location`).
+fn place_object(state: &AppState, p: &crate::db::models::place::Place) -> Value {
     let mut doc = json!({
-        "@context": protocol::context(),
         "type": "Place",
         "id": place_id(state, p.id),
-        "url": place_id(state, p.id),
         "name": if p.name.is_empty() { p.address_line() } else { p.name.clone() },
         "address": {
             "type": "PostalAddress",
@@ -63,6 +61,14 @@ pub fn place_document(state: &AppState, p: &crate::db::models::place::Place) -> 
     doc
 }
 
+/// A place here as the document at its id.
+pub fn place_document(state: &AppState, p: &crate::db::models::place::Place) -> Value {
+    let mut doc = place_object(state, p);
+    doc["url"] = json!(place_id(state, p.id));
+    doc["@context"] = protocol::context();
+    doc
+}
+
 /// The `Event` object of one of our events.
 pub fn object(state: &AppState, view: &EventView) -> Value {
     let e = &view.event;
@@ -70,22 +76,7 @@ pub fn object(state: &AppState, view: &EventView) -> Value {
     let attributed = view.group.as_ref().unwrap_or(&view.organiser);
     let mut location = vec![];
     if let Some(p) = &view.place {
-        let mut place = json!({
-            "type": "Place",
-            "id": place_id(state, p.id),
-            "name": if p.name.is_empty() { p.address_line() } else { p.name.clone() },
-            "address": {
-                "type": "PostalAddress",
-                "streetAddress": p.street_address,
-                "postalCode": p.postal_code,
-                "addressLocality": p.locality,
-            },
-        });
-        if let Some((lat, lon)) = p.coordinates() {
-            place["latitude"] = json!(lat);
-            place["longitude"] = json!(lon);
-        }
-        location.push(place);
+        location.push(place_object(state, p));
     }
     if let Some(url) = &e.online_url {
         location.push(json!({"type": "VirtualLocation", "name": "online", "url": url}));
