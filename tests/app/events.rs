@@ -558,6 +558,15 @@ async fn events_from_mobilizon_and_gancio_reach_the_agenda(b: Backend) {
     forged["object"]["id"] = json!(format!("{}/federation/m/99", beta.base));
     forged["object"]["attributedTo"] = json!(format!("{}/u/someone", beta.base));
     assert_eq!(send(forged).await, 403);
+    // An event addressed only to the organiser's followers is not kept (events here are public).
+    let mut private = shaped("gancio/create-event");
+    let text = private
+        .to_string()
+        .replace("/m/12", "/m/14")
+        .replace("https://www.w3.org/ns/activitystreams#Public", &format!("{}/followers", marie.actor));
+    private = serde_json::from_str(&text).unwrap();
+    assert_eq!(send(private).await, 202);
+    assert_eq!(anna.get(EVENTS).await.as_array().unwrap().len(), 1, "only the public Gancio event");
     // An event nobody here follows the organiser of is not kept.
     let olga = signer(&beta, "olga").await;
     let mut unfollowed = shaped("gancio/create-event");

@@ -112,6 +112,13 @@ pub fn form_of(event: &protocol::Event, organiser: &Actor) -> Option<EventForm> 
 
 /// Stores (or, when known, updates) an event `organiser` sent; returns it.
 pub async fn received(conn: &mut DbConn, organiser: &Actor, event: &protocol::Event) -> DomainResult<Option<Event>> {
+    // Events here are public: one addressed only to followers or members is not kept (a
+    // public or unlisted one names the public collection in `to` or `cc`).
+    let public = event.to.iter().chain(event.cc.iter()).any(|a| protocol::is_public(a.as_str()));
+    if !public {
+        tracing::debug!(event = %event.id, "event not addressed to the public; not kept");
+        return Ok(None);
+    }
     let Some(mut form) = form_of(event, organiser) else {
         tracing::debug!(event = %event.id, "event without a name or start; ignored");
         return Ok(None);
